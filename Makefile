@@ -1,0 +1,61 @@
+# Kringwijs survey: run the app locally or run the test suite.
+#
+#   make run          create .venv if needed, migrate the database, start Streamlit on :8501
+#   make test         create .venv with the dev requirements, install Chromium and
+#                     PostgreSQL when missing, run pytest (extra arguments: PYTEST_ARGS=...)
+#   make system-deps  only the Debian packages the tests need
+#   make clean        remove .venv
+
+PYTHON ?= python3.11
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+PIP_INSTALL := $(VENV_PY) -m pip install --disable-pip-version-check
+RUNTIME_STAMP := $(VENV)/.requirements.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.stamp
+PYTEST_ARGS ?=
+
+APT_PACKAGES := chromium postgresql fonts-dejavu-core
+
+.PHONY: run test system-deps clean
+
+run: $(RUNTIME_STAMP)
+	$(VENV_PY) -m kringwijs_survey migrate
+	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+
+test: $(DEV_STAMP) system-deps
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+# The venv: $(PYTHON) when it exists, python3 otherwise. A half-made venv is removed.
+$(VENV_PY):
+	@if command -v "$(PYTHON)" >/dev/null 2>&1; then py="$(PYTHON)"; \
+	else echo "$(PYTHON) not found, falling back to python3"; py=python3; fi; \
+	echo "$$py -m venv $(VENV)"; \
+	"$$py" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+# Stamps live inside .venv, so removing .venv also forgets what was installed.
+$(RUNTIME_STAMP): requirements.txt | $(VENV_PY)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@
+
+# Chromium (browser tests, through Playwright with executable_path=/usr/bin/chromium)
+# and a PostgreSQL server (the postgres tests) come from Debian, never from Playwright.
+system-deps:
+	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		echo "system-deps: chromium and PostgreSQL are installed"; \
+	else \
+		sudo=""; \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			if command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+			else echo "system-deps: need root or sudo to install $(APT_PACKAGES)" >&2; exit 1; fi; \
+		fi; \
+		echo "system-deps: installing $(APT_PACKAGES)"; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,17 @@
+"""Entry point: page setup and navigation. Everything else lives in kringwijs_survey/."""
+
+import streamlit as st
+
+from kringwijs_survey import ui
+from kringwijs_survey.navigation import PAGES
+
+st.set_page_config(page_title="Verklaring van Eindhoven", page_icon=":material/diversity_3:", layout="wide")
+
+sections: dict[str, list] = {}
+for spec in PAGES:
+    page = st.Page(spec.path, title=ui.t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    sections.setdefault(ui.t(spec.section_key), []).append(page)
+
+current = st.navigation(sections)
+ui.language_switch()
+current.run()

@@ -1,0 +1,139 @@
+"""The one aggregation behind every number on every screen, export and CLI command.
+
+Counting happens in SQL (one GROUP BY over the answers); the median and standard deviation
+are derived from the per-score counts without touching single answers again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from .models import Answer, Response, Round, Team
+from .settings import PRIVACY_FLOOR
+
+SCORES = (1, 2, 3, 4, 5)
+COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
+STAT_COLUMNS = ["n", "mean", "median", "sd", "n_dont_know", *COUNT_COLUMNS]
+SUMMARY_COLUMNS = ["team", "period", "item", "respondents", *STAT_COLUMNS, "suppressed"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rounds an aggregation looks at. Empty fields mean: no filter."""
+
+    teams: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
+    round_ids: tuple[int, ...] = ()
+    closed_only: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        teams: Iterable[str] | str | None = None,
+        periods: Iterable[str] | str | None = None,
+        frameworks: Iterable[str] | str | None = None,
+        round_ids: Iterable[int] | None = None,
+        closed_only: bool = False,
+    ) -> Scope:
+        def as_tuple(value):
+            if value is None:
+                return ()
+            return (value,) if isinstance(value, (str, int)) else tuple(value)
+
+        return cls(as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), closed_only)
+
+
+def _filtered(query, scope: Scope):
+    if scope.teams:
+        query = query.where(Team.name.in_(scope.teams))
+    if scope.periods:
+        query = query.where(Round.period.in_(scope.periods))
+    if scope.frameworks:
+        query = query.where(Round.framework.in_(scope.frameworks))
+    if scope.round_ids:
+        query = query.where(Round.id.in_(scope.round_ids))
+    if scope.closed_only:
+        query = query.where(Round.status == "closed")
+    return query
+
+
+def _counts_query(scope: Scope):
+    respondents = (
+        select(Response.round_id, func.count().label("respondents")).group_by(Response.round_id).subquery()
+    )
+    score = Answer.score
+    per_score = [func.sum(case((score == value, 1), else_=0)).label(f"count_{value}") for value in SCORES]
+    query = (
+        select(
+            Round.id.label("round_id"),
+            Team.name.label("team"),
+            Round.period,
+            Answer.item_id.label("item"),
+            respondents.c.respondents,
+            func.sum(case((score.is_(None), 1), else_=0)).label("n_dont_know"),
+            *per_score,
+        )
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .join(Team, Round.team_id == Team.id)
+        .join(respondents, respondents.c.round_id == Round.id)
+        .group_by(Round.id, Team.name, Round.period, Answer.item_id, respondents.c.respondents)
+    )
+    return _filtered(query, scope)
+
+
+def _medians(counts: np.ndarray, n: np.ndarray) -> np.ndarray:
+    cumulative = counts.cumsum(axis=1)
+    safe_n = np.maximum(n, 1)
+
+    def score_at(rank: np.ndarray) -> np.ndarray:
+        return (cumulative >= rank[:, None]).argmax(axis=1) + 1
+
+    lower = score_at((safe_n + 1) // 2)
+    upper = score_at(safe_n // 2 + 1)
+    return np.where(n > 0, (lower + upper) / 2, np.nan)
+
+
+def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """Derive n, mean, median and sd from score counts; blank them for groups that are too small."""
+    counts = frame[COUNT_COLUMNS].to_numpy(dtype=float)
+    weights = np.asarray(SCORES, dtype=float)
+    n = counts.sum(axis=1)
+    total = counts @ weights
+    total_squares = counts @ (weights**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total / n, np.nan)
+        variance = np.where(n > 1, (total_squares - total * total / np.maximum(n, 1)) / (n - 1), np.nan)
+    frame = frame.assign(
+        n=n.astype(int),
+        mean=mean,
+        median=_medians(counts, n),
+        sd=np.sqrt(np.clip(variance, 0, None)),
+    )
+    suppressed = frame["respondents"] < max(PRIVACY_FLOOR, min_group)
+    frame["suppressed"] = suppressed
+    frame[STAT_COLUMNS] = frame[STAT_COLUMNS].astype("Float64")
+    frame.loc[suppressed, STAT_COLUMNS] = pd.NA
+    return frame
+
+
+def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:
+    """Per team, period and item: respondents, n, mean, median, sd, n_dont_know, count_1..count_5.
+
+    A team-period with fewer respondents than `min_group` (never below 3) keeps only its
+    respondent count; all its statistics are empty and `suppressed` is true.
+    """
+    with engine.connect() as connection:
+        raw = pd.read_sql(_counts_query(scope), connection)
+    if raw.empty:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in ["round_id", *SUMMARY_COLUMNS]})
+    frame = add_statistics(raw, min_group)
+    frame["respondents"] = frame["respondents"].astype(int)
+    return frame[["round_id", *SUMMARY_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)

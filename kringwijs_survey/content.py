@@ -1,0 +1,267 @@
+"""Principle frameworks: the schema of the YAML files in principles/ and their validated loader."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PRINCIPLES_DIR = REPO_ROOT / "principles"
+DEFAULT_FRAMEWORK = "verklaring-van-eindhoven"
+SCORES = (1, 2, 3, 4, 5)
+TITLE_MAX_WORDS = 5
+
+Kind = Literal["principle", "blockade"]
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+FrameworkId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=100)]
+ItemId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=20)]
+
+_DUTCH_MESSAGES = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen bekend veld (typefout?)",
+    "string_type": "moet tekst zijn",
+    "dict_type": "moet een blok met velden zijn",
+    "model_type": "moet een blok met velden zijn",
+    "list_type": "moet een lijst zijn",
+    "int_parsing": "moet een heel getal zijn",
+    "too_short": "heeft te weinig onderdelen (minstens {min_length})",
+    "too_long": "heeft te veel onderdelen (hoogstens {max_length})",
+    "string_pattern_mismatch": "mag alleen letters, cijfers, '-' en '_' bevatten",
+    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
+}
+
+
+class ContentError(Exception):
+    """A content file is missing, unreadable or does not follow the schema."""
+
+
+class _Problem(ValueError):
+    def __init__(self, message: str, *, field: str, item_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.field, self.item_id = message, field, item_id
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(_Model):
+    nl: str
+    en: str
+
+    @field_validator("nl", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("mag niet leeg zijn")
+        return value.strip()
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Scale(_Model):
+    question: Text
+    labels: dict[int, Text]
+
+    @field_validator("labels")
+    @classmethod
+    def _one_to_five(cls, labels: dict[int, Text]) -> dict[int, Text]:
+        if sorted(labels) != list(SCORES):
+            raise ValueError(f"moet precies de scores 1 t/m 5 hebben, niet {sorted(labels)}")
+        return dict(sorted(labels.items()))
+
+
+class Group(_Model):
+    id: ItemId
+    kind: Kind
+    title: Text
+    intro: Text | None = None
+
+
+class Item(_Model):
+    id: ItemId
+    group: str
+    kind: Kind | None = None
+    title: Text
+    text: Text
+    summary: Text
+    questions: list[Text] = Field(min_length=2, max_length=3)
+    works: Text
+    doesnt_work: Text
+    answers: str | None = None
+    answered_by: str | None = None
+
+    @model_validator(mode="after")
+    def _short_title(self) -> Item:
+        if len(self.title.nl.split()) > TITLE_MAX_WORDS:
+            raise _Problem(
+                f"titel mag hoogstens {TITLE_MAX_WORDS} woorden hebben: {self.title.nl!r}",
+                field="title.nl",
+                item_id=self.id,
+            )
+        return self
+
+
+class Framework(_Model):
+    id: FrameworkId
+    title: Text
+    description: Text
+    source: str
+    source_file: str | None = None
+    scales: dict[Kind, Scale]
+    dont_know: Text
+    groups: list[Group] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+
+    _by_id: dict[str, Item] = PrivateAttr(default_factory=dict)
+    _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _link(self) -> Framework:
+        kinds = self._kinds = {group.id: group.kind for group in self.groups}
+        if len(kinds) != len(self.groups):
+            raise _Problem("elke groep moet een eigen id hebben", field="groups")
+        for item in self.items:
+            if item.id in self._by_id:
+                raise _Problem("dit id komt meer dan eens voor", field="id", item_id=item.id)
+            if item.group not in kinds:
+                raise _Problem(f"onbekende groep {item.group!r}", field="group", item_id=item.id)
+            if item.kind not in (None, kinds[item.group]):
+                raise _Problem("moet gelijk zijn aan de soort van de groep", field="kind", item_id=item.id)
+            if kinds[item.group] not in self.scales:
+                raise _Problem(f"geen schaal voor soort {kinds[item.group]!r}", field="scales", item_id=item.id)
+            item.kind = kinds[item.group]
+            self._by_id[item.id] = item
+
+        answered_by: dict[str, str] = {}
+        for item in self.items:
+            if item.answers is None:
+                continue
+            target = self._by_id.get(item.answers)
+            if target is None or target.kind != "blockade":
+                raise _Problem(f"{item.answers!r} is geen blokkade in dit bestand", field="answers", item_id=item.id)
+            if item.kind != "principle":
+                raise _Problem("alleen een principe kan een blokkade beantwoorden", field="answers", item_id=item.id)
+            if item.answers in answered_by:
+                raise _Problem(
+                    f"{item.answers!r} wordt al beantwoord door {answered_by[item.answers]}",
+                    field="answers",
+                    item_id=item.id,
+                )
+            answered_by[item.answers] = item.id
+        for item in self.items:
+            if item.answered_by not in (None, answered_by.get(item.id)):
+                raise _Problem("volgt uit 'answers' en hoort niet in het bestand", field="answered_by", item_id=item.id)
+            item.answered_by = answered_by.get(item.id)
+        return self
+
+    def item(self, item_id: str) -> Item:
+        return self._by_id[item_id]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    def items_of_kind(self, kind: Kind) -> list[Item]:
+        return [item for item in self.items if item.kind == kind]
+
+    def scale_for(self, item: Item) -> Scale:
+        return self.scales[self._kinds[item.group]]
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _describe(error: Any, raw: Any) -> str:
+    problem = (error.get("ctx") or {}).get("error")
+    if isinstance(problem, _Problem):
+        return _where(problem.item_id, problem.field) + problem.message
+    loc = list(error["loc"])
+    item_id = None
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+        items = raw.get("items") if isinstance(raw, dict) else None
+        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        item_id = str(entry["id"]) if isinstance(entry, dict) and "id" in entry else f"nummer {loc[1] + 1}"
+        loc = loc[2:]
+    dutch = _DUTCH_MESSAGES.get(error["type"])
+    message = dutch.format(**error.get("ctx", {})) if dutch else error["msg"].removeprefix("Value error, ")
+    return _where(item_id, ".".join(str(part) for part in loc)) + message
+
+
+def _where(item_id: str | None, field: str) -> str:
+    parts = ([f"item {item_id}"] if item_id else []) + ([f"veld '{field}'"] if field else [])
+    return ", ".join(parts) + ": " if parts else ""
+
+
+def load_framework(path: Path) -> Framework:
+    label = _label(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{label}: kan het bestand niet lezen ({exc.strerror})") from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" op regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        raise ContentError(f"{label}: geen geldige YAML{where}: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{label}: geen geldige YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ContentError(f"{label}: het bestand moet een blok met velden zijn")
+    try:
+        framework = Framework.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentError("\n".join(f"{label}: {_describe(error, raw)}" for error in exc.errors())) from exc
+    if framework.id != path.stem:
+        raise ContentError(f"{label}: veld 'id': {framework.id!r} moet gelijk zijn aan de bestandsnaam {path.stem!r}")
+    return framework
+
+
+def load_frameworks(directory: Path = PRINCIPLES_DIR) -> dict[str, Framework]:
+    frameworks: dict[str, Framework] = {}
+    owner: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        framework = load_framework(path)
+        for item_id in framework.item_ids:
+            if item_id in owner:
+                raise ContentError(
+                    f"{_label(path)}: item {item_id}, veld 'id': staat ook in {_label(owner[item_id])}; "
+                    "een item-id moet in alle bestanden uniek zijn"
+                )
+            owner[item_id] = path
+        frameworks[framework.id] = framework
+    if not frameworks:
+        raise ContentError(f"{_label(directory)}: geen .yaml-bestanden gevonden")
+    return frameworks
+
+
+@functools.cache
+def get_frameworks() -> dict[str, Framework]:
+    frameworks = load_frameworks(PRINCIPLES_DIR)
+    if DEFAULT_FRAMEWORK not in frameworks:
+        raise ContentError(f"{_label(PRINCIPLES_DIR)}: het standaardkader {DEFAULT_FRAMEWORK!r} ontbreekt")
+    return frameworks
+
+
+def framework_of_item(item_id: str) -> Framework:
+    for framework in get_frameworks().values():
+        if item_id in framework.item_ids:
+            return framework
+    raise KeyError(item_id)

@@ -1,0 +1,229 @@
+"""Long-format CSV import and export: team,period,respondent,item,score,comment.
+
+Import is all or nothing: every row is checked first; one bad row means nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, select, tuple_
+from sqlmodel import Session
+
+from .content import framework_of_item, get_frameworks
+from .database import read_session, run_write
+from .models import ROUND_CLOSED, Answer, Response, Round, Team
+from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
+
+REQUIRED_COLUMNS = ["team", "period", "respondent", "item", "score"]
+CSV_COLUMNS = [*REQUIRED_COLUMNS, "comment"]
+RESPONDENT_MAX = 64
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Row:
+    team: str
+    period: str
+    respondent: str
+    item: str
+    score: int | None
+    comment: str | None
+
+    @property
+    def framework(self) -> str:
+        return framework_of_item(self.item).id
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    teams_created: int
+    rounds_created: int
+
+
+def _parse_score(raw: str) -> int | None:
+    raw = raw.strip()
+    if raw == "":
+        return None
+    try:
+        return check_score(int(raw))
+    except ValueError:
+        raise InvalidInput(f"score moet 1 tot en met 5 zijn, of leeg voor 'weet ik niet'; niet '{raw}'") from None
+
+
+def _parse_row(record: dict[str, str | None]) -> Row:
+    missing = [column for column in REQUIRED_COLUMNS if record.get(column) is None]
+    if missing:
+        raise InvalidInput(f"veld ontbreekt: {', '.join(missing)}")
+    if None in record:
+        raise InvalidInput("te veel velden in deze regel")
+    respondent = record["respondent"].strip()
+    if not respondent:
+        raise InvalidInput("respondent is leeg")
+    if len(respondent) > RESPONDENT_MAX:
+        raise InvalidInput(f"respondent is langer dan {RESPONDENT_MAX} tekens")
+    item = record["item"].strip()
+    try:
+        framework_of_item(item)
+    except KeyError:
+        raise InvalidInput(f"onbekende vraag '{item}'") from None
+    return Row(
+        team=clean_name(record["team"], "team"),
+        period=check_period(record["period"]),
+        respondent=respondent,
+        item=item,
+        score=_parse_score(record["score"]),
+        comment=clean_comment(record.get("comment")),
+    )
+
+
+def parse_csv(text: str) -> list[Row]:
+    """Check every row; raise ImportFailed with one line per problem, naming the line number."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    unknown = [column for column in header if column not in CSV_COLUMNS]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"regel 1: kolom ontbreekt: {', '.join(missing)} (nodig: {','.join(CSV_COLUMNS)})")
+        if unknown:
+            problems.append(f"regel 1: onbekende kolom: {', '.join(unknown)}")
+        raise ImportFailed(problems)
+    rows: list[Row] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    while True:
+        line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(f"regel {line}: kan de CSV niet lezen ({exc})")
+            break
+        try:
+            row = _parse_row(record)
+        except InvalidInput as exc:
+            problems.append(f"regel {line}: {exc}")
+            continue
+        key = (row.team, row.period, row.respondent, row.item)
+        if key in seen:
+            problems.append(f"regel {line}: dubbel antwoord; dezelfde respondent en vraag staan al op regel {seen[key]}")
+            continue
+        seen[key] = line
+        rows.append(row)
+    if problems:
+        raise ImportFailed(problems)
+    return rows
+
+
+def _write_rows(session: Session, rows: list[Row]) -> ImportResult:
+    team_ids = dict(session.execute(select(Team.name, Team.id)).all())
+    new_teams = sorted({row.team for row in rows} - team_ids.keys())
+    for name in new_teams:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+        team_ids[name] = team.id
+
+    round_ids = {
+        (team_id, period, framework): round_id
+        for round_id, team_id, period, framework in session.execute(
+            select(Round.id, Round.team_id, Round.period, Round.framework)
+        ).all()
+    }
+    rounds_created = 0
+    response_keys: dict[tuple[int, str], None] = {}
+    for row in rows:
+        key = (team_ids[row.team], row.period, row.framework)
+        if key not in round_ids:
+            new_round = Round(team_id=key[0], period=key[1], framework=key[2], status=ROUND_CLOSED)
+            session.add(new_round)
+            session.flush()
+            round_ids[key] = new_round.id
+            rounds_created += 1
+        response_keys[(round_ids[key], row.respondent)] = None
+
+    response_ids = _ensure_responses(session, list(response_keys))
+    answers_by_response: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        round_id = round_ids[(team_ids[row.team], row.period, row.framework)]
+        answers_by_response[response_ids[(round_id, row.respondent)]].append(row)
+    for response_id, its_rows in answers_by_response.items():
+        session.execute(
+            delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_([r.item for r in its_rows]))
+        )
+    values = [
+        {"response_id": response_id, "item_id": row.item, "score": row.score, "comment": row.comment}
+        for response_id, its_rows in answers_by_response.items()
+        for row in its_rows
+    ]
+    if values:
+        session.execute(insert(Answer), values)
+    return ImportResult(rows=len(rows), teams_created=len(new_teams), rounds_created=rounds_created)
+
+
+def _response_ids(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    found: dict[tuple[int, str], int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        query = select(Response.round_id, Response.respondent, Response.id).where(
+            tuple_(Response.round_id, Response.respondent).in_(chunk)
+        )
+        found.update({(round_id, respondent): rid for round_id, respondent, rid in session.execute(query).all()})
+    return found
+
+
+def _ensure_responses(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    found = _response_ids(session, keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        session.execute(insert(Response), [{"round_id": r, "respondent": p} for r, p in missing])
+        found = _response_ids(session, keys)
+    return found
+
+
+def import_csv(engine: Engine, path: Path) -> ImportResult:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailed(["het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"]) from None
+    rows = parse_csv(text)
+    return run_write(engine, lambda session: _write_rows(session, rows))
+
+
+def export_rows(engine: Engine) -> list[list[str]]:
+    order = {item_id: index for framework in get_frameworks().values() for index, item_id in enumerate(framework.item_ids)}
+    query = (
+        select(Team.name, Round.period, Round.framework, Response.respondent, Answer.item_id, Answer.score, Answer.comment)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .join(Team, Round.team_id == Team.id)
+    )
+    with read_session(engine) as session:
+        records = session.execute(query).all()
+    records.sort(key=lambda r: (r.name, r.period, r.framework, r.respondent, order.get(r.item_id, 999), r.item_id))
+    return [
+        [r.name, r.period, r.respondent, r.item_id, "" if r.score is None else str(r.score), r.comment or ""]
+        for r in records
+    ]
+
+
+def export_csv(engine: Engine, path: Path) -> int:
+    rows = export_rows(engine)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,163 @@
+"""The engine (one per process and URL), safe write transactions, and migrations."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from .settings import load_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_ATTEMPTS = 10
+
+T = TypeVar("T")
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(engine: Engine, foreign_keys: bool = True) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_database_engine(url: str, foreign_keys: bool = True) -> Engine:
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for a URL (default: the configured DATABASE_URL)."""
+    url = url or load_settings().database_url
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = create_database_engine(url)
+        return _engines[url]
+
+
+def dispose_engines() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    transient = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+    return any(text in message for text in transient)
+
+
+def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work` in one write transaction, all or nothing, retrying when the database is busy.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, so two writers never deadlock
+    halfway; a busy database is retried with back-off rather than shown to the user.
+    """
+    write_engine = engine.execution_options(write=True)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with Session(write_engine, expire_on_commit=False) as session:
+                result = work(session)
+                session.commit()
+                return result
+        except OperationalError as exc:
+            if not _is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database to `revision`; a SQLite file is backed up first when it changes."""
+    url = url or load_settings().database_url
+    engine = get_engine(url)
+    current = current_revision(engine)
+    if current == head_revision() and revision == "head":
+        return
+    path = sqlite_path(url)
+    if current is not None and path is not None and path.exists():
+        from .backup import backup_before_migration
+
+        backup_before_migration(engine, path, current)
+    # SQLite rebuilds tables to alter them; with foreign keys on, dropping the old table
+    # would cascade-delete child rows, so migrations run with them off and are checked after.
+    migration_engine = create_database_engine(url, foreign_keys=False) if is_sqlite(url) else engine
+    try:
+        config = alembic_config(url)
+        with migration_engine.execution_options(write=True).begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            if is_sqlite(url):
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
+    finally:
+        if migration_engine is not engine:
+            migration_engine.dispose()

@@ -1,0 +1,94 @@
+"""A believable demo municipality, so a trainer can show the app within five minutes."""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from sqlalchemy import Engine, insert
+
+from .content import DEFAULT_FRAMEWORK, get_frameworks
+from .database import run_write
+from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
+from .services import current_period, is_empty
+from .validation import InvalidInput
+
+DEMO_TEAMS = [
+    ("Wijkteam Noord", "Kringstad Noord"),
+    ("Wijkteam Zuid", "Kringstad Zuid"),
+    ("Wijkteam Centrum", "Kringstad Centrum"),
+    ("Wijkteam Oost", "Kringstad Oost"),
+    ("Wijkteam West", "Kringstad West"),
+    ("Jeugd- en gezinsteam", "Heel Kringstad"),
+]
+DEMO_COMMENTS = [
+    "We nemen hier echt de tijd voor, ook als het druk is.",
+    "Bij nieuwe aanmeldingen lukt dit nog niet altijd.",
+    "Het hangt erg af van wie de casus heeft.",
+    "De regels van de indicatie zitten ons hier in de weg.",
+    "Mooi voorbeeld: het keukentafelgesprek bij mevrouw uit de Lindestraat.",
+    "Hier wil ik het graag met elkaar over hebben.",
+]
+
+
+def previous_periods(count: int, last: str) -> list[str]:
+    year, quarter = int(last[:4]), int(last[-1])
+    periods = []
+    for _ in range(count):
+        periods.append(f"{year}-Q{quarter}")
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+    return periods[::-1]
+
+
+def _score(rng: random.Random, level: float, spread: float) -> int | None:
+    if rng.random() < 0.05:
+        return None
+    return max(1, min(5, round(rng.gauss(level, spread))))
+
+
+def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dict[str, int]:
+    if not is_empty(engine):
+        raise InvalidInput("De database is niet leeg. Demogegevens komen alleen in een lege database.")
+    rng = random.Random(seed)
+    framework = get_frameworks()[DEFAULT_FRAMEWORK]
+    periods = previous_periods(quarters, current_period())
+
+    def work(session) -> dict[str, int]:
+        totals = {"teams": 0, "rounds": 0, "responses": 0, "answers": 0}
+        for team_index, (name, area) in enumerate(DEMO_TEAMS):
+            team = Team(name=name, area=area)
+            session.add(team)
+            session.flush()
+            totals["teams"] += 1
+            base = {item.id: rng.uniform(2.0, 3.8) for item in framework.items}
+            trend = rng.uniform(-0.15, 0.35)
+            divisive = set(rng.sample(framework.item_ids, 2))
+            size = rng.randint(6, 12)
+            for quarter_index, period in enumerate(periods):
+                is_last = quarter_index == len(periods) - 1
+                status = ROUND_OPEN if is_last and team_index == 0 else ROUND_CLOSED
+                quarter_round = Round(team_id=team.id, period=period, framework=framework.id, status=status)
+                session.add(quarter_round)
+                session.flush()
+                totals["rounds"] += 1
+                for _ in range(max(3, size - rng.randint(0, 2))):
+                    response = Response(round_id=quarter_round.id, respondent=secrets.token_urlsafe(16))
+                    session.add(response)
+                    session.flush()
+                    totals["responses"] += 1
+                    rows = []
+                    for item in framework.items:
+                        level = base[item.id] + trend * quarter_index * (-1 if item.kind == "blockade" else 1)
+                        if item.id in divisive:
+                            level = rng.choice([1.5, 4.5])
+                        comment = rng.choice(DEMO_COMMENTS) if rng.random() < 0.08 else None
+                        rows.append(
+                            {"response_id": response.id, "item_id": item.id, "score": _score(rng, level, 0.7), "comment": comment}
+                        )
+                    session.execute(insert(Answer), rows)
+                    totals["answers"] += len(rows)
+        return totals
+
+    return run_write(engine, work)

@@ -1,0 +1,182 @@
+"""Use cases: what people do with the app. Pages and the CLI call these, never SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from .content import DEFAULT_FRAMEWORK, get_frameworks
+from .database import read_session, run_write
+from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
+from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    item_id: str
+    score: int | None
+    comment: str | None = None
+
+
+def current_period(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def is_empty(engine: Engine) -> bool:
+    with read_session(engine) as session:
+        return session.execute(select(func.count()).select_from(Team)).one()[0] == 0
+
+
+def list_teams(engine: Engine) -> list[Team]:
+    with read_session(engine) as session:
+        return list(session.execute(select(Team).order_by(Team.name)).scalars())
+
+
+def find_team(engine: Engine, name: str) -> Team | None:
+    with read_session(engine) as session:
+        return session.execute(select(Team).where(Team.name == name)).scalars().first()
+
+
+def create_team(engine: Engine, name: str, area: str | None = None) -> Team:
+    name = clean_name(name, "De teamnaam")
+    area = clean_name(area, "Het gebied") if area and area.strip() else None
+
+    def work(session: Session) -> Team:
+        if session.execute(select(Team.id).where(Team.name == name)).first():
+            raise InvalidInput(f"Er is al een team met de naam '{name}'. Kies een andere naam.")
+        team = Team(name=name, area=area)
+        session.add(team)
+        session.flush()
+        return team
+
+    return run_write(engine, work)
+
+
+def _check_framework(framework: str) -> str:
+    if framework not in get_frameworks():
+        raise InvalidInput(f"De vragenlijst '{framework}' bestaat niet.")
+    return framework
+
+
+def start_round(engine: Engine, team_id: int, period: str | None = None, framework: str = DEFAULT_FRAMEWORK) -> Round:
+    """Open a round for a quarter; starting the same quarter again returns the existing round."""
+    period = check_period(period or current_period())
+    framework = _check_framework(framework)
+
+    def work(session: Session) -> Round:
+        if session.get(Team, team_id) is None:
+            raise InvalidInput("Dit team bestaat niet (meer).")
+        existing = session.execute(
+            select(Round).where(Round.team_id == team_id, Round.period == period, Round.framework == framework)
+        ).scalars().first()
+        if existing:
+            return existing
+        new_round = Round(team_id=team_id, period=period, framework=framework, status=ROUND_OPEN)
+        session.add(new_round)
+        session.flush()
+        return new_round
+
+    return run_write(engine, work)
+
+
+def list_rounds(engine: Engine, team_id: int) -> list[Round]:
+    with read_session(engine) as session:
+        query = select(Round).where(Round.team_id == team_id).order_by(Round.period.desc(), Round.framework)
+        return list(session.execute(query).scalars())
+
+
+def get_round(engine: Engine, round_id: int) -> Round | None:
+    with read_session(engine) as session:
+        return session.get(Round, round_id)
+
+
+def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
+    if status not in (ROUND_OPEN, ROUND_CLOSED):
+        raise InvalidInput("Onbekende status.")
+
+    def work(session: Session) -> Round:
+        found = session.get(Round, round_id)
+        if found is None:
+            raise InvalidInput("Deze ronde bestaat niet (meer).")
+        found.status = status
+        session.add(found)
+        return found
+
+    return run_write(engine, work)
+
+
+def close_round(engine: Engine, round_id: int) -> Round:
+    return set_round_status(engine, round_id, ROUND_CLOSED)
+
+
+def count_responses(engine: Engine, round_id: int) -> int:
+    with read_session(engine) as session:
+        query = select(func.count()).select_from(Response).where(Response.round_id == round_id)
+        return session.execute(query).one()[0]
+
+
+def _checked_answers(framework_id: str, answers: list[AnswerInput]) -> list[AnswerInput]:
+    framework = get_frameworks()[framework_id]
+    known = set(framework.item_ids)
+    seen: set[str] = set()
+    checked = []
+    for answer in answers:
+        if answer.item_id not in known:
+            raise InvalidInput(f"Vraag '{answer.item_id}' hoort niet bij deze vragenlijst.")
+        if answer.item_id in seen:
+            raise InvalidInput(f"Vraag '{answer.item_id}' staat er twee keer in.")
+        seen.add(answer.item_id)
+        checked.append(AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment)))
+    return checked
+
+
+def submit_response(engine: Engine, round_id: int, respondent: str, answers: list[AnswerInput]) -> int:
+    """Store one person's answers. The respondent key makes it idempotent: sending the same
+    key again (double click, reload, second tab) replaces that person's answers, never adds a person."""
+    if not respondent or len(respondent) > 64:
+        raise InvalidInput("Deze inzending heeft geen geldige sleutel. Laad de pagina opnieuw.")
+
+    def work(session: Session) -> int:
+        found = session.get(Round, round_id)
+        if found is None:
+            raise InvalidInput("Deze ronde bestaat niet (meer).")
+        if found.status != ROUND_OPEN:
+            raise InvalidInput("Deze ronde is gesloten. Je kunt niets meer invullen of veranderen.")
+        checked = _checked_answers(found.framework, answers)
+        response_id = session.execute(
+            select(Response.id).where(Response.round_id == round_id, Response.respondent == respondent)
+        ).scalar()
+        if response_id is None:
+            response = Response(round_id=round_id, respondent=respondent)
+            session.add(response)
+            session.flush()
+            response_id = response.id
+        session.execute(delete(Answer).where(Answer.response_id == response_id))
+        session.add_all(
+            Answer(response_id=response_id, item_id=a.item_id, score=a.score, comment=a.comment) for a in checked
+        )
+        return response_id
+
+    try:
+        return run_write(engine, work)
+    except IntegrityError:
+        # A simultaneous first submit with the same key won the race; now it is an update.
+        return run_write(engine, work)
+
+
+@dataclass(frozen=True)
+class Overview:
+    teams: int
+    rounds: int
+
+
+def overview(engine: Engine) -> Overview:
+    with read_session(engine) as session:
+        teams = session.execute(select(func.count()).select_from(Team)).one()[0]
+        rounds = session.execute(select(func.count()).select_from(Round)).one()[0]
+    return Overview(teams=teams, rounds=rounds)

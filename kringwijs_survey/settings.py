@@ -1,0 +1,44 @@
+"""Configuration from the environment, with privacy floors that cannot be lowered."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = REPO_ROOT / "data" / "kringwijs.db"
+
+PRIVACY_FLOOR = 3
+NAME_MAX = 100
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    min_group: int
+    min_group_org: int
+    retention_quarters: int | None
+    base_url: str
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def load_settings() -> Settings:
+    retention = _int_env("RETENTION_QUARTERS", 0)
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}",
+        min_group=max(PRIVACY_FLOOR, _int_env("MIN_GROUP", 3)),
+        min_group_org=max(PRIVACY_FLOOR, _int_env("MIN_GROUP_ORG", 5)),
+        retention_quarters=retention if retention > 0 else None,
+        base_url=os.environ.get("BASE_URL", "http://localhost:8501").rstrip("/"),
+    )

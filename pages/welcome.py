@@ -1,0 +1,25 @@
+import streamlit as st
+
+from kringwijs_survey import services, ui
+
+st.title(ui.t("welcome.title"))
+st.markdown(ui.t("welcome.intro"))
+
+st.header(ui.t("welcome.what_title"))
+st.markdown(ui.t("welcome.what"))
+
+st.header(ui.t("welcome.how_title"))
+st.markdown(ui.t("welcome.how"))
+
+st.header(ui.t("welcome.trust_title"))
+st.markdown(ui.t("welcome.trust", min_group=ui.settings().min_group))
+
+st.header(ui.t("welcome.start_title"))
+overview = services.overview(ui.engine())
+if overview.teams == 0:
+    st.markdown(ui.t("welcome.start_empty"))
+else:
+    st.markdown(ui.t("welcome.start_data", teams=overview.teams, rounds=overview.rounds))
+
+st.markdown(ui.t("welcome.browse"))
+st.page_link("pages/principles.py", label=ui.t("welcome.browse_button"), icon=":material/menu_book:")

@@ -1,0 +1,27 @@
+"""Helpers for streamlit.testing AppTest runs of the real app."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if path != "pages/welcome.py":
+        app.switch_page(path)
+        app.run()
+    return app
+
+
+def all_text(app: AppTest) -> str:
+    """Everything a person could read on the page, as one string."""
+    parts = [m.value for m in app.markdown] + [e.label for e in app.expander] + [t.value for t in app.title]
+    parts += [h.value for h in app.header] + [h.value for h in app.subheader] + [c.value for c in app.caption]
+    parts += [t.label for t in app.tabs] + [x.value for x in app.text] + [i.value for i in app.info]
+    parts += [s.value for s in app.success] + [w.value for w in app.warning] + [e.value for e in app.error]
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,44 @@
+"""Helpers for Playwright tests against a Streamlit app (import: ``from browser_helpers import ...``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+OUTPUT_DIR = Path(__file__).resolve().parent / "output"
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def page_ready(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
+    """Wait until Streamlit has finished running the script, then let the page settle.
+
+    Waits for the app root to report ``data-test-script-state="notRunning"``, pauses
+    ``settle_ms`` (a rerun triggered by a click may start only after that), and waits
+    for the idle state once more. Timeouts are in milliseconds, as in Playwright.
+    """
+    try:
+        page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
+        page.wait_for_timeout(settle_ms)
+        page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
+    except Exception as exc:
+        state = page.evaluate(
+            """() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                return app ? app.getAttribute('data-test-script-state') : 'no stApp element';
+            }"""
+        )
+        raise AssertionError(
+            f"Streamlit app at {page.url} did not become idle (script state: {state})"
+        ) from exc
+
+
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG of the page as tests/output/<name>.png and return its path."""
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    if not safe.endswith(".png"):
+        safe += ".png"
+    path = OUTPUT_DIR / safe
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

@@ -1,0 +1,454 @@
+"""Shared test infrastructure: real PostgreSQL, real Chromium, a real Streamlit server.
+
+Fixtures (feature fixtures belong in other files):
+
+* ``repo_root`` -> Path of the repository.
+* ``postgres_url`` (session) -> ``postgresql+psycopg://postgres@127.0.0.1:PORT/kringwijs_test``
+  on a throw-away PostgreSQL server started for the session.
+* ``fresh_postgres_url`` -> URL of a new, empty database on that server, dropped afterwards.
+* ``db_url`` -> parametrized ``sqlite`` / ``postgres``: a fresh SQLite file or a fresh
+  PostgreSQL database.
+* ``chromium_path`` (session) -> "/usr/bin/chromium".
+* ``browser`` (session) -> Playwright ``Browser`` on the system Chromium.
+* ``page`` -> a ``Page`` in a new browser context, closed afterwards.
+* ``streamlit_server`` -> ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``.
+
+Missing Chromium or PostgreSQL skips the tests that need them, except when the
+environment variable CI is set: then they fail, because CI must really run them.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PG_TEST_DB = "kringwijs_test"
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail under CI, where every test must really run."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _version_key(path: str) -> tuple[int, ...]:
+    # /usr/lib/postgresql/<version>/bin/pg_ctl
+    version = Path(path).parent.parent.name
+    return tuple(int(p) for p in re.findall(r"\d+", version)) or (0,)
+
+
+def find_postgres_bindir() -> Path | None:
+    """Directory holding initdb, pg_ctl and postgres; the highest Debian version wins.
+
+    Debian's /usr/lib/postgresql/*/bin is preferred over PATH, where for example
+    /usr/local/bin/pg_ctl may be something else. PATH is the fallback for other
+    systems, and only when initdb and postgres sit beside a pg_ctl that reports
+    itself as PostgreSQL.
+    """
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_version_key, reverse=True)
+    which = shutil.which("pg_ctl")
+    if which:
+        candidates.append(str(Path(which).resolve()))
+    for pg_ctl in candidates:
+        bindir = Path(pg_ctl).parent
+        if not all(os.access(bindir / tool, os.X_OK) for tool in ("pg_ctl", "initdb", "postgres")):
+            continue
+        try:
+            out = subprocess.run(
+                [pg_ctl, "--version"], capture_output=True, text=True, timeout=10
+            ).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if "PostgreSQL" in out:
+            return bindir
+    return None
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster in a temp dir, on 127.0.0.1:<free port>, trust auth.
+
+    PostgreSQL refuses to run as root, so as root every server command runs as
+    the ``postgres`` OS user (``runuser -u postgres --``) and the temp dir is
+    chowned to that user. Temp dirs come from ``tempfile.mkdtemp`` and not from
+    pytest's tmp_path, whose root-only (0700) parents the postgres user cannot
+    enter.
+    """
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.port = free_port()
+        self.base = Path(tempfile.mkdtemp(prefix="kringwijs-pg-"))
+        self.datadir = self.base / "data"
+        self.sockdir = self.base / "sock"
+        self.logfile = self.base / "postgres.log"
+        self.sockdir.mkdir()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            import pwd
+
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError(
+                    "running as root but there is no 'postgres' OS user to run PostgreSQL as"
+                ) from None
+            runuser = shutil.which("runuser")
+            self.prefix = [runuser, "-u", "postgres", "--"] if runuser else []
+            if not self.prefix:
+                raise RuntimeError("running as root but runuser is not available")
+            for path in (self.base, self.sockdir):
+                os.chown(path, pw.pw_uid, pw.pw_gid)
+            self.base.chmod(0o700)
+
+    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        cmd = [*self.prefix, *args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.base)
+        if proc.returncode != 0:
+            log = self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+            raise RuntimeError(
+                f"{' '.join(cmd)} failed with exit code {proc.returncode}\n"
+                f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}\nserver log:\n{log}"
+            )
+        return proc
+
+    def start(self) -> None:
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D", str(self.datadir),
+            "-U", "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )  # fmt: skip
+        options = " ".join(
+            [
+                "-c listen_addresses=127.0.0.1",
+                f"-p {self.port}",
+                f"-c unix_socket_directories={self.sockdir}",
+                # Durability is worthless for a throw-away test server.
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+            ]
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D", str(self.datadir),
+            "-l", str(self.logfile),
+            "-o", options,
+            "-w", "-t", "60",
+            "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        try:
+            if (self.datadir / "postmaster.pid").exists():
+                self._run(
+                    str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"
+                )
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def url(self, dbname: str, driver: str = "postgresql+psycopg") -> str:
+        return f"{driver}://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def execute_autocommit(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)
+
+
+# ---------------------------------------------------------------------------
+# basic fixtures
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> None:
+    """Each test starts with empty st.cache_resource / st.cache_data."""
+    import logging
+
+    import streamlit as st
+
+    # Outside a Streamlit runtime, cache_data logs "No runtime found" at WARNING.
+    cache_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = cache_log.level
+    cache_log.setLevel(logging.ERROR)
+    try:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    finally:
+        cache_log.setLevel(level)
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        skip_or_fail(
+            "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_ctl); "
+            "`make system-deps` installs them"
+        )
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """SQLAlchemy URL of a database on a real PostgreSQL server, shared by the session."""
+    postgres_server.execute_autocommit(f"CREATE DATABASE {PG_TEST_DB}")
+    return postgres_server.url(PG_TEST_DB)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """SQLAlchemy URL of a new, empty database, dropped after the test."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    postgres_server.execute_autocommit(f"CREATE DATABASE {name}")
+    try:
+        yield postgres_server.url(name)
+    finally:
+        # FORCE ends connections the test left open (e.g. an engine not disposed).
+        postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/test.db"
+    return request.getfixturevalue("fresh_postgres_url")
+
+
+# ---------------------------------------------------------------------------
+# Chromium / Playwright
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (CHROMIUM_PATH.exists() and os.access(CHROMIUM_PATH, os.X_OK)):
+        skip_or_fail(f"{CHROMIUM_PATH} is missing; `make system-deps` installs Debian's chromium")
+    return str(CHROMIUM_PATH)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """Playwright Browser on the system Chromium (Playwright never downloads one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A Page in its own browser context (own cookies and storage), closed after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# Streamlit server
+# ---------------------------------------------------------------------------
+
+
+def _stop_process_group(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture
+def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Factory: ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``.
+
+    Runs ``<this python> -m streamlit run <app>`` from the repo root on a free port
+    of 127.0.0.1, with os.environ plus ``env`` (e.g. ``{"DATABASE_URL": ...}``),
+    and returns e.g. ``"http://127.0.0.1:PORT"`` once ``/_stcore/health`` says
+    "ok". Every server started is stopped (its whole process group) at teardown.
+    The server's output is in ``start.logs[base_url]`` (a dict of Path pairs).
+    """
+    procs: list[subprocess.Popen] = []
+    logs: dict[str, tuple[Path, Path]] = {}
+    log_dir = tmp_path_factory.mktemp("streamlit")
+
+    def start(env: dict[str, str] | None = None, *, app: str = "app.py", timeout: float = 60.0) -> str:
+        port = free_port()
+        full_env = {**os.environ, **(env or {})}
+        full_env["PYTHONUNBUFFERED"] = "1"
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", app,
+            "--server.port", str(port),
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+            # Other files may change while tests run; never rerun on that.
+            "--server.fileWatcherType", "none",
+        ]  # fmt: skip
+        out_path = log_dir / f"streamlit-{port}.out"
+        err_path = log_dir / f"streamlit-{port}.err"
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=repo_root,
+                env=full_env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # own process group, stopped as a whole
+            )
+        procs.append(proc)
+        base_url = f"http://127.0.0.1:{port}"
+        logs[base_url] = (out_path, err_path)
+
+        def failure(why: str) -> RuntimeError:
+            _stop_process_group(proc)
+            return RuntimeError(
+                f"Streamlit server {' '.join(cmd)} {why}\n"
+                f"--- stderr ---\n{err_path.read_text(errors='replace')}\n"
+                f"--- stdout ---\n{out_path.read_text(errors='replace')}"
+            )
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise failure(f"exited with code {proc.returncode} before it was healthy")
+            try:
+                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200 and resp.read().decode().strip() == "ok":
+                        return base_url
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.25)
+        raise failure(f"was not healthy within {timeout:.0f} s")
+
+    start.logs = logs  # type: ignore[attr-defined]
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            _stop_process_group(proc)
+
+
+# ---------------------------------------------------------------------------
+# markers from fixtures
+# ---------------------------------------------------------------------------
+
+_POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "fresh_postgres_url"}
+_BROWSER_FIXTURES = {"chromium_path", "browser", "page"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the PostgreSQL or browser fixtures get the matching marker,
+    so ``-m "not postgres"`` / ``-m "not browser"`` select them out."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _POSTGRES_FIXTURES:
+            item.add_marker(pytest.mark.postgres)
+        if names & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
+# --- Application database fixtures -------------------------------------------------------
+
+
+@pytest.fixture
+def engine(db_url: str):
+    """A migrated database (SQLite file or real PostgreSQL), used through the app's own engine."""
+    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+    migrate(db_url)
+    yield get_engine(db_url)
+    dispose_engines()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path):
+    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(url)
+    yield get_engine(url)
+    dispose_engines()

@@ -1,0 +1,122 @@
+"""The admin command line, run as a real process against a real database file."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+
+GOOD_CSV = (
+    "team,period,respondent,item,score,comment\n"
+    'Wijkteam Noord,2026-Q1,r1,AB1,4,"Goed, maar ""soms"" lastig"\n'
+    'Wijkteam Noord,2026-Q1,r1,AB2,,"Twee\nregels, één met accent é en emoji 🙂👩🏽‍⚕️"\n'
+    "Wijkteam Noord,2026-Q1,r2,AB1,2,\n"
+    "Wijkteam Noord,2026-Q1,r3,AB1,5,\n"
+    "Wijkteam Zuid,2026-Q2,z1,B3,1,Tijdsdruk\n"
+)
+
+
+def run_cli(db_url, *args):
+    env = {**os.environ, "DATABASE_URL": db_url}
+    return subprocess.run([sys.executable, "-m", "kringwijs_survey", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def counts(db_url):
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        result = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("team", "round", "response", "answer")}
+    engine.dispose()
+    return result
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def write(content, name="answers.csv"):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+def test_import_creates_teams_rounds_and_answers(db_url, csv_file):
+    result = run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV)))
+    assert result.returncode == 0, result.stderr
+    assert counts(db_url) == {"team": 2, "round": 2, "response": 4, "answer": 5}
+
+
+def test_reimporting_the_same_file_changes_nothing(db_url, csv_file, tmp_path):
+    path = csv_file(GOOD_CSV)
+    assert run_cli(db_url, "import-csv", str(path)).returncode == 0
+    before_counts = counts(db_url)
+    assert run_cli(db_url, "export-csv", str(tmp_path / "first.csv")).returncode == 0
+    assert run_cli(db_url, "import-csv", str(path)).returncode == 0
+    assert run_cli(db_url, "export-csv", str(tmp_path / "second.csv")).returncode == 0
+    assert counts(db_url) == before_counts
+    assert (tmp_path / "first.csv").read_bytes() == (tmp_path / "second.csv").read_bytes()
+
+
+def test_import_export_import_is_lossless(db_url, csv_file, tmp_path):
+    assert run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV))).returncode == 0
+    exported = tmp_path / "export.csv"
+    assert run_cli(db_url, "export-csv", str(exported)).returncode == 0
+    original = sorted(csv.DictReader(io.StringIO(GOOD_CSV)), key=lambda r: (r["team"], r["respondent"], r["item"]))
+    round_trip = sorted(csv.DictReader(exported.open(encoding="utf-8", newline="")), key=lambda r: (r["team"], r["respondent"], r["item"]))
+    assert round_trip == original
+
+    second_db = f"sqlite:///{tmp_path / 'second.db'}"
+    assert run_cli(second_db, "import-csv", str(exported)).returncode == 0
+    again = tmp_path / "again.csv"
+    assert run_cli(second_db, "export-csv", str(again)).returncode == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_a_bad_file_names_every_bad_line_and_writes_nothing(db_url, csv_file):
+    assert run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV, "good.csv"))).returncode == 0
+    before = counts(db_url)
+    bad = (
+        "team,period,respondent,item,score,comment\n"
+        "Wijkteam Oost,2026-Q1,o1,AB1,3,prima\n"  # line 2: fine, but must not be written
+        "Wijkteam Oost,2026-Q1,o1,XX9,3,\n"  # line 3: unknown item
+        "Wijkteam Oost,2026-Q1,o2,AB1,6,\n"  # line 4: score out of range
+        "Wijkteam Oost,2026-Q5,o3,AB1,3,\n"  # line 5: bad period
+        "Wijkteam Oost,2026-Q1,o4\n"  # line 6: missing fields
+        f"Wijkteam Oost,2026-Q1,o5,AB1,3,{'x' * 2001}\n"  # line 7: comment too long
+        f"{'T' * 101},2026-Q1,o6,AB1,3,\n"  # line 8: team name too long
+        "Wijkteam Oost,2026-Q1,o7,AB1,drie,\n"  # line 9: not a number
+    )
+    result = run_cli(db_url, "import-csv", str(csv_file(bad, "bad.csv")))
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("regel")]
+    assert [line.split(":")[0] for line in lines] == [f"regel {n}" for n in (3, 4, 5, 6, 7, 8, 9)]
+    assert "XX9" in lines[0] and "6" in lines[1] and "2026-Q5" in lines[2] and "ontbreekt" in lines[3]
+    assert counts(db_url) == before
+
+
+def test_summary_prints_the_aggregation_with_suppression(db_url, csv_file):
+    assert run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV))).returncode == 0
+    result = run_cli(db_url, "summary")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == "team,period,item,respondents,n,mean,median,sd,n_dont_know,count_1,count_2,count_3,count_4,count_5,suppressed".split(",")
+    noord_ab1 = next(r for r in rows if r["team"] == "Wijkteam Noord" and r["item"] == "AB1")
+    assert noord_ab1["respondents"] == "3" and noord_ab1["n"] == "3"
+    assert noord_ab1["mean"] == "3.667" and noord_ab1["median"] == "4" and noord_ab1["suppressed"] == "false"
+    zuid = next(r for r in rows if r["team"] == "Wijkteam Zuid")
+    assert zuid["respondents"] == "1" and zuid["suppressed"] == "true" and zuid["mean"] == "" and zuid["count_1"] == ""
+
+    filtered = run_cli(db_url, "summary", "--team", "Wijkteam Zuid", "--format", "table")
+    assert filtered.returncode == 0 and "Wijkteam Noord" not in filtered.stdout and "Wijkteam Zuid" in filtered.stdout
+
+
+def test_demo_data_fills_an_empty_database_and_refuses_a_second_time(db_url):
+    first = run_cli(db_url, "demo-data")
+    assert first.returncode == 0, first.stderr
+    filled = counts(db_url)
+    assert filled["team"] >= 5 and filled["round"] >= 20 and filled["answer"] > 1000
+    second = run_cli(db_url, "demo-data")
+    assert second.returncode != 0 and "niet leeg" in second.stderr
+    assert counts(db_url) == filled

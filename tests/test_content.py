@@ -1,0 +1,219 @@
+"""The principle files in principles/ and the loader that validates them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kringwijs_survey.content import (
+    DEFAULT_FRAMEWORK,
+    PRINCIPLES_DIR,
+    ContentError,
+    Text,
+    framework_of_item,
+    get_frameworks,
+    load_framework,
+    load_frameworks,
+)
+
+SOURCES_DIR = Path(__file__).parents[1].parent / "shared" / "sources"
+KRINGWIJS = "kringwijs-uitgangspunten"
+FRAMEWORK_FILES = sorted(PRINCIPLES_DIR.glob("*.yaml"))
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _raw(framework_id: str) -> dict[str, Any]:
+    return yaml.safe_load((PRINCIPLES_DIR / f"{framework_id}.yaml").read_text(encoding="utf-8"))
+
+
+def _write(directory: Path, raw: dict[str, Any]) -> Path:
+    path = directory / f"{raw['id']}.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda path: path.name)
+def test_every_principles_file_validates(path: Path) -> None:
+    assert load_framework(path).id == path.stem
+
+
+def test_default_framework_is_present() -> None:
+    assert DEFAULT_FRAMEWORK in get_frameworks()
+
+
+def test_verklaring_has_five_of_each_part() -> None:
+    verklaring = get_frameworks()[DEFAULT_FRAMEWORK]
+    by_group = {group.id: [item.id for item in verklaring.items if item.group == group.id] for group in verklaring.groups}
+    assert by_group == {
+        "AB": ["AB1", "AB2", "AB3", "AB4", "AB5"],
+        "B": ["B1", "B2", "B3", "B4", "B5"],
+        "AO": ["AO1", "AO2", "AO3", "AO4", "AO5"],
+    }
+    assert len(verklaring.items_of_kind("principle")) == 10
+    assert len(verklaring.items_of_kind("blockade")) == 5
+
+
+def test_each_organising_principle_answers_the_blockade_with_its_number() -> None:
+    verklaring = get_frameworks()[DEFAULT_FRAMEWORK]
+    pairs = {item.id: item.answers for item in verklaring.items if item.answers}
+    assert sorted(pairs) == [item.id for item in verklaring.items if item.group == "AO"]
+    for answerer, blockade in pairs.items():
+        assert blockade == "B" + answerer.removeprefix("AO")
+        assert verklaring.item(blockade).answered_by == answerer
+    assert sorted(pairs.values()) == [item.id for item in verklaring.items_of_kind("blockade")]
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda path: path.name)
+def test_dutch_texts_are_quoted_verbatim_from_the_source(path: Path) -> None:
+    if not SOURCES_DIR.is_dir():
+        pytest.skip(f"sources folder {SOURCES_DIR} is not present; cannot check quotes against it")
+    framework = load_framework(path)
+    assert framework.source_file, f"{path.name} names no source_file"
+    source = _collapse((SOURCES_DIR / framework.source_file).read_text(encoding="utf-8"))
+    missing = [item.id for item in framework.items if _collapse(item.text.nl) not in source]
+    assert not missing, f"not found verbatim in {framework.source_file}: {missing}"
+
+
+def test_dutch_titles_are_short() -> None:
+    for framework in get_frameworks().values():
+        for item in framework.items:
+            assert len(item.title.nl.split()) <= 5, item.id
+
+
+def test_kringwijs_framework_loads_with_the_same_loader() -> None:
+    kringwijs = get_frameworks()[KRINGWIJS]
+    assert kringwijs.item_ids == ["KU1", "KU2", "KU3", "KU4", "KU5"]
+    assert {item.kind for item in kringwijs.items} == {"principle"}
+    assert set(kringwijs.scales) == {"principle"}
+    assert all(item.answers is None and item.answered_by is None for item in kringwijs.items)
+
+
+def test_item_ids_are_unique_across_frameworks() -> None:
+    ids = [item_id for framework in get_frameworks().values() for item_id in framework.item_ids]
+    assert len(ids) == len(set(ids))
+    for framework in get_frameworks().values():
+        for item_id in framework.item_ids:
+            assert framework_of_item(item_id) is framework
+
+
+def test_lookups() -> None:
+    verklaring = get_frameworks()[DEFAULT_FRAMEWORK]
+    blockade = verklaring.items_of_kind("blockade")[0]
+    assert verklaring.scale_for(blockade) is verklaring.scales["blockade"]
+    assert list(verklaring.scales["principle"].labels) == [1, 2, 3, 4, 5]
+    with pytest.raises(KeyError):
+        verklaring.item("XYZ")
+    with pytest.raises(KeyError):
+        framework_of_item("XYZ")
+    text = Text(nl="hallo", en="hello")
+    assert (text.get("en"), text.get("nl"), text.get("fr")) == ("hello", "hallo", "hallo")
+
+
+def _drop_summary(raw: dict[str, Any]) -> None:
+    del raw["items"][2]["summary"]
+
+
+def _label_six(raw: dict[str, Any]) -> None:
+    labels = raw["scales"]["principle"]["labels"]
+    labels[6] = labels.pop(5)
+
+
+def _duplicate_id(raw: dict[str, Any]) -> None:
+    raw["items"][3]["id"] = "KU2"
+
+
+def _unknown_answers(raw: dict[str, Any]) -> None:
+    raw["items"][0]["answers"] = "X9"
+
+
+def _long_title(raw: dict[str, Any]) -> None:
+    raw["items"][1]["title"]["nl"] = "een twee drie vier vijf zes"
+
+
+def _extra_key(raw: dict[str, Any]) -> None:
+    raw["items"][4]["titel"] = raw["items"][4]["title"]
+
+
+def _blank_english(raw: dict[str, Any]) -> None:
+    raw["items"][0]["questions"][1]["en"] = "  "
+
+
+def _one_question(raw: dict[str, Any]) -> None:
+    del raw["items"][2]["questions"][1]
+
+
+BROKEN = {
+    "missing field": (_drop_summary, ["KU3", "summary", "ontbreekt"]),
+    "score label 6": (_label_six, ["scales.principle.labels"]),
+    "duplicate item id": (_duplicate_id, ["KU2", "'id'"]),
+    "unknown answers": (_unknown_answers, ["KU1", "answers", "X9"]),
+    "title of six words": (_long_title, ["KU2", "title.nl"]),
+    "unknown key": (_extra_key, ["KU5", "titel"]),
+    "blank translation": (_blank_english, ["KU1", "questions.1.en"]),
+    "too few questions": (_one_question, ["KU3", "'questions'"]),
+}
+
+
+@pytest.mark.parametrize("breakage, expected", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_file_names_file_item_and_field(
+    tmp_path: Path, breakage: Callable[[dict[str, Any]], None], expected: list[str]
+) -> None:
+    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw["id"] = "kapot"
+    breakage(raw)
+    path = _write(tmp_path, raw)
+    with pytest.raises(ContentError) as caught:
+        load_framework(path)
+    message = str(caught.value)
+    for fragment in ["kapot.yaml", *expected]:
+        assert fragment in message
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "kapot.yaml"
+    path.write_text("id: kapot\ntitle: {nl: [niet gesloten\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="kapot.yaml: geen geldige YAML op regel"):
+        load_framework(path)
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "andere-naam.yaml"
+    path.write_text((PRINCIPLES_DIR / f"{KRINGWIJS}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ContentError, match="andere-naam.yaml.*'id'"):
+        load_framework(path)
+
+
+def test_blockade_answered_twice_is_rejected(tmp_path: Path) -> None:
+    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw["id"] = "dubbel"
+    second = next(item for item in raw["items"] if item.get("answers") == "B2")
+    second["answers"] = "B1"
+    with pytest.raises(ContentError, match="dubbel.yaml: item AO2, veld 'answers'"):
+        load_framework(_write(tmp_path, raw))
+
+
+def test_only_principles_may_answer(tmp_path: Path) -> None:
+    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw["id"] = "omgekeerd"
+    blockade = next(item for item in raw["items"] if item["id"] == "B1")
+    blockade["answers"] = "B2"
+    with pytest.raises(ContentError, match="omgekeerd.yaml: item B1, veld 'answers'"):
+        load_framework(_write(tmp_path, raw))
+
+
+def test_item_ids_must_be_unique_across_files(tmp_path: Path) -> None:
+    first = copy.deepcopy(_raw(KRINGWIJS))
+    second = copy.deepcopy(first)
+    first["id"], second["id"] = "eerste", "tweede"
+    _write(tmp_path, first)
+    _write(tmp_path, second)
+    with pytest.raises(ContentError, match="tweede.yaml: item KU1, veld 'id'.*eerste.yaml"):
+        load_frameworks(tmp_path)

@@ -1,0 +1,104 @@
+"""The database enforces its own rules, on SQLite and on PostgreSQL."""
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from kringwijs_survey import services
+from kringwijs_survey.database import head_revision, current_revision
+
+
+def _round_with_response(engine):
+    team = services.create_team(engine, "Wijkteam Test")
+    quarter = services.start_round(engine, team.id, "2026-Q1")
+    services.submit_response(engine, quarter.id, "resp-1", [services.AnswerInput("AB1", 3)])
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT id FROM response")).scalar_one()
+
+
+def test_migrated_to_head_with_all_tables(engine):
+    assert current_revision(engine) == head_revision()
+    assert {"team", "round", "response", "answer"} <= set(inspect(engine).get_table_names())
+
+
+@pytest.mark.parametrize("score", [0, 6, -1])
+def test_database_itself_rejects_scores_outside_1_to_5(engine, score):
+    response_id = _round_with_response(engine)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO answer (response_id, item_id, score) VALUES (:r, 'AB2', :s)"), {"r": response_id, "s": score}
+        )
+
+
+def test_database_itself_rejects_a_duplicate_answer(engine):
+    response_id = _round_with_response(engine)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("INSERT INTO answer (response_id, item_id, score) VALUES (:r, 'AB1', 4)"), {"r": response_id})
+
+
+def test_database_itself_rejects_a_second_response_with_the_same_respondent_key(engine):
+    _round_with_response(engine)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        round_id = connection.execute(text("SELECT id FROM round")).scalar_one()
+        connection.execute(text("INSERT INTO response (round_id, respondent) VALUES (:r, 'resp-1')"), {"r": round_id})
+
+
+def test_database_itself_rejects_an_answer_without_a_response(engine):
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("INSERT INTO answer (response_id, item_id, score) VALUES (9999, 'AB1', 3)"))
+
+
+def test_database_itself_rejects_a_malformed_period(engine):
+    team = services.create_team(engine, "Wijkteam Periode")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO round (team_id, period, framework, status) VALUES (:t, '2026-Q5', 'x', 'open')"), {"t": team.id}
+        )
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(sqlite_engine):
+    with sqlite_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
+    team = services.create_team(engine, "Wijkteam Dubbel")
+    quarter = services.start_round(engine, team.id, "2026-Q2")
+    for score in (2, 4):
+        services.submit_response(engine, quarter.id, "same-key", [services.AnswerInput("AB1", score)])
+    assert services.count_responses(engine, quarter.id) == 1
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
+
+
+def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
+    team = services.create_team(engine, "Wijkteam Dicht")
+    quarter = services.start_round(engine, team.id, "2026-Q2")
+    services.close_round(engine, quarter.id)
+    with pytest.raises(services.InvalidInput, match="gesloten"):
+        services.submit_response(engine, quarter.id, "late", [services.AnswerInput("AB1", 3)])
+    assert services.count_responses(engine, quarter.id) == 0
+
+
+def test_unknown_items_and_bad_scores_are_refused_before_anything_is_written(engine):
+    team = services.create_team(engine, "Wijkteam Fout")
+    quarter = services.start_round(engine, team.id, "2026-Q2")
+    with pytest.raises(services.InvalidInput):
+        services.submit_response(engine, quarter.id, "k", [services.AnswerInput("AB1", 3), services.AnswerInput("ZZ9", 3)])
+    with pytest.raises(services.InvalidInput):
+        services.submit_response(engine, quarter.id, "k", [services.AnswerInput("AB1", 7)])
+    assert services.count_responses(engine, quarter.id) == 0
+
+
+def test_team_names_are_cleaned_and_checked(engine):
+    team = services.create_team(engine, "  Wijkteam\x07 Noord \u200b ")
+    assert team.name == "Wijkteam Noord"
+    with pytest.raises(services.InvalidInput, match="al een team"):
+        services.create_team(engine, "Wijkteam Noord")
+    with pytest.raises(services.InvalidInput, match="te lang"):
+        services.create_team(engine, "x" * 101)
+    with pytest.raises(services.InvalidInput, match="leeg"):
+        services.create_team(engine, "   ")
