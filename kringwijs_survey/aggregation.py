@@ -13,13 +13,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from .models import Answer, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
 from .settings import PRIVACY_FLOOR
 
 SCORES = (1, 2, 3, 4, 5)
 COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
 STAT_COLUMNS = ["n", "mean", "median", "sd", "n_dont_know", *COUNT_COLUMNS]
 SUMMARY_COLUMNS = ["team", "period", "item", "respondents", *STAT_COLUMNS, "suppressed"]
+# Beyond the CLI's columns the frame also carries, for the team's own screens:
+EXTRA_COLUMNS = ["n_discuss", "target_n", "target_mean"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Scope:
     frameworks: tuple[str, ...] = ()
     round_ids: tuple[int, ...] = ()
     closed_only: bool = False
+    published_only: bool = False
+    audience: str = AUDIENCE_TEAM
 
     @classmethod
     def of(
@@ -40,13 +44,17 @@ class Scope:
         frameworks: Iterable[str] | str | None = None,
         round_ids: Iterable[int] | None = None,
         closed_only: bool = False,
+        published_only: bool = False,
+        audience: str = AUDIENCE_TEAM,
     ) -> Scope:
         def as_tuple(value):
             if value is None:
                 return ()
             return (value,) if isinstance(value, (str, int)) else tuple(value)
 
-        return cls(as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), closed_only)
+        return cls(
+            as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), closed_only, published_only, audience
+        )
 
 
 def _filtered(query, scope: Scope):
@@ -59,13 +67,18 @@ def _filtered(query, scope: Scope):
     if scope.round_ids:
         query = query.where(Round.id.in_(scope.round_ids))
     if scope.closed_only:
-        query = query.where(Round.status == "closed")
-    return query
+        query = query.where(Round.status == ROUND_CLOSED)
+    if scope.published_only:
+        query = query.where(Round.published.is_(True), Round.status == ROUND_CLOSED)
+    return query.where(Round.audience == scope.audience)
 
 
 def _counts_query(scope: Scope):
     respondents = (
-        select(Response.round_id, func.count().label("respondents")).group_by(Response.round_id).subquery()
+        select(Response.round_id, func.count().label("respondents"))
+        .where(Response.submitted.is_(True))
+        .group_by(Response.round_id)
+        .subquery()
     )
     score = Answer.score
     per_score = [func.sum(case((score == value, 1), else_=0)).label(f"count_{value}") for value in SCORES]
@@ -78,9 +91,12 @@ def _counts_query(scope: Scope):
             respondents.c.respondents,
             func.sum(case((score.is_(None), 1), else_=0)).label("n_dont_know"),
             *per_score,
+            func.sum(case((Answer.discuss.is_(True), 1), else_=0)).label("n_discuss"),
+            func.count(Answer.target).label("target_n"),
+            func.avg(Answer.target).label("target_mean"),
         )
         .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
+        .join(Response, (Answer.response_id == Response.id) & Response.submitted.is_(True))
         .join(Round, Response.round_id == Round.id)
         .join(Team, Round.team_id == Team.id)
         .join(respondents, respondents.c.round_id == Round.id)
@@ -119,8 +135,9 @@ def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
     )
     suppressed = frame["respondents"] < max(PRIVACY_FLOOR, min_group)
     frame["suppressed"] = suppressed
-    frame[STAT_COLUMNS] = frame[STAT_COLUMNS].astype("Float64")
-    frame.loc[suppressed, STAT_COLUMNS] = pd.NA
+    hidden = STAT_COLUMNS + [column for column in EXTRA_COLUMNS if column in frame]
+    frame[hidden] = frame[hidden].astype("Float64")
+    frame.loc[suppressed, hidden] = pd.NA
     return frame
 
 
@@ -133,7 +150,7 @@ def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.D
     with engine.connect() as connection:
         raw = pd.read_sql(_counts_query(scope), connection)
     if raw.empty:
-        return pd.DataFrame({column: pd.Series(dtype="object") for column in ["round_id", *SUMMARY_COLUMNS]})
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in ["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]})
     frame = add_statistics(raw, min_group)
     frame["respondents"] = frame["respondents"].astype(int)
-    return frame[["round_id", *SUMMARY_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)
+    return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from .content import framework_of_item, get_frameworks
 from .database import read_session, run_write
-from .models import ROUND_CLOSED, Answer, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
 REQUIRED_COLUMNS = ["team", "period", "respondent", "item", "score"]
@@ -140,7 +140,7 @@ def _write_rows(session: Session, rows: list[Row]) -> ImportResult:
     round_ids = {
         (team_id, period, framework): round_id
         for round_id, team_id, period, framework in session.execute(
-            select(Round.id, Round.team_id, Round.period, Round.framework)
+            select(Round.id, Round.team_id, Round.period, Round.framework).where(Round.audience == AUDIENCE_TEAM)
         ).all()
     }
     rounds_created = 0
@@ -210,6 +210,7 @@ def export_rows(engine: Engine) -> list[list[str]]:
         .join(Response, Answer.response_id == Response.id)
         .join(Round, Response.round_id == Round.id)
         .join(Team, Round.team_id == Team.id)
+        .where(Round.audience == AUDIENCE_TEAM)
     )
     with read_session(engine) as session:
         records = session.execute(query).all()

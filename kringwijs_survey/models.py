@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -17,6 +32,10 @@ metadata: MetaData = SQLModel.metadata
 
 ROUND_OPEN = "open"
 ROUND_CLOSED = "closed"
+AUDIENCE_TEAM = "team"
+AUDIENCE_RESIDENTS = "residents"
+ACTION_SCOPES = ("team", "organisation", "municipality")
+ACTION_STATUSES = ("open", "ongoing", "done", "dropped")
 
 
 class Team(SQLModel, table=True):
@@ -26,16 +45,21 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
     area: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    # SHA-256 of the team's secret key (128+ random bits, so a fast hash cannot be brute-forced).
+    key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
+    # A workshop group that is not a standing team (mixed group at a training day).
+    is_group: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Round(SQLModel, table=True):
     __tablename__ = "round"
     __table_args__ = (
-        UniqueConstraint("team_id", "period", "framework", name="uq_round_team_period_framework"),
+        UniqueConstraint("team_id", "period", "framework", "audience", name="uq_round_team_period_framework_audience"),
         CheckConstraint(
             "period LIKE '____-Q_' AND substr(period, 7, 1) IN ('1', '2', '3', '4')", name="period_format"
         ),
         CheckConstraint("status IN ('open', 'closed')", name="status_value"),
+        CheckConstraint("audience IN ('team', 'residents')", name="audience_value"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,6 +69,15 @@ class Round(SQLModel, table=True):
     period: str = Field(sa_column=Column(String(7), nullable=False))
     framework: str = Field(sa_column=Column(String(100), nullable=False))
     status: str = Field(default=ROUND_OPEN, sa_column=Column(String(10), nullable=False))
+    audience: str = Field(default=AUDIENCE_TEAM, sa_column=Column(String(10), nullable=False, server_default=AUDIENCE_TEAM))
+    join_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True, unique=True))
+    # A facilitator may show results of an open round once; the shown set is frozen in live_snapshot.
+    revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    published: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    shared_summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    live_item: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    live_revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    live_snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Response(SQLModel, table=True):
@@ -56,6 +89,8 @@ class Response(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False))
     respondent: str = Field(sa_column=Column(String(64), nullable=False))
+    # A draft is kept so a person can resume; only submitted responses count.
+    submitted: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class Answer(SQLModel, table=True):
@@ -64,6 +99,7 @@ class Answer(SQLModel, table=True):
         UniqueConstraint("response_id", "item_id", name="uq_answer_response_item"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
         CheckConstraint("length(comment) <= 2000", name="comment_length"),
+        CheckConstraint("target BETWEEN 1 AND 5", name="target_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -73,3 +109,46 @@ class Answer(SQLModel, table=True):
     item_id: str = Field(sa_column=Column(String(20), nullable=False))
     score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    discuss: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    target: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+class Note(SQLModel, table=True):
+    """What a team discussed about an item in a round. Stays inside the team."""
+
+    __tablename__ = "note"
+    __table_args__ = (
+        UniqueConstraint("round_id", "item_id", name="uq_note_round_item"),
+        CheckConstraint("length(text) <= 2000", name="text_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False))
+    item_id: str = Field(sa_column=Column(String(20), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Action(SQLModel, table=True):
+    """An agreed action; it comes back every round until the team closes it."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint("scope IN ('team', 'organisation', 'municipality')", name="scope_value"),
+        CheckConstraint("status IN ('open', 'ongoing', 'done', 'dropped')", name="status_value"),
+        CheckConstraint("length(what) BETWEEN 1 AND 500", name="what_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("team.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    round_id: int = Field(sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False))
+    item_id: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    what: str = Field(sa_column=Column(String(500), nullable=False))
+    owner: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    due: dt.date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    scope: str = Field(default="team", sa_column=Column(String(20), nullable=False))
+    status: str = Field(default="open", sa_column=Column(String(10), nullable=False))
+    closed_in_round_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("round.id", ondelete="SET NULL"), nullable=True)
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
-from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
 
@@ -20,6 +20,8 @@ class AnswerInput:
     item_id: str
     score: int | None
     comment: str | None = None
+    discuss: bool = False
+    target: int | None = None
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -63,7 +65,13 @@ def _check_framework(framework: str) -> str:
     return framework
 
 
-def start_round(engine: Engine, team_id: int, period: str | None = None, framework: str = DEFAULT_FRAMEWORK) -> Round:
+def start_round(
+    engine: Engine,
+    team_id: int,
+    period: str | None = None,
+    framework: str = DEFAULT_FRAMEWORK,
+    audience: str = AUDIENCE_TEAM,
+) -> Round:
     """Open a round for a quarter; starting the same quarter again returns the existing round."""
     period = check_period(period or current_period())
     framework = _check_framework(framework)
@@ -72,11 +80,13 @@ def start_round(engine: Engine, team_id: int, period: str | None = None, framewo
         if session.get(Team, team_id) is None:
             raise InvalidInput("Dit team bestaat niet (meer).")
         existing = session.execute(
-            select(Round).where(Round.team_id == team_id, Round.period == period, Round.framework == framework)
+            select(Round).where(
+                Round.team_id == team_id, Round.period == period, Round.framework == framework, Round.audience == audience
+            )
         ).scalars().first()
         if existing:
             return existing
-        new_round = Round(team_id=team_id, period=period, framework=framework, status=ROUND_OPEN)
+        new_round = Round(team_id=team_id, period=period, framework=framework, status=ROUND_OPEN, audience=audience)
         session.add(new_round)
         session.flush()
         return new_round
@@ -115,9 +125,29 @@ def close_round(engine: Engine, round_id: int) -> Round:
 
 
 def count_responses(engine: Engine, round_id: int) -> int:
+    """How many people submitted (never who)."""
     with read_session(engine) as session:
-        query = select(func.count()).select_from(Response).where(Response.round_id == round_id)
+        query = select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
         return session.execute(query).one()[0]
+
+
+@dataclass(frozen=True)
+class OwnResponse:
+    submitted: bool
+    answers: dict[str, AnswerInput]
+
+
+def load_own_response(engine: Engine, round_id: int, respondent: str) -> OwnResponse | None:
+    """A person's own answers (found only with their own random key), to resume or edit."""
+    with read_session(engine) as session:
+        response = session.execute(
+            select(Response).where(Response.round_id == round_id, Response.respondent == respondent)
+        ).scalars().first()
+        if response is None:
+            return None
+        rows = session.execute(select(Answer).where(Answer.response_id == response.id)).scalars().all()
+        answers = {a.item_id: AnswerInput(a.item_id, a.score, a.comment, a.discuss, a.target) for a in rows}
+        return OwnResponse(submitted=response.submitted, answers=answers)
 
 
 def _checked_answers(framework_id: str, answers: list[AnswerInput]) -> list[AnswerInput]:
@@ -131,13 +161,21 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput]) -> list[Answ
         if answer.item_id in seen:
             raise InvalidInput(f"Vraag '{answer.item_id}' staat er twee keer in.")
         seen.add(answer.item_id)
-        checked.append(AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment)))
+        target = check_score(answer.target)
+        if target is not None and framework.item(answer.item_id).kind != "principle":
+            raise InvalidInput("Alleen bij een beginsel kun je een doel kiezen.")
+        checked.append(
+            AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment), bool(answer.discuss), target)
+        )
     return checked
 
 
-def submit_response(engine: Engine, round_id: int, respondent: str, answers: list[AnswerInput]) -> int:
+def submit_response(
+    engine: Engine, round_id: int, respondent: str, answers: list[AnswerInput], *, final: bool = True
+) -> int:
     """Store one person's answers. The respondent key makes it idempotent: sending the same
-    key again (double click, reload, second tab) replaces that person's answers, never adds a person."""
+    key again (double click, reload, second tab) replaces that person's answers, never adds a person.
+    With final=False the answers are kept as a draft that does not count until submitted."""
     if not respondent or len(respondent) > 64:
         raise InvalidInput("Deze inzending heeft geen geldige sleutel. Laad de pagina opnieuw.")
 
@@ -152,13 +190,18 @@ def submit_response(engine: Engine, round_id: int, respondent: str, answers: lis
             select(Response.id).where(Response.round_id == round_id, Response.respondent == respondent)
         ).scalar()
         if response_id is None:
-            response = Response(round_id=round_id, respondent=respondent)
+            response = Response(round_id=round_id, respondent=respondent, submitted=final)
             session.add(response)
             session.flush()
             response_id = response.id
+        elif final:
+            session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
         session.execute(delete(Answer).where(Answer.response_id == response_id))
         session.add_all(
-            Answer(response_id=response_id, item_id=a.item_id, score=a.score, comment=a.comment) for a in checked
+            Answer(
+                response_id=response_id, item_id=a.item_id, score=a.score, comment=a.comment, discuss=a.discuss, target=a.target
+            )
+            for a in checked
         )
         return response_id
 
