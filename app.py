@@ -1,4 +1,4 @@
-"""Entry point: page setup and navigation. Everything else lives in kringwijs_survey/."""
+"""Entry point: page setup and navigation. Every page starts with the access check (ui.guard_page)."""
 
 import streamlit as st
 
@@ -7,11 +7,18 @@ from kringwijs_survey.navigation import PAGES
 
 st.set_page_config(page_title="Verklaring van Eindhoven", page_icon=":material/diversity_3:", layout="wide")
 
+who = ui.principal()
 sections: dict[str, list] = {}
 for spec in PAGES:
-    page = st.Page(spec.path, title=ui.t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    page = st.Page(
+        spec.path,
+        title=ui.t(spec.title_key),
+        icon=spec.icon,
+        url_path=spec.url_path,
+        default=spec.default,
+        visibility="visible" if who.may_open(spec.roles) else "hidden",
+    )
     sections.setdefault(ui.t(spec.section_key), []).append(page)
 
 current = st.navigation(sections)
-ui.language_switch()
 current.run()

@@ -172,6 +172,9 @@ class Framework(_Model):
     def item(self, item_id: str) -> Item:
         return self._by_id[item_id]
 
+    def group(self, group_id: str) -> Group:
+        return next(group for group in self.groups if group.id == group_id)
+
     @property
     def item_ids(self) -> list[str]:
         return [item.id for item in self.items]

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, insert
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import run_write
 from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
-from .services import current_period, is_empty
+from .services import current_period, is_empty, shift_period
 from .validation import InvalidInput
 
 DEMO_TEAMS = [
@@ -32,14 +32,7 @@ DEMO_COMMENTS = [
 
 
 def previous_periods(count: int, last: str) -> list[str]:
-    year, quarter = int(last[:4]), int(last[-1])
-    periods = []
-    for _ in range(count):
-        periods.append(f"{year}-Q{quarter}")
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-    return periods[::-1]
+    return [shift_period(last, -offset) for offset in reversed(range(count))]
 
 
 def _score(rng: random.Random, level: float, spread: float) -> int | None:

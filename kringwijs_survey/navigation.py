@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 EVERYONE = "everyone"
 
@@ -21,8 +24,18 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/welcome.py", "welkom", "nav.welcome", ":material/home:", "nav.section.start", default=True),
     PageSpec("pages/principles.py", "beginselen", "nav.principles", ":material/menu_book:", "nav.section.start"),
+    PageSpec("pages/join.py", "meedoen", "nav.join", ":material/edit_note:", "nav.section.start"),
+    PageSpec("pages/login.py", "inloggen", "nav.login", ":material/login:", "nav.section.start"),
+    PageSpec("pages/new_team.py", "nieuw-team", "nav.new_team", ":material/group_add:", "nav.section.start"),
+    PageSpec("pages/team.py", "team", "nav.team", ":material/groups:", "nav.section.team", roles=("team",)),
+    PageSpec("pages/admin.py", "beheer", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
 )
 
 
-def page_for(path: str) -> PageSpec:
-    return next(spec for spec in PAGES if spec.path == path)
+def page_for_file(page_file: str) -> PageSpec:
+    """The registered page for a page file; an unregistered page is nobody's to open."""
+    wanted = Path(page_file).resolve()
+    for spec in PAGES:
+        if (REPO_ROOT / spec.path).resolve() == wanted:
+            return spec
+    return PageSpec(str(wanted), "", "access.refused", "", "", roles=())

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from . import access
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
@@ -44,19 +45,58 @@ def find_team(engine: Engine, name: str) -> Team | None:
         return session.execute(select(Team).where(Team.name == name)).scalars().first()
 
 
-def create_team(engine: Engine, name: str, area: str | None = None) -> Team:
+def create_team(engine: Engine, name: str, area: str | None = None, *, is_group: bool = False) -> Team:
     name = clean_name(name, "De teamnaam")
     area = clean_name(area, "Het gebied") if area and area.strip() else None
 
     def work(session: Session) -> Team:
         if session.execute(select(Team.id).where(Team.name == name)).first():
             raise InvalidInput(f"Er is al een team met de naam '{name}'. Kies een andere naam.")
-        team = Team(name=name, area=area)
+        team = Team(name=name, area=area, is_group=is_group)
         session.add(team)
         session.flush()
         return team
 
     return run_write(engine, work)
+
+
+def issue_team_key(engine: Engine, team_id: int) -> str:
+    """A new secret key for the team's link; any older link stops working. Shown once, stored hashed."""
+    key = access.new_team_key()
+
+    def work(session: Session) -> None:
+        if session.execute(update(Team).where(Team.id == team_id).values(key_hash=access.key_digest(key))).rowcount != 1:
+            raise InvalidInput("Dit team bestaat niet (meer).")
+
+    run_write(engine, work)
+    return key
+
+
+def team_by_key(engine: Engine, key: str | None) -> Team | None:
+    if not key:
+        return None
+    with read_session(engine) as session:
+        return session.execute(select(Team).where(Team.key_hash == access.key_digest(key))).scalars().first()
+
+
+def get_team(engine: Engine, team_id: int) -> Team | None:
+    with read_session(engine) as session:
+        return session.get(Team, team_id)
+
+
+def round_by_join_code(engine: Engine, code: str | None) -> Round | None:
+    code = access.normalise_join_code(code or "")
+    if len(code) != access.JOIN_CODE_LENGTH:
+        return None
+    with read_session(engine) as session:
+        return session.execute(select(Round).where(Round.join_code == code)).scalars().first()
+
+
+def _unused_join_code(session: Session) -> str:
+    while True:
+        code = access.new_join_code()
+        if session.execute(select(Round.id).where(Round.join_code == code)).first() is None:
+            return code
 
 
 def _check_framework(framework: str) -> str:
@@ -86,7 +126,14 @@ def start_round(
         ).scalars().first()
         if existing:
             return existing
-        new_round = Round(team_id=team_id, period=period, framework=framework, status=ROUND_OPEN, audience=audience)
+        new_round = Round(
+            team_id=team_id,
+            period=period,
+            framework=framework,
+            status=ROUND_OPEN,
+            audience=audience,
+            join_code=_unused_join_code(session),
+        )
         session.add(new_round)
         session.flush()
         return new_round
@@ -223,3 +270,14 @@ def overview(engine: Engine) -> Overview:
         teams = session.execute(select(func.count()).select_from(Team)).one()[0]
         rounds = session.execute(select(func.count()).select_from(Round)).one()[0]
     return Overview(teams=teams, rounds=rounds)
+
+
+def shift_period(period: str, quarters: int) -> str:
+    index = int(period[:4]) * 4 + int(period[-1]) - 1 + quarters
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def nearby_periods(today: dt.date | None = None, back: int = 4, ahead: int = 1) -> list[str]:
+    """Quarters to choose from when starting a round: a year back, the current one and the next."""
+    now = current_period(today)
+    return [shift_period(now, offset) for offset in range(-back, ahead + 1)]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import i18n
+from . import i18n, services
+from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import get_engine, migrate
+from .navigation import page_for_file
 from .settings import load_settings
 
 LANG_KEY = "lang"
+PRINCIPAL_KEY = "principal"
+NOTICE_KEY = "access_notice"
 
 
 def language() -> str:
@@ -23,10 +27,22 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, language(), **values)
 
 
+def _remember_language() -> None:
+    st.session_state[LANG_KEY] = st.session_state[f"{LANG_KEY}_choice"]
+
+
 def language_switch() -> None:
+    """Streamlit forgets widget values across pages, so the choice is copied to a plain key."""
     labels = {"nl": "Nederlands", "en": "English"}
-    language()
-    st.sidebar.radio(t("app.language"), i18n.LANGUAGES, format_func=labels.get, key=LANG_KEY, horizontal=True)
+    st.sidebar.radio(
+        t("app.language"),
+        i18n.LANGUAGES,
+        index=i18n.LANGUAGES.index(language()),
+        format_func=labels.get,
+        key=f"{LANG_KEY}_choice",
+        on_change=_remember_language,
+        horizontal=True,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,3 +83,157 @@ def render_item(framework: Framework, item: Item) -> None:
     if item.answered_by:
         principle = framework.item(item.answered_by)
         st.info(t("principles.answered_by", principle=principle.id, title=principle.title.get(lang)), icon=":material/link:")
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml at all: passphrases may still come from the environment
+        return {}
+
+
+def _resolve_team_link() -> None:
+    key = st.query_params.get("team")
+    if key is None:
+        return
+    team = services.team_by_key(engine(), key)
+    if team is None:
+        st.session_state[NOTICE_KEY] = "access.wrong_key"
+        st.session_state.pop(PRINCIPAL_KEY, None)
+        return
+    st.session_state[PRINCIPAL_KEY] = Principal(Role.TEAM, team_id=team.id)
+
+
+def _resolve_join_link() -> None:
+    code = st.query_params.get("join")
+    if code is None:
+        return
+    found = services.round_by_join_code(engine(), code)
+    if found is None:
+        st.session_state[NOTICE_KEY] = "access.unknown_code"
+        return
+    if found.status != "open":
+        st.session_state[NOTICE_KEY] = "access.closed_code"
+        st.session_state.pop(PRINCIPAL_KEY, None)
+        return
+    # The respondent key lives in the URL, so a reload or a second tab resumes the same response.
+    respondent = st.query_params.get("me") or new_respondent_key()
+    st.query_params["me"] = respondent
+    st.session_state[PRINCIPAL_KEY] = Principal(
+        Role.PARTICIPANT, team_id=found.team_id, round_id=found.id, respondent=respondent
+    )
+
+
+def principal() -> Principal:
+    """The person looking at this page, from their link, join code or sign-in."""
+    _resolve_team_link()
+    _resolve_join_link()
+    current = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+    if current.role == Role.PARTICIPANT:
+        found = services.get_round(engine(), current.round_id)
+        if found is None or found.status != "open":
+            st.session_state[NOTICE_KEY] = "access.closed_code"
+            st.session_state.pop(PRINCIPAL_KEY, None)
+            return ANONYMOUS
+    return current
+
+
+def sign_in_with_passphrase(role: Role, passphrase: str) -> bool:
+    if check_passphrase(role, passphrase, configured_passphrase_hashes(_secrets())):
+        st.session_state[PRINCIPAL_KEY] = Principal(role)
+        return True
+    return False
+
+
+def sign_in_with_team_key(key: str) -> bool:
+    team = services.team_by_key(engine(), key.strip())
+    if team is None:
+        return False
+    st.query_params["team"] = key.strip()
+    st.session_state[PRINCIPAL_KEY] = Principal(Role.TEAM, team_id=team.id)
+    return True
+
+
+def team_link(key: str) -> str:
+    return f"{settings().base_url}/team?team={key}"
+
+
+def join_link(code: str) -> str:
+    return f"{settings().base_url}/meedoen?join={code}"
+
+
+def sso_configured() -> bool:
+    return bool(_secrets().get("auth", {}).get("client_id") or _secrets().get("auth", {}).get("providers"))
+
+
+def sign_in_with_sso() -> list[Role]:
+    """After st.login(): give the signed-in person the role their e-mail is mapped to."""
+    from .access import roles_for_email
+
+    if not getattr(st.user, "is_logged_in", False):
+        return []
+    roles = roles_for_email(st.user.get("email"), _secrets().get("auth", {}).get("roles"))
+    if roles:
+        st.session_state[PRINCIPAL_KEY] = Principal(max(roles, key=list(Role).index))
+    return roles
+
+
+def join_with_code(code: str) -> bool:
+    st.query_params["join"] = code
+    _resolve_join_link()
+    return st.session_state.get(PRINCIPAL_KEY, ANONYMOUS).role == Role.PARTICIPANT
+
+
+def sign_out() -> None:
+    st.session_state.pop(PRINCIPAL_KEY, None)
+    for param in ("team", "join", "me"):
+        st.query_params.pop(param, None)
+
+
+def guard_page(page_file: str) -> Principal:
+    """The one access check, the first line of every page. Refuses with a plain message and stops.
+
+    Pages call it themselves (not only app.py) because Streamlit can run a file in pages/
+    directly, without app.py, on the first request after a start and in AppTest."""
+    spec = page_for_file(page_file)
+    who = principal()
+    language_switch()
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(t(notice), icon=":material/lock:")
+    if not who.may_open(spec.roles):
+        st.title(t(spec.title_key))
+        st.error(t("access.refused"), icon=":material/lock:")
+        st.page_link("pages/login.py", label=t("nav.login"), icon=":material/login:")
+        st.stop()
+    return who
+
+
+def current() -> Principal:
+    """The principal the guard admitted for this run (pages use this, never their own check)."""
+    return st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+
+
+def show_error(error: Exception) -> None:
+    st.error(str(error), icon=":material/error:")
+
+
+class FillInState:
+    """A participant's answers while moving back and forth, loaded once from their own draft."""
+
+    def __init__(self, answers: dict, submitted: bool, step: int) -> None:
+        self.answers = answers
+        self.submitted = submitted
+        self.step = step
+
+
+def fill_in_state(round_id: int, respondent: str) -> FillInState:
+    key = f"fill-in-{round_id}-{respondent}"
+    if key not in st.session_state:
+        own = services.load_own_response(engine(), round_id, respondent)
+        answers = dict(own.answers) if own else {}
+        framework = get_frameworks()[services.get_round(engine(), round_id).framework]
+        unanswered = [index for index, item_id in enumerate(framework.item_ids) if item_id not in answers]
+        step = unanswered[0] if unanswered else len(framework.item_ids)
+        st.session_state[key] = FillInState(answers, bool(own and own.submitted), step)
+    return st.session_state[key]

@@ -3,6 +3,8 @@ import streamlit as st
 from kringwijs_survey import ui
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 
+who = ui.guard_page(__file__)
+
 lang = ui.language()
 frameworks = ui.frameworks()
 st.title(ui.t("principles.title"))

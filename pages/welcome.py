@@ -2,6 +2,8 @@ import streamlit as st
 
 from kringwijs_survey import services, ui
 
+who = ui.guard_page(__file__)
+
 st.title(ui.t("welcome.title"))
 st.markdown(ui.t("welcome.intro"))
 

@@ -7,10 +7,12 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+def open_page(path: str, query: dict[str, str] | None = None, session: dict | None = None) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=30)
     for key, value in (query or {}).items():
         app.query_params[key] = value
+    for key, value in (session or {}).items():
+        app.session_state[key] = value
     app.run()
     if path != "pages/welcome.py":
         app.switch_page(path)
@@ -24,4 +26,5 @@ def all_text(app: AppTest) -> str:
     parts += [h.value for h in app.header] + [h.value for h in app.subheader] + [c.value for c in app.caption]
     parts += [t.label for t in app.tabs] + [x.value for x in app.text] + [i.value for i in app.info]
     parts += [s.value for s in app.success] + [w.value for w in app.warning] + [e.value for e in app.error]
+    parts += [c.value for c in app.code] + [s.label for s in app.selectbox] + [r.label for r in app.radio]
     return "\n".join(str(p) for p in parts)

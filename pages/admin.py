@@ -1,0 +1,38 @@
+import streamlit as st
+
+from kringwijs_survey import services, ui
+from kringwijs_survey.validation import InvalidInput
+
+who = ui.guard_page(__file__)
+
+engine = ui.engine()
+st.title(ui.t("admin.title"))
+
+st.header(ui.t("admin.teams"))
+teams = services.list_teams(engine)
+if not teams:
+    st.info(ui.t("admin.no_teams"), icon=":material/info:")
+for team in teams:
+    with st.container(border=True):
+        st.markdown(f"**{team.name}**" + (f" · {team.area}" if team.area else ""))
+        st.caption(ui.t("admin.team_rounds", rounds=len(services.list_rounds(engine, team.id))))
+        if st.button(ui.t("admin.new_key"), key=f"key-{team.id}", icon=":material/key:"):
+            st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
+            st.rerun()
+
+issued = st.session_state.pop("admin_new_key", None)
+if issued:
+    st.success(ui.t("admin.key_issued", name=issued[0]), icon=":material/key:")
+    st.code(ui.team_link(issued[1]), language=None)
+
+st.header(ui.t("admin.create"))
+with st.form("admin_create_team"):
+    name = st.text_input(ui.t("new_team.name"), max_chars=100)
+    area = st.text_input(ui.t("new_team.area"), max_chars=100)
+    if st.form_submit_button(ui.t("new_team.submit"), type="primary"):
+        try:
+            team = services.create_team(engine, name, area)
+            st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
+            st.rerun()
+        except InvalidInput as error:
+            ui.show_error(error)

@@ -1,0 +1,112 @@
+import streamlit as st
+
+from kringwijs_survey import services, ui
+from kringwijs_survey.access import Role
+from kringwijs_survey.validation import InvalidInput
+
+who = ui.guard_page(__file__)
+
+DONT_KNOW = 0
+lang = ui.language()
+engine = ui.engine()
+
+
+if who.role != Role.PARTICIPANT:
+    st.title(ui.t("join.title"))
+    st.markdown(ui.t("join.intro"))
+    with st.form("join"):
+        code = st.text_input(ui.t("join.code"), max_chars=12, placeholder="ABC234")
+        if st.form_submit_button(ui.t("join.submit"), type="primary", use_container_width=True):
+            if ui.join_with_code(code):
+                st.rerun()
+            else:
+                st.error(ui.t("access.unknown_code"), icon=":material/error:")
+    st.stop()
+
+quarter = services.get_round(engine, who.round_id)
+framework = ui.frameworks()[quarter.framework]
+items = framework.items
+state = ui.fill_in_state(quarter.id, who.respondent)
+
+st.title(ui.t("join.round_title", team=services.get_team(engine, quarter.team_id).name, period=quarter.period))
+answered = sum(1 for item in items if item.id in state.answers)
+st.progress(answered / len(items), text=ui.t("join.progress", done=answered, total=len(items)))
+
+
+def save(final: bool) -> bool:
+    try:
+        services.submit_response(
+            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted
+        )
+    except InvalidInput as error:
+        ui.show_error(error)
+        return False
+    state.submitted = state.submitted or final
+    return True
+
+
+if state.step < len(items):
+    item = items[state.step]
+    scale = framework.scale_for(item)
+    previous = state.answers.get(item.id)
+    st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
+    st.subheader(item.title.get(lang))
+    st.markdown(item.summary.get(lang))
+    with st.expander(ui.t("join.more")):
+        ui.render_item(framework, item)
+    with st.form(f"item-{item.id}"):
+        options = [1, 2, 3, 4, 5, DONT_KNOW]
+        labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
+        labels[DONT_KNOW] = framework.dont_know.get(lang)
+        current_value = None if previous is None else (DONT_KNOW if previous.score is None else previous.score)
+        score = st.radio(
+            scale.question.get(lang), options, index=None if current_value is None else options.index(current_value),
+            format_func=labels.get, key=f"score-{item.id}",
+        )
+        target = None
+        if item.kind == "principle":
+            targets = [None, 1, 2, 3, 4, 5]
+            target = st.radio(
+                ui.t("join.target"), targets, index=targets.index(previous.target if previous else None),
+                format_func=lambda v: ui.t("join.no_target") if v is None else labels[v], key=f"target-{item.id}",
+                horizontal=False,
+            )
+        discuss = st.checkbox(ui.t("join.discuss"), value=bool(previous and previous.discuss), key=f"discuss-{item.id}")
+        comment = st.text_area(
+            ui.t("join.comment"), value=(previous.comment or "") if previous else "", max_chars=2000,
+            help=ui.t("join.comment_help"), key=f"comment-{item.id}",
+        )
+        back_col, next_col = st.columns(2)
+        back = back_col.form_submit_button(ui.t("join.back"), disabled=state.step == 0, use_container_width=True)
+        forward = next_col.form_submit_button(ui.t("join.next"), type="primary", use_container_width=True)
+    if back or forward:
+        if score is not None:
+            state.answers[item.id] = services.AnswerInput(
+                item.id, None if score == DONT_KNOW else score, comment, discuss, target
+            )
+        if save(final=False):
+            state.step += 1 if forward else -1
+            st.rerun()
+else:
+    st.subheader(ui.t("join.overview"))
+    missing = [item for item in items if item.id not in state.answers]
+    for index, item in enumerate(items):
+        answer = state.answers.get(item.id)
+        shown = ui.t("join.not_answered") if answer is None else (
+            framework.dont_know.get(lang) if answer.score is None else str(answer.score)
+        )
+        cols = st.columns([4, 1])
+        cols[0].markdown(f"**{item.title.get(lang)}** — {shown}")
+        if cols[1].button(ui.t("join.change"), key=f"goto-{item.id}", use_container_width=True):
+            state.step = index
+            st.rerun()
+    if missing:
+        st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
+    if st.button(ui.t("join.send"), type="primary", disabled=bool(missing), use_container_width=True):
+        if save(final=True):
+            st.rerun()
+    if state.submitted:
+        st.success(ui.t("join.thanks"), icon=":material/check_circle:")
+    if st.button(ui.t("join.back"), key="overview-back"):
+        state.step = len(items) - 1
+        st.rerun()

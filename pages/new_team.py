@@ -1,0 +1,27 @@
+import streamlit as st
+
+from kringwijs_survey import services, ui
+from kringwijs_survey.validation import InvalidInput
+
+who = ui.guard_page(__file__)
+
+st.title(ui.t("new_team.title"))
+st.markdown(ui.t("new_team.intro"))
+
+with st.form("new_team"):
+    name = st.text_input(ui.t("new_team.name"), max_chars=100)
+    area = st.text_input(ui.t("new_team.area"), max_chars=100)
+    created = st.form_submit_button(ui.t("new_team.submit"), type="primary")
+
+if created:
+    try:
+        team = services.create_team(ui.engine(), name, area)
+        key = services.issue_team_key(ui.engine(), team.id)
+    except InvalidInput as error:
+        ui.show_error(error)
+    else:
+        ui.sign_in_with_team_key(key)
+        st.success(ui.t("new_team.done", name=team.name), icon=":material/check_circle:")
+        st.markdown(ui.t("new_team.keep_link"))
+        st.code(ui.team_link(key), language=None)
+        st.page_link("pages/team.py", label=ui.t("new_team.go"), icon=":material/groups:")

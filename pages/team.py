@@ -1,0 +1,54 @@
+import streamlit as st
+
+from kringwijs_survey import services, ui
+from kringwijs_survey.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.validation import InvalidInput
+
+who = ui.guard_page(__file__)
+
+lang = ui.language()
+engine = ui.engine()
+team = services.get_team(engine, who.team_id)
+frameworks = ui.frameworks()
+
+st.title(team.name)
+if team.area:
+    st.caption(team.area)
+
+with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(engine, team.id), icon=":material/add:"):
+    with st.form("start_round"):
+        periods = services.nearby_periods()
+        period = st.selectbox(ui.t("team.period"), periods, index=periods.index(services.current_period()))
+        framework_id = st.selectbox(
+            ui.t("principles.framework"),
+            list(frameworks),
+            index=list(frameworks).index(DEFAULT_FRAMEWORK),
+            format_func=lambda key: frameworks[key].title.get(lang),
+        )
+        if st.form_submit_button(ui.t("team.start"), type="primary"):
+            try:
+                services.start_round(engine, team.id, period, framework_id)
+                st.rerun()
+            except InvalidInput as error:
+                ui.show_error(error)
+
+st.header(ui.t("team.rounds"))
+for quarter in services.list_rounds(engine, team.id):
+    answered = services.count_responses(engine, quarter.id)
+    with st.container(border=True):
+        st.subheader(f"{quarter.period} · {frameworks[quarter.framework].title.get(lang)}")
+        status = ui.t(f"team.status.{quarter.status}")
+        st.markdown(ui.t("team.round_state", status=status, answered=answered))
+        if quarter.status == "open":
+            st.markdown(ui.t("team.share_join", code=quarter.join_code))
+            st.code(ui.join_link(quarter.join_code), language=None)
+            if st.button(ui.t("team.close"), key=f"close-{quarter.id}", icon=":material/lock:"):
+                services.close_round(engine, quarter.id)
+                st.rerun()
+        else:
+            if st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
+                services.set_round_status(engine, quarter.id, "open")
+                st.rerun()
+
+st.divider()
+st.caption(ui.t("team.keep_link"))
