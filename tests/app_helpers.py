@@ -26,5 +26,6 @@ def all_text(app: AppTest) -> str:
     parts += [h.value for h in app.header] + [h.value for h in app.subheader] + [c.value for c in app.caption]
     parts += [t.label for t in app.tabs] + [x.value for x in app.text] + [i.value for i in app.info]
     parts += [s.value for s in app.success] + [w.value for w in app.warning] + [e.value for e in app.error]
+    parts += [p.proto.text for p in app.get("progress")]
     parts += [c.value for c in app.code] + [s.label for s in app.selectbox] + [r.label for r in app.radio]
     return "\n".join(str(p) for p in parts)

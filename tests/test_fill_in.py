@@ -1,0 +1,98 @@
+"""A team member fills in on their own: one item at a time, resumable, one person one response."""
+
+import pytest
+
+from app_helpers import all_text, open_page
+from kringwijs_survey import services
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import get_engine, migrate
+
+ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
+
+
+@pytest.fixture
+def open_round(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'fill.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    migrate(url)
+    engine = get_engine(url)
+    team = services.create_team(engine, "Wijkteam Invullen")
+    return engine, services.start_round(engine, team.id, "2026-Q3")
+
+
+def answer_current_item(app, score_index=2, discuss=False, comment=""):
+    radio = next(r for r in app.radio if r.key and r.key.startswith("score-"))
+    radio.set_value(int(radio.options[score_index].split(" ")[0]) if score_index < 5 else 0)
+    if discuss:
+        next(c for c in app.checkbox if c.key.startswith("discuss-")).check()
+    if comment:
+        next(t for t in app.text_area if t.key.startswith("comment-")).input(comment)
+    next(b for b in app.button if b.label == "Volgende").click().run()
+
+
+def test_fill_in_all_fifteen_and_send(open_round):
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    assert "0 van 15 vragen beantwoord" in all_text(app)
+    for index, _item in enumerate(ITEMS):
+        assert not app.exception
+        answer_current_item(app, score_index=index % 6, discuss=index == 0, comment="Mooi 🙂" if index == 1 else "")
+    assert "15 van 15 vragen beantwoord" in all_text(app)
+    assert services.count_responses(engine, quarter.id) == 0  # a draft does not count yet
+    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert "Dank je wel" in all_text(app)
+    assert services.count_responses(engine, quarter.id) == 1
+    own = services.load_own_response(engine, quarter.id, app.query_params["me"])
+    assert own.submitted and len(own.answers) == 15
+    assert own.answers[ITEMS[0].id].discuss and own.answers[ITEMS[1].id].comment == "Mooi 🙂"
+    assert own.answers[ITEMS[5].id].score is None  # "weet ik niet"
+
+
+def test_send_twice_and_reload_keep_one_response(open_round):
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    for _ in ITEMS:
+        answer_current_item(app)
+    send = next(b for b in app.button if b.label == "Versturen")
+    send.click().run()
+    next(b for b in app.button if b.label == "Versturen").click().run()
+    me = app.query_params["me"]
+    reloaded = open_page("pages/join.py", query={"join": quarter.join_code, "me": me})
+    assert "15 van 15 vragen beantwoord" in all_text(reloaded)
+    next(b for b in reloaded.button if b.label == "Versturen").click().run()
+    assert services.count_responses(engine, quarter.id) == 1
+
+
+def test_a_member_resumes_a_half_filled_response(open_round):
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    for _ in range(5):
+        answer_current_item(app, score_index=3)
+    me = app.query_params["me"]
+    later = open_page("pages/join.py", query={"join": quarter.join_code, "me": me})
+    text = all_text(later)
+    assert "5 van 15 vragen beantwoord" in text
+    assert f"Vraag 6 van 15" in text
+    next(b for b in later.button if b.label == "Vorige").click().run()
+    radio = next(r for r in later.radio if r.key.startswith("score-"))
+    assert radio.value == 4
+
+
+def test_sending_is_refused_until_every_item_has_an_answer(open_round):
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    for _ in range(len(ITEMS) - 1):
+        answer_current_item(app)
+    next(b for b in app.button if b.label == "Volgende").click().run()  # skip the last one
+    assert "nog 1 vragen niet beantwoord" in all_text(app)
+    assert next(b for b in app.button if b.label == "Versturen").disabled
+    assert services.count_responses(engine, quarter.id) == 0
+
+
+def test_after_the_round_closes_answers_cannot_change(open_round):
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    answer_current_item(app)
+    services.close_round(engine, quarter.id)
+    next(b for b in app.button if b.label == "Volgende").click().run()
+    assert "Deze ronde is gesloten" in all_text(app)
