@@ -26,13 +26,16 @@ EXTRA_COLUMNS = ["n_discuss", "target_n", "target_mean"]
 
 @dataclass(frozen=True)
 class Scope:
-    """Which rounds an aggregation looks at. Empty fields mean: no filter."""
+    """Which rounds an aggregation looks at. Empty fields mean: no filter.
+
+    released_only: only rounds that are closed or revealed by a facilitator.
+    published_only: only closed rounds the team published to the organisation view."""
 
     teams: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ()
     round_ids: tuple[int, ...] = ()
-    closed_only: bool = False
+    released_only: bool = False
     published_only: bool = False
     audience: str = AUDIENCE_TEAM
 
@@ -43,7 +46,7 @@ class Scope:
         periods: Iterable[str] | str | None = None,
         frameworks: Iterable[str] | str | None = None,
         round_ids: Iterable[int] | None = None,
-        closed_only: bool = False,
+        released_only: bool = False,
         published_only: bool = False,
         audience: str = AUDIENCE_TEAM,
     ) -> Scope:
@@ -53,7 +56,7 @@ class Scope:
             return (value,) if isinstance(value, (str, int)) else tuple(value)
 
         return cls(
-            as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), closed_only, published_only, audience
+            as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), released_only, published_only, audience
         )
 
 
@@ -66,8 +69,9 @@ def _filtered(query, scope: Scope):
         query = query.where(Round.framework.in_(scope.frameworks))
     if scope.round_ids:
         query = query.where(Round.id.in_(scope.round_ids))
-    if scope.closed_only:
-        query = query.where(Round.status == ROUND_CLOSED)
+    if scope.released_only:
+        # Live rounds leak the newest answer with every update: only closed or revealed rounds count.
+        query = query.where((Round.status == ROUND_CLOSED) | Round.revealed.is_(True))
     if scope.published_only:
         query = query.where(Round.published.is_(True), Round.status == ROUND_CLOSED)
     return query.where(Round.audience == scope.audience)

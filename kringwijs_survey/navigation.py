@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/login.py", "inloggen", "nav.login", ":material/login:", "nav.section.start"),
     PageSpec("pages/new_team.py", "nieuw-team", "nav.new_team", ":material/group_add:", "nav.section.start"),
     PageSpec("pages/team.py", "team", "nav.team", ":material/groups:", "nav.section.team", roles=("team",)),
+    PageSpec("pages/results.py", "uitkomsten", "nav.results", ":material/insights:", "nav.section.team", roles=("team",)),
     PageSpec("pages/admin.py", "beheer", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
 )
 

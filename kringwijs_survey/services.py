@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select, update
@@ -10,10 +11,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from . import access
+from .aggregation import Scope, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
-from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
+from .models import (
+    ACTION_SCOPES,
+    ACTION_STATUSES,
+    AUDIENCE_TEAM,
+    ROUND_CLOSED,
+    ROUND_OPEN,
+    Action,
+    Answer,
+    Note,
+    Response,
+    Round,
+    Team,
+)
+from .settings import PRIVACY_FLOOR
+from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name, clean_text
 
 
 @dataclass(frozen=True)
@@ -281,3 +296,121 @@ def nearby_periods(today: dt.date | None = None, back: int = 4, ahead: int = 1) 
     """Quarters to choose from when starting a round: a year back, the current one and the next."""
     now = current_period(today)
     return [shift_period(now, offset) for offset in range(-back, ahead + 1)]
+
+
+def round_comments(engine: Engine, round_id: int, min_group: int) -> dict[str, list[str]]:
+    """Comments per item for the team itself: only from a group large enough, shuffled, and
+    never with a time or next to the scores of the person who wrote them."""
+    if count_responses(engine, round_id) < max(PRIVACY_FLOOR, min_group):
+        return {}
+    query = (
+        select(Answer.item_id, Answer.comment)
+        .join(Response, Answer.response_id == Response.id)
+        .where(Response.round_id == round_id, Response.submitted.is_(True), Answer.comment.is_not(None))
+    )
+    with read_session(engine) as session:
+        rows = session.execute(query).all()
+    by_item: dict[str, list[str]] = {}
+    for item_id, comment in rows:
+        by_item.setdefault(item_id, []).append(comment)
+    for comments in by_item.values():
+        secrets.SystemRandom().shuffle(comments)
+    return by_item
+
+
+def save_note(engine: Engine, round_id: int, item_id: str, text: str) -> None:
+    cleaned = clean_comment(text)
+
+    def work(session: Session) -> None:
+        existing = session.execute(select(Note).where(Note.round_id == round_id, Note.item_id == item_id)).scalars().first()
+        if cleaned is None:
+            if existing:
+                session.delete(existing)
+            return
+        if existing:
+            existing.text = cleaned
+        else:
+            session.add(Note(round_id=round_id, item_id=item_id, text=cleaned))
+
+    run_write(engine, work)
+
+
+def round_notes(engine: Engine, round_id: int) -> dict[str, str]:
+    with read_session(engine) as session:
+        rows = session.execute(select(Note.item_id, Note.text).where(Note.round_id == round_id)).all()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    what: str
+    item_id: str | None = None
+    owner: str | None = None
+    due: dt.date | None = None
+    scope: str = "team"
+
+
+def add_action(engine: Engine, round_id: int, action: ActionInput) -> Action:
+    what = clean_text(action.what, max_length=500)
+    if not what:
+        raise InvalidInput("Schrijf op wat jullie gaan doen.")
+    if action.scope not in ACTION_SCOPES:
+        raise InvalidInput("Kies wie hier iets aan kan doen: het team, de organisatie of de gemeente.")
+    owner = clean_name(action.owner, "De eigenaar") if action.owner and action.owner.strip() else None
+
+    def work(session: Session) -> Action:
+        found = session.get(Round, round_id)
+        if found is None:
+            raise InvalidInput("Deze ronde bestaat niet (meer).")
+        if action.item_id is not None and action.item_id not in get_frameworks()[found.framework].item_ids:
+            raise InvalidInput("Dit beginsel of deze blokkade hoort niet bij deze ronde.")
+        new = Action(
+            team_id=found.team_id, round_id=round_id, item_id=action.item_id, what=what, owner=owner,
+            due=action.due, scope=action.scope, status="open",
+        )
+        session.add(new)
+        session.flush()
+        return new
+
+    return run_write(engine, work)
+
+
+def open_actions(engine: Engine, team_id: int) -> list[Action]:
+    """Actions that still need attention: they come back every round until closed."""
+    with read_session(engine) as session:
+        query = (
+            select(Action)
+            .where(Action.team_id == team_id, Action.status.in_(("open", "ongoing")))
+            .order_by(Action.due.is_(None), Action.due, Action.id)
+        )
+        return list(session.execute(query).scalars())
+
+
+def round_actions(engine: Engine, round_id: int) -> list[Action]:
+    with read_session(engine) as session:
+        return list(session.execute(select(Action).where(Action.round_id == round_id).order_by(Action.id)).scalars())
+
+
+def review_action(engine: Engine, action_id: int, status: str, in_round_id: int | None = None) -> None:
+    if status not in ACTION_STATUSES:
+        raise InvalidInput("Kies: open, bezig, gedaan of gestopt.")
+
+    def work(session: Session) -> None:
+        found = session.get(Action, action_id)
+        if found is None:
+            raise InvalidInput("Deze actie bestaat niet (meer).")
+        found.status = status
+        found.closed_in_round_id = in_round_id if status in ("done", "dropped") else None
+
+    run_write(engine, work)
+
+
+def team_summary(engine: Engine, team: Team, framework: str, min_group: int):
+    """The team's own aggregation over every released round of one questionnaire."""
+    scope = Scope.of(teams=team.name, frameworks=framework, released_only=True)
+    return summarize(engine, scope, min_group=min_group)
+
+
+def results_released(quarter: Round) -> bool:
+    """While a round is open only the count is shown; results appear once closed or revealed."""
+    return quarter.status == ROUND_CLOSED or quarter.revealed

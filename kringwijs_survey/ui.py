@@ -237,3 +237,19 @@ def fill_in_state(round_id: int, respondent: str) -> FillInState:
         step = unanswered[0] if unanswered else len(framework.item_ids)
         st.session_state[key] = FillInState(answers, bool(own and own.submitted), step)
     return st.session_state[key]
+
+
+def chart_labels(**extra: str) -> dict[str, str]:
+    """Every word a chart shows, from the translation table (keys chart.*)."""
+    prefix = "chart."
+    labels = {key[len(prefix):]: value for key, value in i18n.table(language()).items() if key.startswith(prefix)}
+    return {**labels, **extra}
+
+
+def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:
+    """A chart with its text alternative: a short summary, and the numbers as a table on request."""
+    st.altair_chart(chart, width="stretch" if stretch else "content")
+    st.caption(summary)
+    if table is not None:
+        with st.expander(t("chart.as_table")):
+            st.dataframe(table, hide_index=True, width="stretch")

@@ -16,7 +16,7 @@ if who.role != Role.PARTICIPANT:
     st.markdown(ui.t("join.intro"))
     with st.form("join"):
         code = st.text_input(ui.t("join.code"), max_chars=12, placeholder="ABC234")
-        if st.form_submit_button(ui.t("join.submit"), type="primary", use_container_width=True):
+        if st.form_submit_button(ui.t("join.submit"), type="primary", width="stretch"):
             if ui.join_with_code(code):
                 st.rerun()
             else:
@@ -77,8 +77,8 @@ if state.step < len(items):
             help=ui.t("join.comment_help"), key=f"comment-{item.id}",
         )
         back_col, next_col = st.columns(2)
-        back = back_col.form_submit_button(ui.t("join.back"), disabled=state.step == 0, use_container_width=True)
-        forward = next_col.form_submit_button(ui.t("join.next"), type="primary", use_container_width=True)
+        back = back_col.form_submit_button(ui.t("join.back"), disabled=state.step == 0, width="stretch")
+        forward = next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch")
     if back or forward:
         if score is not None:
             state.answers[item.id] = services.AnswerInput(
@@ -97,12 +97,12 @@ else:
         )
         cols = st.columns([4, 1])
         cols[0].markdown(f"**{item.title.get(lang)}** — {shown}")
-        if cols[1].button(ui.t("join.change"), key=f"goto-{item.id}", use_container_width=True):
+        if cols[1].button(ui.t("join.change"), key=f"goto-{item.id}", width="stretch"):
             state.step = index
             st.rerun()
     if missing:
         st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
-    if st.button(ui.t("join.send"), type="primary", disabled=bool(missing), use_container_width=True):
+    if st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch"):
         if save(final=True):
             st.rerun()
     if state.submitted:

@@ -49,6 +49,33 @@ for quarter in services.list_rounds(engine, team.id):
             if st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
                 services.set_round_status(engine, quarter.id, "open")
                 st.rerun()
+        if st.button(ui.t("team.see_results"), key=f"results-{quarter.id}", icon=":material/insights:"):
+            st.session_state["results_round"] = quarter.id
+            st.switch_page("pages/results.py")
+
+open_actions = services.open_actions(engine, team.id)
+if open_actions:
+    st.header(ui.t("team.review_actions"))
+    st.markdown(ui.t("team.review_intro"))
+    latest_round = services.list_rounds(engine, team.id)[0]
+    with st.form("review_actions"):
+        choices = {}
+        for action in open_actions:
+            due = f" · {action.due:%d-%m-%Y}" if action.due else ""
+            owner = f" · {action.owner}" if action.owner else ""
+            choices[action.id] = st.radio(
+                f"{action.what}{owner}{due} · {ui.t('results.scope.' + action.scope)}",
+                ("open", "ongoing", "done", "dropped"),
+                index=("open", "ongoing", "done", "dropped").index(action.status),
+                format_func=lambda s: ui.t("results.status." + s),
+                horizontal=True,
+                key=f"action-{action.id}",
+            )
+        if st.form_submit_button(ui.t("team.save_review"), type="primary"):
+            for action in open_actions:
+                if choices[action.id] != action.status:
+                    services.review_action(engine, action.id, choices[action.id], latest_round.id)
+            st.rerun()
 
 st.divider()
 st.caption(ui.t("team.keep_link"))

@@ -1,0 +1,165 @@
+import streamlit as st
+
+from kringwijs_survey import charts, services, team_results, ui
+from kringwijs_survey.models import ACTION_SCOPES
+from kringwijs_survey.validation import InvalidInput
+
+who = ui.guard_page(__file__)
+
+lang = ui.language()
+engine = ui.engine()
+settings = ui.settings()
+team = services.get_team(engine, who.team_id)
+rounds = services.list_rounds(engine, team.id)
+st.title(ui.t("results.title", team=team.name))
+
+if not rounds:
+    st.info(ui.t("results.no_rounds"), icon=":material/info:")
+    st.stop()
+
+by_id = {quarter.id: quarter for quarter in rounds}
+chosen = st.session_state.get("results_round")
+quarter_id = st.selectbox(
+    ui.t("results.round"),
+    list(by_id),
+    index=list(by_id).index(chosen) if chosen in by_id else 0,
+    format_func=lambda rid: f"{by_id[rid].period} · {ui.frameworks()[by_id[rid].framework].title.get(lang)}",
+)
+quarter = by_id[quarter_id]
+framework = ui.frameworks()[quarter.framework]
+answered = services.count_responses(engine, quarter.id)
+
+if not services.results_released(quarter):
+    st.info(ui.t("results.still_open", answered=answered), icon=":material/hourglass_top:")
+    st.stop()
+
+summary = services.team_summary(engine, team, framework.id, settings.min_group)
+this_round = summary[summary["period"] == quarter.period]
+if this_round.empty or bool(this_round["suppressed"].any()):
+    st.warning(ui.t("results.too_few", answered=answered, minimum=settings.min_group), icon=":material/group:")
+    st.stop()
+
+labels = ui.chart_labels()
+decimal = labels.get("decimal", ".")
+scale = framework.scales["principle"]
+score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
+st.caption(ui.t("results.based_on", answered=answered))
+
+profile = team_results.profile(summary, framework, quarter.period, lang)
+pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
+spread = team_results.disagreement(summary, framework, quarter.period, lang)
+changed = team_results.changes(summary, framework, quarter.period, lang)
+history = team_results.history(summary, framework, lang)
+agenda = team_results.agenda(summary, framework, quarter.period, lang)
+
+tabs = st.tabs(
+    [ui.t("results.tab.profile"), ui.t("results.tab.blockades"), ui.t("results.tab.spread"),
+     ui.t("results.tab.changes"), ui.t("results.tab.agenda"), ui.t("results.tab.actions")]
+)
+
+with tabs[0]:
+    ranked = profile.dropna(subset=["median"]).sort_values("median")
+    text = ui.t(
+        "results.profile_summary",
+        best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
+        worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal),
+    ) if not ranked.empty else labels["no_data"]
+    left, right = st.columns([1, 1])
+    with left:
+        ui.show_chart(charts.radar(profile, labels=labels), text)
+    with right:
+        ui.show_chart(
+            charts.member_dots(profile, labels=labels, score_labels=score_labels),
+            ui.t("results.dots_summary"),
+            profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
+            stretch=True,
+        )
+
+with tabs[1]:
+    st.markdown(ui.t("results.blockades_intro"))
+    ui.show_chart(
+        charts.blockade_pairs_chart(pairs, labels=labels), ui.t("results.blockades_summary"),
+        pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
+        stretch=True,
+    )
+
+with tabs[2]:
+    st.markdown(ui.t("results.spread_intro"))
+    top = spread.iloc[0] if not spread.empty else None
+    ui.show_chart(
+        charts.distribution(spread, labels=labels, score_labels=score_labels),
+        ui.t("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
+        spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
+        stretch=True,
+    )
+
+with tabs[3]:
+    if changed["previous_period"].dropna().empty:
+        st.info(ui.t("results.no_previous"), icon=":material/info:")
+    else:
+        ui.show_chart(
+            charts.changes_chart(changed, labels=labels),
+            ui.t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
+            changed[["item", "title", "previous_mean", "mean", "delta", "direction"]],
+            stretch=True,
+        )
+    st.subheader(ui.t("results.history"))
+    ui.show_chart(
+        charts.small_multiples(history, labels=labels), ui.t("results.history_summary"),
+        history[["item", "title", "period", "mean", "median"]], stretch=True,
+    )
+
+with tabs[4]:
+    st.markdown(ui.t("results.agenda_intro"))
+    st.dataframe(
+        agenda[["rank", "item", "title", "n_discuss", "sd"]].rename(columns={
+            "rank": ui.t("results.col.rank"), "item": ui.t("results.col.item"), "title": ui.t("results.col.title"),
+            "n_discuss": ui.t("results.col.discuss"), "sd": ui.t("results.col.sd"),
+        }),
+        hide_index=True, width="stretch",
+    )
+    comments = services.round_comments(engine, quarter.id, settings.min_group)
+    st.subheader(ui.t("results.comments"))
+    if not comments:
+        st.caption(ui.t("results.no_comments"))
+    for item in framework.items:
+        for comment in comments.get(item.id, []):
+            with st.container(border=True):
+                st.caption(f"{item.id} · {item.title.get(lang)}")
+                st.text(comment)
+
+with tabs[5]:
+    notes = services.round_notes(engine, quarter.id)
+    st.markdown(ui.t("results.notes_intro"))
+    with st.form("notes"):
+        written = {
+            item.id: st.text_area(f"{item.id} · {item.title.get(lang)}", value=notes.get(item.id, ""), max_chars=2000, height=68)
+            for item in framework.items
+        }
+        if st.form_submit_button(ui.t("results.save_notes"), type="primary"):
+            try:
+                for item_id, text in written.items():
+                    if text != notes.get(item_id, ""):
+                        services.save_note(engine, quarter.id, item_id, text)
+                st.success(ui.t("results.saved"), icon=":material/check:")
+            except InvalidInput as error:
+                ui.show_error(error)
+
+    st.subheader(ui.t("results.actions"))
+    for action in services.round_actions(engine, quarter.id):
+        st.markdown(f"- **{action.what}** · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
+    with st.form("new_action", clear_on_submit=True):
+        what = st.text_input(ui.t("results.action_what"), max_chars=500)
+        item_id = st.selectbox(
+            ui.t("results.action_item"), [None, *framework.item_ids],
+            format_func=lambda i: ui.t("results.action_no_item") if i is None else f"{i} · {framework.item(i).title.get(lang)}",
+        )
+        owner = st.text_input(ui.t("results.action_owner"), max_chars=100)
+        due = st.date_input(ui.t("results.action_due"), value=None, format="DD-MM-YYYY")
+        scope = st.radio(ui.t("results.action_scope"), ACTION_SCOPES, format_func=lambda s: ui.t("results.scope." + s), horizontal=True)
+        if st.form_submit_button(ui.t("results.add_action"), type="primary"):
+            try:
+                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope))
+                st.rerun()
+            except InvalidInput as error:
+                ui.show_error(error)

@@ -1,0 +1,118 @@
+"""A team runs a quarter and the next one: create, start, fill in, close, see, act, compare."""
+
+import pytest
+
+from app_helpers import all_text, open_page
+from kringwijs_survey import services
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import get_engine, migrate
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+
+
+@pytest.fixture
+def engine(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'journey.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    migrate(url)
+    return get_engine(url)
+
+
+def create_team_in_the_app(name="Wijkteam Reis"):
+    app = open_page("pages/new_team.py")
+    app.text_input[0].input(name)
+    app.button[0].click().run()
+    link = app.code[0].value
+    return link.split("team=")[1]
+
+
+def start_round_in_the_app(key, period):
+    app = open_page("pages/team.py", query={"team": key})
+    app.selectbox[0].set_value(period)
+    next(b for b in app.button if b.label == "Ronde starten").click().run()
+    assert not app.exception
+    return app
+
+
+def submit(engine, round_id, person, scores):
+    answers = [services.AnswerInput(item.id, scores[index % len(scores)]) for index, item in enumerate(FRAMEWORK.items)]
+    services.submit_response(engine, round_id, person, answers)
+
+
+def results_text(key, round_id):
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": round_id})
+    assert not app.exception, app.exception
+    return app, all_text(app)
+
+
+def test_create_start_three_submit_and_results_appear(engine):
+    key = create_team_in_the_app()
+    period = services.current_period()
+    start_round_in_the_app(key, period)
+    team = services.team_by_key(engine, key)
+    quarter = services.list_rounds(engine, team.id)[0]
+    team_page = all_text(open_page("pages/team.py", query={"team": key}))
+    assert quarter.join_code in team_page and "0** mensen" in team_page
+    for person, scores in (("a", [2]), ("b", [3]), ("c", [5])):
+        submit(engine, quarter.id, person, scores)
+    _, text = results_text(key, quarter.id)
+    assert "nog open" in text and "3 mensen" in text  # live round: only the count
+    services.close_round(engine, quarter.id)
+    app, text = results_text(key, quarter.id)
+    assert "Gebaseerd op de antwoorden van 3 teamleden" in text
+    assert len(app.get("vega_lite_chart")) >= 4
+    assert "Het best gaat" in text
+
+
+def test_with_two_members_the_results_stay_hidden(engine):
+    key = create_team_in_the_app("Wijkteam Klein")
+    team = services.team_by_key(engine, key)
+    quarter = services.start_round(engine, team.id, "2026-Q1")
+    submit(engine, quarter.id, "a", [1])
+    submit(engine, quarter.id, "b", [5])
+    services.close_round(engine, quarter.id)
+    app, text = results_text(key, quarter.id)
+    assert "te weinig antwoorden" in text and "minstens 3" in text
+    assert len(app.get("vega_lite_chart")) == 0
+
+
+def test_the_delta_to_last_round_is_right(engine):
+    key = create_team_in_the_app("Wijkteam Delta")
+    team = services.team_by_key(engine, key)
+    first = services.start_round(engine, team.id, "2026-Q1")
+    for person, score in (("a", 2), ("b", 2), ("c", 3)):
+        submit(engine, first.id, person, [score])
+    services.close_round(engine, first.id)
+    second = services.start_round(engine, team.id, "2026-Q2")
+    for person, score in (("d", 4), ("e", 4), ("f", 3)):
+        submit(engine, second.id, person, [score])
+    services.close_round(engine, second.id)
+    app, text = results_text(key, second.id)
+    table = next(frame.value for frame in app.dataframe if "delta" in frame.value.columns)
+    row = table[table["item"] == FRAMEWORK.items[0].id].iloc[0]
+    assert row["previous_mean"] == pytest.approx(7 / 3) and row["mean"] == pytest.approx(11 / 3)
+    assert row["delta"] == pytest.approx(1.3) and row["direction"] == "up"
+    assert "Verschil met de ronde van 2026-Q1" in text
+
+
+def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
+    key = create_team_in_the_app("Wijkteam Actie")
+    team = services.team_by_key(engine, key)
+    first = services.start_round(engine, team.id, "2026-Q1")
+    for person in "abc":
+        submit(engine, first.id, person, [3])
+    services.close_round(engine, first.id)
+    app, _ = results_text(key, first.id)
+    form_inputs = [t for t in app.text_input if t.label == "Wat gaan jullie doen?"]
+    form_inputs[0].input("Elke week een huisbezoek samen")
+    next(b for b in app.button if b.label == "Actie toevoegen").click().run()
+    assert services.open_actions(engine, team.id)[0].what == "Elke week een huisbezoek samen"
+
+    services.start_round(engine, team.id, "2026-Q2")
+    team_page = open_page("pages/team.py", query={"team": key})
+    assert "Elke week een huisbezoek samen" in all_text(team_page)
+    radio = next(r for r in team_page.radio if r.key and r.key.startswith("action-"))
+    radio.set_value("done")
+    next(b for b in team_page.button if b.label == "Opslaan").click().run()
+    assert services.open_actions(engine, team.id) == []
+    assert "Elke week een huisbezoek samen" not in all_text(open_page("pages/team.py", query={"team": key}))
