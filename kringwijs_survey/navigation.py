@@ -12,6 +12,9 @@ EVERYONE = "everyone"
 
 @dataclass(frozen=True)
 class PageSpec:
+    """url_path equals the file's stem: on the first request after a start Streamlit may still
+    route by file name (pages/ folder), and both routes must lead to the same page."""
+
     path: str
     url_path: str
     title_key: str
@@ -22,14 +25,14 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/welcome.py", "welkom", "nav.welcome", ":material/home:", "nav.section.start", default=True),
-    PageSpec("pages/principles.py", "beginselen", "nav.principles", ":material/menu_book:", "nav.section.start"),
-    PageSpec("pages/join.py", "meedoen", "nav.join", ":material/edit_note:", "nav.section.start"),
-    PageSpec("pages/login.py", "inloggen", "nav.login", ":material/login:", "nav.section.start"),
-    PageSpec("pages/new_team.py", "nieuw-team", "nav.new_team", ":material/group_add:", "nav.section.start"),
+    PageSpec("pages/welcome.py", "welcome", "nav.welcome", ":material/home:", "nav.section.start", default=True),
+    PageSpec("pages/principles.py", "principles", "nav.principles", ":material/menu_book:", "nav.section.start"),
+    PageSpec("pages/join.py", "join", "nav.join", ":material/edit_note:", "nav.section.start"),
+    PageSpec("pages/login.py", "login", "nav.login", ":material/login:", "nav.section.start"),
+    PageSpec("pages/new_team.py", "new_team", "nav.new_team", ":material/group_add:", "nav.section.start"),
     PageSpec("pages/team.py", "team", "nav.team", ":material/groups:", "nav.section.team", roles=("team",)),
-    PageSpec("pages/results.py", "uitkomsten", "nav.results", ":material/insights:", "nav.section.team", roles=("team",)),
-    PageSpec("pages/admin.py", "beheer", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
+    PageSpec("pages/results.py", "results", "nav.results", ":material/insights:", "nav.section.team", roles=("team",)),
+    PageSpec("pages/admin.py", "admin", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
 )
 
 

@@ -159,7 +159,7 @@ def team_link(key: str) -> str:
 
 
 def join_link(code: str) -> str:
-    return f"{settings().base_url}/meedoen?join={code}"
+    return f"{settings().base_url}/join?join={code}"
 
 
 def sso_configured() -> bool:
@@ -190,11 +190,25 @@ def sign_out() -> None:
         st.query_params.pop(param, None)
 
 
+def _leave_pages_folder_mode() -> None:
+    """A deep link as the very first request after a start makes Streamlit run the page file
+    alone, with a navigation built from file names (its old pages/ folder mode), until app.py
+    has run once. Switch that mode off and run again through app.py and st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    first_run = not st.session_state.get("_pages_mode_checked")
+    st.session_state["_pages_mode_checked"] = True
+    if first_run and getattr(PagesManager, "uses_pages_directory", False) and st.runtime.exists():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def guard_page(page_file: str) -> Principal:
     """The one access check, the first line of every page. Refuses with a plain message and stops.
 
     Pages call it themselves (not only app.py) because Streamlit can run a file in pages/
     directly, without app.py, on the first request after a start and in AppTest."""
+    _leave_pages_folder_mode()
     spec = page_for_file(page_file)
     who = principal()
     language_switch()

@@ -64,23 +64,18 @@ with tabs[0]:
         best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
         worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal),
     ) if not ranked.empty else labels["no_data"]
-    left, right = st.columns([1, 1])
-    with left:
-        ui.show_chart(charts.radar(profile, labels=labels), text)
-    with right:
-        ui.show_chart(
-            charts.member_dots(profile, labels=labels, score_labels=score_labels),
-            ui.t("results.dots_summary"),
-            profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
-            stretch=True,
-        )
+    ui.show_chart(charts.radar(profile, labels=labels), text)
+    ui.show_chart(
+        charts.member_dots(profile, labels=labels, score_labels=score_labels),
+        ui.t("results.dots_summary"),
+        profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
+    )
 
 with tabs[1]:
     st.markdown(ui.t("results.blockades_intro"))
     ui.show_chart(
         charts.blockade_pairs_chart(pairs, labels=labels), ui.t("results.blockades_summary"),
         pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
-        stretch=True,
     )
 
 with tabs[2]:
@@ -90,7 +85,6 @@ with tabs[2]:
         charts.distribution(spread, labels=labels, score_labels=score_labels),
         ui.t("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
-        stretch=True,
     )
 
 with tabs[3]:
@@ -101,12 +95,11 @@ with tabs[3]:
             charts.changes_chart(changed, labels=labels),
             ui.t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
             changed[["item", "title", "previous_mean", "mean", "delta", "direction"]],
-            stretch=True,
-        )
+            )
     st.subheader(ui.t("results.history"))
     ui.show_chart(
         charts.small_multiples(history, labels=labels), ui.t("results.history_summary"),
-        history[["item", "title", "period", "mean", "median"]], stretch=True,
+        history[["item", "title", "period", "mean", "median"]],
     )
 
 with tabs[4]:

@@ -121,3 +121,8 @@ def test_team_key_typed_on_the_login_page_opens_only_that_team(world):
     app.switch_page("pages/team.py").run()
     text = all_text(app)
     assert "Team Bravo" in text and "Team Alfa" not in text
+
+
+def test_url_paths_match_file_names_so_first_requests_route_the_same():
+    for spec in PAGES:
+        assert spec.url_path == Path(spec.path).stem

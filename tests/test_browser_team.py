@@ -1,0 +1,68 @@
+"""On a phone: fill in all 15 items and send; then the team's results page shows its charts."""
+
+import pytest
+
+from browser_helpers import page_ready, screenshot
+from kringwijs_survey import services
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+pytestmark = pytest.mark.browser
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+
+
+@pytest.fixture
+def team_round(tmp_path):
+    url = f"sqlite:///{tmp_path / 'browser-team.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    team = services.create_team(engine, "Wijkteam Telefoon")
+    key = services.issue_team_key(engine, team.id)
+    previous = services.start_round(engine, team.id, "2026-Q2")
+    for index, person in enumerate("abcd"):
+        answers = [services.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
+        services.submit_response(engine, previous.id, person, answers)
+    services.close_round(engine, previous.id)
+    quarter = services.start_round(engine, team.id, "2026-Q3")
+    for index, person in enumerate("xy"):
+        answers = [services.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
+        services.submit_response(engine, quarter.id, person, answers)
+    yield url, engine, key, quarter
+    dispose_engines()
+
+
+def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, team_round):
+    url, engine, key, quarter = team_round
+    base = streamlit_server({"DATABASE_URL": url})
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/join?join={quarter.join_code}")
+    page_ready(page)
+    screenshot(page, "phone-fill-in-first-item", full_page=False)
+    for index, item in enumerate(FRAMEWORK.items):
+        page.get_by_text(f"Vraag {index + 1} van 15").wait_for()
+        page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(index % 5).click()
+        page.get_by_role("button", name="Volgende").click()
+        page_ready(page)
+    screenshot(page, "phone-fill-in-overview", full_page=True)
+    page.get_by_role("button", name="Versturen").click()
+    page_ready(page)
+    assert page.get_by_text("Dank je wel").is_visible()
+    assert services.count_responses(engine, quarter.id) == 3
+    phone.close()
+
+    services.close_round(engine, quarter.id)
+    laptop = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = laptop.new_page()
+    page.goto(f"{base}/team?team={key}")
+    page_ready(page)
+    page.get_by_role("button", name="Uitkomsten bekijken").first.click()
+    page_ready(page)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=20_000)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    screenshot(page, "team-results-profile")
+    for tab in ("Blokkades", "Hier verschillen we", "Wat is er veranderd", "Waar willen we over praten"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(800)
+        screenshot(page, f"team-results-{tab.lower().replace(' ', '-')}")
+    laptop.close()
