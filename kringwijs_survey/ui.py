@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from . import i18n, services
@@ -23,8 +25,25 @@ def language() -> str:
     return st.session_state[LANG_KEY]
 
 
+_MARKDOWN_SPECIALS = set("\\`*_[](){}<>!|~$:.@")  # ":" "." "@" stop bare links and e-mail autolinks
+_BLOCK_START = re.compile(r"^(#|-|\+|=)")
+_ORDERED_LIST_START = re.compile(r"^(\d+)\.")
+
+
+def literal(text: object) -> str:
+    """Text a person typed, made safe for Streamlit's markdown: shown exactly as typed,
+    never as a link, image, HTML or formatting."""
+    value = str(text)
+    escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in value)
+    if _BLOCK_START.match(escaped):
+        escaped = "\\" + escaped
+    escaped = _ORDERED_LIST_START.sub(r"\1\\.", escaped)
+    return escaped.replace("\n", "  \n")
+
+
 def t(key: str, **values: object) -> str:
-    return i18n.t(key, language(), **values)
+    """Interface text; values are escaped, because they may be names or titles people typed."""
+    return i18n.t(key, language(), **{name: literal(value) for name, value in values.items()})
 
 
 def _remember_language() -> None:

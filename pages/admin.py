@@ -14,7 +14,7 @@ if not teams:
     st.info(ui.t("admin.no_teams"), icon=":material/info:")
 for team in teams:
     with st.container(border=True):
-        st.markdown(f"**{team.name}**" + (f" · {team.area}" if team.area else ""))
+        st.markdown(f"**{ui.literal(team.name)}**" + (f" · {ui.literal(team.area)}" if team.area else ""))
         st.caption(ui.t("admin.team_rounds", rounds=len(services.list_rounds(engine, team.id))))
         if st.button(ui.t("admin.new_key"), key=f"key-{team.id}", icon=":material/key:"):
             st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))

@@ -140,7 +140,7 @@ with tabs[5]:
 
     st.subheader(ui.t("results.actions"))
     for action in services.round_actions(engine, quarter.id):
-        st.markdown(f"- **{action.what}** · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
+        st.markdown(f"- **{ui.literal(action.what)}** · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
     with st.form("new_action", clear_on_submit=True):
         what = st.text_input(ui.t("results.action_what"), max_chars=500)
         item_id = st.selectbox(

@@ -11,9 +11,9 @@ engine = ui.engine()
 team = services.get_team(engine, who.team_id)
 frameworks = ui.frameworks()
 
-st.title(team.name)
+st.title(ui.literal(team.name))
 if team.area:
-    st.caption(team.area)
+    st.caption(ui.literal(team.area))
 
 with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(engine, team.id), icon=":material/add:"):
     with st.form("start_round"):
@@ -64,7 +64,7 @@ if open_actions:
             due = f" · {action.due:%d-%m-%Y}" if action.due else ""
             owner = f" · {action.owner}" if action.owner else ""
             choices[action.id] = st.radio(
-                f"{action.what}{owner}{due} · {ui.t('results.scope.' + action.scope)}",
+                ui.literal(f"{action.what}{owner}{due}") + f" · {ui.t('results.scope.' + action.scope)}",
                 ("open", "ongoing", "done", "dropped"),
                 index=("open", "ongoing", "done", "dropped").index(action.status),
                 format_func=lambda s: ui.t("results.status." + s),
