@@ -5,7 +5,7 @@ import streamlit as st
 from kringwijs_survey import ui
 from kringwijs_survey.navigation import PAGES
 
-st.set_page_config(page_title="Verklaring van Eindhoven", page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(page_title=ui.t("app.title"), page_icon=":material/diversity_3:", layout="wide")
 
 who = ui.principal()
 sections: dict[str, list] = {}
