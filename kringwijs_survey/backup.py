@@ -1,60 +1,120 @@
-"""Backups of the SQLite database with SQLite's online backup API (safe while the app runs)."""
+"""Backups of the SQLite database with SQLite's online backup API (safe while the app runs).
+
+A backup is one self-contained file (no -wal file beside it), checked with PRAGMA integrity_check.
+A restore first checks the file, keeps a copy of the current database, and only then copies.
+PostgreSQL has its own tools for this: pg_dump and pg_restore.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from .database import sqlite_path
+from .validation import InvalidInput
 
-PG_HINT = "Voor PostgreSQL: gebruik pg_dump en pg_restore (zie README, 'Back-ups')."
+PG_HINT = (
+    "Back-up en terugzetten met dit commando werkt alleen met een SQLite-database. "
+    "Voor PostgreSQL gebruik je pg_dump en pg_restore (zie README, 'Back-ups')."
+)
+BACKUP_DIR = "backups"
+APP_TABLES = {"alembic_version", "team", "round", "response", "answer"}
 
 
 def _require_sqlite(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
-        raise ValueError(PG_HINT)
+        raise InvalidInput(PG_HINT)
     return path
 
 
-def _copy(source: Path, destination: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
-        src.backup(dst)
-    check = sqlite3.connect(destination)
+@contextmanager
+def _open(path: Path, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    if read_only:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        connection = sqlite3.connect(path)
+    with closing(connection):
+        yield connection
+
+
+def _is_healthy(connection: sqlite3.Connection) -> bool:
+    return connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def check_backup_file(path: Path) -> None:
+    """Refuse anything that is not a healthy SQLite database of this app, with a message that says why."""
+    if not path.is_file():
+        raise InvalidInput(f"Het bestand {path} bestaat niet.")
     try:
-        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise RuntimeError(f"integrity check failed for {destination}")
+        with _open(path, read_only=True) as connection:
+            healthy = _is_healthy(connection)
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        raise InvalidInput(f"{path} is geen SQLite-database. Er is niets veranderd.") from None
+    if not healthy:
+        raise InvalidInput(f"{path} is beschadigd. Er is niets veranderd.")
+    if not APP_TABLES <= tables:
+        raise InvalidInput(f"{path} is geen back-up van deze app. Er is niets veranderd.")
+
+
+def _copy_to_new_file(source: Path, destination: Path) -> None:
+    """Copy a live database into a new single file; the file appears only when it is complete and checked."""
+    partial = destination.with_name(destination.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        with _open(source) as src, _open(partial) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            if not _is_healthy(dst):
+                raise RuntimeError(f"integrity check failed for {partial}")
+        os.replace(partial, destination)
     finally:
-        check.close()
+        partial.unlink(missing_ok=True)
 
 
 def backup(url: str, destination: Path) -> Path:
+    """Write a copy of the SQLite database to `destination`, which must not exist yet."""
     source = _require_sqlite(url)
     if not source.exists():
-        raise FileNotFoundError(f"Er is nog geen database op {source}.")
+        raise InvalidInput(f"Er is nog geen database op {source}.")
     destination = Path(destination)
+    if destination.exists():
+        raise InvalidInput(f"Het bestand {destination} bestaat al. Kies een andere naam; er is niets overschreven.")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    _copy(source, destination)
+    _copy_to_new_file(source, destination)
     return destination
 
 
-def restore(url: str, source: Path) -> Path:
-    """Replace the database's contents with a backup file (the file is checked first)."""
+def backup_path(path: Path, reason: str) -> Path:
+    """backups/<name>-<date-time>-<reason>.db beside the database; microseconds keep names unique."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return path.parent / BACKUP_DIR / f"{path.stem}-{stamp}-{reason}.db"
+
+
+def restore(url: str, source: Path) -> Path | None:
+    """Replace the database's contents with a backup file; returns the copy kept of the old contents.
+
+    A file that is not a healthy database of this app is refused before anything changes.
+    """
     target = _require_sqlite(url)
     source = Path(source)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as probe:
-        if probe.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise ValueError(f"{source} is geen gezonde SQLite-database.")
+    check_backup_file(source)
+    previous = backup(url, backup_path(target, "before-restore")) if target.exists() else None
     target.parent.mkdir(parents=True, exist_ok=True)
-    _copy(source, target)
-    return target
+    with _open(source, read_only=True) as src, _open(target) as dst:
+        src.backup(dst)  # through SQLite's locking, so open connections see the restored data
+        if not _is_healthy(dst):
+            raise RuntimeError(f"integrity check failed for {target}")
+    return previous
 
 
 def backup_before_migration(engine: Engine, path: Path, revision: str) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    destination = path.parent / "backups" / f"{path.stem}-{stamp}-before-{revision}.db"
     engine.dispose()
-    return backup(f"sqlite:///{path}", destination)
+    return backup(f"sqlite:///{path}", backup_path(path, f"before-{revision}"))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import privacy
 from .aggregation import SUMMARY_COLUMNS, Scope, summarize
+from .backup import backup, restore
 from .csv_io import ImportFailed, export_csv, import_csv
 from .database import get_engine, migrate
 from .settings import load_settings
@@ -98,6 +100,96 @@ def cmd_demo_data(_args) -> int:
     return 0
 
 
+def _refuse(problem: InvalidInput) -> int:
+    print(str(problem), file=sys.stderr)
+    return 1
+
+
+def cmd_backup(args) -> int:
+    try:
+        written = backup(load_settings().database_url, Path(args.file))
+    except InvalidInput as problem:
+        return _refuse(problem)
+    print(f"Back-up gemaakt: {written}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    try:
+        previous = restore(load_settings().database_url, Path(args.file))
+    except InvalidInput as problem:
+        return _refuse(problem)
+    print(f"De database is teruggezet uit {args.file}.")
+    if previous is not None:
+        print(f"De database van vlak daarvoor staat in {previous}.")
+    return 0
+
+
+def cmd_export_team(args) -> int:
+    try:
+        data = privacy.write_team_export(_engine(), args.team, Path(args.file))
+    except InvalidInput as problem:
+        return _refuse(problem)
+    rounds = len(data["rounds"])
+    responses = sum(len(found["responses"]) for found in data["rounds"])
+    print(f"Geschreven: alles over team '{data['team']['name']}' ({rounds} rondes, {responses} deelnemers) naar {args.file}.")
+    return 0
+
+
+ROW_LABELS = {
+    "rounds": "rondes",
+    "responses": "deelnemers",
+    "answers": "antwoorden",
+    "notes": "notities",
+    "actions": "acties",
+    "retained_aggregates": "bewaarde samenvattingen",
+}
+
+
+def _row_counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[key]} {label}" for key, label in ROW_LABELS.items())
+
+
+def _erase_confirmed(team: str, counts: dict[str, int]) -> bool:
+    print(f"Je gaat team '{team}' helemaal wissen: {_row_counts_text(counts)}. Dit kun je niet ongedaan maken.")
+    print("Typ de naam van het team om te bevestigen:", flush=True)
+    try:
+        typed = input()
+    except EOFError:
+        typed = ""
+    return typed.strip() == team
+
+
+def cmd_erase_team(args) -> int:
+    engine = _engine()
+    team = args.team.strip()
+    try:
+        counts = privacy.count_team_rows(engine, team)
+        if not args.yes and not _erase_confirmed(team, counts):
+            print("De naam klopt niet. Er is niets gewist.", file=sys.stderr)
+            return 1
+        erased = privacy.erase_team(engine, team)
+    except InvalidInput as problem:
+        return _refuse(problem)
+    print(f"Team '{team}' is gewist: {_row_counts_text(erased)}.")
+    print("Let op: back-ups van eerder bevatten dit team nog. Verwijder of vervang ze als dat nodig is.")
+    return 0
+
+
+def cmd_apply_retention(_args) -> int:
+    settings = load_settings()
+    if settings.retention_quarters is None:
+        print("Er is geen bewaartermijn ingesteld (RETENTION_QUARTERS). Er is niets gewist.")
+        return 0
+    result = privacy.apply_retention(_engine(), settings.retention_quarters, min_group=settings.min_group)
+    print(
+        f"Bewaartermijn: {settings.retention_quarters} kwartalen. Gewist van vóór {result.cutoff}: "
+        f"{result.answers} antwoorden van {result.responses} deelnemers in {result.rounds} rondes. "
+        f"Bewaard: {result.aggregates} samenvattingen."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kringwijs_survey", description="Beheer van de reflectie-app.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,7 +206,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "table"], default="csv")
     p.set_defaults(run=cmd_summary)
     commands.add_parser("demo-data", help="fill an empty database with a demo municipality").set_defaults(run=cmd_demo_data)
+    _add_backup_commands(commands)
+    _add_privacy_commands(commands)
     return parser
+
+
+def _add_backup_commands(commands) -> None:
+    p = commands.add_parser("backup", help="copy the SQLite database to FILE (PostgreSQL: use pg_dump)")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_backup)
+    p = commands.add_parser("restore", help="replace the SQLite database with the backup FILE (PostgreSQL: pg_restore)")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_restore)
+
+
+def _add_privacy_commands(commands) -> None:
+    p = commands.add_parser("export-team", help="everything stored about one team, as JSON (access request)")
+    p.add_argument("team")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_export_team)
+    p = commands.add_parser("erase-team", help="erase one team completely; asks to type the team name")
+    p.add_argument("team")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(run=cmd_erase_team)
+    p = commands.add_parser("apply-retention", help="delete raw answers older than RETENTION_QUARTERS, keep aggregates")
+    p.set_defaults(run=cmd_apply_retention)
 
 
 def main(argv: list[str] | None = None) -> int:

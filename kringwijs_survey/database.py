@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -24,6 +25,8 @@ from .settings import load_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_ATTEMPTS = 10
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -114,6 +117,7 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
         except OperationalError as exc:
             if not _is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise
+            logger.info("write retry %d after a busy database: %s", attempt + 1, exc.orig)
             time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
 

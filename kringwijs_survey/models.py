@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -152,3 +153,29 @@ class Action(SQLModel, table=True):
     closed_in_round_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("round.id", ondelete="SET NULL"), nullable=True)
     )
+
+
+class RetainedAggregate(SQLModel, table=True):
+    """The summary of one item in a round whose raw answers were deleted by the retention rule.
+
+    The numbers are those of aggregation.summarize at the moment of deletion; statistics of a
+    group that was too small are empty (NULL), only the respondent count is kept.
+    """
+
+    __tablename__ = "retained_aggregate"
+    __table_args__ = (UniqueConstraint("round_id", "item_id", name="uq_retained_aggregate_round_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False))
+    item_id: str = Field(sa_column=Column(String(20), nullable=False))
+    respondents: int = Field(sa_column=Column(Integer, nullable=False))
+    n: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    mean: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    median: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    sd: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    n_dont_know: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    count_1: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    count_2: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    count_3: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    count_4: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    count_5: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))

@@ -1,0 +1,191 @@
+"""Many people submitting at the same moment: no lost writes, no duplicates, never "database is locked".
+
+Everything runs against real databases: a SQLite file and a real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import secrets
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from kringwijs_survey import services
+from kringwijs_survey.database import dispose_engines, get_engine, read_session
+from kringwijs_survey.models import Answer, Response
+
+PARTICIPANTS = 100
+PROCESSES = 10
+ANSWERS = [
+    services.AnswerInput("AB1", 4, "Goed gesprek, één keer 🙂"),
+    services.AnswerInput("AB2", None),
+    services.AnswerInput("AO1", 2),
+]
+
+
+def _open_round(engine) -> int:
+    team = services.create_team(engine, "Wijkteam Gelijktijdig")
+    return services.start_round(engine, team.id, "2026-Q1").id
+
+
+def _new_keys(count: int) -> list[str]:
+    return [secrets.token_urlsafe(16) for _ in range(count)]
+
+
+def _submit_together(engine, round_id: int, keys: list[str], start, times: list | None = None) -> list[BaseException]:
+    """One thread per key; all wait at `start` (a barrier) and then submit at once.
+    `times` receives (released, stored) wall-clock times per submission."""
+    errors: list[BaseException] = []
+
+    def submit(key: str) -> None:
+        try:
+            start.wait(timeout=60)
+            released = time.time()
+            services.submit_response(engine, round_id, key, ANSWERS)
+            if times is not None:
+                times.append((released, time.time()))
+        except BaseException as exc:  # noqa: BLE001 - every failure counts
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def _stored(engine, round_id: int) -> tuple[set[str], int]:
+    with read_session(engine) as session:
+        keys = set(session.execute(select(Response.respondent).where(Response.round_id == round_id)).scalars())
+        answers = session.execute(
+            select(func.count()).select_from(Answer).join(Response).where(Response.round_id == round_id)
+        ).scalar_one()
+    return keys, answers
+
+
+def _retries(caplog) -> int:
+    return sum(record.getMessage().startswith("write retry") for record in caplog.records)
+
+
+def test_hundred_threads_store_exactly_hundred_responses(engine, caplog):
+    caplog.set_level(logging.INFO, logger="kringwijs_survey.database")
+    round_id = _open_round(engine)
+    keys = _new_keys(PARTICIPANTS)
+
+    started = time.perf_counter()
+    errors = _submit_together(engine, round_id, keys, threading.Barrier(PARTICIPANTS))
+    elapsed = time.perf_counter() - started
+
+    assert errors == [], [repr(e) for e in errors[:5]]
+    stored, answers = _stored(engine, round_id)
+    assert stored == set(keys)
+    assert answers == PARTICIPANTS * len(ANSWERS)
+    assert services.count_responses(engine, round_id) == PARTICIPANTS
+    print(f"\n{engine.dialect.name}: {PARTICIPANTS} threads in {elapsed:.2f} s, {_retries(caplog)} retries")
+
+
+def test_a_double_submit_from_two_threads_stores_one_response(engine):
+    round_id = _open_round(engine)
+    for attempt in range(5):  # several tries, so the race really happens at least once
+        key = f"dubbel-{attempt}"
+        errors = _submit_together(engine, round_id, [key, key], threading.Barrier(2))
+        assert errors == [], [repr(e) for e in errors]
+    stored, answers = _stored(engine, round_id)
+    assert stored == {f"dubbel-{attempt}" for attempt in range(5)}
+    assert answers == 5 * len(ANSWERS)
+
+
+# --- separate processes ------------------------------------------------------------------
+
+
+def _process_main(url: str, round_id: int, keys: list[str], start, reports) -> None:
+    """Runs in a spawned process: its own engine and threads, all waiting for one shared barrier.
+    Reports its errors and when its last submission was done."""
+    engine = get_engine(url)
+    times: list[tuple[float, float]] = []
+    try:
+        errors = _submit_together(engine, round_id, keys, start, times)
+        reports.put(([repr(error) for error in errors], times))
+    finally:
+        dispose_engines()
+
+
+def _submit_from_processes(url: str, round_id: int, keys: list[str]) -> tuple[list[str], float]:
+    """Returns the errors and the seconds from the common start until the last submission was stored."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(len(keys))  # all threads of all processes start together
+    reports = context.Queue()
+    per_process = len(keys) // PROCESSES
+    chunks = [keys[i : i + per_process] for i in range(0, len(keys), per_process)]
+    processes = [context.Process(target=_process_main, args=(url, round_id, chunk, start, reports)) for chunk in chunks]
+    for process in processes:
+        process.start()
+    results = [reports.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    assert [p.exitcode for p in processes] == [0] * len(processes)
+    errors = [error for found, _ in results for error in found]
+    times = [pair for _, pairs in results for pair in pairs]
+    return errors, max(stored for _, stored in times) - min(released for released, _ in times)
+
+
+def test_hundred_submissions_from_ten_processes(engine, db_url):
+    round_id = _open_round(engine)
+    keys = _new_keys(PARTICIPANTS)
+    dispose_engines()  # no pooled connection is shared with the children
+
+    errors, elapsed = _submit_from_processes(db_url, round_id, keys)
+
+    assert errors == []
+    engine = get_engine(db_url)
+    stored, answers = _stored(engine, round_id)
+    assert stored == set(keys)
+    assert answers == PARTICIPANTS * len(ANSWERS)
+    print(f"\n{engine.dialect.name}: {PARTICIPANTS} submissions from {PROCESSES} processes in {elapsed:.2f} s after the start")
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_repeated_bursts_never_lock(engine, rounds):
+    """The same burst three times in a row, so a lucky first run cannot hide a problem."""
+    round_id = _open_round(engine)
+    for _ in range(rounds):
+        keys = _new_keys(50)
+        assert _submit_together(engine, round_id, keys, threading.Barrier(len(keys))) == []
+    assert services.count_responses(engine, round_id) == rounds * 50
+
+
+def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, caplog):
+    """Another process holds SQLite's write lock longer than the busy timeout: run_write retries
+    with back-off until it is free, and the person never sees "database is locked"."""
+    import sqlite3
+
+    from kringwijs_survey import database
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 200)  # new connections give up sooner
+    caplog.set_level(logging.INFO, logger="kringwijs_survey.database")
+    path = tmp_path / "bezet.db"
+    database.migrate(f"sqlite:///{path}")
+    engine = get_engine(f"sqlite:///{path}")
+    round_id = _open_round(engine)
+
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        submitter = threading.Thread(target=services.submit_response, args=(engine, round_id, "geduld", ANSWERS))
+        submitter.start()
+        time.sleep(1.5)
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    submitter.join(timeout=30)
+    dispose_engines()
+
+    assert _retries(caplog) >= 1
+    engine = get_engine(f"sqlite:///{path}")
+    assert services.count_responses(engine, round_id) == 1
+    dispose_engines()
