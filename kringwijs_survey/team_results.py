@@ -1,0 +1,296 @@
+"""What a team sees about itself: pure derivations from the output of `aggregation.summarize()`.
+
+Every function takes the summary frame of ONE team (it may hold several periods, and rows of
+other frameworks, which are ignored) plus the `Framework`, and returns a tidy DataFrame with the
+item titles in the requested language. Nothing here names an item: order, kind, group and the
+blockade/principle pairs all come from the Framework.
+
+Privacy rule: a period whose rows say ``suppressed == True`` never contributes a number, even if
+a hand-built frame still carries values there. Such a period is also never used as "the previous
+period"; the latest earlier period that is *not* suppressed is used instead.
+
+Numeric outputs use pandas' nullable ``Float64`` (missing = ``pd.NA``), like `summarize()`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .content import Framework
+
+SCORES = (1, 2, 3, 4, 5)
+COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
+NUMERIC_COLUMNS = [
+    "respondents",
+    "n",
+    "mean",
+    "median",
+    "sd",
+    "n_dont_know",
+    *COUNT_COLUMNS,
+    "n_discuss",
+    "target_n",
+    "target_mean",
+]
+# Everything except the respondent count is hidden for a suppressed period.
+HIDDEN_WHEN_SUPPRESSED = [column for column in NUMERIC_COLUMNS if column != "respondents"]
+ITEM_COLUMNS = ["item", "title", "kind", "group", "group_title"]
+SAME_THRESHOLD = 0.25
+
+PROFILE_COLUMNS = [
+    "item",
+    "title",
+    "group",
+    "group_title",
+    "median",
+    "mean",
+    "sd",
+    "n",
+    "n_dont_know",
+    *COUNT_COLUMNS,
+    "target_mean",
+    "previous_period",
+    "previous_median",
+]
+PAIR_COLUMNS = [
+    "blockade",
+    "blockade_title",
+    "blockade_median",
+    "blockade_mean",
+    "principle",
+    "principle_title",
+    "principle_median",
+    "principle_mean",
+]
+DISAGREEMENT_COLUMNS = [
+    *ITEM_COLUMNS,
+    "sd",
+    "range",
+    "lowest",
+    "highest",
+    "median",
+    "mean",
+    "n",
+    "n_dont_know",
+    *COUNT_COLUMNS,
+]
+CHANGE_COLUMNS = [
+    *ITEM_COLUMNS,
+    "period",
+    "previous_period",
+    "median",
+    "mean",
+    "previous_median",
+    "previous_mean",
+    "delta",
+    "direction",
+    "outcome",
+]
+AGENDA_COLUMNS = [*ITEM_COLUMNS, "rank", "n_discuss", "sd", "median", "mean", "n"]
+HISTORY_COLUMNS = [*ITEM_COLUMNS, "period", "mean", "median", "n"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+
+
+def _is_suppressed(frame: pd.DataFrame) -> pd.Series:
+    if "suppressed" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["suppressed"].map(lambda value: value is True or (not pd.isna(value) and bool(value)))
+
+
+def _prepared(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    """The framework's rows of `summary`, with item metadata, numbers blanked where suppressed."""
+    frame = summary[summary["item"].isin(framework.item_ids)].copy() if "item" in summary else summary.iloc[0:0].copy()
+    if "round_id" in frame and frame.duplicated(["period", "item"]).any():
+        # More than one round of the same framework in one quarter: the latest round counts.
+        frame = frame.sort_values("round_id").drop_duplicates(["period", "item"], keep="last")
+    for column in NUMERIC_COLUMNS:
+        if column not in frame:
+            frame[column] = pd.NA
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+    frame["suppressed"] = _is_suppressed(frame).astype(bool)
+    frame.loc[frame["suppressed"], HIDDEN_WHEN_SUPPRESSED] = pd.NA
+    frame["period"] = frame["period"].astype(str) if "period" in frame else pd.Series(dtype="object")
+
+    order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
+    groups = {group.id: group for group in framework.groups}
+    items = frame["item"].map(framework.item)
+    frame["order"] = frame["item"].map(order)
+    frame["title"] = items.map(lambda item: item.title.get(lang))
+    frame["kind"] = items.map(lambda item: item.kind)
+    frame["group"] = items.map(lambda item: item.group)
+    frame["group_title"] = frame["group"].map(lambda group: groups[group].title.get(lang))
+    return frame.sort_values(["period", "order"], ignore_index=True)
+
+
+def _previous_period(frame: pd.DataFrame, period: str) -> str | None:
+    """The latest period before `period` that has statistics (is not suppressed)."""
+    earlier = frame[(frame["period"] < period) & ~frame["suppressed"]]["period"]
+    return None if earlier.empty else str(earlier.max())
+
+
+def _of_period(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    if period is None:
+        return frame.iloc[0:0]
+    return frame[frame["period"] == period]
+
+
+def _with_previous(frame: pd.DataFrame, period: str, columns: list[str]) -> tuple[pd.DataFrame, str | None]:
+    current = _of_period(frame, period)
+    previous_period = _previous_period(frame, period)
+    previous = _of_period(frame, previous_period)[["item", *columns]]
+    previous = previous.rename(columns={column: f"previous_{column}" for column in columns})
+    merged = current.merge(previous, on="item", how="left")
+    for column in columns:
+        merged[f"previous_{column}"] = merged[f"previous_{column}"].astype("Float64")
+    merged["previous_period"] = previous_period if previous_period is not None else pd.NA
+    return merged.sort_values("order", ignore_index=True), previous_period
+
+
+def profile(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    """The principles of `period` in framework order.
+
+    Columns: item, title, group, group_title, median, mean, sd, n, n_dont_know, count_1..count_5,
+    target_mean, previous_period, previous_median (median in the latest earlier unsuppressed
+    period of the frame; NA when there is none). Empty when the period is not in the frame.
+    """
+    frame = _prepared(summary, framework, lang)
+    frame = frame[frame["kind"] == "principle"]
+    if _of_period(frame, period).empty:
+        return _empty(PROFILE_COLUMNS)
+    merged, _ = _with_previous(frame, period, ["median"])
+    return merged[PROFILE_COLUMNS]
+
+
+def blockade_pairs(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    """Per blockade (framework order): its median beside the median of the principle that answers it.
+
+    Columns: blockade, blockade_title, blockade_median, blockade_mean, principle, principle_title,
+    principle_median, principle_mean. A blockade nobody answers has NA principle fields.
+    """
+    frame = _of_period(_prepared(summary, framework, lang), period).set_index("item")
+    if frame.empty:
+        return _empty(PAIR_COLUMNS)
+
+    def value(item_id: str | None, column: str):
+        return frame.at[item_id, column] if item_id is not None and item_id in frame.index else pd.NA
+
+    rows = []
+    for blockade in framework.items_of_kind("blockade"):
+        principle = framework.item(blockade.answered_by) if blockade.answered_by else None
+        rows.append(
+            {
+                "blockade": blockade.id,
+                "blockade_title": blockade.title.get(lang),
+                "blockade_median": value(blockade.id, "median"),
+                "blockade_mean": value(blockade.id, "mean"),
+                "principle": principle.id if principle else pd.NA,
+                "principle_title": principle.title.get(lang) if principle else pd.NA,
+                "principle_median": value(principle.id if principle else None, "median"),
+                "principle_mean": value(principle.id if principle else None, "mean"),
+            }
+        )
+    result = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    for column in ["blockade_median", "blockade_mean", "principle_median", "principle_mean"]:
+        result[column] = result[column].astype("Float64")
+    return result
+
+
+def _used_range(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lowest and highest score anyone used, and the distance between them."""
+    used = frame[COUNT_COLUMNS].fillna(0).to_numpy(dtype=float) > 0
+    any_used = used.any(axis=1)
+    lowest = pd.Series(used.argmax(axis=1) + 1, index=frame.index, dtype="Float64").where(any_used)
+    highest = pd.Series(len(SCORES) - used[:, ::-1].argmax(axis=1), index=frame.index, dtype="Float64").where(any_used)
+    return frame.assign(lowest=lowest, highest=highest, range=highest - lowest)
+
+
+def disagreement(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    """All items of `period`, most disagreement first.
+
+    Order: sd descending; ties broken by the wider range between the lowest and highest score
+    used; then framework order. Items without an sd (fewer than two scores) come last.
+    Columns: item, title, kind, group, group_title, sd, range, lowest, highest, median, mean, n,
+    n_dont_know, count_1..count_5.
+    """
+    frame = _of_period(_prepared(summary, framework, lang), period)
+    if frame.empty:
+        return _empty(DISAGREEMENT_COLUMNS)
+    frame = _used_range(frame)
+    frame = frame.sort_values(["sd", "range", "order"], ascending=[False, False, True], na_position="last")
+    return frame[DISAGREEMENT_COLUMNS].reset_index(drop=True)
+
+
+def _round_half_away(values: pd.Series) -> pd.Series:
+    """Round to 1 decimal the way people do by hand (0.55 -> 0.6, -0.55 -> -0.6), ignoring the
+    float noise of a subtraction such as 3.75 - 3.2 = 0.54999..."""
+    numbers = values.astype("Float64")
+    magnitude = (numbers.abs() * 10 + 0.5 + 1e-9).apply(lambda value: value if pd.isna(value) else float(int(value)))
+    sign = numbers.map(lambda value: pd.NA if pd.isna(value) else (-1.0 if value < 0 else 1.0))
+    return (magnitude.astype("Float64") * sign.astype("Float64") / 10).astype("Float64")
+
+
+def _direction(delta) -> object:
+    if pd.isna(delta):
+        return pd.NA
+    if abs(delta) < SAME_THRESHOLD:
+        return "same"
+    return "up" if delta > 0 else "down"
+
+
+def changes(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    """Per item (framework order): this period against the previous one.
+
+    The previous period is the latest earlier period in the frame that is not suppressed.
+    delta = current mean − previous mean, rounded to 1 decimal; direction is "up", "down" or
+    "same" (|delta| < 0.25), NA without a previous value. outcome reads the direction by kind:
+    a principle going up and a blockade going down are "better"; "same" stays "same".
+    Columns: item, title, kind, group, group_title, period, previous_period, median, mean,
+    previous_median, previous_mean, delta, direction, outcome.
+    """
+    frame = _prepared(summary, framework, lang)
+    if _of_period(frame, period).empty:
+        return _empty(CHANGE_COLUMNS)
+    merged, _ = _with_previous(frame, period, ["median", "mean"])
+    merged["delta"] = _round_half_away(merged["mean"] - merged["previous_mean"])
+    merged["direction"] = merged["delta"].map(_direction).astype("object")
+
+    def outcome(row) -> object:
+        if pd.isna(row["direction"]):
+            return pd.NA
+        if row["direction"] == "same":
+            return "same"
+        improving = "up" if row["kind"] == "principle" else "down"
+        return "better" if row["direction"] == improving else "worse"
+
+    merged["outcome"] = merged.apply(outcome, axis=1).astype("object")
+    return merged[CHANGE_COLUMNS]
+
+
+def agenda(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    """All items of `period` ranked for the team conversation.
+
+    Order: most "hier wil ik over praten" flags (n_discuss) first, then largest sd, then
+    framework order. rank counts from 1. Columns: item, title, kind, group, group_title, rank,
+    n_discuss, sd, median, mean, n.
+    """
+    frame = _of_period(_prepared(summary, framework, lang), period)
+    if frame.empty:
+        return _empty(AGENDA_COLUMNS)
+    frame = frame.sort_values(
+        ["n_discuss", "sd", "order"], ascending=[False, False, True], na_position="last"
+    ).reset_index(drop=True)
+    frame["rank"] = range(1, len(frame) + 1)
+    return frame[AGENDA_COLUMNS]
+
+
+def history(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    """Long frame of every unsuppressed period: item, title, kind, group, group_title, period,
+    mean, median, n; in framework order, then by period."""
+    frame = _prepared(summary, framework, lang)
+    frame = frame[~frame["suppressed"]]
+    if frame.empty:
+        return _empty(HISTORY_COLUMNS)
+    return frame.sort_values(["order", "period"])[HISTORY_COLUMNS].reset_index(drop=True)
