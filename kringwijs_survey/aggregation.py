@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 from .settings import PRIVACY_FLOOR
 
 SCORES = (1, 2, 3, 4, 5)
@@ -109,6 +109,25 @@ def _counts_query(scope: Scope):
     return _filtered(query, scope)
 
 
+def _retained_query(scope: Scope):
+    """Rounds whose raw answers the retention rule deleted keep their stored counts."""
+    kept = RetainedAggregate
+    query = (
+        select(
+            kept.round_id,
+            Team.name.label("team"),
+            Round.period,
+            kept.item_id.label("item"),
+            kept.respondents,
+            kept.n_dont_know,
+            *[getattr(kept, column).label(column) for column in COUNT_COLUMNS],
+        )
+        .join(Round, kept.round_id == Round.id)
+        .join(Team, Round.team_id == Team.id)
+    )
+    return _filtered(query, scope)
+
+
 def _medians(counts: np.ndarray, n: np.ndarray) -> np.ndarray:
     cumulative = counts.cumsum(axis=1)
     safe_n = np.maximum(n, 1)
@@ -153,8 +172,20 @@ def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.D
     """
     with engine.connect() as connection:
         raw = pd.read_sql(_counts_query(scope), connection)
+        retained = pd.read_sql(_retained_query(scope), connection)
+    if not retained.empty:
+        retained = retained.assign(
+            withheld=retained[COUNT_COLUMNS].isna().any(axis=1), n_discuss=0, target_n=0, target_mean=float("nan")
+        )
+        retained[[*COUNT_COLUMNS, "n_dont_know"]] = retained[[*COUNT_COLUMNS, "n_dont_know"]].fillna(0)
+        raw = retained if raw.empty else pd.concat([raw.assign(withheld=False), retained], ignore_index=True)
     if raw.empty:
         return pd.DataFrame({column: pd.Series(dtype="object") for column in ["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]})
     frame = add_statistics(raw, min_group)
+    if "withheld" in frame:
+        # A group too small when its answers were deleted stays hidden, whatever the setting is now.
+        hidden = STAT_COLUMNS + EXTRA_COLUMNS
+        frame.loc[frame["withheld"].astype(bool), hidden] = pd.NA
+        frame["suppressed"] = frame["suppressed"] | frame["withheld"].astype(bool)
     frame["respondents"] = frame["respondents"].astype(int)
     return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)

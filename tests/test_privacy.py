@@ -194,6 +194,13 @@ def _summaries(engine, round_ids: dict[int, str]) -> dict[tuple[int, str], dict]
     return result
 
 
+def _rounded(summaries: dict) -> dict:
+    return {
+        key: {column: None if value is None else round(float(value), 9) for column, value in numbers.items()}
+        for key, numbers in summaries.items()
+    }
+
+
 def _retained(engine) -> dict[tuple[int, str], dict]:
     with read_session(engine) as session:
         rows = session.execute(select(RetainedAggregate)).scalars().all()
@@ -235,6 +242,8 @@ def test_retention_deletes_only_old_raw_answers_and_keeps_their_aggregates(two_t
     assert {round_id: _raw_answers(engine, round_id) for round_id in recent} == recent_answers
     with read_session(engine) as session:
         assert session.execute(select(func.count()).select_from(Note)).scalar_one() == 2  # discussion notes stay
+
+    assert _rounded(_summaries(engine, old)) == _rounded(expected)  # the team's history stays visible
 
     again = privacy.apply_retention(engine, 4, min_group=MIN_GROUP, today=TODAY)
     assert (again.rounds, again.responses) == (0, 0)
