@@ -97,6 +97,36 @@ def cmd_demo_data(_args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Demogegevens gemaakt: {totals['teams']} teams, {totals['rounds']} rondes, {totals['responses']} deelnemers.")
+    base_url = load_settings().base_url
+    print("Teamlinks (deel elke link alleen met dat team):")
+    for name, key in totals["keys"].items():
+        print(f"  {name}: {base_url}/team?team={key}")
+    return 0
+
+
+def cmd_hash_passphrase(_args) -> int:
+    import getpass
+
+    from .access import hash_passphrase
+
+    passphrase = getpass.getpass("Wachtwoord: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(passphrase) < 12:
+        print("Kies een wachtwoord van minstens 12 tekens, bijvoorbeeld een korte zin.", file=sys.stderr)
+        return 1
+    print(hash_passphrase(passphrase))
+    return 0
+
+
+def cmd_team_link(args) -> int:
+    from .services import find_team, issue_team_key
+
+    engine = _engine()
+    team = find_team(engine, args.team)
+    if team is None:
+        print(f"Team niet gevonden: {args.team}", file=sys.stderr)
+        return 1
+    print(f"{load_settings().base_url}/team?team={issue_team_key(engine, team.id)}")
+    print("De vorige link van dit team werkt niet meer.", file=sys.stderr)
     return 0
 
 
@@ -206,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "table"], default="csv")
     p.set_defaults(run=cmd_summary)
     commands.add_parser("demo-data", help="fill an empty database with a demo municipality").set_defaults(run=cmd_demo_data)
+    commands.add_parser(
+        "hash-passphrase", help="print the Argon2 hash of a passphrase (read from stdin) for secrets.toml"
+    ).set_defaults(run=cmd_hash_passphrase)
+    p = commands.add_parser("team-link", help="make a new secret link for a team (the old link stops working)")
+    p.add_argument("team")
+    p.set_defaults(run=cmd_team_link)
     _add_backup_commands(commands)
     _add_privacy_commands(commands)
     return parser

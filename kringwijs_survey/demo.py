@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import Engine, insert
 
+from . import access
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import run_write
 from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
@@ -41,17 +42,20 @@ def _score(rng: random.Random, level: float, spread: float) -> int | None:
     return max(1, min(5, round(rng.gauss(level, spread))))
 
 
-def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dict[str, int]:
+def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dict:
+    """Teams, rounds and answers; returns the counts and each team's secret key (for its link)."""
     if not is_empty(engine):
         raise InvalidInput("De database is niet leeg. Demogegevens komen alleen in een lege database.")
     rng = random.Random(seed)
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
     periods = previous_periods(quarters, current_period())
 
-    def work(session) -> dict[str, int]:
-        totals = {"teams": 0, "rounds": 0, "responses": 0, "answers": 0}
+    def work(session) -> dict:
+        totals = {"teams": 0, "rounds": 0, "responses": 0, "answers": 0, "keys": {}}
         for team_index, (name, area) in enumerate(DEMO_TEAMS):
-            team = Team(name=name, area=area)
+            key = access.new_team_key()
+            team = Team(name=name, area=area, key_hash=access.key_digest(key))
+            totals["keys"][name] = key
             session.add(team)
             session.flush()
             totals["teams"] += 1

@@ -120,3 +120,33 @@ def test_demo_data_fills_an_empty_database_and_refuses_a_second_time(db_url):
     second = run_cli(db_url, "demo-data")
     assert second.returncode != 0 and "niet leeg" in second.stderr
     assert counts(db_url) == filled
+
+
+def test_hash_passphrase_prints_an_argon2_hash_that_verifies(db_url):
+    from kringwijs_survey.access import Role, check_passphrase
+
+    env = {**os.environ, "DATABASE_URL": db_url}
+    result = subprocess.run([sys.executable, "-m", "kringwijs_survey", "hash-passphrase"], input="een lange zin als wachtwoord\n", env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    hashed = result.stdout.strip()
+    assert hashed.startswith("$argon2") and check_passphrase(Role.ADMIN, "een lange zin als wachtwoord", {Role.ADMIN: hashed})
+    short = subprocess.run([sys.executable, "-m", "kringwijs_survey", "hash-passphrase"], input="kort\n", env=env, capture_output=True, text=True)
+    assert short.returncode != 0 and "minstens 12 tekens" in short.stderr
+
+
+def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_url):
+    from kringwijs_survey import services
+    from kringwijs_survey.database import dispose_engines, get_engine
+
+    result = run_cli(db_url, "demo-data")
+    links = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if "/team?team=" in line]
+    assert len(links) >= 5
+    engine = get_engine(db_url)
+    assert services.team_by_key(engine, links[0].split("team=")[1]).name
+    renewed = run_cli(db_url, "team-link", "Wijkteam Noord")
+    assert renewed.returncode == 0
+    new_key = renewed.stdout.strip().split("team=")[1]
+    assert services.team_by_key(engine, new_key).name == "Wijkteam Noord"
+    old_noord = next(line for line in result.stdout.splitlines() if "Wijkteam Noord:" in line).split("team=")[1]
+    assert services.team_by_key(engine, old_noord) is None
+    dispose_engines()
