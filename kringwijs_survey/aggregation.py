@@ -6,6 +6,8 @@ are derived from the per-score counts without touching single answers again.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
+from .database import data_revision
 from .settings import PRIVACY_FLOOR
 
 SCORES = (1, 2, 3, 4, 5)
@@ -164,12 +167,35 @@ def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
     return frame
 
 
+_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 64
+
+
 def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:
     """Per team, period and item: respondents, n, mean, median, sd, n_dont_know, count_1..count_5.
 
     A team-period with fewer respondents than `min_group` (never below 3) keeps only its
     respondent count; all its statistics are empty and `suppressed` is true.
+
+    Results are cached per database revision: any write makes the next call compute afresh,
+    in this process and in every other process on the same database.
     """
+    key = (str(engine.url), scope, max(PRIVACY_FLOOR, min_group), data_revision(engine))
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key].copy()
+    frame = compute_summary(engine, scope, min_group=min_group)
+    with _cache_lock:
+        _cache[key] = frame
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return frame.copy()
+
+
+def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:
+    """The aggregation itself, without the cache."""
     with engine.connect() as connection:
         raw = pd.read_sql(_counts_query(scope), connection)
         retained = pd.read_sql(_retained_query(scope), connection)

@@ -108,11 +108,30 @@ def restore(url: str, source: Path) -> Path | None:
     check_backup_file(source)
     previous = backup(url, backup_path(target, "before-restore")) if target.exists() else None
     target.parent.mkdir(parents=True, exist_ok=True)
+    old_revision = _revision(target) if target.exists() else 0
     with _open(source, read_only=True) as src, _open(target) as dst:
         src.backup(dst)  # through SQLite's locking, so open connections see the restored data
         if not _is_healthy(dst):
             raise RuntimeError(f"integrity check failed for {target}")
+        _move_revision_past(dst, old_revision)
     return previous
+
+
+def _revision(path: Path) -> int:
+    with _open(path, read_only=True) as connection:
+        try:
+            return connection.execute("SELECT value FROM data_revision WHERE id = 1").fetchone()[0]
+        except sqlite3.OperationalError:  # a database from before the revision counter
+            return 0
+
+
+def _move_revision_past(connection: sqlite3.Connection, old_revision: int) -> None:
+    """Cached aggregates are keyed by revision: the restored data must never reuse an old key."""
+    try:
+        connection.execute("UPDATE data_revision SET value = value + ? + 1 WHERE id = 1", (old_revision,))
+        connection.commit()
+    except sqlite3.OperationalError:
+        pass  # an older schema; `migrate` creates the counter
 
 
 def backup_before_migration(engine: Engine, path: Path, revision: str) -> Path:

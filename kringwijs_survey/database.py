@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -25,6 +25,8 @@ from .settings import load_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_ATTEMPTS = 10
+BUMP_REVISION = text("UPDATE data_revision SET value = value + 1 WHERE id = 1")
+READ_REVISION = text("SELECT value FROM data_revision WHERE id = 1")
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +114,8 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
         try:
             with Session(write_engine, expire_on_commit=False) as session:
                 result = work(session)
+                # Last statement before commit, so the shared row is locked as briefly as possible.
+                session.execute(BUMP_REVISION)
                 session.commit()
                 return result
         except OperationalError as exc:
@@ -120,6 +124,12 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
             logger.info("write retry %d after a busy database: %s", attempt + 1, exc.orig)
             time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
+
+
+def data_revision(engine: Engine) -> int:
+    """Goes up with every write through run_write (and every restore): a cache key for aggregates."""
+    with engine.connect() as connection:
+        return connection.execute(READ_REVISION).scalar_one()
 
 
 def alembic_config(url: str) -> Config:

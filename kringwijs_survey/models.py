@@ -179,3 +179,12 @@ class RetainedAggregate(SQLModel, table=True):
     count_3: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     count_4: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     count_5: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+class DataRevision(SQLModel, table=True):
+    """One row whose value goes up with every write, so cached aggregates know when to refresh."""
+
+    __tablename__ = "data_revision"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

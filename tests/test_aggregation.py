@@ -71,3 +71,19 @@ def test_empty_database_gives_an_empty_frame_with_all_columns(engine):
     frame = summarize(engine, min_group=3)
     assert frame.empty
     assert set(SUMMARY_COLUMNS) <= set(frame.columns)
+
+
+def test_cached_summary_refreshes_after_every_write(engine):
+    quarter = _fill(engine, "Team H", "2026-Q1", [2, 2, 2])
+    assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(2.0)
+    services.submit_response(engine, quarter.id, "Team H-2026-Q1-0", [services.AnswerInput("AB1", 5)])
+    assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(3.0)
+    services.close_round(engine, quarter.id)
+    assert not summarize(engine, Scope.of(released_only=True), min_group=3).empty
+
+
+def test_a_cached_frame_cannot_be_changed_by_its_caller(engine):
+    _fill(engine, "Team I", "2026-Q1", [1, 2, 3])
+    first = summarize(engine, min_group=3)
+    first.loc[0, "mean"] = 99
+    assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(2.0)
