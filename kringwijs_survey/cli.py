@@ -220,6 +220,22 @@ def cmd_apply_retention(_args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    import json
+    import os
+
+    from .bench import report_lines, run_bench
+
+    result = run_bench(
+        args.teams, args.quarters, args.respondents, database_url=os.environ.get("DATABASE_URL"), runs=args.runs
+    )
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("\n".join(report_lines(result)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kringwijs_survey", description="Beheer van de reflectie-app.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -239,6 +255,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "hash-passphrase", help="print the Argon2 hash of a passphrase (read from stdin) for secrets.toml"
     ).set_defaults(run=cmd_hash_passphrase)
+    p = commands.add_parser("bench", help="measure the app against its floors on a synthetic organisation")
+    p.add_argument("--teams", type=int, default=200)
+    p.add_argument("--quarters", type=int, default=12)
+    p.add_argument("--respondents", type=int, default=12)
+    p.add_argument("--runs", type=int, default=5, help="warm runs per timing (at least 5)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_bench)
     p = commands.add_parser("team-link", help="make a new secret link for a team (the old link stops working)")
     p.add_argument("team")
     p.set_defaults(run=cmd_team_link)

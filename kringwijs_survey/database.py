@@ -103,6 +103,23 @@ def _is_transient(exc: OperationalError) -> bool:
     return any(text in message for text in transient)
 
 
+_sqlite_writer_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """SQLite takes one writer at a time. Within a process, writers queue on a lock and get
+    their turn the moment the previous one commits, instead of polling SQLite's busy handler
+    (which sleeps in growing steps); other processes still wait through busy_timeout."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _engines_lock:
+        lock = _sqlite_writer_locks.setdefault(str(engine.url), threading.Lock())
+    with lock:
+        yield
+
+
 def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run `work` in one write transaction, all or nothing, retrying when the database is busy.
 
@@ -112,7 +129,7 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
     write_engine = engine.execution_options(write=True)
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            with Session(write_engine, expire_on_commit=False) as session:
+            with _writer_turn(engine), Session(write_engine, expire_on_commit=False) as session:
                 result = work(session)
                 # Last statement before commit, so the shared row is locked as briefly as possible.
                 session.execute(BUMP_REVISION)

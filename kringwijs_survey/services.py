@@ -6,17 +6,19 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, select, update
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from . import access
-from .aggregation import Scope, summarize
+from .aggregation import COUNT_COLUMNS, Scope, add_statistics, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import (
     ACTION_SCOPES,
     ACTION_STATUSES,
+    AUDIENCE_RESIDENTS,
     AUDIENCE_TEAM,
     ROUND_CLOSED,
     ROUND_OPEN,
@@ -156,9 +158,13 @@ def start_round(
     return run_write(engine, work)
 
 
-def list_rounds(engine: Engine, team_id: int) -> list[Round]:
+def list_rounds(engine: Engine, team_id: int, audience: str | None = AUDIENCE_TEAM) -> list[Round]:
+    """The team's rounds, newest first. Residents' rounds belong to a team round and are left
+    out unless asked for (audience=AUDIENCE_RESIDENTS, or None for every round)."""
     with read_session(engine) as session:
         query = select(Round).where(Round.team_id == team_id).order_by(Round.period.desc(), Round.framework)
+        if audience is not None:
+            query = query.where(Round.audience == audience)
         return list(session.execute(query).scalars())
 
 
@@ -212,9 +218,10 @@ def load_own_response(engine: Engine, round_id: int, respondent: str) -> OwnResp
         return OwnResponse(submitted=response.submitted, answers=answers)
 
 
-def _checked_answers(framework_id: str, answers: list[AnswerInput]) -> list[AnswerInput]:
+def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: str = AUDIENCE_TEAM) -> list[AnswerInput]:
     framework = get_frameworks()[framework_id]
-    known = set(framework.item_ids)
+    residents = audience == AUDIENCE_RESIDENTS
+    known = set(framework.resident_statement_ids if residents else framework.item_ids)
     seen: set[str] = set()
     checked = []
     for answer in answers:
@@ -222,6 +229,8 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput]) -> list[Answ
             raise InvalidInput(f"Vraag '{answer.item_id}' hoort niet bij deze vragenlijst.")
         if answer.item_id in seen:
             raise InvalidInput(f"Vraag '{answer.item_id}' staat er twee keer in.")
+        if residents and (answer.comment or answer.discuss or answer.target is not None):
+            raise InvalidInput("Van bewoners bewaren we alleen het gekozen antwoord, geen tekst of doel.")
         seen.add(answer.item_id)
         target = check_score(answer.target)
         if target is not None and framework.item(answer.item_id).kind != "principle":
@@ -242,29 +251,35 @@ def submit_response(
         raise InvalidInput("Deze inzending heeft geen geldige sleutel. Laad de pagina opnieuw.")
 
     def work(session: Session) -> int:
-        found = session.get(Round, round_id)
+        # Core statements rather than ORM objects: this is the hot path of a full workshop hall.
+        found = session.execute(
+            select(Round.status, Round.framework, Round.audience).where(Round.id == round_id)
+        ).first()
         if found is None:
             raise InvalidInput("Deze ronde bestaat niet (meer).")
         if found.status != ROUND_OPEN:
             raise InvalidInput("Deze ronde is gesloten. Je kunt niets meer invullen of veranderen.")
-        checked = _checked_answers(found.framework, answers)
+        checked = _checked_answers(found.framework, answers, found.audience)
         response_id = session.execute(
             select(Response.id).where(Response.round_id == round_id, Response.respondent == respondent)
         ).scalar()
         if response_id is None:
-            response = Response(round_id=round_id, respondent=respondent, submitted=final)
-            session.add(response)
-            session.flush()
-            response_id = response.id
-        elif final:
-            session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
-        session.execute(delete(Answer).where(Answer.response_id == response_id))
-        session.add_all(
-            Answer(
-                response_id=response_id, item_id=a.item_id, score=a.score, comment=a.comment, discuss=a.discuss, target=a.target
+            response_id = session.execute(
+                insert(Response).values(round_id=round_id, respondent=respondent, submitted=final)
+            ).inserted_primary_key[0]
+        else:
+            if final:
+                session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
+            session.execute(delete(Answer).where(Answer.response_id == response_id))
+        if checked:
+            session.execute(
+                insert(Answer),
+                [
+                    {"response_id": response_id, "item_id": a.item_id, "score": a.score, "comment": a.comment,
+                     "discuss": a.discuss, "target": a.target}
+                    for a in checked
+                ],
             )
-            for a in checked
-        )
         return response_id
 
     try:
@@ -414,3 +429,111 @@ def team_summary(engine: Engine, team: Team, framework: str, min_group: int):
 def results_released(quarter: Round) -> bool:
     """While a round is open only the count is shown; results appear once closed or revealed."""
     return quarter.status == ROUND_CLOSED or quarter.revealed
+
+
+# ---------------------------------------------------------------------------------------------
+# residents: their own short questionnaire next to a team round, and both views side by side
+# ---------------------------------------------------------------------------------------------
+
+PERSPECTIVE_COLUMNS = ["item", "title", "team_median", "residents_median", "difference", "residents_n"]
+
+
+def residents_round_of(engine: Engine, team_round: Round) -> Round | None:
+    """The residents' round next to a team round (same team, quarter and questionnaire), if any."""
+    with read_session(engine) as session:
+        return session.execute(
+            select(Round).where(
+                Round.team_id == team_round.team_id,
+                Round.period == team_round.period,
+                Round.framework == team_round.framework,
+                Round.audience == AUDIENCE_RESIDENTS,
+            )
+        ).scalars().first()
+
+
+def open_residents_round(engine: Engine, team_round_id: int) -> Round:
+    """Ask residents too: a residents' round with its own join code next to a team round.
+    Asking again returns the same round."""
+    found = get_round(engine, team_round_id)
+    if found is None or found.audience != AUDIENCE_TEAM:
+        raise InvalidInput("Deze ronde bestaat niet (meer).")
+    if not get_frameworks()[found.framework].resident_statements:
+        raise InvalidInput("Deze vragenlijst heeft geen vragen voor bewoners.")
+    return start_round(engine, found.team_id, found.period, found.framework, audience=AUDIENCE_RESIDENTS)
+
+
+@dataclass(frozen=True)
+class Perspectives:
+    """The team's view and the residents' view of one round, per principle with resident statements.
+
+    `frame` (PERSPECTIVE_COLUMNS, framework order) is empty unless the residents' round is
+    released (closed or revealed) and at least `minimum` residents answered; the count is
+    always there. difference = residents_median - team_median."""
+
+    residents_round: Round | None
+    respondents: int
+    minimum: int
+    released: bool
+    frame: pd.DataFrame
+
+    @property
+    def shown(self) -> bool:
+        return not self.frame.empty
+
+    def largest_differences(self, top: int = 3, at_least: float = 1.0) -> pd.DataFrame:
+        """The principles where team and residents differ most (|difference| >= at_least)."""
+        frame = self.frame.dropna(subset=["difference"])
+        frame = frame[frame["difference"].abs() >= at_least]
+        order = frame["difference"].abs().astype(float).sort_values(ascending=False, kind="stable").index
+        return frame.loc[order].head(top).reset_index(drop=True)
+
+
+def perspectives(
+    engine: Engine, team_round: Round, *, min_group: int, min_group_residents: int, lang: str
+) -> Perspectives:
+    """Both views of one round from the one aggregation. A principle with several statements
+    gets the median of all residents' answers to those statements together."""
+    framework = get_frameworks()[team_round.framework]
+    minimum = max(PRIVACY_FLOOR, min_group_residents)
+    empty = pd.DataFrame({column: pd.Series(dtype="object") for column in PERSPECTIVE_COLUMNS})
+    residents = residents_round_of(engine, team_round)
+    if residents is None:
+        return Perspectives(None, 0, minimum, False, empty)
+    answered = count_responses(engine, residents.id)
+    released = results_released(residents)
+    hidden = Perspectives(residents, answered, minimum, released, empty)
+    if not released or answered < minimum or not framework.resident_statements:
+        return hidden
+    team = summarize(engine, Scope.of(round_ids=[team_round.id], released_only=True), min_group=min_group)
+    voices = summarize(
+        engine, Scope.of(round_ids=[residents.id], released_only=True, audience=AUDIENCE_RESIDENTS), min_group=minimum
+    )
+    if team.empty or voices.empty or team["suppressed"].any() or voices["suppressed"].any():
+        return hidden
+    principle_of = {statement.id: statement.principle for statement in framework.resident_statements}
+    voices = voices[voices["item"].isin(principle_of)].assign(item=lambda frame: frame["item"].map(principle_of))
+    sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
+    pooled = voices.groupby("item", as_index=False).agg({**sums, "respondents": "max"})
+    pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
+    pooled = add_statistics(pooled, minimum).set_index("item")
+    team = team.set_index("item")
+    rows = []
+    for principle_id in dict.fromkeys(principle_of.values()):
+        team_median = team.at[principle_id, "median"] if principle_id in team.index else pd.NA
+        residents_median = pooled.at[principle_id, "median"] if principle_id in pooled.index else pd.NA
+        rows.append(
+            {
+                "item": principle_id,
+                "title": framework.item(principle_id).title.get(lang),
+                "team_median": team_median,
+                "residents_median": residents_median,
+                "residents_n": pooled.at[principle_id, "n"] if principle_id in pooled.index else pd.NA,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
+    frame = frame.sort_values("item", key=lambda ids: ids.map(order), ignore_index=True)
+    for column in ["team_median", "residents_median", "residents_n"]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+    frame["difference"] = frame["residents_median"] - frame["team_median"]
+    return Perspectives(residents, answered, minimum, released, frame[PERSPECTIVE_COLUMNS])
