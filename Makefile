@@ -14,7 +14,9 @@ RUNTIME_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
 
-APT_PACKAGES := chromium postgresql fonts-dejavu-core
+APT_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils npm
+AXE_VERSION := 4.14.1
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test system-deps clean
 
@@ -22,7 +24,7 @@ run: $(RUNTIME_STAMP)
 	$(VENV_PY) -m kringwijs_survey migrate
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
 
-test: $(DEV_STAMP) system-deps
+test: $(DEV_STAMP) system-deps $(AXE)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 # The venv: $(PYTHON) when it exists, python3 otherwise. A half-made venv is removed.
@@ -44,8 +46,10 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
 # Chromium (browser tests, through Playwright with executable_path=/usr/bin/chromium)
 # and a PostgreSQL server (the postgres tests) come from Debian, never from Playwright.
 system-deps:
-	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
-		echo "system-deps: chromium and PostgreSQL are installed"; \
+	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+		&& command -v pdftoppm >/dev/null && command -v npm >/dev/null \
+		&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		echo "system-deps: chromium, PostgreSQL, poppler, npm and fonts are installed"; \
 	else \
 		sudo=""; \
 		if [ "$$(id -u)" -ne 0 ]; then \
@@ -57,5 +61,9 @@ system-deps:
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
 	fi
 
+# axe-core, the accessibility engine the browser tests inject, from the npm registry.
+$(AXE): | system-deps
+	npm install --no-save --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) tests/.axe

@@ -66,7 +66,9 @@ def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dic
             for quarter_index, period in enumerate(periods):
                 is_last = quarter_index == len(periods) - 1
                 status = ROUND_OPEN if is_last and team_index == 0 else ROUND_CLOSED
-                quarter_round = Round(team_id=team.id, period=period, framework=framework.id, status=status)
+                quarter_round = Round(
+                    team_id=team.id, period=period, framework=framework.id, status=status, join_code=access.new_join_code()
+                )
                 session.add(quarter_round)
                 session.flush()
                 totals["rounds"] += 1

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
+import secrets
 
+import segno
 import streamlit as st
 
 from . import i18n, services
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import get_engine, migrate
-from .navigation import page_for_file
+from .models import AUDIENCE_RESIDENTS
+from .navigation import page_for_audience, page_for_file
 from .settings import load_settings
 
 LANG_KEY = "lang"
@@ -131,6 +135,9 @@ def _resolve_join_link() -> None:
     if found is None:
         st.session_state[NOTICE_KEY] = "access.unknown_code"
         return
+    if found.audience == AUDIENCE_RESIDENTS:  # a residents' code never opens the team's questionnaire
+        st.session_state[NOTICE_KEY] = "residents.code_is_for_residents"
+        return
     if found.status != "open":
         st.session_state[NOTICE_KEY] = "access.closed_code"
         st.session_state.pop(PRINCIPAL_KEY, None)
@@ -147,6 +154,7 @@ def principal() -> Principal:
     """The person looking at this page, from their link, join code or sign-in."""
     _resolve_team_link()
     _resolve_join_link()
+    _resolve_residents_link()
     current = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
     if current.role == Role.PARTICIPANT:
         found = services.get_round(engine(), current.round_id)
@@ -239,6 +247,16 @@ def guard_page(page_file: str) -> Principal:
         st.error(t("access.refused"), icon=":material/lock:")
         st.page_link("pages/login.py", label=t("nav.login"), icon=":material/login:")
         st.stop()
+    if who.role == Role.PARTICIPANT and spec.audience is not None:
+        # A participant answers only the questionnaire their code is for: team or residents.
+        found = services.get_round(engine(), who.round_id)
+        if found is not None and found.audience != spec.audience:
+            st.title(t(spec.title_key))
+            st.error(t(f"residents.wrong_page.{found.audience}"), icon=":material/lock:")
+            right = page_for_audience(found.audience)
+            if right is not None:
+                st.page_link(right.path, label=t(right.title_key), icon=right.icon)
+            st.stop()
     return who
 
 
@@ -286,3 +304,114 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     if table is not None:
         with st.expander(t("chart.as_table")):
             st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --- residents ---------------------------------------------------------------------------------
+# A resident answers with the code on a card (?bewoner=CODE): no account, nothing about them is
+# kept but a random key. On a shared tablet every next resident starts with a clean sheet.
+
+RESIDENT_SHEET_KEY = "resident_sheet"
+RESIDENT_SENT_KEY = "resident_sent"
+RESIDENT_ANSWER_PREFIX = "resident-answer-"
+
+
+def residents_link(code: str) -> str:
+    return f"{settings().base_url}/residents?bewoner={code}"
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    """A QR code of `url` as PNG, black on white with a quiet zone, sharp enough to print on a card."""
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
+    return buffer.getvalue()
+
+
+def is_resident(who: Principal) -> bool:
+    if who.role != Role.PARTICIPANT or who.round_id is None:
+        return False
+    found = services.get_round(engine(), who.round_id)
+    return found is not None and found.audience == AUDIENCE_RESIDENTS
+
+
+def resident_answer_key(statement_id: str) -> str:
+    """The widget key of one answer; new for every resident, so no widget can carry an answer over."""
+    return f"{RESIDENT_ANSWER_PREFIX}{st.session_state.get(RESIDENT_SHEET_KEY, '')}-{statement_id}"
+
+
+def forget_resident_answers() -> None:
+    """Remove every trace of the last resident's answers from this session."""
+    for key in [key for key in st.session_state if str(key).startswith(RESIDENT_ANSWER_PREFIX)]:
+        del st.session_state[key]
+    st.session_state.pop(RESIDENT_SENT_KEY, None)
+
+
+def _start_resident(team_id: int, round_id: int) -> None:
+    forget_resident_answers()
+    st.session_state[RESIDENT_SHEET_KEY] = secrets.token_hex(8)
+    st.session_state[PRINCIPAL_KEY] = Principal(
+        Role.PARTICIPANT, team_id=team_id, round_id=round_id, respondent=new_respondent_key()
+    )
+
+
+def _resolve_residents_link() -> None:
+    code = st.query_params.get("bewoner")
+    if code is None:
+        return
+    found = services.round_by_join_code(engine(), code)
+    refusal = (
+        "access.unknown_code" if found is None
+        else "residents.code_is_for_team" if found.audience != AUDIENCE_RESIDENTS
+        else "access.closed_code" if found.status != "open"
+        else None
+    )
+    if refusal:
+        st.session_state[NOTICE_KEY] = refusal
+        return
+    current_principal = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+    if current_principal.role == Role.PARTICIPANT and current_principal.round_id == found.id:
+        return
+    # From here on this screen belongs to residents: whoever used it before is signed out, and
+    # the respondent key is kept in the session only, never in the URL or the browser history.
+    for param in ("team", "join", "me"):
+        st.query_params.pop(param, None)
+    _start_resident(found.team_id, found.id)
+
+
+def join_as_resident(code: str) -> str | None:
+    """Start answering with the code from a card; None when it worked, else why not (a text key)."""
+    st.query_params["bewoner"] = code
+    _resolve_residents_link()
+    if is_resident(st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)):
+        return None
+    return st.session_state.pop(NOTICE_KEY, None) or "access.unknown_code"
+
+
+def resident_has_sent(who: Principal) -> bool:
+    return st.session_state.get(RESIDENT_SENT_KEY) == who.respondent
+
+
+def mark_resident_sent(who: Principal) -> None:
+    """After sending: the answers leave the session at once, only the thank-you screen remains."""
+    forget_resident_answers()
+    st.session_state[RESIDENT_SENT_KEY] = who.respondent
+
+
+def next_resident() -> None:
+    """Shared tablet: a new random key and no trace of the previous resident's answers."""
+    who = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+    if is_resident(who):
+        _start_resident(who.team_id, who.round_id)
+
+
+# Constant CSS only (never text a person typed): bigger touch targets for phones and tablets.
+TOUCH_CSS = """<style>
+[data-testid="stMain"] [data-testid="stRadioOption"] { min-height: 44px; align-items: center; padding: 4px 0; }
+[data-testid="stMain"] button { min-height: 44px; }
+[data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+[data-testid="stMain"] [data-testid="stExpander"] summary { min-height: 44px; }
+</style>"""
+
+
+def touch_friendly() -> None:
+    """Touch targets of at least 44 by 44 pixels (WCAG 2.5.5) on the pages people use on a phone."""
+    st.html(TOUCH_CSS)

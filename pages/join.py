@@ -5,6 +5,7 @@ from kringwijs_survey.access import Role
 from kringwijs_survey.validation import InvalidInput
 
 who = ui.guard_page(__file__)
+ui.touch_friendly()
 
 DONT_KNOW = 0
 lang = ui.language()
@@ -28,7 +29,7 @@ framework = ui.frameworks()[quarter.framework]
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
 
-st.title(ui.t("join.round_title", team=services.get_team(engine, quarter.team_id).name, period=quarter.period))
+st.subheader(ui.t("join.round_title", team=services.get_team(engine, quarter.team_id).name, period=quarter.period))
 answered = sum(1 for item in items if item.id in state.answers)
 st.progress(answered / len(items), text=ui.t("join.progress", done=answered, total=len(items)))
 

@@ -42,3 +42,47 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
     path = OUTPUT_DIR / safe
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+AXE_SOURCE = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; serious and critical findings only."""
+    if not AXE_SOURCE.exists():
+        raise AssertionError(f"axe-core is missing at {AXE_SOURCE}; `make test` installs it from npm")
+    page.add_script_tag(content=AXE_SOURCE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] not in SERIOUS:
+            continue
+        targets = [node["target"][-1] for node in violation["nodes"]]
+        in_chrome = page.evaluate(
+            """(selectors) => selectors.map(s => {
+                const el = document.querySelector(s);
+                return !!(el && el.closest('%s'));
+            })""" % STREAMLIT_CHROME,
+            targets,
+        )
+        found.append(
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "targets": targets,
+                "html": [node["html"][:200] for node in violation["nodes"]],
+                "streamlit_own": all(in_chrome),
+            }
+        )
+    return found
+
+
+# Parts of the page that Streamlit itself draws (navigation, toolbar, header), not the app.
+STREAMLIT_CHROME = '[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"]'

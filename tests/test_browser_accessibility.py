@@ -1,0 +1,124 @@
+"""WCAG in a real browser: axe-core on every registered page, keyboard-only filling in,
+phones at 360 px without sideways scrolling and with 44 px touch targets."""
+
+import pytest
+
+from browser_helpers import axe_violations, page_ready, screenshot
+from kringwijs_survey import services
+from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.demo import create_demo_data
+from kringwijs_survey.i18n import t
+from kringwijs_survey.navigation import PAGES
+
+pytestmark = pytest.mark.browser
+PASSPHRASE = "een lange testzin voor iedereen"
+STAFF_ROLE_LABEL = {"facilitator": "trainer", "manager": "manager", "admin": "beheerder"}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, request):
+    folder = tmp_path_factory.mktemp("a11y")
+    url = f"sqlite:///{folder / 'a11y.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    keys = create_demo_data(engine)["keys"]
+    team_key = next(iter(keys.values()))
+    team = services.team_by_key(engine, team_key)
+    open_round = next(r for t_ in services.list_teams(engine) for r in services.list_rounds(engine, t_.id) if r.status == "open")
+    env = {f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in STAFF_ROLE_LABEL}
+    env["DATABASE_URL"] = url
+    yield {"url": url, "env": env, "team_key": team_key, "team": team, "code": open_round.join_code, "engine": engine}
+    dispose_engines()
+
+
+def sign_in_as_staff(page, base, role):
+    page.goto(f"{base}/login")
+    page_ready(page)
+    page.get_by_role("tab", name="Trainer, manager of beheer").click()
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=STAFF_ROLE_LABEL[role]).click()
+    page.get_by_label("Wachtwoord").fill(PASSPHRASE)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Je bent ingelogd als").wait_for(timeout=20_000)
+    page_ready(page)
+
+
+def arrive(page, base, spec, world):
+    """Open a page the way its users would."""
+    roles = spec.roles
+    if "team" in roles:
+        page.goto(f"{base}/{spec.url_path}?team={world['team_key']}")
+    elif any(role in STAFF_ROLE_LABEL for role in roles):
+        sign_in_as_staff(page, base, next(role for role in roles if role in STAFF_ROLE_LABEL))
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t(spec.title_key), exact=True).click()
+    elif spec.url_path == "join":
+        page.goto(f"{base}/join?join={world['code']}")
+    else:
+        page.goto(f"{base}/{spec.url_path}")
+    page_ready(page)
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_axe_finds_nothing_serious_of_our_own_on_every_page(streamlit_server, browser, demo_server, spec):
+    base = streamlit_server(demo_server["env"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    arrive(page, base, spec, demo_server)
+    assert "Je hebt geen toegang" not in page.locator('[data-testid="stMain"]').inner_text()
+    screenshot(page, f"a11y-{spec.url_path}")
+    ours = [v for v in axe_violations(page) if not v["streamlit_own"]]
+    context.close()
+    assert not ours, f"{spec.path}: " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets'][:3]} {v['html'][:1]}" for v in ours)
+
+
+def test_filling_in_works_with_the_keyboard_alone(streamlit_server, browser, demo_server):
+    base = streamlit_server(demo_server["env"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/join?join={demo_server['code']}")
+    page_ready(page)
+    items = get_frameworks()["verklaring-van-eindhoven"].items
+    for number in range(1, len(items) + 1):
+        page.get_by_text(f"Vraag {number} van {len(items)}").wait_for()
+        page_ready(page)
+        radio = page.locator('[data-testid="stMain"] [data-testid="stRadio"] input[type="radio"]').first
+        radio.focus()  # where Tab lands after the explanation; arrows then choose a score
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")  # on to the next field, as a keyboard user would
+        page.get_by_role("button", name="Volgende").focus()
+        page.keyboard.press("Enter")
+        following = f"Vraag {number + 1} van" if number < len(items) else "Overzicht van je antwoorden"
+        page.get_by_text(following).wait_for(timeout=20_000)
+    page.get_by_role("button", name="Versturen").focus()
+    page.keyboard.press("Enter")
+    page_ready(page)
+    assert page.get_by_text("Dank je wel").is_visible()
+    context.close()
+
+
+def test_phone_at_360_px_has_no_sideways_scrolling_and_big_touch_targets(streamlit_server, browser, demo_server):
+    base = streamlit_server(demo_server["env"])
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{base}/join?join={demo_server['code']}")
+    page_ready(page)
+    page.wait_for_timeout(500)
+    screenshot(page, "phone-360-fill-in", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    targets = page.locator('[data-testid="stMain"] [data-testid="stRadioOption"], [data-testid="stMain"] button')
+    small = [
+        (box["width"], box["height"])
+        for box in (targets.nth(i).bounding_box() for i in range(targets.count()))
+        if box and box["height"] < 44
+    ]
+    assert not small, f"touch targets lower than 44 px: {small}"
+    page.goto(f"{base}/join")
+    page_ready(page)
+    screenshot(page, "phone-360-join", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
