@@ -23,6 +23,7 @@ PRINCIPLES_DIR = REPO_ROOT / "principles"
 DEFAULT_FRAMEWORK = "verklaring-van-eindhoven"
 SCORES = (1, 2, 3, 4, 5)
 TITLE_MAX_WORDS = 5
+RESIDENT_STATEMENT_MAX_WORDS = 15
 
 Kind = Literal["principle", "blockade"]
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -49,9 +50,9 @@ class ContentError(Exception):
 
 
 class _Problem(ValueError):
-    def __init__(self, message: str, *, field: str, item_id: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str, item_id: str | None = None, what: str = "item") -> None:
         super().__init__(message)
-        self.message, self.field, self.item_id = message, field, item_id
+        self.message, self.field, self.item_id, self.what = message, field, item_id, what
 
 
 class _Model(BaseModel):
@@ -116,6 +117,57 @@ class Item(_Model):
         return self
 
 
+class ResidentScale(Scale):
+    """The residents' scale: words and a face per score, and their own "don't know"."""
+
+    faces: dict[int, str]
+    dont_know: Text
+    dont_know_face: str
+
+    @field_validator("faces")
+    @classmethod
+    def _a_face_per_score(cls, faces: dict[int, str]) -> dict[int, str]:
+        if sorted(faces) != list(SCORES):
+            raise ValueError(f"moet precies de scores 1 t/m 5 hebben, niet {sorted(faces)}")
+        if any(not face.strip() for face in faces.values()):
+            raise ValueError("elk gezichtje moet ingevuld zijn")
+        return {score: faces[score].strip() for score in SCORES}
+
+    @field_validator("dont_know_face")
+    @classmethod
+    def _face_not_blank(cls, face: str) -> str:
+        if not face.strip():
+            raise ValueError("mag niet leeg zijn")
+        return face.strip()
+
+    def option(self, score: int | None, lang: str, separator: str = " ") -> str:
+        """The face and the words of a score, e.g. "😀 Helemaal wel" (None: don't know)."""
+        if score is None:
+            return f"{self.dont_know_face}{separator}{self.dont_know.get(lang)}"
+        return f"{self.faces[score]}{separator}{self.labels[score].get(lang)}"
+
+
+class ResidentStatement(_Model):
+    """A short sentence from the resident's side that tells how one principle feels to them."""
+
+    id: ItemId
+    principle: str
+    text: Text
+
+    @model_validator(mode="after")
+    def _short_text(self) -> ResidentStatement:
+        words = len(self.text.nl.split())
+        if words > RESIDENT_STATEMENT_MAX_WORDS:
+            raise _Problem(
+                f"een zin voor bewoners mag hoogstens {RESIDENT_STATEMENT_MAX_WORDS} woorden hebben, "
+                f"deze heeft er {words}: {self.text.nl!r}",
+                field="text.nl",
+                item_id=self.id,
+                what="bewonerszin",
+            )
+        return self
+
+
 class Framework(_Model):
     id: FrameworkId
     title: Text
@@ -126,6 +178,8 @@ class Framework(_Model):
     dont_know: Text
     groups: list[Group] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
+    resident_scale: ResidentScale | None = None
+    resident_statements: list[ResidentStatement] = Field(default_factory=list)
 
     _by_id: dict[str, Item] = PrivateAttr(default_factory=dict)
     _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
@@ -169,6 +223,30 @@ class Framework(_Model):
             item.answered_by = answered_by.get(item.id)
         return self
 
+    @model_validator(mode="after")
+    def _check_resident_statements(self) -> Framework:
+        seen: set[str] = set()
+        for statement in self.resident_statements:
+            where = dict(item_id=statement.id, what="bewonerszin")
+            if statement.id in seen:
+                raise _Problem("dit id komt meer dan eens voor", field="id", **where)
+            if statement.id in self._by_id:
+                raise _Problem("is al het id van een item; kies een eigen id", field="id", **where)
+            target = self._by_id.get(statement.principle)
+            if target is None or target.kind != "principle":
+                raise _Problem(f"{statement.principle!r} is geen beginsel in dit bestand", field="principle", **where)
+            seen.add(statement.id)
+        if self.resident_statements and self.resident_scale is None:
+            raise _Problem("ontbreekt: zinnen voor bewoners hebben een eigen schaal nodig", field="resident_scale")
+        return self
+
+    @property
+    def resident_statement_ids(self) -> list[str]:
+        return [statement.id for statement in self.resident_statements]
+
+    def resident_statement(self, statement_id: str) -> ResidentStatement:
+        return next(statement for statement in self.resident_statements if statement.id == statement_id)
+
     def item(self, item_id: str) -> Item:
         return self._by_id[item_id]
 
@@ -196,21 +274,22 @@ def _label(path: Path) -> str:
 def _describe(error: Any, raw: Any) -> str:
     problem = (error.get("ctx") or {}).get("error")
     if isinstance(problem, _Problem):
-        return _where(problem.item_id, problem.field) + problem.message
+        return _where(problem.item_id, problem.field, problem.what) + problem.message
     loc = list(error["loc"])
-    item_id = None
-    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        items = raw.get("items") if isinstance(raw, dict) else None
+    item_id, what = None, "item"
+    if len(loc) >= 2 and loc[0] in ("items", "resident_statements") and isinstance(loc[1], int):
+        what = "item" if loc[0] == "items" else "bewonerszin"
+        items = raw.get(loc[0]) if isinstance(raw, dict) else None
         entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
         item_id = str(entry["id"]) if isinstance(entry, dict) and "id" in entry else f"nummer {loc[1] + 1}"
         loc = loc[2:]
     dutch = _DUTCH_MESSAGES.get(error["type"])
     message = dutch.format(**error.get("ctx", {})) if dutch else error["msg"].removeprefix("Value error, ")
-    return _where(item_id, ".".join(str(part) for part in loc)) + message
+    return _where(item_id, ".".join(str(part) for part in loc), what) + message
 
 
-def _where(item_id: str | None, field: str) -> str:
-    parts = ([f"item {item_id}"] if item_id else []) + ([f"veld '{field}'"] if field else [])
+def _where(item_id: str | None, field: str, what: str = "item") -> str:
+    parts = ([f"{what} {item_id}"] if item_id else []) + ([f"veld '{field}'"] if field else [])
     return ", ".join(parts) + ": " if parts else ""
 
 
@@ -249,6 +328,13 @@ def load_frameworks(directory: Path = PRINCIPLES_DIR) -> dict[str, Framework]:
                     "een item-id moet in alle bestanden uniek zijn"
                 )
             owner[item_id] = path
+        for statement_id in framework.resident_statement_ids:
+            if statement_id in owner:
+                raise ContentError(
+                    f"{_label(path)}: bewonerszin {statement_id}, veld 'id': staat ook in {_label(owner[statement_id])}; "
+                    "een id moet in alle bestanden uniek zijn"
+                )
+            owner[statement_id] = path
         frameworks[framework.id] = framework
     if not frameworks:
         raise ContentError(f"{_label(directory)}: geen .yaml-bestanden gevonden")

@@ -22,12 +22,16 @@ class PageSpec:
     section_key: str
     roles: tuple[str, ...] = (EVERYONE,)
     default: bool = False
+    # A participant's questionnaire page: only participants of a round with this audience
+    # ("team" or "residents") may answer there (ui.guard_page refuses the others).
+    audience: str | None = None
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/welcome.py", "welcome", "nav.welcome", ":material/home:", "nav.section.start", default=True),
     PageSpec("pages/principles.py", "principles", "nav.principles", ":material/menu_book:", "nav.section.start"),
-    PageSpec("pages/join.py", "join", "nav.join", ":material/edit_note:", "nav.section.start"),
+    PageSpec("pages/join.py", "join", "nav.join", ":material/edit_note:", "nav.section.start", audience="team"),
+    PageSpec("pages/residents.py", "residents", "residents.nav", ":material/sentiment_satisfied:", "nav.section.start", audience="residents"),
     PageSpec("pages/login.py", "login", "nav.login", ":material/login:", "nav.section.start"),
     PageSpec("pages/new_team.py", "new_team", "nav.new_team", ":material/group_add:", "nav.section.start"),
     PageSpec("pages/team.py", "team", "nav.team", ":material/groups:", "nav.section.team", roles=("team",)),
@@ -43,3 +47,8 @@ def page_for_file(page_file: str) -> PageSpec:
         if (REPO_ROOT / spec.path).resolve() == wanted:
             return spec
     return PageSpec(str(wanted), "", "access.refused", "", "", roles=())
+
+
+def page_for_audience(audience: str) -> PageSpec | None:
+    """The page where participants of a round with this audience answer."""
+    return next((spec for spec in PAGES if spec.audience == audience), None)

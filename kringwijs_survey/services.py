@@ -220,8 +220,9 @@ def load_own_response(engine: Engine, round_id: int, respondent: str) -> OwnResp
 
 def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: str = AUDIENCE_TEAM) -> list[AnswerInput]:
     framework = get_frameworks()[framework_id]
-    residents = audience == AUDIENCE_RESIDENTS
-    known = set(framework.resident_statement_ids if residents else framework.item_ids)
+    known = set(framework.item_ids)
+    if audience == AUDIENCE_RESIDENTS:  # a residents' round also takes the residents' statements
+        known |= set(framework.resident_statement_ids)
     seen: set[str] = set()
     checked = []
     for answer in answers:
@@ -229,11 +230,9 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: st
             raise InvalidInput(f"Vraag '{answer.item_id}' hoort niet bij deze vragenlijst.")
         if answer.item_id in seen:
             raise InvalidInput(f"Vraag '{answer.item_id}' staat er twee keer in.")
-        if residents and (answer.comment or answer.discuss or answer.target is not None):
-            raise InvalidInput("Van bewoners bewaren we alleen het gekozen antwoord, geen tekst of doel.")
         seen.add(answer.item_id)
         target = check_score(answer.target)
-        if target is not None and framework.item(answer.item_id).kind != "principle":
+        if target is not None and (answer.item_id not in framework.item_ids or framework.item(answer.item_id).kind != "principle"):
             raise InvalidInput("Alleen bij een beginsel kun je een doel kiezen.")
         checked.append(
             AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment), bool(answer.discuss), target)

@@ -21,6 +21,8 @@ class Settings:
     min_group_org: int
     retention_quarters: int | None
     base_url: str
+    # Fewest residents before a team sees the residents' view of a round (floor 3).
+    min_group_residents: int = 5
 
 
 def _int_env(name: str, default: int) -> int:
@@ -41,4 +43,5 @@ def load_settings() -> Settings:
         min_group_org=max(PRIVACY_FLOOR, _int_env("MIN_GROUP_ORG", 5)),
         retention_quarters=retention if retention > 0 else None,
         base_url=os.environ.get("BASE_URL", "http://localhost:8501").rstrip("/"),
+        min_group_residents=max(PRIVACY_FLOOR, _int_env("MIN_GROUP_RESIDENTS", 5)),
     )

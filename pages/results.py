@@ -54,7 +54,7 @@ agenda = team_results.agenda(summary, framework, quarter.period, lang)
 
 tabs = st.tabs(
     [ui.t("results.tab.profile"), ui.t("results.tab.blockades"), ui.t("results.tab.spread"),
-     ui.t("results.tab.changes"), ui.t("results.tab.agenda"), ui.t("results.tab.actions")]
+     ui.t("results.tab.changes"), ui.t("results.tab.agenda"), ui.t("results.tab.actions"), ui.t("residents.tab")]
 )
 
 with tabs[0]:
@@ -156,3 +156,49 @@ with tabs[5]:
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)
+
+with tabs[6]:  # the residents' view beside the team's own view
+    view = services.perspectives(
+        engine, quarter, min_group=settings.min_group, min_group_residents=settings.min_group_residents, lang=lang
+    )
+    if not framework.resident_statements:
+        st.info(ui.t("residents.no_statements"), icon=":material/info:")
+    elif view.residents_round is None:
+        st.info(ui.t("residents.none_yet"), icon=":material/info:")
+    elif not view.released:
+        st.info(ui.t("residents.still_open", answered=view.respondents), icon=":material/hourglass_top:")
+    elif not view.shown:
+        st.warning(ui.t("residents.too_few", answered=view.respondents, minimum=view.minimum), icon=":material/group:")
+    else:
+        st.markdown(ui.t("residents.results_intro"))
+        st.caption(ui.t("residents.based_on", answered=view.respondents))
+        differ = view.largest_differences()
+        number = lambda value: charts.format_number(value, decimal)  # noqa: E731
+        biggest = differ.iloc[0] if not differ.empty else None
+        ui.show_chart(
+            charts.perspectives_chart(
+                view.frame,
+                labels=ui.chart_labels(
+                    team=ui.t("residents.chart_team"), residents=ui.t("residents.chart_residents"),
+                    difference=ui.t("residents.chart_difference"), x_title=ui.t("residents.chart_x_title"),
+                    missing=ui.t("residents.chart_missing"),
+                ),
+            ),
+            ui.t(
+                "residents.chart_summary", item=f"{biggest['item']} · {biggest['title']}",
+                team=number(biggest["team_median"]), residents=number(biggest["residents_median"]),
+            ) if biggest is not None else ui.t("residents.chart_summary_same"),
+            view.frame.rename(columns={
+                "item": ui.t("residents.col.item"), "title": ui.t("residents.col.title"),
+                "team_median": ui.t("residents.col.team"), "residents_median": ui.t("residents.col.residents"),
+                "difference": ui.t("residents.col.difference"), "residents_n": ui.t("residents.col.n"),
+            }),
+        )
+        st.subheader(ui.t("residents.differ_most"))
+        for row in differ.itertuples():
+            st.markdown("- " + ui.t(
+                "residents.difference_lower" if row.difference < 0 else "residents.difference_higher",
+                item=f"{row.item} · {row.title}", team=number(row.team_median), residents=number(row.residents_median),
+            ))
+        st.markdown(ui.t("residents.talk_about") if not differ.empty else ui.t("residents.no_big_difference"))
+    st.caption(ui.t("residents.private"))

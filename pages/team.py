@@ -52,6 +52,28 @@ for quarter in services.list_rounds(engine, team.id):
         if st.button(ui.t("team.see_results"), key=f"results-{quarter.id}", icon=":material/insights:"):
             st.session_state["results_round"] = quarter.id
             st.switch_page("pages/results.py")
+        if frameworks[quarter.framework].resident_statements:  # residents: their own round, link, QR and code
+            residents = services.residents_round_of(engine, quarter)
+            if residents is None:
+                if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
+                    services.open_residents_round(engine, quarter.id)
+                    st.rerun()
+            else:
+                with st.expander(ui.t("residents.invite_title", answered=services.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):
+                    if residents.status == "open":
+                        link = ui.residents_link(residents.join_code)
+                        st.markdown(ui.t("residents.share", code=residents.join_code))
+                        st.code(link, language=None)
+                        st.image(ui.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
+                        st.download_button(ui.t("residents.qr_download"), ui.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
+                        st.markdown(ui.t("residents.open_state"))
+                        if st.button(ui.t("residents.close"), key=f"close-{residents.id}", icon=":material/lock:"):
+                            services.close_round(engine, residents.id)
+                            st.rerun()
+                    else:
+                        st.markdown(ui.t("residents.closed_state"))
+                        if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
+                            services.set_round_status(engine, residents.id, "open")
 
 open_actions = services.open_actions(engine, team.id)
 if open_actions:

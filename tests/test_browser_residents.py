@@ -1,0 +1,94 @@
+"""In a real browser: residents answer on a shared tablet, then the team sees both views side by side."""
+
+import pytest
+
+from browser_helpers import page_ready, screenshot
+from kringwijs_survey import services
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+pytestmark = pytest.mark.browser
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+STATEMENTS = FRAMEWORK.resident_statements
+OPTION = '.st-key-kw-residents [data-testid="stRadio"] [data-testid="stRadioOption"]'
+
+
+@pytest.fixture
+def team_with_residents(tmp_path):
+    """A team whose closed round has four members, and an open residents' round with four residents."""
+    url = f"sqlite:///{tmp_path / 'browser-residents.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    team = services.create_team(engine, "Wijkteam Tablet")
+    key = services.issue_team_key(engine, team.id)
+    quarter = services.start_round(engine, team.id, "2026-Q3")
+    for index, person in enumerate("abcd"):
+        answers = [services.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
+        services.submit_response(engine, quarter.id, person, answers)
+    services.close_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id)
+    for index in range(4):
+        answers = [services.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
+        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+    yield url, engine, key, quarter, residents
+    dispose_engines()
+
+
+def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, team_with_residents):
+    url, engine, key, quarter, residents = team_with_residents
+    base = streamlit_server({"DATABASE_URL": url})
+
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = tablet.new_page()
+    page.goto(f"{base}/residents?bewoner={residents.join_code}")
+    page_ready(page)
+    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    assert page.locator('.st-key-kw-residents [data-testid="stRadio"]').count() == len(STATEMENTS)  # all on one page
+    box = page.locator(OPTION).first.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box  # big touch targets
+    screenshot(page, "residents-tablet-empty", full_page=True)
+    groups = page.locator('.st-key-kw-residents [data-testid="stRadio"]')
+    for index in range(len(STATEMENTS)):
+        groups.nth(index).locator('[data-testid="stRadioOption"]').nth(index % 6).click()
+    screenshot(page, "residents-tablet-filled", full_page=True)
+    page.get_by_role("button", name="Versturen").click()
+    page_ready(page)
+    page.get_by_text("Dank je wel!").wait_for()
+    screenshot(page, "residents-tablet-thanks", full_page=False)
+    assert services.count_responses(engine, residents.id) == 5
+
+    page.get_by_role("button", name="Volgende bewoner").click()
+    page_ready(page)
+    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    assert page.locator(f'{OPTION} input:checked').count() == 0  # the next resident starts clean
+    assert "me=" not in page.url
+    tablet.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/residents?bewoner={residents.join_code}")
+    page_ready(page)
+    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    box = page.locator(OPTION).first.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    screenshot(page, "residents-phone-top", full_page=False)
+    page.get_by_role("button", name="Versturen").scroll_into_view_if_needed()
+    screenshot(page, "residents-phone-send", full_page=False)
+    phone.close()
+
+    services.close_round(engine, residents.id)
+    laptop = browser.new_context(viewport={"width": 1366, "height": 1700})  # Streamlit scrolls inside: a tall window shows it all
+    page = laptop.new_page()
+    page.goto(f"{base}/team?team={key}")
+    page_ready(page)
+    page.get_by_role("button", name="Uitkomsten bekijken").first.click()
+    page_ready(page)
+    page.get_by_role("tab", name="Wat vinden bewoners?").click()
+    page_ready(page)
+    panel = page.locator('[role="tabpanel"]:visible')
+    panel.get_by_text("Gebaseerd op de antwoorden van 5 bewoners").wait_for()
+    panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=20_000)
+    page.wait_for_timeout(800)
+    screenshot(page, "residents-side-by-side")
+    assert panel.get_by_text("Hier verschillen team en bewoners het meest").is_visible()
+    laptop.close()

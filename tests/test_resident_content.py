@@ -1,0 +1,182 @@
+"""Statements for residents in the principle files: their schema, their scale and their checks."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kringwijs_survey.content import (
+    DEFAULT_FRAMEWORK,
+    PRINCIPLES_DIR,
+    RESIDENT_STATEMENT_MAX_WORDS,
+    ContentError,
+    ResidentScale,
+    get_frameworks,
+    load_framework,
+    load_frameworks,
+)
+
+KRINGWIJS = "kringwijs-uitgangspunten"
+
+
+def _raw(framework_id: str) -> dict[str, Any]:
+    return yaml.safe_load((PRINCIPLES_DIR / f"{framework_id}.yaml").read_text(encoding="utf-8"))
+
+
+def _write(directory: Path, raw: dict[str, Any]) -> Path:
+    path = directory / f"{raw['id']}.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# --- the real files ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("framework_id", [DEFAULT_FRAMEWORK, KRINGWIJS])
+def test_every_framework_has_statements_and_a_scale_with_faces(framework_id: str) -> None:
+    framework = get_frameworks()[framework_id]
+    assert framework.resident_statements, framework_id
+    scale = framework.resident_scale
+    assert isinstance(scale, ResidentScale)
+    assert list(scale.labels) == list(scale.faces) == [1, 2, 3, 4, 5]
+    for score in (1, 2, 3, 4, 5):
+        option = scale.option(score, "nl")
+        face, words = option.split(" ", 1)
+        assert face == scale.faces[score] and words == scale.labels[score].nl and not face.isalnum()
+    assert scale.option(None, "nl").endswith("Weet ik niet")
+    assert scale.option(None, "en").endswith("Don't know")
+
+
+def test_eindhoven_statements_cover_every_treating_principle_and_some_organising_ones() -> None:
+    framework = get_frameworks()[DEFAULT_FRAMEWORK]
+    covered = {statement.principle for statement in framework.resident_statements}
+    assert {"AB1", "AB2", "AB3", "AB4", "AB5"} <= covered
+    assert {"AO1", "AO3", "AO5"} <= covered
+    texts = {statement.text.nl for statement in framework.resident_statements}
+    assert "Ik word met respect behandeld." in texts
+    assert "Ik heb een vaste persoon die mij kent." in texts
+
+
+def test_kringwijs_statements_cover_every_starting_point() -> None:
+    framework = get_frameworks()[KRINGWIJS]
+    assert [statement.principle for statement in framework.resident_statements] == framework.item_ids
+    assert any("mét mij" in statement.text.nl for statement in framework.resident_statements)
+
+
+def test_statements_are_short_point_at_principles_and_have_unique_ids_everywhere() -> None:
+    seen: set[str] = set()
+    item_ids = {item_id for framework in get_frameworks().values() for item_id in framework.item_ids}
+    for framework in get_frameworks().values():
+        for statement in framework.resident_statements:
+            assert len(statement.text.nl.split()) <= RESIDENT_STATEMENT_MAX_WORDS, statement.id
+            assert statement.text.en.strip()
+            assert framework.item(statement.principle).kind == "principle"
+            assert statement.id not in seen and statement.id not in item_ids
+            seen.add(statement.id)
+        assert framework.resident_statement_ids == [s.id for s in framework.resident_statements]
+
+
+def test_statements_and_the_scale_are_optional(tmp_path: Path) -> None:
+    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw["id"] = "zonder-bewoners"
+    del raw["resident_statements"], raw["resident_scale"]
+    framework = load_framework(_write(tmp_path, raw))
+    assert framework.resident_statements == [] and framework.resident_scale is None
+
+
+# --- broken files ------------------------------------------------------------------------------
+
+
+def _too_long(raw: dict[str, Any]) -> None:
+    raw["resident_statements"][1]["text"]["nl"] = " ".join(["woord"] * (RESIDENT_STATEMENT_MAX_WORDS + 1))
+
+
+def _unknown_principle(raw: dict[str, Any]) -> None:
+    raw["resident_statements"][2]["principle"] = "XX9"
+
+
+def _duplicate_id(raw: dict[str, Any]) -> None:
+    raw["resident_statements"][3]["id"] = "KR1"
+
+
+def _id_of_an_item(raw: dict[str, Any]) -> None:
+    raw["resident_statements"][4]["id"] = "KU2"
+
+
+def _missing_english(raw: dict[str, Any]) -> None:
+    del raw["resident_statements"][0]["text"]["en"]
+
+
+def _unknown_key(raw: dict[str, Any]) -> None:
+    raw["resident_statements"][2]["tekst"] = raw["resident_statements"][2]["text"]
+
+
+def _no_scale(raw: dict[str, Any]) -> None:
+    del raw["resident_scale"]
+
+
+def _face_missing(raw: dict[str, Any]) -> None:
+    del raw["resident_scale"]["faces"][3]
+
+
+BROKEN = {
+    "statement of 16 words": (_too_long, ["KR2", "text.nl", "15 woorden"]),
+    "unknown principle": (_unknown_principle, ["KR3", "'principle'", "XX9"]),
+    "duplicate statement id": (_duplicate_id, ["KR1", "'id'", "meer dan eens"]),
+    "statement id of an item": (_id_of_an_item, ["KU2", "'id'"]),
+    "missing translation": (_missing_english, ["KR1", "text.en", "ontbreekt"]),
+    "unknown key": (_unknown_key, ["KR3", "tekst"]),
+    "statements without a scale": (_no_scale, ["resident_scale", "ontbreekt"]),
+    "a face missing": (_face_missing, ["resident_scale.faces"]),
+}
+
+
+@pytest.mark.parametrize("breakage, expected", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_file_names_file_statement_and_field(
+    tmp_path: Path, breakage: Callable[[dict[str, Any]], None], expected: list[str]
+) -> None:
+    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw["id"] = "kapot"
+    breakage(raw)
+    with pytest.raises(ContentError) as caught:
+        load_framework(_write(tmp_path, raw))
+    message = str(caught.value)
+    for fragment in ["kapot.yaml", *expected]:
+        assert fragment in message, message
+
+
+def test_a_statement_about_a_blockade_is_refused(tmp_path: Path) -> None:
+    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw["id"] = "blokkade"
+    raw["resident_statements"][0]["principle"] = "B1"
+    with pytest.raises(ContentError, match=r"blokkade.yaml: bewonerszin R1, veld 'principle': 'B1' is geen beginsel"):
+        load_framework(_write(tmp_path, raw))
+
+
+def test_statement_ids_must_be_unique_across_files(tmp_path: Path) -> None:
+    first = copy.deepcopy(_raw(KRINGWIJS))
+    first["id"] = "eerste"
+    second = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    second["id"] = "tweede"
+    second["resident_statements"][4]["id"] = "KR2"
+    _write(tmp_path, first)
+    _write(tmp_path, second)
+    with pytest.raises(ContentError, match=r"tweede.yaml: bewonerszin KR2, veld 'id'.*eerste.yaml"):
+        load_frameworks(tmp_path)
+
+
+def test_a_statement_id_may_not_be_an_item_id_of_another_file(tmp_path: Path) -> None:
+    first = copy.deepcopy(_raw(KRINGWIJS))
+    first["id"] = "eerste"
+    second = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    second["id"] = "tweede"
+    second["resident_statements"][0]["id"] = "KU1"
+    _write(tmp_path, first)
+    _write(tmp_path, second)
+    with pytest.raises(ContentError, match=r"tweede.yaml: bewonerszin KU1, veld 'id'.*eerste.yaml"):
+        load_frameworks(tmp_path)

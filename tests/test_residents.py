@@ -1,0 +1,355 @@
+"""The residents' view: residents answer short statements with faces, on their own phone or on a
+shared tablet, and the team sees its own view beside theirs once enough residents answered."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app_helpers import all_text, open_page
+from kringwijs_survey import charts, csv_io, services, ui
+from kringwijs_survey.aggregation import Scope, summarize
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import get_engine, migrate
+from kringwijs_survey.models import AUDIENCE_RESIDENTS
+from kringwijs_survey.settings import load_settings
+from kringwijs_survey.validation import InvalidInput
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+STATEMENTS = FRAMEWORK.resident_statements
+TEAM_SCORE = 4
+# Five residents; for each the score they give to every statement (0 = "weet ik niet").
+RESIDENT_SCORES = [2, 2, 3, 1, 0]
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    """A team with its key and a closed team round (three members, everyone scored 4)."""
+    url = f"sqlite:///{tmp_path / 'residents.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    migrate(url)
+    engine = get_engine(url)
+    team = services.create_team(engine, "Wijkteam Bewoners")
+    key = services.issue_team_key(engine, team.id)
+    quarter = services.start_round(engine, team.id, "2026-Q3")
+    for person in "abc":
+        services.submit_response(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
+    services.close_round(engine, quarter.id)
+    return engine, key, quarter
+
+
+def resident_radios(app):
+    return [radio for radio in app.radio if radio.key and radio.key.startswith(ui.RESIDENT_ANSWER_PREFIX)]
+
+
+def answer_as_resident(app, score: int) -> None:
+    """One resident: a face for every statement, then "Versturen" (send)."""
+    radios = resident_radios(app)
+    assert len(radios) == len(STATEMENTS)
+    for radio in radios:
+        radio.set_value(score)
+    next(button for button in app.button if button.label == "Versturen").click().run()
+    assert not app.exception, app.exception
+
+
+def next_resident(app) -> None:
+    next(button for button in app.button if button.label == "Volgende bewoner").click().run()
+    assert not app.exception, app.exception
+
+
+def ask_residents_in_the_app(key: str, quarter) -> str:
+    """On the team page: "Bewoners vragen" opens a residents' round with its own code, link and QR."""
+    app = open_page("pages/team.py", query={"team": key})
+    next(button for button in app.button if button.label == "Bewoners vragen").click().run()
+    assert not app.exception, app.exception
+    residents = services.residents_round_of(services_engine(), quarter)
+    assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
+    text = all_text(app)
+    assert residents.join_code in text and f"/residents?bewoner={residents.join_code}" in text
+    assert len(app.get("image")) == 1  # the QR code
+    return residents.join_code
+
+
+def services_engine():
+    return get_engine(load_settings().database_url)
+
+
+def close_residents_round_in_the_app(key: str) -> None:
+    app = open_page("pages/team.py", query={"team": key})
+    next(button for button in app.button if button.label == "Bewonersronde sluiten").click().run()
+    assert not app.exception, app.exception
+
+
+def residents_tab_text(key: str, quarter) -> tuple[object, str]:
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    assert not app.exception, app.exception
+    tab = next(tab for tab in app.tabs if tab.label == "Wat vinden bewoners?")
+    parts = [m.value for m in tab.markdown] + [c.value for c in tab.caption] + [s.value for s in tab.subheader]
+    parts += [i.value for i in tab.info] + [w.value for w in tab.warning]
+    return tab, "\n".join(parts)
+
+
+# --- journeys ----------------------------------------------------------------------------------
+
+
+def test_five_residents_on_one_tablet_then_both_views_side_by_side(world):
+    engine, key, quarter = world
+    code = ask_residents_in_the_app(key, quarter)
+
+    tablet = open_page("pages/residents.py", query={"bewoner": code})
+    assert "Wat vind jij van het wijkteam?" in all_text(tablet)
+    keys = set()
+    for index, score in enumerate(RESIDENT_SCORES):
+        keys.add(tablet.session_state["principal"].respondent)
+        answer_as_resident(tablet, score)
+        assert "Dank je wel!" in all_text(tablet)
+        assert services.count_responses(engine, services.residents_round_of(engine, quarter).id) == index + 1
+        next_resident(tablet)
+    assert len(keys) == 5  # every resident had their own random key
+
+    _, text = residents_tab_text(key, quarter)
+    assert "nog open" in text and "**5** bewoners" in text  # still open: only the count
+
+    close_residents_round_in_the_app(key)
+    tab, text = residents_tab_text(key, quarter)
+    assert "Gebaseerd op de antwoorden van 5 bewoners" in text
+    assert "Hier verschillen team en bewoners het meest" in text
+    assert "Bewoners zijn minder positief dan het team" in text
+    assert len(tab.get("vega_lite_chart")) == 1
+    table = next(frame.value for frame in tab.dataframe)
+    row = table[table["Beginsel"] == "AB1"].iloc[0]
+    assert row["Team"] == TEAM_SCORE and row["Bewoners"] == 2 and row["Verschil"] == -2  # median of 1, 2, 2, 3
+    assert row["Antwoorden van bewoners"] == 4  # "weet ik niet" is not a score
+
+
+def test_with_four_residents_only_the_count_is_shown(world):
+    engine, key, quarter = world
+    code = ask_residents_in_the_app(key, quarter)
+    tablet = open_page("pages/residents.py", query={"bewoner": code})
+    for score in RESIDENT_SCORES[:4]:
+        answer_as_resident(tablet, score)
+        next_resident(tablet)
+    close_residents_round_in_the_app(key)
+    tab, text = residents_tab_text(key, quarter)
+    assert "**4** bewoners hebben meegedaan" in text and "vanaf 5 bewoners" in text
+    assert len(tab.get("vega_lite_chart")) == 0 and len(tab.dataframe) == 0
+    assert "Gebaseerd op" not in text and "verschillen" not in text
+
+
+def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
+    engine, key, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    first = tablet.session_state["principal"].respondent
+    radios = resident_radios(tablet)
+    for radio, score in zip(radios, [5, 4, 3, 2, 1, 0, 5, 4, 3]):
+        radio.set_value(score)
+    first_widget_keys = {radio.key for radio in radios}
+    next(button for button in tablet.button if button.label == "Versturen").click().run()
+
+    # The thank-you screen keeps nothing of the answers.
+    assert "Dank je wel!" in all_text(tablet) and not resident_radios(tablet)
+    assert not [k for k in tablet.session_state.to_dict() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)]
+
+    next_resident(tablet)
+    second = tablet.session_state["principal"].respondent
+    assert second != first and len(second) >= 24
+    radios = resident_radios(tablet)
+    assert len(radios) == len(STATEMENTS) and all(radio.value is None for radio in radios)
+    assert not first_widget_keys & {radio.key for radio in radios}
+    state = tablet.session_state.to_dict()
+    answers = {k: v for k, v in state.items() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)}
+    assert set(answers) == {radio.key for radio in radios} and all(value is None for value in answers.values())
+    assert first not in repr(state)  # the previous resident's key is gone from the session
+    assert "me" not in tablet.query_params  # and was never in the URL or the browser history
+    text = all_text(tablet)
+    assert "Dank je wel!" not in text and "Wat vind jij van het wijkteam?" in text
+
+    stored = services.load_own_response(engine, residents.id, first)
+    assert stored.submitted and stored.answers["R1"].score == 5 and stored.answers["R6"].score is None
+    assert services.load_own_response(engine, residents.id, second) is None
+
+
+def test_sending_nothing_is_refused_kindly(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    next(button for button in tablet.button if button.label == "Versturen").click().run()
+    assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
+    assert services.count_responses(engine, residents.id) == 0
+
+
+def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    resident_radios(tablet)[0].set_value(5)
+    who = tablet.session_state["principal"]
+    next(button for button in tablet.button if button.label == "Versturen").click().run()
+    services.submit_response(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
+    assert services.count_responses(engine, residents.id) == 1
+    assert list(services.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def test_a_residents_code_never_opens_the_team_questionnaire(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    app = open_page("pages/join.py", query={"join": residents.join_code})
+    text = all_text(app)
+    assert "Deze code is voor bewoners" in text
+    assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
+    assert "Vraag 1 van" not in text and app.session_state.get("principal") is None
+
+    # Typed into the join page's form: refused too.
+    app.text_input[0].input(residents.join_code)
+    next(button for button in app.button if button.label == "Meedoen").click().run()
+    assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
+
+    # A resident who wanders to the team questionnaire is sent back to the residents' page.
+    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet.switch_page("pages/join.py").run()
+    text = all_text(tablet)
+    assert "Deze vragenlijst is alleen voor het team" in text
+    assert not [radio for radio in tablet.radio if radio.key and radio.key.startswith("score-")]
+
+
+def test_a_team_code_never_opens_the_residents_page(world):
+    engine, _, quarter = world
+    team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
+    app = open_page("pages/residents.py", query={"bewoner": team_round.join_code})
+    assert "Deze code is voor de vragenlijst van het team" in all_text(app)
+    assert not resident_radios(app)
+    member = open_page("pages/join.py", query={"join": team_round.join_code})
+    member.switch_page("pages/residents.py").run()
+    assert "Deze pagina is alleen voor bewoners" in all_text(member) and not resident_radios(member)
+
+
+def test_a_resident_types_the_code_from_the_card(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    app = open_page("pages/residents.py")
+    assert not resident_radios(app)
+    app.text_input[0].input(residents.join_code.lower())
+    next(button for button in app.button if button.label == "Beginnen").click().run()
+    assert len(resident_radios(app)) == len(STATEMENTS)
+    assert "Wijkteam Bewoners" in all_text(app)
+
+
+def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
+    engine, key, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    app = open_page("pages/team.py", query={"team": key})
+    app.query_params["bewoner"] = residents.join_code
+    app.switch_page("pages/residents.py").run()
+    assert app.session_state["principal"].round_id == residents.id
+    assert "team" not in app.query_params
+    app.switch_page("pages/team.py").run()
+    assert "Je hebt geen toegang" in all_text(app)
+
+
+def test_a_closed_residents_round_takes_no_more_answers(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    services.close_round(engine, residents.id)
+    tablet.run()
+    assert "Deze ronde is gesloten" in all_text(tablet) and not resident_radios(tablet)
+
+
+# --- storage, aggregation, settings ------------------------------------------------------------
+
+
+def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    assert services.open_residents_round(engine, quarter.id).id == residents.id  # asking again: same round
+    assert (residents.team_id, residents.period, residents.framework) == (quarter.team_id, quarter.period, quarter.framework)
+    services.submit_response(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
+    with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
+        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
+    with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
+        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
+    team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
+    with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
+        services.submit_response(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
+    # Residents' rounds belong to a team round: the team's list shows team rounds only.
+    assert [r.id for r in services.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
+    assert residents.id in [r.id for r in services.list_rounds(engine, quarter.team_id, audience=None)]
+    with pytest.raises(InvalidInput):
+        services.open_residents_round(engine, residents.id)
+
+
+def test_summarize_keeps_the_two_audiences_apart(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    for index, score in enumerate([1, 2, 2, 3, None]):
+        services.submit_response(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
+    frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=5)
+    assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
+    row = frame[frame["item"] == "R1"].iloc[0]
+    assert (row["respondents"], row["n"], row["median"], row["n_dont_know"]) == (5, 4, 2.0, 1)
+    assert summarize(engine, Scope.of(audience=AUDIENCE_RESIDENTS), min_group=6)["suppressed"].all()
+    assert not set(summarize(engine, Scope.of(), min_group=3)["item"]) & {s.id for s in STATEMENTS}
+    assert not {row[3] for row in csv_io.export_rows(engine)} & {s.id for s in STATEMENTS}  # csv stays team-only
+
+
+def test_perspectives_pool_the_statements_of_one_principle(world):
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id)
+    for index in range(5):
+        answers = [services.AnswerInput("R2", 1 + index), services.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
+        answers.append(services.AnswerInput("R1", 4))
+        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+    options = dict(min_group=3, min_group_residents=5, lang="nl")
+    assert not services.perspectives(engine, quarter, **options).shown  # open: not released
+    services.close_round(engine, residents.id)
+    view = services.perspectives(engine, quarter, **options)
+    assert view.shown and view.respondents == 5
+    frame = view.frame.set_index("item")
+    assert list(frame.index) == ["AB1", "AB2", "AB3", "AB4", "AB5", "AO1", "AO3", "AO5"]
+    # AB2 has two statements (medians 3 and 4): 1 2 2 2 3 | 4 4 4 4 5 together -> the middle is 3.5
+    assert frame.at["AB2", "residents_median"] == 3.5 and frame.at["AB2", "residents_n"] == 10
+    assert frame.at["AB1", "difference"] == 0 and pd.isna(frame.at["AB3", "residents_median"])
+    assert list(view.largest_differences()["item"]) == []  # nowhere 1 point or more
+    assert not services.perspectives(engine, quarter, min_group=3, min_group_residents=6, lang="nl").shown
+
+
+def test_min_group_residents_defaults_to_five_and_never_drops_below_three(monkeypatch):
+    monkeypatch.delenv("MIN_GROUP_RESIDENTS", raising=False)
+    assert load_settings().min_group_residents == 5
+    monkeypatch.setenv("MIN_GROUP_RESIDENTS", "1")
+    assert load_settings().min_group_residents == 3
+    monkeypatch.setenv("MIN_GROUP_RESIDENTS", "8")
+    assert load_settings().min_group_residents == 8
+
+
+# --- the chart ---------------------------------------------------------------------------------
+
+LABELS = {"no_data": "Niets", "team": "Ons team", "residents": "Bewoners", "difference": "Verschil", "decimal": ","}
+
+
+def test_perspectives_chart_shows_both_medians_and_the_difference():
+    frame = pd.DataFrame(
+        {"item": ["AB1", "AB5"], "title": ["Respect", "Relatie"], "team_median": [4.0, 4.0], "residents_median": [4.0, 2.0]}
+    )
+    spec = charts.perspectives_chart(frame, labels=LABELS).to_dict()
+    layers = {layer["name"]: layer for layer in spec["layer"]}
+    assert {"medians", "values", "differences", "principle_titles"} <= set(layers)
+    datasets = spec["datasets"]
+    values = datasets[layers["values"]["data"]["name"]]
+    assert sorted(row["value_text"] for row in values) == ["2,0", "4,0", "4,0", "4,0"]
+    assert [row["text"] for row in datasets[layers["differences"]["data"]["name"]]] == ["0,0", "\u22122,0"]
+    point = layers["medians"]["encoding"]
+    assert point["color"]["scale"]["range"] == [charts.BLUE, charts.VERMILLION]
+    assert point["shape"]["scale"]["range"] == ["circle", "square"]  # not colour only
+    assert charts.chart_image(charts.perspectives_chart(frame, labels=LABELS))[:4] == b"\x89PNG"
+
+
+def test_perspectives_chart_without_numbers_says_so():
+    spec = charts.perspectives_chart(pd.DataFrame(), labels=LABELS).to_dict()
+    assert "Niets" in str(spec)
+    with pytest.raises(KeyError):
+        charts.perspectives_chart(pd.DataFrame(), labels={"no_data": "Niets"})
