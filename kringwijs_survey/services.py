@@ -174,6 +174,8 @@ def get_round(engine: Engine, round_id: int) -> Round | None:
 
 
 def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
+    """Close or reopen a round. A round that closed with enough answers to show results cannot
+    reopen: one more answer followed by a second close would reveal that person's scores."""
     if status not in (ROUND_OPEN, ROUND_CLOSED):
         raise InvalidInput("Onbekende status.")
 
@@ -181,6 +183,15 @@ def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
         found = session.get(Round, round_id)
         if found is None:
             raise InvalidInput("Deze ronde bestaat niet (meer).")
+        if status == ROUND_OPEN and found.status == ROUND_CLOSED:
+            answered = session.execute(
+                select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
+            ).scalar_one()
+            if answered >= PRIVACY_FLOOR:
+                raise InvalidInput(
+                    "Deze ronde kan niet meer open. De uitkomsten waren al te zien. Eén extra antwoord "
+                    "zou dan laten zien wat die persoon koos. Start volgend kwartaal een nieuwe ronde."
+                )
         found.status = status
         session.add(found)
         return found

@@ -6,6 +6,7 @@ import io
 import re
 import secrets
 
+import altair as alt
 import segno
 import streamlit as st
 
@@ -15,7 +16,8 @@ from .content import Framework, Item, get_frameworks
 from .database import get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
-from .settings import load_settings
+from .settings import PRIVACY_FLOOR, load_settings
+from .validation import InvalidInput
 
 LANG_KEY = "lang"
 PRINCIPAL_KEY = "principal"
@@ -269,6 +271,16 @@ def show_error(error: Exception) -> None:
     st.error(str(error), icon=":material/error:")
 
 
+def run_or_explain(action) -> None:
+    """Run a use case; on input a person can fix, explain in plain Dutch, else show the new state."""
+    try:
+        action()
+    except InvalidInput as error:
+        show_error(error)
+    else:
+        st.rerun()
+
+
 class FillInState:
     """A participant's answers while moving back and forth, loaded once from their own draft."""
 
@@ -298,7 +310,12 @@ def chart_labels(**extra: str) -> dict[str, str]:
 
 
 def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:
-    """A chart with its text alternative: a short summary, and the numbers as a table on request."""
+    """A chart with its text alternative: a short summary, and the numbers as a table on request.
+
+    Charts keep the size they were built with ("pad"): Streamlit's default fits the whole chart,
+    labels included, into the stated width, which squeezes charts with long row labels."""
+    if not stretch:
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
     st.altair_chart(chart, width="stretch" if stretch else "content")
     st.caption(summary)
     if table is not None:

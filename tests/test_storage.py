@@ -102,3 +102,18 @@ def test_team_names_are_cleaned_and_checked(engine):
         services.create_team(engine, "x" * 101)
     with pytest.raises(services.InvalidInput, match="leeg"):
         services.create_team(engine, "   ")
+
+
+def test_a_round_that_showed_results_cannot_reopen(engine):
+    team = services.create_team(engine, "Wijkteam Heropen")
+    small = services.start_round(engine, team.id, "2026-Q1")
+    services.submit_response(engine, small.id, "a", [services.AnswerInput("AB1", 3)])
+    services.close_round(engine, small.id)
+    assert services.set_round_status(engine, small.id, "open").status == "open"  # never showed results
+    full = services.start_round(engine, team.id, "2026-Q2")
+    for person in "abc":
+        services.submit_response(engine, full.id, person, [services.AnswerInput("AB1", 3)])
+    services.close_round(engine, full.id)
+    with pytest.raises(services.InvalidInput, match="kan niet meer open"):
+        services.set_round_status(engine, full.id, "open")
+    assert services.get_round(engine, full.id).status == "closed"
