@@ -14,7 +14,7 @@ RUNTIME_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
 
-APT_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils npm
+APT_PACKAGES := chromium postgresql fonts-dejavu-core fonts-noto-color-emoji poppler-utils npm
 AXE_VERSION := 4.14.1
 AXE := tests/.axe/node_modules/axe-core/axe.min.js
 
