@@ -37,6 +37,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/team.py", "team", "nav.team", ":material/groups:", "nav.section.team", roles=("team",)),
     PageSpec("pages/results.py", "results", "nav.results", ":material/insights:", "nav.section.team", roles=("team",)),
     PageSpec("pages/admin.py", "admin", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
+    PageSpec("pages/manager.py", "manager", "nav.manager", ":material/compare:", "nav.section.organisation", roles=("manager",)),
 )
 
 

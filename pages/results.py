@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, services, team_results, ui
+from kringwijs_survey import charts, reports, services, team_results, ui
 from kringwijs_survey.models import ACTION_SCOPES
 from kringwijs_survey.validation import InvalidInput
 
@@ -44,6 +44,10 @@ decimal = labels.get("decimal", ".")
 scale = framework.scales["principle"]
 score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
 st.caption(ui.t("results.based_on", answered=answered))
+st.download_button(
+    ui.t("report.team_pdf"), data=lambda: reports.team_report_pdf(engine, team.id, quarter.id, min_group=settings.min_group, lang=lang),
+    file_name=f"verslag-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+)
 
 profile = team_results.profile(summary, framework, quarter.period, lang)
 pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui
+from kringwijs_survey import services, sharing, ui
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -49,6 +49,28 @@ for quarter in services.list_rounds(engine, team.id):
             if st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
                 services.set_round_status(engine, quarter.id, "open")
                 st.rerun()
+            # Sharing with the organisation (sharing.py says what is and is not shared).
+            minimum_org = ui.settings().min_group_org
+            # Only a click changes sharing (on_change); the switch always shows the stored state,
+            # so a stale switch in another tab can never publish a withdrawn round again.
+            st.session_state[f"share-{quarter.id}"] = quarter.published
+            st.toggle(
+                ui.t("sharing.toggle"), key=f"share-{quarter.id}",
+                on_change=lambda rid=quarter.id: (sharing.publish_round if st.session_state[f"share-{rid}"] else sharing.withdraw_round)(engine, rid),
+            )
+            st.caption(ui.t("sharing.shared") if quarter.published else ui.t("sharing.not_shared"))
+            if quarter.published and answered < minimum_org:
+                st.warning(ui.t("sharing.too_few_for_org", answered=answered, minimum=minimum_org), icon=":material/group:")
+            with st.expander(ui.t("sharing.what_title"), icon=":material/share:"):
+                st.markdown(ui.t("sharing.what", minimum=minimum_org))
+                with st.form(f"message-{quarter.id}"):
+                    message = st.text_area(ui.t("sharing.message"), value=quarter.shared_summary or "", max_chars=2000, help=ui.t("sharing.message_help"))
+                    if st.form_submit_button(ui.t("sharing.save_message")):
+                        try:
+                            sharing.share_summary(engine, quarter.id, message)
+                            st.success(ui.t("sharing.saved"), icon=":material/check:")
+                        except InvalidInput as error:
+                            ui.show_error(error)
         if st.button(ui.t("team.see_results"), key=f"results-{quarter.id}", icon=":material/insights:"):
             st.session_state["results_round"] = quarter.id
             st.switch_page("pages/results.py")

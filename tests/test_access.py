@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app_helpers import all_text, open_page
-from kringwijs_survey import services
+from kringwijs_survey import services, sharing
 from kringwijs_survey.access import Principal, Role, hash_passphrase
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
@@ -32,12 +32,20 @@ def world(tmp_path, monkeypatch):
         team = services.create_team(engine, name)
         keys[name] = services.issue_team_key(engine, team.id)
         closed = services.start_round(engine, team.id, "2026-Q1")
-        for index in range(4):
+        for index in range(5 if name == "Team Alfa" else 4):
             answers = [services.AnswerInput("AB1", 3 + index % 2, secret if index == 0 else None)]
             services.submit_response(engine, closed.id, f"{name}-{index}", answers)
         services.close_round(engine, closed.id)
+        if name == "Team Alfa":  # Alfa shares its round with the organisation; Bravo never does
+            sharing.publish_round(engine, closed.id)
         codes[f"{name} closed"] = closed.join_code
         codes[f"{name} open"] = services.start_round(engine, team.id, "2026-Q2").join_code
+    for name in ("Team Charlie", "Team Delta"):  # two more sharing teams, so the manager view shows figures
+        shared = services.start_round(engine, services.create_team(engine, name).id, "2026-Q1")
+        for index in range(5):
+            services.submit_response(engine, shared.id, f"{name}-{index}", [services.AnswerInput("AB1", 2 + index % 3)])
+        services.close_round(engine, shared.id)
+        sharing.publish_round(engine, shared.id)
     return {"url": url, "keys": keys, "codes": codes}
 
 
@@ -52,7 +60,7 @@ def visitors(world):
         ("participant Alfa", {"join": codes["Team Alfa open"]}, None, {"Team Alfa"}, set()),
         ("expired join code", {"join": codes["Team Alfa closed"]}, None, set(), set()),
         ("facilitator", {}, Principal(Role.FACILITATOR), set(), set()),
-        ("manager", {}, Principal(Role.MANAGER), set(), set()),
+        ("manager", {}, Principal(Role.MANAGER), {"Team Alfa"}, set()),  # only teams that published
         ("admin", {}, Principal(Role.ADMIN), {"Team Alfa", "Team Bravo"}, set()),
     ]
 

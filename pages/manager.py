@@ -1,0 +1,173 @@
+import streamlit as st
+
+from kringwijs_survey import charts, reports, sharing, ui
+
+who = ui.guard_page(__file__)
+
+lang = ui.language()
+engine = ui.engine()
+settings = ui.settings()
+labels = ui.chart_labels()
+decimal = labels.get("decimal", ".")
+framework = ui.frameworks()[sharing.DEFAULT_FRAMEWORK]
+
+
+def chart_downloads(chart, name: str) -> None:
+    """PNG and SVG of a chart, rendered only when someone clicks."""
+    png, svg, _ = st.columns([1, 1, 3])
+    png.download_button(
+        ui.t("manager.download_png"), data=lambda: charts.chart_image(chart, "png"), file_name=reports.chart_file_name(name, "png"),
+        mime="image/png", icon=":material/image:", on_click="ignore", key=f"png-{name}",
+    )
+    svg.download_button(
+        ui.t("manager.download_svg"), data=lambda: charts.chart_image(chart, "svg"), file_name=reports.chart_file_name(name, "svg"),
+        mime="image/svg+xml", icon=":material/image:", on_click="ignore", key=f"svg-{name}",
+    )
+
+
+def columns_named(frame, columns):
+    return frame[columns].rename(columns={column: ui.t(f"report.col.{column}") for column in columns})
+
+
+st.title(ui.t("manager.title"))
+st.markdown(ui.t("manager.intro", min_group=settings.min_group_org))
+
+areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org)
+area_column, quarter_column, mode_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+areas = area_column.multiselect(ui.t("manager.area"), areas_available, placeholder=ui.t("manager.all_areas"))
+period = quarter_column.selectbox(
+    ui.t("manager.quarter"), [None, *periods_available], format_func=lambda p: ui.t("manager.latest_round") if p is None else p
+)
+low_trust = mode_column.toggle(ui.t("manager.low_trust"), help=ui.t("manager.low_trust_help"), key="manager_low_trust")
+
+view = sharing.organisation_view(engine, min_group_org=settings.min_group_org, periods=period, areas=areas, lang=lang)
+if low_trust:
+    view = sharing.anonymise(view, st.session_state.setdefault("manager_seed", sharing.new_seed()))
+    st.info(ui.t("manager.low_trust_on"), icon=":material/visibility_off:")
+if not view.enough:
+    st.info(view.explanation(lang), icon=":material/groups:")
+    st.stop()
+st.caption(ui.t("manager.teams_in_view", count=view.team_count))
+
+tabs = st.tabs([ui.t(f"manager.tab.{name}") for name in ("overview", "profiles", "spread", "trend", "blockades", "actions", "downloads")])
+most_spread = sharing.most_different(view)
+
+with tabs[0]:
+    st.subheader(ui.t("manager.heatmap"))
+    sort_column, item_column = st.columns(2)
+    sort_by = sort_column.radio(ui.t("manager.sort"), ("team", "item", "spread"), format_func=lambda key: ui.t(f"manager.sort.{key}"), horizontal=True)
+    sort_item = None
+    if sort_by == "item":
+        sort_item = item_column.selectbox(ui.t("manager.sort_item"), framework.item_ids, format_func=lambda i: f"{i} · {framework.item(i).title.get(lang)}")
+    teams, items = sharing.heatmap_order(view, sort_by, sort_item)
+    cells = sharing.heatmap_frame(view, teams, items)
+    st.markdown(ui.t("manager.heatmap_legend_text"))
+    heat = reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items))
+    ui.show_chart(
+        heat,
+        ui.t("manager.heatmap_summary", count=view.team_count, items=len(items), item=f"{most_spread['item']} · {most_spread['title']}",
+             sd=charts.format_number(most_spread["sd_teams"], decimal)),
+        cells.pivot(index="team", columns="item", values="mean").reindex(index=teams, columns=items).reset_index(),
+    )
+    chart_downloads(heat, "teams-en-vragen")
+    st.subheader(ui.t("manager.org_figures"))
+    st.markdown(ui.t("manager.org_figures_intro"))
+    st.dataframe(
+        columns_named(view.organisation, ["item", "title", "teams", "median", "mean", "sd_teams", "lowest", "highest"]),
+        hide_index=True, width="stretch",
+    )
+
+with tabs[1]:
+    chosen = st.multiselect(ui.t("manager.profiles_pick"), list(view.teams), default=list(view.teams[:3]), max_selections=6)
+    if len(chosen) < 2:
+        st.info(ui.t("manager.profiles_need"), icon=":material/info:")
+    else:
+        st.markdown(ui.t("manager.profiles_intro"))
+        for start in range(0, len(chosen), 2):
+            for column, team in zip(st.columns(2), chosen[start:start + 2]):
+                with column:
+                    profile = sharing.team_profile(view, team)
+                    ranked = profile.dropna(subset=["median"]).sort_values("median")
+                    radar = reports.natural_size(  # a square of 360 px: two fit side by side
+                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team})
+                        .properties(width=360, height=360)
+                    )
+                    ui.show_chart(
+                        radar,
+                        ui.t("manager.profile_summary", team=team, best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
+                             worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal))
+                        if not ranked.empty else labels["no_data"],
+                        columns_named(profile.rename(columns={"previous_median": "previous"}), ["item", "title", "median", "mean"]),
+                    )
+                    chart_downloads(radar, f"profiel-{team}")
+
+with tabs[2]:
+    st.markdown(ui.t("manager.spread_intro"))
+    highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
+    spread = sharing.item_spread(view, highlight)
+    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight))
+    ui.show_chart(
+        spread_chart,
+        ui.t("manager.spread_summary_team", team=highlight) if highlight else ui.t("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
+        columns_named(view.organisation, ["item", "title", "mean", "sd_teams", "lowest", "highest"]),
+    )
+    chart_downloads(spread_chart, "verschil-tussen-teams")
+
+with tabs[3]:
+    st.markdown(ui.t("manager.trend_low_trust") if view.anonymous else ui.t("manager.trend_intro"))
+    trend_column, highlight_column = st.columns(2)
+    trend_item = trend_column.selectbox(
+        ui.t("manager.trend_item"), [None, *framework.item_ids],
+        format_func=lambda i: ui.t("manager.trend_all") if i is None else f"{i} · {framework.item(i).title.get(lang)}",
+    )
+    trend_highlight = None
+    if not view.anonymous:
+        trend_highlight = highlight_column.selectbox(
+            ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
+        )
+    trend = sharing.trend(view, trend_item, lang)
+    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight))
+    ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
+    chart_downloads(trend_chart, "door-de-tijd")
+
+with tabs[4]:
+    st.subheader(ui.t("manager.blockades"))
+    st.markdown(ui.t("manager.blockades_intro"))
+    pressure = sharing.blockade_pressure(view, lang)
+    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}))
+    ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
+    chart_downloads(pressure_chart, "blokkades")
+
+with tabs[5]:
+    st.subheader(ui.t("manager.actions"))
+    st.markdown(ui.t("manager.actions_intro"))
+    actions = sharing.organisation_actions(engine, view, lang)
+    if actions.empty:
+        st.caption(ui.t("manager.no_actions"))
+    else:
+        shown = actions.assign(
+            scope=actions["scope"].map(lambda s: ui.t(f"results.scope.{s}")), status=actions["status"].map(lambda s: ui.t(f"results.status.{s}"))
+        )
+        st.dataframe(columns_named(shown, ["team", "what", "item", "scope", "status", "due"]), hide_index=True, width="stretch")
+    if view.messages:
+        st.subheader(ui.t("manager.messages"))
+        for message in view.messages:
+            with st.container(border=True):
+                st.caption(message.team + (f" · {message.period}" if message.period else ""))
+                st.text(message.text)
+
+with tabs[6]:
+    st.markdown(ui.t("manager.downloads_intro"))
+    csv_column, xlsx_column, pdf_column = st.columns(3)
+    csv_column.download_button(
+        ui.t("manager.download_csv"), data=lambda: reports.aggregates_csv(view), file_name="teams-vergelijken.csv",
+        mime="text/csv", icon=":material/table:", on_click="ignore",
+    )
+    xlsx_column.download_button(
+        ui.t("manager.download_xlsx"), data=lambda: reports.aggregates_xlsx(engine, view, lang), file_name="teams-vergelijken.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:", on_click="ignore",
+    )
+    pdf_column.download_button(
+        ui.t("manager.download_pdf"), data=lambda: reports.organisation_report_pdf(engine, view, lang=lang, areas=areas), file_name="teams-vergelijken.pdf",
+        mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+    )

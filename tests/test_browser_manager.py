@@ -1,0 +1,111 @@
+"""A manager signs in with a passphrase and compares 30 teams that shared their rounds."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+
+import pytest
+
+from browser_helpers import OUTPUT_DIR, page_ready, screenshot
+from kringwijs_survey import reports, services, sharing
+from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+pytestmark = pytest.mark.browser
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+PASSPHRASE = "manager wachtwoord voor de test"
+TEAM_COUNT = 30
+
+
+@pytest.fixture
+def thirty_teams(tmp_path):
+    url = f"sqlite:///{tmp_path / 'browser-manager.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    rng = random.Random(6)
+    areas = ("Kringstad Noord", "Kringstad Zuid", "Kringstad Oost")
+    for index in range(TEAM_COUNT):
+        team = services.create_team(engine, f"Wijkteam {index + 1:02d}", areas[index % 3])
+        level = rng.uniform(1.8, 4.2)
+        for quarter_index, period in enumerate(("2026-Q1", "2026-Q2", "2026-Q3")):
+            quarter = services.start_round(engine, team.id, period)
+            for person in range(rng.randint(5, 9)):
+                answers = [
+                    services.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
+                    for item in FRAMEWORK.items
+                ]
+                services.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers)
+            services.close_round(engine, quarter.id)
+            sharing.publish_round(engine, quarter.id)
+            if quarter_index == 2 and index % 4 == 0:
+                services.add_action(engine, quarter.id, services.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"))
+    hidden = services.create_team(engine, "Wijkteam Verborgen", areas[0])
+    quarter = services.start_round(engine, hidden.id, "2026-Q3")
+    for person in range(8):
+        services.submit_response(engine, quarter.id, f"hidden-{person}", [services.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
+    services.close_round(engine, quarter.id)  # closed, never published
+    yield url, engine
+    dispose_engines()
+
+
+def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server, browser, thirty_teams):
+    url, engine = thirty_teams
+    base = streamlit_server({"DATABASE_URL": url, "KRINGWIJS_MANAGER_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE)})
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page_ready(page)
+    page.get_by_role("tab", name="Trainer, manager of beheer").click()
+    staff = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text("Ik ben"))
+    staff.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="manager").click()
+    staff.get_by_label("Wachtwoord").fill(PASSPHRASE)
+    staff.get_by_role("button", name="Inloggen").click()
+    page_ready(page)
+    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)
+
+    page.get_by_role("link", name="Teams vergelijken").click()
+    page_ready(page)
+    page.get_by_text("30 teams in beeld").wait_for(timeout=30_000)
+    heatmap = page.locator('[data-testid="stVegaLiteChart"]').first
+    heatmap.locator("canvas, svg").first.wait_for(timeout=30_000)
+    box = heatmap.bounding_box()
+    assert box and box["width"] > 500 and box["height"] > 30 * 30  # 30 rows of cells
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Wijkteam Verborgen" not in body and "Sanne" not in body
+    screenshot(page, "manager-heatmap-30-teams")
+    page.set_viewport_size({"width": 1440, "height": 2600})  # the whole heatmap painted at once
+    page.wait_for_timeout(1500)
+    box = heatmap.bounding_box()
+    assert box["width"] >= 15 * 48 and box["height"] >= 30 * 48  # cells keep their 48 px
+    heatmap.screenshot(path=str(OUTPUT_DIR / "manager-heatmap-only.png"))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+    page.get_by_role("tab", name="Teams naast elkaar").click()
+    page.wait_for_timeout(1500)
+    screenshot(page, "manager-profiles", full_page=False)
+    for tab, name in (("Verschil tussen teams", "manager-spread"), ("Door de tijd", "manager-trend")):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(1000)
+        screenshot(page, name, full_page=False)
+    page.get_by_role("tab", name="Blokkades").click()
+    page.wait_for_timeout(1000)
+    screenshot(page, "manager-blockades", full_page=False)
+
+    page.get_by_text("Anonieme stand").first.click()
+    page_ready(page)
+    page.get_by_text("de teams heten A, B, C").wait_for(timeout=20_000)
+    assert "Wijkteam 01" not in page.locator('[data-testid="stMain"]').inner_text()
+    screenshot(page, "manager-low-trust", full_page=False)
+    context.close()
+
+    # One page of the organisation report, rendered to PNG, to look at.
+    if shutil.which("pdftoppm"):
+        view = sharing.organisation_view(engine, min_group_org=5)
+        pdf = OUTPUT_DIR / "manager-report.pdf"
+        pdf.write_bytes(reports.organisation_report_pdf(engine, view, lang="nl"))
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", str(pdf), str(OUTPUT_DIR / "manager-report-page")], check=True, timeout=120)
+        assert list(OUTPUT_DIR.glob("manager-report-page-*2.png"))

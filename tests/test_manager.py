@@ -1,0 +1,335 @@
+"""Issue 6: teams share closed rounds; managers compare team profiles, and never more than that.
+
+The sharing logic runs on SQLite and on a real PostgreSQL server (the `engine` fixture of
+conftest is parametrized); the page runs in AppTest on SQLite.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app_helpers import all_text, open_page
+from kringwijs_survey import i18n, reports, services, sharing
+from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.validation import InvalidInput
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+MIN_ORG = 5
+SECRET = "Geheime opmerking die alleen het team mag lezen"
+OWNER = "Petra Eigenaar"
+
+
+def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True, close=True, comment=None, item_scores=None):
+    """A team (created when new) with one round in which person i gives scores[i] to every item
+    (or item_scores[item] when given). Returns the round."""
+    team = services.find_team(engine, name) or services.create_team(engine, name, area)
+    quarter = services.start_round(engine, team.id, period)
+    for index, score in enumerate(scores):
+        answers = [
+            services.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
+            for position, item in enumerate(FRAMEWORK.items)
+        ]
+        services.submit_response(engine, quarter.id, f"{name}-{period}-{index}", answers)
+    if close:
+        services.close_round(engine, quarter.id)
+    if publish:
+        sharing.publish_round(engine, quarter.id)
+    return services.get_round(engine, quarter.id)
+
+
+def view_of(engine, **kwargs):
+    return sharing.organisation_view(engine, min_group_org=MIN_ORG, **kwargs)
+
+
+# --- publish and withdraw ------------------------------------------------------------------
+
+
+def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
+    quarter = add_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
+    with pytest.raises(InvalidInput, match="nog open"):
+        sharing.publish_round(engine, quarter.id)
+    assert not services.get_round(engine, quarter.id).published
+
+    services.close_round(engine, quarter.id)
+    assert sharing.publish_round(engine, quarter.id).published
+    for name, score in (("Wijkteam B", 2), ("Wijkteam C", 4)):
+        add_round(engine, name, [score] * 5)
+    assert "Wijkteam Open" in view_of(engine).teams
+
+    sharing.share_summary(engine, quarter.id, "  We willen minder regels.  ")
+    assert services.get_round(engine, quarter.id).shared_summary == "We willen minder regels."
+    assert [m.text for m in view_of(engine).messages if m.team == "Wijkteam Open"] == ["We willen minder regels."]
+
+    assert not sharing.withdraw_round(engine, quarter.id).published
+    withdrawn = view_of(engine)
+    assert "Wijkteam Open" not in withdrawn.teams and not withdrawn.enough
+    sharing.share_summary(engine, quarter.id, "")
+    assert services.get_round(engine, quarter.id).shared_summary is None
+    with pytest.raises(InvalidInput):
+        sharing.publish_round(engine, 987654)
+
+
+def test_a_shared_round_stays_closed_and_shown(engine):
+    rounds = [add_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
+    with pytest.raises(InvalidInput):  # reopening would let one extra answer be worked out
+        services.set_round_status(engine, rounds[0].id, "open")
+    assert view_of(engine).teams == ("Team A", "Team B", "Team C")
+
+
+# --- what a manager never sees -------------------------------------------------------------
+
+
+def test_unpublished_below_threshold_comments_owners_and_single_answers_stay_hidden(engine):
+    for letter, score in zip("ABC", (2, 3, 4)):
+        add_round(engine, f"Gedeeld {letter}", [score] * 5, comment=SECRET)
+    add_round(engine, "Niet gedeeld", [1] * 8, publish=False, comment=SECRET)
+    add_round(engine, "Te klein", [5] * 4)  # published, but 4 < MIN_GROUP_ORG
+    add_round(engine, "Eén persoon", [5])  # a single answer
+    view = view_of(engine)
+    assert view.teams == ("Gedeeld A", "Gedeeld B", "Gedeeld C")
+    frames = [view.latest, view.history, view.organisation, view.org_history, sharing.blockade_pressure(view)]
+    dumped = "\n".join(frame.to_csv() for frame in frames) + reports.aggregates_csv(view).decode()
+    for hidden in ("Niet gedeeld", "Te klein", "Eén persoon", SECRET):
+        assert hidden not in dumped
+    assert (view.latest["respondents"] >= MIN_ORG).all()
+    assert not {"respondent", "comment", "score", "owner"} & set(view.latest.columns)
+
+
+def test_an_item_too_few_people_scored_shows_no_numbers(engine):
+    """Five took part, but four said "weet ik niet" on AB1: the one remaining score is one
+    person's answer, so AB1 shows nothing for that team and does not count for the organisation."""
+    add_round(engine, "Team A", [4] * 5)
+    add_round(engine, "Team B", [2] * 5)
+    team = services.create_team(engine, "Team Weet Niet")
+    quarter = services.start_round(engine, team.id, "2026-Q1")
+    for person in range(5):
+        answers = [services.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
+        services.submit_response(engine, quarter.id, f"weet-{person}", answers)
+    services.close_round(engine, quarter.id)
+    sharing.publish_round(engine, quarter.id)
+    view = view_of(engine)
+    row = view.latest[(view.latest["team"] == "Team Weet Niet") & (view.latest["item"] == "AB1")].iloc[0]
+    assert pd.isna(row["mean"]) and pd.isna(row["median"]) and pd.isna(row["count_1"])
+    org = view.organisation.set_index("item")
+    assert org.loc["AB1", "teams"] == 2 and float(org.loc["AB1", "mean"]) == pytest.approx(3.0)
+    assert org.loc["AB2", "teams"] == 3 and float(org.loc["AB2", "mean"]) == pytest.approx(7 / 3)
+
+
+def test_the_to_do_list_holds_shared_organisation_actions_without_owner(engine):
+    rounds = {letter: add_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
+    hidden = add_round(engine, "Team Verborgen", [3] * 5, publish=False)
+
+    def action(quarter, what, scope, status="open"):
+        made = services.add_action(engine, quarter.id, services.ActionInput(what, "B4", OWNER, None, scope))
+        if status != "open":
+            services.review_action(engine, made.id, status, quarter.id)
+
+    action(rounds["A"], "Minder formulieren invullen", "organisation")
+    action(rounds["B"], "Wijkbudget zonder aanvraag", "municipality", "ongoing")
+    action(rounds["B"], "Samen lunchen", "team")
+    action(rounds["C"], "Al geregeld", "organisation", "done")
+    action(hidden, "Geheim plan van een niet-delend team", "organisation")
+    todo = sharing.organisation_actions(engine, view_of(engine))
+    assert sorted(todo["what"]) == ["Minder formulieren invullen", "Wijkbudget zonder aanvraag"]
+    assert "owner" not in todo.columns and OWNER not in todo.to_csv()
+    assert set(todo["team"]) == {"Team A", "Team B"}
+
+    sharing.withdraw_round(engine, rounds["A"].id)
+    assert sharing.organisation_actions(engine, view_of(engine)).empty  # 2 teams left: nothing at all
+
+
+# --- no differencing -----------------------------------------------------------------------
+
+
+def test_organisation_figures_come_only_from_the_teams_that_are_shown(engine):
+    """Means 2, 3 and 4 are shown. A hidden team (published but too small) scores 5 and an
+    unpublished one scores 1: an average over all teams, next to the shown ones, would let
+    anyone subtract the hidden team's numbers. The figures must be those of the shown teams,
+    and must not move when the hidden teams change."""
+    for letter, scores in zip("ABC", ([2, 2, 2, 2, 2], [3, 3, 3, 3, 3], [4, 4, 4, 4, 4])):
+        add_round(engine, f"Team {letter}", scores, area="Noord")
+    before = view_of(engine).organisation
+
+    add_round(engine, "Team Klein", [5, 5, 5, 5], area="Noord")
+    add_round(engine, "Team Stil", [1] * 9, area="Noord", publish=False)
+    add_round(engine, "Team Zuid", [5] * 6, area="Zuid")
+    view = view_of(engine, areas=["Noord"])
+    assert view.teams == ("Team A", "Team B", "Team C")
+    org = view.organisation.set_index("item")
+    assert (org["teams"] == 3).all()
+    assert org["mean"].astype(float).tolist() == pytest.approx([3.0] * len(FRAMEWORK.items))
+    assert org["median"].astype(float).tolist() == pytest.approx([3.0] * len(FRAMEWORK.items))
+    assert org["sd_teams"].astype(float).tolist() == pytest.approx([1.0] * len(FRAMEWORK.items))
+    pd.testing.assert_frame_equal(view.organisation, before)
+    # The same figures recomputed from the shown rows themselves.
+    shown = view.latest.groupby("item")["mean"].mean()
+    assert org["mean"].astype(float).to_dict() == pytest.approx(shown.astype(float).to_dict())
+    # Without the area filter Zuid is shown too, and then it counts.
+    assert view_of(engine).organisation.set_index("item")["mean"].astype(float).iloc[0] == pytest.approx((2 + 3 + 4 + 5) / 4)
+
+
+def test_the_organisation_trend_uses_only_teams_in_view_and_skips_thin_quarters(engine):
+    for letter, score in zip("ABC", (2, 3, 4)):
+        add_round(engine, f"Team {letter}", [score] * 5, period="2026-Q2")
+    for letter, score in zip("AB", (1, 5)):  # only two of them shared in Q1
+        add_round(engine, f"Team {letter}", [score] * 5, period="2026-Q1")
+    add_round(engine, "Team Q1-only", [5] * 5, period="2026-Q1")
+    view = view_of(engine, periods="2026-Q2")
+    assert view.teams == ("Team A", "Team B", "Team C")
+    trend = sharing.trend(view)
+    organisation = trend[trend["is_organisation"]]
+    assert organisation["period"].tolist() == ["2026-Q2"]  # Q1 had 2 teams of this view: no figure
+    assert organisation["mean"].astype(float).tolist() == pytest.approx([3.0])
+    team_a = trend[trend["series"] == "Team A"]
+    assert team_a["period"].tolist() == ["2026-Q1", "2026-Q2"]
+    assert "Team Q1-only" not in set(trend["series"])
+
+
+def test_fewer_than_three_teams_gives_only_an_explanation(engine):
+    add_round(engine, "Team A", [3] * 5)
+    add_round(engine, "Team B", [4] * 6)
+    view = view_of(engine)
+    assert not view.enough and view.team_count == 2 and view.teams == ()
+    assert view.latest.empty and view.organisation.empty and view.history.empty
+    assert sharing.blockade_pressure(view).empty and sharing.organisation_actions(engine, view).empty
+    text = view.explanation("nl")
+    assert "2 teams" in text and "minstens 3" in text and "terugrekenen" in text
+    assert "Team A" not in reports.aggregates_csv(view).decode()
+
+
+# --- low trust -----------------------------------------------------------------------------
+
+
+def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
+    names = [f"Wijkteam {name}" for name in ("Noord", "Zuid", "Oost", "West")]
+    for index, name in enumerate(names):
+        add_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
+        quarter = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
+        services.add_action(engine, quarter.id, services.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"))
+        sharing.share_summary(engine, quarter.id, f"Bericht {index}")
+    view = view_of(engine)
+    hidden = sharing.anonymise(view, seed=7)
+    assert hidden.anonymous and set(hidden.teams) == {"A", "B", "C", "D"}
+    assert sharing.anonymise(view, seed=7).teams == hidden.teams
+    assert dict(zip(sharing.anonymise(view, 7).latest["team"], sharing.anonymise(view, 7).latest["mean"])) == dict(
+        zip(hidden.latest["team"], hidden.latest["mean"])
+    )
+    letters_by_seed = {tuple(sharing.anonymise(view, seed).latest.drop_duplicates("team")["mean"].round(3)) for seed in range(12)}
+    assert len(letters_by_seed) > 1  # the order of letters is shuffled, not alphabetical
+    todo = sharing.organisation_actions(engine, hidden)
+    everything = "\n".join(
+        [hidden.latest.to_csv(), todo.to_csv(), reports.aggregates_csv(hidden).decode(), " ".join(m.team for m in hidden.messages)]
+    )
+    for name in names + ["Kringstad", "2026-Q1"]:
+        assert name not in everything
+    assert hidden.history.empty
+    trend = sharing.trend(hidden)
+    assert trend["is_organisation"].all() and len(trend) == 2
+    assert sorted(pd.to_numeric(hidden.organisation["mean"]).tolist()) == sorted(pd.to_numeric(view.organisation["mean"]).tolist())
+
+
+def test_blockade_pressure_counts_teams_with_a_median_of_four_or_more(engine):
+    blockades = [item.id for item in FRAMEWORK.items_of_kind("blockade")]
+    for letter, score in zip("ABCD", (4, 5, 3, 2)):
+        add_round(engine, f"Team {letter}", [score] * 5, item_scores={blockades[0]: score})
+    pressure = sharing.blockade_pressure(view_of(engine)).set_index("item")
+    assert list(pressure.index) == blockades
+    assert pressure.loc[blockades[0], "teams_high"] == 2 and pressure.loc[blockades[0], "teams"] == 4
+    assert float(pressure.loc[blockades[0], "mean"]) == pytest.approx(3.5)
+
+
+def test_heatmap_order_by_team_item_and_spread(engine):
+    for letter, score in zip("CAB", (2, 3, 4)):
+        add_round(engine, f"Team {letter}", [score] * 5, item_scores={"AB2": 3})
+    view = view_of(engine)
+    teams, items = sharing.heatmap_order(view, "team")
+    assert teams == ["Team A", "Team B", "Team C"] and items == FRAMEWORK.item_ids
+    teams, _ = sharing.heatmap_order(view, "item", "AB1")
+    assert teams == ["Team B", "Team A", "Team C"]
+    _, items = sharing.heatmap_order(view, "spread")
+    assert items[-1] == "AB2"  # every team scores AB2 the same: least spread, last
+
+
+# --- the page (AppTest, SQLite) ------------------------------------------------------------
+
+
+@pytest.fixture
+def app_engine(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'manager.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("MIN_GROUP_ORG", raising=False)
+    migrate(url)
+    yield get_engine(url)
+    dispose_engines()
+
+
+MANAGER = {"principal": Principal(Role.MANAGER)}
+
+
+def test_manager_page_shows_shared_teams_only_and_every_chart_has_a_text(app_engine):
+    for index, name in enumerate(("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost")):
+        add_round(app_engine, name, [2 + index, 3, 4, 3, 2], comment=SECRET, area="Kringstad")
+    add_round(app_engine, "Wijkteam Geheim", [1] * 7, publish=False, comment=SECRET)
+    add_round(app_engine, "Wijkteam Klein", [5] * 3)
+    app = open_page("pages/manager.py", session=MANAGER)
+    assert not app.exception, app.exception
+    text = all_text(app)
+    assert "Teams vergelijken" in text and "3 teams in beeld" in text
+    for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
+        assert name in text or any(name in frame.value.to_csv() for frame in app.dataframe)
+    shown = text + "\n".join(frame.value.to_csv() for frame in app.dataframe)
+    for hidden in ("Wijkteam Geheim", "Wijkteam Klein", SECRET):
+        assert hidden not in shown
+    charts_shown = app.get("vega_lite_chart")
+    assert len(charts_shown) >= 6  # heatmap, 3 profiles, spread, trend, blockades
+    assert len(app.caption) >= len(charts_shown)  # a short summary under every chart
+    assert "Elk vakje is het gemiddelde" in text  # the colour legend is explained
+
+
+def test_manager_page_with_two_teams_explains_and_shows_no_figures(app_engine):
+    add_round(app_engine, "Wijkteam Een", [3] * 5)
+    add_round(app_engine, "Wijkteam Twee", [4] * 5)
+    app = open_page("pages/manager.py", session=MANAGER)
+    assert not app.exception
+    text = all_text(app)
+    assert "minstens 3" in text and "terugrekenen" in text
+    assert len(app.get("vega_lite_chart")) == 0 and len(app.dataframe) == 0
+    assert "Wijkteam Een" not in text and "Wijkteam Twee" not in text
+
+
+def test_low_trust_toggle_hides_names_on_the_page(app_engine):
+    for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
+        add_round(app_engine, name, [3, 4, 2, 3, 5])
+    app = open_page("pages/manager.py", session=MANAGER)
+    next(toggle for toggle in app.toggle if toggle.key == "manager_low_trust").set_value(True).run()
+    assert not app.exception
+    shown = all_text(app) + "\n".join(frame.value.to_csv() for frame in app.dataframe)
+    assert "Anonieme stand" in shown
+    for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
+        assert name not in shown
+    trend_text = i18n.t("manager.trend_low_trust", "nl")
+    assert trend_text in shown
+
+
+def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
+    quarter = add_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
+    key = services.issue_team_key(app_engine, quarter.team_id)
+    app = open_page("pages/team.py", query={"team": key})
+    text = all_text(app)
+    assert "Deze ronde is niet gedeeld" in text and "Dit ziet de organisatie nooit" in text
+    app.toggle(key=f"share-{quarter.id}").set_value(True).run()
+    assert not app.exception
+    assert services.get_round(app_engine, quarter.id).published
+    assert "Deze ronde is gedeeld met de organisatie" in all_text(app)
+    app.toggle(key=f"share-{quarter.id}").set_value(False).run()
+    assert not services.get_round(app_engine, quarter.id).published
+
+    # A switch left on in another tab never shares a round again that was withdrawn meanwhile.
+    app.toggle(key=f"share-{quarter.id}").set_value(True).run()
+    sharing.withdraw_round(app_engine, quarter.id)
+    app.run()
+    assert not services.get_round(app_engine, quarter.id).published
+    assert app.toggle(key=f"share-{quarter.id}").value is False

@@ -1,0 +1,220 @@
+"""Exports: the team and organisation PDFs (text, principle titles, pages that render), the
+XLSX and CSV (numbers equal to the one aggregation), and PNG/SVG of every manager chart."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from browser_helpers import OUTPUT_DIR
+from conftest import skip_or_fail
+from kringwijs_survey import charts, i18n, reports, services, sharing
+from kringwijs_survey.aggregation import Scope, summarize
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.validation import InvalidInput
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+MIN_ORG = 5
+TEAMS = ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Centrum", "Jeugd- en gezinsteam")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Four teams, two quarters each, all shared; Noord has notes and actions."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'reports.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    rounds = {}
+    for team_index, name in enumerate(TEAMS):
+        team = services.create_team(engine, name, "Kringstad")
+        for period_index, period in enumerate(("2026-Q1", "2026-Q2")):
+            quarter = services.start_round(engine, team.id, period)
+            for person in range(5 + team_index):
+                answers = [
+                    services.AnswerInput(item.id, 1 + (person + position + team_index + period_index) % 5 if (person + position) % 7 else None)
+                    for position, item in enumerate(FRAMEWORK.items)
+                ]
+                services.submit_response(engine, quarter.id, f"{name}-{period}-{person}", answers)
+            services.close_round(engine, quarter.id)
+            sharing.publish_round(engine, quarter.id)
+            rounds[name, period] = quarter
+    noord = rounds["Wijkteam Noord", "2026-Q2"]
+    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.")
+    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"))
+    yield engine, rounds
+    dispose_engines()
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def render_pages(data: bytes, tmp_path, name: str) -> list[Image.Image]:
+    if shutil.which("pdftoppm") is None:
+        skip_or_fail("pdftoppm is missing; `make system-deps` installs poppler-utils")
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(source), str(tmp_path / name)], check=True, timeout=120)
+    files = sorted(tmp_path.glob(f"{name}-*.png"), key=lambda path: int(re.findall(r"-(\d+)\.png$", path.name)[0]))
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy(files[0], OUTPUT_DIR / f"report-{name}-page-1.png")
+    return [Image.open(path).convert("L") for path in files]
+
+
+def assert_pages_have_content(pages: list[Image.Image]) -> None:
+    for number, page in enumerate(pages, start=1):
+        width, height = page.size
+        assert 0.69 < width / height < 0.73, f"page {number} is not A4 portrait"
+        inked = int((np.asarray(page) < 200).sum())
+        assert inked > 0.004 * width * height, f"page {number} is (almost) empty"
+
+
+def test_team_pdf_has_team_quarter_every_title_and_renders(world, tmp_path):
+    engine, rounds = world
+    quarter = rounds["Wijkteam Noord", "2026-Q2"]
+    data = reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="nl")
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for expected in ("Uitkomsten van Wijkteam Noord", "2026-Q2", "Ons profiel", "Blokkades", "De beginselen en blokkades"):
+        assert expected in text
+    for item in FRAMEWORK.items:
+        assert f"{item.id} · {item.title.nl}" in text, item.id
+    assert "‘lastige’ cliënten" in text and "Minder formulieren bij de aanmelding" in text
+    assert PdfReader(io.BytesIO(data)).metadata.title == "Uitkomsten van Wijkteam Noord"
+    pages = render_pages(data, tmp_path, "team")
+    assert len(pages) == len(PdfReader(io.BytesIO(data)).pages) >= 3
+    assert_pages_have_content(pages)
+
+
+def test_team_pdf_refuses_an_open_round_and_too_few_people(world, tmp_path):
+    engine, _ = world
+    team = services.create_team(engine, "Wijkteam Klein")
+    quarter = services.start_round(engine, team.id, "2026-Q1")
+    for person in "ab":
+        services.submit_response(engine, quarter.id, person, [services.AnswerInput("AB1", 3)])
+    with pytest.raises(InvalidInput, match="nog open"):
+        reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+    services.close_round(engine, quarter.id)
+    with pytest.raises(InvalidInput, match="te weinig"):
+        reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+
+
+def test_organisation_pdf_has_the_teams_and_the_principles_and_renders(world, tmp_path):
+    engine, _ = world
+    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    data = reports.organisation_report_pdf(engine, view, lang="nl")
+    text = pdf_text(data)
+    assert "Teams vergelijken: verslag voor de organisatie" in text and "In dit verslag: 4 teams." in text
+    for name in TEAMS:
+        assert name in text
+    for item in FRAMEWORK.items:
+        assert f"{item.id} · {item.title.nl}" in text, item.id
+    assert "Minder formulieren bij de aanmelding" in text and "Anouk" not in text
+    assert "lastige" not in text  # team notes never leave the team
+    assert_pages_have_content(render_pages(data, tmp_path, "organisation"))
+
+    anonymous = reports.organisation_report_pdf(engine, sharing.anonymise(view, seed=3), lang="nl")
+    anonymous_text = pdf_text(anonymous)
+    assert "Anonieme stand" in anonymous_text
+    for name in TEAMS:
+        assert name not in anonymous_text
+
+
+def test_organisation_pdf_with_too_few_teams_holds_only_the_explanation(world):
+    engine, _ = world
+    view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
+    text = pdf_text(reports.organisation_report_pdf(engine, view, lang="nl"))
+    assert "minstens 3" in text and "AB1" not in text
+
+
+def test_english_pdf_uses_english_headings(world):
+    engine, rounds = world
+    quarter = rounds["Wijkteam Zuid", "2026-Q1"]
+    text = pdf_text(reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="en"))
+    assert "Results of Wijkteam Zuid" in text and "Our profile" in text
+
+
+def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
+    engine, _ = world
+    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    truth = summarize(engine, Scope.of(teams=TEAMS, periods="2026-Q2", published_only=True), min_group=MIN_ORG)
+    # The organisation view's one extra rule: an item fewer than MIN_ORG people scored has no numbers.
+    thin = truth["n"] < MIN_ORG
+    assert 0 < thin.sum() < len(truth) / 2
+    truth.loc[thin, sharing.THIN_HIDDEN] = pd.NA
+
+    workbook = load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))
+    assert workbook.sheetnames == ["Over dit bestand", "Teams", "Organisatie", "Blokkades", "Acties"]
+    rows = list(workbook["Teams"].values)
+    header = [i18n.t(f"report.col.{column}") for column in reports.EXPORT_COLUMNS]
+    assert list(rows[0]) == header
+    sheet = pd.DataFrame(rows[1:], columns=reports.EXPORT_COLUMNS)
+    assert len(sheet) == len(truth) == len(TEAMS) * len(FRAMEWORK.items)
+    merged = sheet.merge(truth, on=["team", "period", "item"], suffixes=("_xlsx", ""))
+    assert len(merged) == len(truth)
+    for column in ("respondents", "n", "mean", "median", "sd", "n_dont_know", "count_1", "count_5"):
+        assert merged[f"{column}_xlsx"].astype(float).tolist() == pytest.approx(merged[column].astype(float).tolist(), nan_ok=True), column
+
+    organisation = pd.DataFrame(list(workbook["Organisatie"].values)[1:], columns=sharing.ORG_COLUMNS)
+    team_means = truth.groupby("item")["mean"].mean()
+    assert organisation.set_index("item")["mean"].astype(float).to_dict() == pytest.approx(team_means.astype(float).to_dict())
+    actions = list(workbook["Acties"].values)
+    assert any("Minder formulieren bij de aanmelding" in str(row) for row in actions)
+    assert not any("Anouk" in str(row) for row in actions)
+
+    csv = pd.read_csv(io.BytesIO(reports.aggregates_csv(view)))
+    teams_csv = csv[csv["level"] == "team"].merge(truth, on=["team", "period", "item"], suffixes=("_csv", ""))
+    assert len(teams_csv) == len(truth)
+    assert teams_csv["mean_csv"].tolist() == pytest.approx(teams_csv["mean"].astype(float).tolist(), nan_ok=True)
+    assert teams_csv["respondents_csv"].tolist() == teams_csv["respondents"].tolist()
+    org_csv = csv[csv["level"] == "organisation"].set_index("item")["mean"]
+    assert org_csv.to_dict() == pytest.approx(team_means.astype(float).to_dict())
+
+
+def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):
+    engine, _ = world
+    view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
+    workbook = load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))
+    assert workbook.sheetnames == ["Over dit bestand"]
+    assert "minstens 3" in " ".join(str(row[0]) for row in workbook.active.values)
+
+
+def test_every_manager_chart_exports_as_png_and_svg(world):
+    engine, _ = world
+    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    labels = reports.chart_labels("nl")
+    teams, items = sharing.heatmap_order(view, "spread")
+    built = [
+        charts.heatmap(sharing.heatmap_frame(view, teams, items), labels=labels, item_order=items),
+        charts.radar(sharing.team_profile(view, teams[0]), labels={**labels, "median": teams[0], "previous": "Organisatie"}),
+        reports.team_spread_chart(sharing.item_spread(view, teams[1]), labels={**labels, **reports.spread_labels("nl")}, highlight=teams[1]),
+        reports.trend_chart(sharing.trend(view), labels={**labels, **reports.trend_labels("nl")}, highlight=teams[2]),
+        reports.pressure_chart(sharing.blockade_pressure(view), labels={**labels, **reports.pressure_labels("nl")}),
+    ]
+    for chart in built:
+        png = charts.chart_image(chart, "png")
+        assert png.startswith(b"\x89PNG")
+        assert Image.open(io.BytesIO(png)).size[0] > 300
+        svg = charts.chart_image(chart, "svg").decode("utf-8")
+        assert svg.lstrip().startswith("<svg")
+    assert reports.chart_file_name("Profiel Wijkteam Noord", "png") == "profiel-wijkteam-noord.png"
+
+
+def test_organisation_charts_say_no_data_when_empty():
+    labels = {**reports.chart_labels("nl"), **reports.spread_labels("nl"), **reports.trend_labels("nl"), **reports.pressure_labels("nl")}
+    for chart in (
+        reports.team_spread_chart(pd.DataFrame(), labels=labels),
+        reports.trend_chart(pd.DataFrame(), labels=labels),
+        reports.pressure_chart(pd.DataFrame(), labels=labels),
+    ):
+        assert labels["no_data"] in chart.to_json()
