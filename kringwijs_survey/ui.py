@@ -432,3 +432,25 @@ TOUCH_CSS = """<style>
 def touch_friendly() -> None:
     """Touch targets of at least 44 by 44 pixels (WCAG 2.5.5) on the pages people use on a phone."""
     st.html(TOUCH_CSS)
+
+
+# Constant CSS only: the printed results are the page itself, without the app around it.
+PRINT_CSS = """<style>
+@media print {
+  @page { size: A4 portrait; margin: 14mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stElementToolbar"], [data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stCheckbox"],
+  [data-testid="stMain"] [data-baseweb="select"], [data-testid="stMain"] [data-testid="stToggle"] { display: none !important; }
+  [data-testid="stMain"] { padding: 0 !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stExpander"] { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>"""
+
+
+def print_friendly() -> None:
+    """Results laid out for A4 paper, for teams that talk on paper."""
+    st.html(PRINT_CSS)

@@ -56,12 +56,24 @@ changed = team_results.changes(summary, framework, quarter.period, lang)
 history = team_results.history(summary, framework, lang)
 agenda = team_results.agenda(summary, framework, quarter.period, lang)
 
-tabs = st.tabs(
-    [ui.t("results.tab.profile"), ui.t("results.tab.blockades"), ui.t("results.tab.spread"),
-     ui.t("results.tab.changes"), ui.t("results.tab.agenda"), ui.t("results.tab.actions"), ui.t("residents.tab")]
-)
+SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "residents")
+titles = {name: ui.t(f"results.tab.{name}") for name in SECTIONS if name != "residents"} | {"residents": ui.t("residents.tab")}
+printing = st.toggle(ui.t("results.print_version"), help=ui.t("results.print_help"), key="results_print")
+if printing:
+    ui.print_friendly()
+    chosen = [name for name in SECTIONS if name != "actions"]
+else:
+    # One section at a time: only what is on screen is computed and drawn.
+    chosen = [st.radio(ui.t("results.view"), SECTIONS, format_func=titles.get, horizontal=True, key="results_view")]
 
-with tabs[0]:
+
+def section(name: str) -> bool:
+    if name in chosen and printing:
+        st.header(titles[name])
+    return name in chosen
+
+
+if section("profile"):
     ranked = profile.dropna(subset=["median"]).sort_values("median")
     text = ui.t(
         "results.profile_summary",
@@ -75,14 +87,14 @@ with tabs[0]:
         profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
     )
 
-with tabs[1]:
+if section("blockades"):
     st.markdown(ui.t("results.blockades_intro"))
     ui.show_chart(
         charts.blockade_pairs_chart(pairs, labels=labels), ui.t("results.blockades_summary"),
         pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
     )
 
-with tabs[2]:
+if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
     top = spread.iloc[0] if not spread.empty else None
     ui.show_chart(
@@ -91,7 +103,7 @@ with tabs[2]:
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
-with tabs[3]:
+if section("changes"):
     if changed["previous_period"].dropna().empty:
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
@@ -106,7 +118,7 @@ with tabs[3]:
         history[["item", "title", "period", "mean", "median"]],
     )
 
-with tabs[4]:
+if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
     st.dataframe(
         agenda[["rank", "item", "title", "n_discuss", "sd"]].rename(columns={
@@ -125,7 +137,7 @@ with tabs[4]:
                 st.caption(f"{item.id} · {item.title.get(lang)}")
                 st.text(comment)
 
-with tabs[5]:
+if section("actions"):
     notes = services.round_notes(engine, quarter.id)
     st.markdown(ui.t("results.notes_intro"))
     with st.form("notes"):
@@ -161,7 +173,7 @@ with tabs[5]:
             except InvalidInput as error:
                 ui.show_error(error)
 
-with tabs[6]:  # the residents' view beside the team's own view
+if section("residents"):  # the residents' view beside the team's own view
     view = services.perspectives(
         engine, quarter, min_group=settings.min_group, min_group_residents=settings.min_group_residents, lang=lang
     )

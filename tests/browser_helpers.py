@@ -86,3 +86,9 @@ def axe_violations(page) -> list[dict]:
 
 # Parts of the page that Streamlit itself draws (navigation, toolbar, header), not the app.
 STREAMLIT_CHROME = '[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"]'
+
+
+def choose_view(page, name: str) -> None:
+    """Pick one of the results page's views (a horizontal radio group) and wait for it."""
+    page.locator('[data-testid="stMain"] [data-testid="stRadioOption"]').filter(has_text=name).first.click()
+    page_ready(page)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser_helpers import page_ready, screenshot
+from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
@@ -56,10 +56,10 @@ def test_hostile_text_is_shown_literally_everywhere(streamlit_server, browser, h
 
     page.get_by_role("button", name="Uitkomsten bekijken").first.click()
     page_ready(page)
-    page.get_by_role("tab", name="Waar willen we over praten").click()
+    choose_view(page, "Waar willen we over praten")
     page.wait_for_timeout(500)
     assert_shown_literally(page, ATTACKS)
-    page.get_by_role("tab", name="Notities en acties").click()
+    choose_view(page, "Notities en acties")
     page.wait_for_timeout(500)
     assert_shown_literally(page, [ATTACKS[1]])
     screenshot(page, "injection-results-page")

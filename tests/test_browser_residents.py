@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser_helpers import page_ready, screenshot
+from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
@@ -83,9 +83,9 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page_ready(page)
     page.get_by_role("button", name="Uitkomsten bekijken").first.click()
     page_ready(page)
-    page.get_by_role("tab", name="Wat vinden bewoners?").click()
+    choose_view(page, "Wat vinden bewoners?")
     page_ready(page)
-    panel = page.locator('[role="tabpanel"]:visible')
+    panel = page.locator('[data-testid="stMain"]')
     panel.get_by_text("Gebaseerd op de antwoorden van 5 bewoners").wait_for()
     panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=20_000)
     page.wait_for_timeout(800)

@@ -1,8 +1,11 @@
 """On a phone: fill in all 15 items and send; then the team's results page shows its charts."""
 
-import pytest
+import subprocess
 
-from browser_helpers import page_ready, screenshot
+import pytest
+from pypdf import PdfReader
+
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
@@ -62,7 +65,22 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     screenshot(page, "team-results-profile")
     for tab in ("Blokkades", "Hier verschillen we", "Wat is er veranderd", "Waar willen we over praten"):
-        page.get_by_role("tab", name=tab).click()
+        choose_view(page, tab)
         page.wait_for_timeout(800)
         screenshot(page, f"team-results-{tab.lower().replace(' ', '-')}")
+
+    page.get_by_text("Alles onder elkaar, om af te drukken").click()
+    page_ready(page)
+    page.wait_for_timeout(1500)
+    page.emulate_media(media="print")
+    pdf = OUTPUT_DIR / "team-results-print.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
     laptop.close()
+    reader = PdfReader(str(pdf))
+    assert 2 <= len(reader.pages) <= 12
+    assert abs(float(reader.pages[0].mediabox.width) - 595) < 2  # A4 portrait, in points
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for heading in ("Ons profiel", "Blokkades", "Hier verschillen we", "Wat is er veranderd"):
+        assert heading in text
+    assert "Inloggen" not in text  # no navigation on paper
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(OUTPUT_DIR / "team-results-print")], check=True)

@@ -39,9 +39,12 @@ def submit(engine, round_id, person, scores):
     services.submit_response(engine, round_id, person, answers)
 
 
-def results_text(key, round_id):
+def results_text(key, round_id, view=None):
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": round_id})
     assert not app.exception, app.exception
+    if view:
+        app.radio(key="results_view").set_value(view).run()
+        assert not app.exception, app.exception
     return app, all_text(app)
 
 
@@ -60,8 +63,11 @@ def test_create_start_three_submit_and_results_appear(engine):
     services.close_round(engine, quarter.id)
     app, text = results_text(key, quarter.id)
     assert "Gebaseerd op de antwoorden van 3 teamleden" in text
-    assert len(app.get("vega_lite_chart")) >= 4
+    assert len(app.get("vega_lite_chart")) == 2  # the radar and the members' dots
     assert "Het best gaat" in text
+    for view in ("blockades", "spread", "changes"):
+        app.radio(key="results_view").set_value(view).run()
+        assert not app.exception and len(app.get("vega_lite_chart")) >= 1, view
 
 
 def test_with_two_members_the_results_stay_hidden(engine):
@@ -87,7 +93,7 @@ def test_the_delta_to_last_round_is_right(engine):
     for person, score in (("d", 4), ("e", 4), ("f", 3)):
         submit(engine, second.id, person, [score])
     services.close_round(engine, second.id)
-    app, text = results_text(key, second.id)
+    app, text = results_text(key, second.id, view="changes")
     table = next(frame.value for frame in app.dataframe if "delta" in frame.value.columns)
     row = table[table["item"] == FRAMEWORK.items[0].id].iloc[0]
     assert row["previous_mean"] == pytest.approx(7 / 3) and row["mean"] == pytest.approx(11 / 3)
@@ -102,7 +108,7 @@ def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
     for person in "abc":
         submit(engine, first.id, person, [3])
     services.close_round(engine, first.id)
-    app, _ = results_text(key, first.id)
+    app, _ = results_text(key, first.id, view="actions")
     form_inputs = [t for t in app.text_input if t.label == "Wat gaan jullie doen?"]
     form_inputs[0].input("Elke week een huisbezoek samen")
     next(b for b in app.button if b.label == "Actie toevoegen").click().run()
