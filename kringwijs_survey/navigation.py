@@ -38,6 +38,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/results.py", "results", "nav.results", ":material/insights:", "nav.section.team", roles=("team",)),
     PageSpec("pages/admin.py", "admin", "nav.admin", ":material/settings:", "nav.section.admin", roles=("admin",)),
     PageSpec("pages/manager.py", "manager", "nav.manager", ":material/compare:", "nav.section.organisation", roles=("manager",)),
+    PageSpec("pages/workshop.py", "workshop", "nav.workshop", ":material/co_present:", "nav.section.workshop", roles=("facilitator",)),
+    PageSpec("pages/presenter.py", "presenter", "nav.presenter", ":material/connected_tv:", "nav.section.workshop", roles=("facilitator",)),
 )
 
 

@@ -1,0 +1,454 @@
+"""Workshop mode: a facilitator runs a round live, one item at a time, on a projector.
+
+Participants answer on their phones through the ordinary join flow. While the round is open
+the projector shows only counts. A facilitator may reveal the item on screen once enough
+people answered; the reveal shows a frozen snapshot of the aggregated counts of that moment,
+so nobody can read the newest person's score from a change on screen.
+
+Snapshots are kept per item in ``Round.live_snapshot`` (JSON). Revealing an item again shows
+the stored snapshot; it is only taken anew once at least ``min_group`` more people submitted,
+so the difference between two snapshots always hides a group of that size.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import altair as alt
+import pandas as pd
+import segno
+from sqlalchemy import Engine, case, func, select
+from sqlmodel import Session
+
+from . import access, charts, i18n, services, team_results
+from .aggregation import COUNT_COLUMNS, Scope, summarize
+from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
+from .database import read_session, run_write
+from .models import ROUND_CLOSED, ROUND_OPEN, Response, Round, Team
+from .settings import PRIVACY_FLOOR
+from .validation import InvalidInput, check_score, clean_name
+
+SNAPSHOT_FIELDS = ("respondents", "n", "median", "sd", "n_dont_know", *COUNT_COLUMNS)
+AGENDA_TOP = 5
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+# ---------------------------------------------------------------------------------------------
+# starting and steering
+# ---------------------------------------------------------------------------------------------
+
+
+def start_workshop(
+    engine: Engine,
+    team_id: int | None = None,
+    group_name: str | None = None,
+    period: str | None = None,
+    framework: str = DEFAULT_FRAMEWORK,
+) -> Round:
+    """The round a workshop runs in.
+
+    For a team: that team's round of the quarter (services.start_round), so it appears in the
+    team's own history. For a mixed group: a Team with is_group=True (made once, found again by
+    its name) and its round. Starting again returns the same round, so a facilitator whose
+    browser closed simply continues where they were.
+    """
+    if (team_id is None) == (group_name is None or not group_name.strip()):
+        raise InvalidInput("Kies een team, of geef de groep een naam.")
+    if team_id is None:
+        name = clean_name(group_name, "De naam van de groep")
+        existing = services.find_team(engine, name)
+        if existing is not None and not existing.is_group:
+            raise InvalidInput(f"Er is al een team met de naam '{name}'. Kies 'Een team', of geef de groep een andere naam.")
+        team = existing or services.create_team(engine, name, is_group=True)
+        team_id = team.id
+    found = services.start_round(engine, team_id, period, framework)
+    if found.status != ROUND_OPEN:
+        raise InvalidInput(
+            f"De ronde van {found.period} is al gesloten. Kies een ander kwartaal, of laat het team de ronde weer openen."
+        )
+    return found
+
+
+def get_workshop(engine: Engine, round_id: int) -> Round:
+    found = services.get_round(engine, round_id)
+    if found is None:
+        raise InvalidInput("Deze workshop bestaat niet (meer).")
+    return found
+
+
+def _change_live(engine: Engine, round_id: int, change) -> Round:
+    def work(session: Session) -> Round:
+        found = session.get(Round, round_id)
+        if found is None:
+            raise InvalidInput("Deze workshop bestaat niet (meer).")
+        if found.status != ROUND_OPEN:
+            raise InvalidInput("Deze workshop is gesloten.")
+        change(session, found)
+        session.add(found)
+        return found
+
+    return run_write(engine, work)
+
+
+def item_count(quarter: Round) -> int:
+    return len(get_frameworks()[quarter.framework].items)
+
+
+def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
+    """Put item `index` (0-based, framework order) on screen, hidden; None shows the welcome screen."""
+
+    def change(session: Session, found: Round) -> None:
+        if index is not None and not 0 <= index < item_count(found):
+            raise InvalidInput(f"Er is geen vraag {index + 1}.")
+        found.live_item = index
+        found.live_revealed = False
+
+    return _change_live(engine, round_id, change)
+
+
+def step(engine: Engine, round_id: int, direction: int) -> Round:
+    """One item forward (+1) or back (-1); back from the first item is the welcome screen."""
+    found = get_workshop(engine, round_id)
+    last = item_count(found) - 1
+    current = -1 if found.live_item is None else found.live_item
+    wanted = max(-1, min(last, current + direction))
+    return set_live_item(engine, round_id, None if wanted < 0 else wanted)
+
+
+def live_counts(engine: Engine, round_id: int) -> tuple[int, int]:
+    """(joined, done): people who started (drafts included) and people who sent. Counts only."""
+    sent = func.coalesce(func.sum(case((Response.submitted.is_(True), 1), else_=0)), 0)
+    query = select(func.count(), sent).where(Response.round_id == round_id)
+    with read_session(engine) as session:
+        joined, done = session.execute(query).one()
+    return int(joined), int(done)
+
+
+def _stored_snapshots(found: Round) -> dict[str, dict]:
+    if not found.live_snapshot:
+        return {}
+    try:
+        stored = json.loads(found.live_snapshot)
+    except ValueError:
+        return {}
+    return stored.get("items", {}) if isinstance(stored, dict) else {}
+
+
+def _number(value) -> float | int | None:
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _take_snapshot(engine: Engine, found: Round, item_id: str, min_group: int) -> dict:
+    """The item's aggregated counts right now, from the one aggregation, restricted to this round.
+
+    released_only=False: the facilitator's reveal is the deliberate release of an open round."""
+    frame = summarize(engine, Scope.of(round_ids=[found.id], released_only=False), min_group=min_group)
+    respondents = services.count_responses(engine, found.id)
+    rows = frame[frame["item"] == item_id]
+    values = {field: 0 for field in ("n", "n_dont_know", *COUNT_COLUMNS)} | {"median": None, "sd": None}
+    if not rows.empty:
+        row = rows.iloc[0]
+        values = {field: _number(row[field]) for field in SNAPSHOT_FIELDS if field != "respondents"}
+        respondents = int(row["respondents"])
+    return {"item": item_id, "respondents": respondents, **values}
+
+
+def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
+    """Show the distribution of the item on screen, frozen at this moment; returns the snapshot.
+
+    Refused while fewer than min_group people (never below 3) sent their answers. An item that
+    was revealed before shows its stored snapshot again, unless at least min_group more people
+    have sent since then."""
+    threshold = max(PRIVACY_FLOOR, min_group)
+    found = get_workshop(engine, round_id)
+    if found.status != ROUND_OPEN:
+        raise InvalidInput("Deze workshop is gesloten.")
+    if found.live_item is None:
+        raise InvalidInput("Er staat nog geen vraag op het scherm. Kies eerst 'Volgende'.")
+    done = services.count_responses(engine, round_id)
+    if done < threshold:
+        raise InvalidInput(
+            f"Er zijn nog te weinig antwoorden: {done}. Er zijn er minstens {threshold} nodig. Zo blijft ieders antwoord anoniem."
+        )
+    item_id = get_frameworks()[found.framework].items[found.live_item].id
+    stored = _stored_snapshots(found).get(item_id)
+    fresh = None
+    if stored is None or done >= stored.get("respondents", 0) + threshold:
+        fresh = _take_snapshot(engine, found, item_id, min_group)
+
+    def change(session: Session, current: Round) -> None:
+        if current.live_item != found.live_item:
+            raise InvalidInput("Er staat intussen een andere vraag op het scherm. Probeer het nog eens.")
+        snapshots = _stored_snapshots(current)
+        if fresh is not None:
+            snapshots[item_id] = fresh
+        current.live_snapshot = json.dumps({"items": snapshots})
+        current.live_revealed = True
+
+    updated = _change_live(engine, round_id, change)
+    return _stored_snapshots(updated)[item_id]
+
+
+def hide_item(engine: Engine, round_id: int) -> Round:
+    def change(session: Session, found: Round) -> None:
+        found.live_revealed = False
+
+    return _change_live(engine, round_id, change)
+
+
+def snapshot(quarter: Round) -> dict | None:
+    """The frozen distribution of the item on screen (count_1..count_5, n_dont_know, median, sd,
+    n, respondents), or None while nothing is revealed."""
+    if not quarter.live_revealed or quarter.live_item is None:
+        return None
+    item_id = get_frameworks()[quarter.framework].items[quarter.live_item].id
+    return _stored_snapshots(quarter).get(item_id)
+
+
+def snapshot_frame(found: dict, item: Item) -> pd.DataFrame:
+    """One row for charts.distribution: item, count_1..count_5, n_dont_know, sd (the title is
+    left out: the screen shows it above the chart already)."""
+    return pd.DataFrame(
+        [
+            {
+                "item": item.id,
+                **{column: found.get(column) or 0 for column in COUNT_COLUMNS},
+                "n_dont_know": found.get("n_dont_know") or 0,
+                "sd": found.get("sd"),
+            }
+        ]
+    )
+
+
+def paper_entry(engine: Engine, round_id: int, answers: Mapping[str, int | None]) -> int:
+    """Scores a facilitator types in for someone without a phone: every item needs a score or
+    None ("weet ik niet"). Stored as one more sent response under a new random key."""
+    found = get_workshop(engine, round_id)
+    framework = get_frameworks()[found.framework]
+    missing = [item_id for item_id in framework.item_ids if item_id not in answers]
+    if missing:
+        raise InvalidInput(f"Vul bij elke vraag een score in, of 'Weet ik niet'. Nog open: {', '.join(missing)}.")
+    checked = [services.AnswerInput(item_id, check_score(answers[item_id])) for item_id in framework.item_ids]
+    return services.submit_response(engine, round_id, access.new_respondent_key(), checked, final=True)
+
+
+def close_workshop(engine: Engine, round_id: int) -> Round:
+    """Close the round: nobody can answer any more, the projector shows the summary."""
+
+    def change(session: Session, found: Round) -> None:
+        found.live_revealed = False
+        found.status = ROUND_CLOSED
+
+    return _change_live(engine, round_id, change)
+
+
+def workshop_name(engine: Engine, quarter: Round) -> str:
+    team = services.get_team(engine, quarter.team_id)
+    return team.name if team else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# what the projector shows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveView:
+    quarter: Round
+    framework: Framework
+    item: Item | None
+    index: int | None
+    total: int
+    frozen: dict | None
+
+    @property
+    def signature(self) -> tuple:
+        """Changes when the screen must be drawn anew (not on a count change)."""
+        return (self.quarter.id, self.quarter.status, self.index, self.quarter.live_revealed)
+
+
+def live_view(engine: Engine, round_id: int) -> LiveView:
+    quarter = get_workshop(engine, round_id)
+    framework = get_frameworks()[quarter.framework]
+    index = quarter.live_item
+    item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
+    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter))
+
+
+def qr_png(url: str, scale: int = 12) -> bytes:
+    """A QR code of `url` as PNG bytes (black on white, with the standard quiet zone)."""
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
+    return buffer.getvalue()
+
+
+def short_address(link: str) -> str:
+    """A join link as people type it: host and path, without scheme and code."""
+    parts = urlsplit(link)
+    return f"{parts.netloc}{parts.path}"
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the summary after closing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    name: str
+    period: str
+    framework: Framework
+    respondents: int
+    shown: bool  # False: still open, or too few people (statistics suppressed)
+    profile: pd.DataFrame
+    pairs: pd.DataFrame
+    agenda: pd.DataFrame
+
+
+def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, top: int = AGENDA_TOP) -> WorkshopSummary:
+    """Profile, blockade pairs and the items to talk about, from the one aggregation of this
+    closed round (released_only: nothing of an open round)."""
+    quarter = get_workshop(engine, round_id)
+    framework = get_frameworks()[quarter.framework]
+    frame = summarize(engine, Scope.of(round_ids=[quarter.id], released_only=True), min_group=min_group)
+    respondents = services.count_responses(engine, quarter.id)
+    shown = quarter.status == ROUND_CLOSED and not frame.empty and not bool(frame["suppressed"].any())
+    if not shown:
+        frame = frame.iloc[0:0]
+    return WorkshopSummary(
+        name=workshop_name(engine, quarter),
+        period=quarter.period,
+        framework=framework,
+        respondents=respondents,
+        shown=shown,
+        profile=team_results.profile(frame, framework, quarter.period, lang),
+        pairs=team_results.blockade_pairs(frame, framework, quarter.period, lang),
+        agenda=team_results.agenda(frame, framework, quarter.period, lang).head(top),
+    )
+
+
+def summary_charts(summary: WorkshopSummary, labels: Mapping[str, str], big: bool = True) -> tuple:
+    return charts.radar(summary.profile, labels=labels, big=big), charts.blockade_pairs_chart(
+        summary.pairs, labels=labels, big=big
+    )
+
+
+def summary_png(summary: WorkshopSummary, labels: Mapping[str, str], lang: str) -> bytes:
+    """The profile and the blockade pairs, one under the other, as one PNG with a heading."""
+    radar, pairs = summary_charts(summary, labels, big=False)
+    title = alt.TitleParams(
+        text=i18n.t("presenter.summary_title", lang),
+        subtitle=f"{summary.name} · {summary.period} · {i18n.t('presenter.people', lang, count=summary.respondents)}",
+        fontSize=22, subtitleFontSize=15, font=charts.FONT, subtitleFont=charts.FONT, color=charts.INK,
+        subtitleColor=charts.MUTED, anchor="start", offset=16,
+    )
+    combined = (
+        alt.vconcat(radar, pairs, spacing=48, title=title, padding=24)
+        .resolve_scale(color="independent", shape="independent")
+        .resolve_legend(color="independent", shape="independent")
+    )
+    return charts.chart_image(combined, "png", scale=2)
+
+
+def agenda_rows(summary: WorkshopSummary, decimal: str = ",") -> list[dict[str, object]]:
+    """The items to talk about, formatted: rank, item, title, discuss (how many flagged it), sd."""
+    return [
+        {
+            "rank": int(row.rank),
+            "item": row.item,
+            "title": row.title,
+            "discuss": 0 if pd.isna(row.n_discuss) else int(row.n_discuss),
+            "sd": charts.format_number(row.sd, decimal) or "–",
+        }
+        for row in summary.agenda.itertuples()
+    ]
+
+
+def agenda_lines(summary: WorkshopSummary, lang: str, decimal: str = ",") -> list[str]:
+    return [i18n.t("presenter.agenda_line", lang, **values) for values in agenda_rows(summary, decimal)]
+
+
+def pair_lines(summary: WorkshopSummary, lang: str, decimal: str = ",") -> list[str]:
+    return [
+        i18n.t(
+            "presenter.pair_line", lang, blockade=row.blockade, blockade_title=row.blockade_title,
+            blockade_median=charts.format_number(row.blockade_median, decimal) or "–",
+            principle=row.principle, principle_title=row.principle_title,
+            principle_median=charts.format_number(row.principle_median, decimal) or "–",
+        )
+        for row in summary.pairs.itertuples()
+        if not pd.isna(row.principle)
+    ]
+
+
+def _pdf_fonts(pdf) -> tuple[str, bool]:
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    if regular.exists() and bold.exists():
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold))
+        return "DejaVu", True
+    return "Helvetica", False
+
+
+def summary_pdf(summary: WorkshopSummary, labels: Mapping[str, str], lang: str) -> bytes:
+    """A one- or two-page A4 PDF: Dutch (or English) headings, the charts as images, the lists."""
+    from fpdf import FPDF
+
+    decimal = labels.get("decimal", ".")
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(i18n.t("presenter.summary_title", lang))
+    font, unicode_font = _pdf_fonts(pdf)
+
+    def text(value: str) -> str:
+        return value if unicode_font else value.encode("latin-1", "replace").decode("latin-1")
+
+    def heading(value: str, size: int = 15) -> None:
+        pdf.set_font(font, "B", size)
+        pdf.multi_cell(0, size * 0.55, text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    def paragraph(value: str) -> None:
+        pdf.set_font(font, "", 11)
+        pdf.multi_cell(0, 6, text(value), new_x="LMARGIN", new_y="NEXT")
+
+    pdf.add_page()
+    heading(i18n.t("presenter.summary_title", lang), 20)
+    paragraph(f"{summary.name} · {summary.period}")
+    paragraph(i18n.t("presenter.people", lang, count=summary.respondents))
+    pdf.ln(4)
+    if not summary.shown:
+        paragraph(i18n.t("presenter.summary_hidden", lang))
+        return bytes(pdf.output())
+    radar, pairs = summary_charts(summary, labels, big=False)
+    heading(i18n.t("presenter.profile", lang))
+    pdf.image(io.BytesIO(charts.chart_image(radar, "png", scale=2)), w=120)
+    pdf.ln(4)
+    heading(i18n.t("presenter.agenda", lang))
+    for line in agenda_lines(summary, lang, decimal):
+        paragraph(line)
+    pdf.add_page()
+    heading(i18n.t("presenter.blockades", lang))
+    pdf.image(io.BytesIO(charts.chart_image(pairs, "png", scale=2)), w=170)
+    pdf.ln(4)
+    for line in pair_lines(summary, lang, decimal):
+        paragraph(line)
+    return bytes(pdf.output())
+
+
+def open_teams(engine: Engine) -> list[Team]:
+    """Standing teams a workshop can be run for (mixed groups are made by the workshop itself)."""
+    return [team for team in services.list_teams(engine) if not team.is_group]
