@@ -46,9 +46,8 @@ for quarter in services.list_rounds(engine, team.id):
                 services.close_round(engine, quarter.id)
                 st.rerun()
         else:
-            if st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                services.set_round_status(engine, quarter.id, "open")
-                st.rerun()
+            if answered < ui.PRIVACY_FLOOR and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
+                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open"))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = ui.settings().min_group_org
             # Only a click changes sharing (on_change); the switch always shows the stored state,
@@ -95,7 +94,7 @@ for quarter in services.list_rounds(engine, team.id):
                     else:
                         st.markdown(ui.t("residents.closed_state"))
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
-                            services.set_round_status(engine, residents.id, "open")
+                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open"))
 
 open_actions = services.open_actions(engine, team.id)
 if open_actions:
