@@ -6,6 +6,7 @@ are derived from the per-score counts without touching single answers again.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -167,9 +168,33 @@ def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
     return frame
 
 
-_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache: OrderedDict[tuple, object] = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_SIZE = 64
+
+
+def cached_per_revision(compute):
+    """Cache a pure read of the database until the next write anywhere (see data_revision).
+
+    The wrapped function takes the engine first and hashable arguments after it; callers get
+    a copy of a cached frame (or the same frozen object), so they can never change the cache."""
+
+    @functools.wraps(compute)
+    def wrapper(engine: Engine, *args, **kwargs):
+        key = (compute.__qualname__, str(engine.url), args, tuple(sorted(kwargs.items())), data_revision(engine))
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                found = _cache[key]
+                return found.copy() if isinstance(found, pd.DataFrame) else found
+        result = compute(engine, *args, **kwargs)
+        with _cache_lock:
+            _cache[key] = result
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return result.copy() if isinstance(result, pd.DataFrame) else result
+
+    return wrapper
 
 
 def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:
@@ -181,17 +206,12 @@ def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.D
     Results are cached per database revision: any write makes the next call compute afresh,
     in this process and in every other process on the same database.
     """
-    key = (str(engine.url), scope, max(PRIVACY_FLOOR, min_group), data_revision(engine))
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key].copy()
-    frame = compute_summary(engine, scope, min_group=min_group)
-    with _cache_lock:
-        _cache[key] = frame
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return frame.copy()
+    return _cached_summary(engine, scope, min_group=max(PRIVACY_FLOOR, min_group))
+
+
+@cached_per_revision
+def _cached_summary(engine: Engine, scope: Scope, *, min_group: int) -> pd.DataFrame:
+    return compute_summary(engine, scope, min_group=min_group)
 
 
 def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:

@@ -229,9 +229,9 @@ def _score_label_expression(score_labels: Mapping[int, str] | None, wrap: int = 
     return _lookup_expression(lookup, "''+datum.value")
 
 
-def chart_image(chart: alt.TopLevelMixin, fmt: Literal["png", "svg"] = "png", *, scale: float = 2) -> bytes:
-    """The chart as PNG (at `scale`×) or SVG bytes, rendered without a browser (vl-convert)."""
-    spec = chart.to_json()
+def chart_image(chart: alt.TopLevelMixin | dict, fmt: Literal["png", "svg"] = "png", *, scale: float = 2) -> bytes:
+    """The chart (Altair, or a Vega-Lite spec) as PNG (at `scale`×) or SVG bytes, rendered without a browser."""
+    spec = json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     if fmt == "svg":

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from . import i18n, services
-from .aggregation import Scope, summarize
+from .aggregation import Scope, cached_per_revision, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import ROUND_CLOSED, Action, Round
@@ -157,8 +157,8 @@ def _with_items(frame: pd.DataFrame, framework_id: str, lang: str) -> pd.DataFra
     framework = get_frameworks()[framework_id]
     order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
     frame = frame[frame["item"].isin(order)].copy()
-    frame["title"] = frame["item"].map(lambda item_id: framework.item(item_id).title.get(lang))
-    frame["kind"] = frame["item"].map(lambda item_id: framework.item(item_id).kind)
+    frame["title"] = frame["item"].map({item.id: item.title.get(lang) for item in framework.items})
+    frame["kind"] = frame["item"].map({item.id: item.kind for item in framework.items})
     frame["_order"] = frame["item"].map(order)
     return frame
 
@@ -194,6 +194,11 @@ def available_filters(engine: Engine, *, min_group_org: int, framework: str = DE
 
 def _shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str, areas=None) -> pd.DataFrame:
     """Every row of every shown round: published, closed, enough respondents, a standing team."""
+    return _cached_shown_rows(engine, min_group_org=min_group_org, framework=framework, lang=lang, areas=tuple(areas or ()))
+
+
+@cached_per_revision
+def _cached_shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str, areas: tuple) -> pd.DataFrame:
     teams = [team for team in services.list_teams(engine) if not team.is_group]
     if areas:
         teams = [team for team in teams if team.area in set(areas)]
@@ -228,8 +233,19 @@ def organisation_view(
     lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> OrgView:
     """The manager's view. `periods` (a quarter or a list) chooses the snapshot quarter(s);
-    without it each team shows its latest shown round. `areas` limits the teams."""
-    periods = [periods] if isinstance(periods, str) else list(periods or [])
+    without it each team shows its latest shown round. `areas` limits the teams.
+    Cached until the next write; the view's frames are read-only for callers."""
+    periods = (periods,) if isinstance(periods, str) else tuple(periods or ())
+    return _organisation_view(
+        engine, min_group_org=min_group_org, periods=periods, areas=tuple(areas or ()), framework=framework, lang=lang
+    )
+
+
+@cached_per_revision
+def _organisation_view(
+    engine: Engine, *, min_group_org: int, periods: tuple, areas: tuple, framework: str, lang: str
+) -> OrgView:
+    periods = list(periods)
     rows = _shown_rows(engine, min_group_org=min_group_org, framework=framework, lang=lang, areas=areas)
     empty_view = OrgView(
         framework=framework, min_group_org=min_group_org, period=periods[0] if len(periods) == 1 else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import threading
+from collections import OrderedDict
 
 import altair as alt
 import segno
@@ -13,7 +15,7 @@ import streamlit as st
 from . import i18n, services
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
-from .database import get_engine, migrate
+from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
 from .settings import PRIVACY_FLOOR, load_settings
@@ -309,18 +311,45 @@ def chart_labels(**extra: str) -> dict[str, str]:
     return {**labels, **extra}
 
 
+def _natural_size(chart):
+    return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+
+
 def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:
     """A chart with its text alternative: a short summary, and the numbers as a table on request.
 
-    Charts keep the size they were built with ("pad"): Streamlit's default fits the whole chart,
-    labels included, into the stated width, which squeezes charts with long row labels."""
-    if not stretch:
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
-    st.altair_chart(chart, width="stretch" if stretch else "content")
+    `chart` is an Altair chart or a ready Vega-Lite spec (see chart_spec). Charts keep the size
+    they were built with ("pad"): Streamlit's default fits the whole chart, labels included,
+    into the stated width, which squeezes charts with long row labels."""
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, width="content")
+    else:
+        st.altair_chart(chart if stretch else _natural_size(chart), width="stretch" if stretch else "content")
     st.caption(summary)
     if table is not None:
         with st.expander(t("chart.as_table")):
             st.dataframe(table, hide_index=True, width="stretch")
+
+
+_chart_specs: OrderedDict = OrderedDict()
+_chart_specs_lock = threading.Lock()
+CHART_SPEC_CACHE_SIZE = 32
+
+
+def chart_spec(key: tuple, build) -> dict:
+    """The Vega-Lite spec of a chart of shared aggregates (never one person's data), built once
+    and reused until the next write to the database. `key` names everything the chart depends on."""
+    full_key = (key, data_revision(engine()))
+    with _chart_specs_lock:
+        if full_key in _chart_specs:
+            _chart_specs.move_to_end(full_key)
+            return _chart_specs[full_key]
+    spec = _natural_size(build()).to_dict()
+    with _chart_specs_lock:
+        _chart_specs[full_key] = spec
+        while len(_chart_specs) > CHART_SPEC_CACHE_SIZE:
+            _chart_specs.popitem(last=False)
+    return spec
 
 
 # --- residents ---------------------------------------------------------------------------------

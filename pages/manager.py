@@ -49,10 +49,12 @@ if not view.enough:
     st.stop()
 st.caption(ui.t("manager.teams_in_view", count=view.team_count))
 
-tabs = st.tabs([ui.t(f"manager.tab.{name}") for name in ("overview", "profiles", "spread", "trend", "blockades", "actions", "downloads")])
+VIEWS = ("overview", "profiles", "spread", "trend", "blockades", "actions", "downloads")
+# One view at a time: only what is on screen is computed and drawn.
+view_name = st.radio(ui.t("manager.view"), VIEWS, format_func=lambda name: ui.t(f"manager.tab.{name}"), horizontal=True, key="manager_view")
 most_spread = sharing.most_different(view)
 
-with tabs[0]:
+if view_name == "overview":
     st.subheader(ui.t("manager.heatmap"))
     sort_column, item_column = st.columns(2)
     sort_by = sort_column.radio(ui.t("manager.sort"), ("team", "item", "spread"), format_func=lambda key: ui.t(f"manager.sort.{key}"), horizontal=True)
@@ -62,7 +64,11 @@ with tabs[0]:
     teams, items = sharing.heatmap_order(view, sort_by, sort_item)
     cells = sharing.heatmap_frame(view, teams, items)
     st.markdown(ui.t("manager.heatmap_legend_text"))
-    heat = reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items))
+    seed = st.session_state.get("manager_seed") if low_trust else None
+    heat = ui.chart_spec(
+        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang),
+        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items)),
+    )
     ui.show_chart(
         heat,
         ui.t("manager.heatmap_summary", count=view.team_count, items=len(items), item=f"{most_spread['item']} · {most_spread['title']}",
@@ -77,7 +83,7 @@ with tabs[0]:
         hide_index=True, width="stretch",
     )
 
-with tabs[1]:
+if view_name == "profiles":
     chosen = st.multiselect(ui.t("manager.profiles_pick"), list(view.teams), default=list(view.teams[:3]), max_selections=6)
     if len(chosen) < 2:
         st.info(ui.t("manager.profiles_need"), icon=":material/info:")
@@ -101,7 +107,7 @@ with tabs[1]:
                     )
                     chart_downloads(radar, f"profiel-{team}")
 
-with tabs[2]:
+if view_name == "spread":
     st.markdown(ui.t("manager.spread_intro"))
     highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
     spread = sharing.item_spread(view, highlight)
@@ -113,7 +119,7 @@ with tabs[2]:
     )
     chart_downloads(spread_chart, "verschil-tussen-teams")
 
-with tabs[3]:
+if view_name == "trend":
     st.markdown(ui.t("manager.trend_low_trust") if view.anonymous else ui.t("manager.trend_intro"))
     trend_column, highlight_column = st.columns(2)
     trend_item = trend_column.selectbox(
@@ -130,7 +136,7 @@ with tabs[3]:
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
     chart_downloads(trend_chart, "door-de-tijd")
 
-with tabs[4]:
+if view_name == "blockades":
     st.subheader(ui.t("manager.blockades"))
     st.markdown(ui.t("manager.blockades_intro"))
     pressure = sharing.blockade_pressure(view, lang)
@@ -138,7 +144,7 @@ with tabs[4]:
     ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
     chart_downloads(pressure_chart, "blokkades")
 
-with tabs[5]:
+if view_name == "actions":
     st.subheader(ui.t("manager.actions"))
     st.markdown(ui.t("manager.actions_intro"))
     actions = sharing.organisation_actions(engine, view, lang)
@@ -156,7 +162,7 @@ with tabs[5]:
                 st.caption(message.team + (f" · {message.period}" if message.period else ""))
                 st.text(message.text)
 
-with tabs[6]:
+if view_name == "downloads":
     st.markdown(ui.t("manager.downloads_intro"))
     csv_column, xlsx_column, pdf_column = st.columns(3)
     csv_column.download_button(

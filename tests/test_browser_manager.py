@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from browser_helpers import OUTPUT_DIR, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from kringwijs_survey import reports, services, sharing
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
@@ -84,14 +84,14 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
     heatmap.screenshot(path=str(OUTPUT_DIR / "manager-heatmap-only.png"))
     page.set_viewport_size({"width": 1440, "height": 1000})
 
-    page.get_by_role("tab", name="Teams naast elkaar").click()
+    choose_view(page, "Teams naast elkaar")
     page.wait_for_timeout(1500)
     screenshot(page, "manager-profiles", full_page=False)
     for tab, name in (("Verschil tussen teams", "manager-spread"), ("Door de tijd", "manager-trend")):
-        page.get_by_role("tab", name=tab).click()
+        choose_view(page, tab)
         page.wait_for_timeout(1000)
         screenshot(page, name, full_page=False)
-    page.get_by_role("tab", name="Blokkades").click()
+    choose_view(page, "Blokkades")
     page.wait_for_timeout(1000)
     screenshot(page, "manager-blockades", full_page=False)
 

@@ -269,6 +269,19 @@ def app_engine(tmp_path, monkeypatch):
 MANAGER = {"principal": Principal(Role.MANAGER)}
 
 
+def every_view(app):
+    """The manager page shows one view at a time: visit each and gather what a person could read."""
+    texts, frames, charts_shown, captions = [], [], 0, 0
+    for view in app.radio(key="manager_view").options:
+        app.radio(key="manager_view").set_value(view).run()
+        assert not app.exception, (view, app.exception)
+        texts.append(all_text(app))
+        frames += [frame.value.to_csv() for frame in app.dataframe]
+        charts_shown += len(app.get("vega_lite_chart"))
+        captions += len(app.caption)
+    return "\n".join(texts), "\n".join(frames), charts_shown, captions
+
+
 def test_manager_page_shows_shared_teams_only_and_every_chart_has_a_text(app_engine):
     for index, name in enumerate(("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost")):
         add_round(app_engine, name, [2 + index, 3, 4, 3, 2], comment=SECRET, area="Kringstad")
@@ -276,16 +289,15 @@ def test_manager_page_shows_shared_teams_only_and_every_chart_has_a_text(app_eng
     add_round(app_engine, "Wijkteam Klein", [5] * 3)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
-    text = all_text(app)
+    text, frames, charts_shown, captions = every_view(app)
     assert "Teams vergelijken" in text and "3 teams in beeld" in text
     for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
-        assert name in text or any(name in frame.value.to_csv() for frame in app.dataframe)
-    shown = text + "\n".join(frame.value.to_csv() for frame in app.dataframe)
+        assert name in text or name in frames
+    shown = text + frames
     for hidden in ("Wijkteam Geheim", "Wijkteam Klein", SECRET):
         assert hidden not in shown
-    charts_shown = app.get("vega_lite_chart")
-    assert len(charts_shown) >= 6  # heatmap, 3 profiles, spread, trend, blockades
-    assert len(app.caption) >= len(charts_shown)  # a short summary under every chart
+    assert charts_shown >= 6  # heatmap, 3 profiles, spread, trend, blockades
+    assert captions >= charts_shown  # a short summary under every chart
     assert "Elk vakje is het gemiddelde" in text  # the colour legend is explained
 
 
@@ -306,7 +318,8 @@ def test_low_trust_toggle_hides_names_on_the_page(app_engine):
     app = open_page("pages/manager.py", session=MANAGER)
     next(toggle for toggle in app.toggle if toggle.key == "manager_low_trust").set_value(True).run()
     assert not app.exception
-    shown = all_text(app) + "\n".join(frame.value.to_csv() for frame in app.dataframe)
+    text, frames, _, _ = every_view(app)
+    shown = text + frames
     assert "Anonieme stand" in shown
     for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
         assert name not in shown
