@@ -395,7 +395,8 @@ def heatmap_order(view: OrgView, by: str = "team", item: str | None = None) -> t
     """
     framework = get_frameworks()[view.framework]
     teams = sorted(view.teams, key=team_sort_key)
-    items = [item_id for item_id in framework.item_ids if item_id in set(view.latest["item"])]
+    present = set(view.latest["item"])
+    items = [item_id for item_id in framework.item_ids if item_id in present]
     if by == "item" and item is not None:
         of_item = view.latest[view.latest["item"] == item].set_index("team")["mean"]
         values = {team: of_item.get(team, pd.NA) for team in teams}
