@@ -434,3 +434,15 @@ def test_english_titles_come_from_the_data(summary):
     text = json.dumps(spec, ensure_ascii=False)
     for item in FRAMEWORK.items_of_kind("principle"):
         assert item.title.en in text
+
+
+def test_a_heatmap_of_four_hundred_teams_still_builds():
+    import pandas as pd
+
+    from kringwijs_survey import charts
+
+    frame = pd.DataFrame(
+        [{"team": f"Team {t:03d}", "item": f"I{i}", "title": f"Vraag {i}", "mean": 1 + (t + i) % 5} for t in range(400) for i in range(15)]
+    )
+    spec = charts.heatmap(frame, labels={"no_data": "-", "mean": "Gemiddelde"}).to_dict()
+    assert spec and len(frame) == 6000
