@@ -83,10 +83,14 @@ def export_team(engine: Engine, team_name: str) -> dict:
         }
 
 
+def team_export_json(engine: Engine, team_name: str) -> str:
+    return json.dumps(export_team(engine, team_name), ensure_ascii=False, indent=2) + "\n"
+
+
 def write_team_export(engine: Engine, team_name: str, path: Path) -> dict:
-    data = export_team(engine, team_name)
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return data
+    text = team_export_json(engine, team_name)
+    Path(path).write_text(text, encoding="utf-8")
+    return json.loads(text)
 
 
 # --- erasure -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui
+from kringwijs_survey import privacy, services, ui
 from kringwijs_survey.validation import InvalidInput
 
 who = ui.guard_page(__file__)
@@ -36,3 +36,26 @@ with st.form("admin_create_team"):
             st.rerun()
         except InvalidInput as error:
             ui.show_error(error)
+
+st.header(ui.t("admin.privacy"))
+st.markdown(ui.t("admin.privacy_intro"))
+if teams:
+    names = [team.name for team in teams]
+    chosen_team = st.selectbox(ui.t("admin.privacy_team"), names, key="admin_privacy_team")
+    st.download_button(
+        ui.t("admin.export"), data=lambda: privacy.team_export_json(engine, chosen_team),
+        file_name="team-export.json", mime="application/json", icon=":material/download:", on_click="ignore",
+    )
+    with st.form("admin_erase_team"):
+        st.markdown(ui.t("admin.erase_warning", name=chosen_team))
+        typed = st.text_input(ui.t("admin.erase_confirm"), max_chars=100)
+        if st.form_submit_button(ui.t("admin.erase"), type="primary", icon=":material/delete_forever:"):
+            if typed.strip() != chosen_team:
+                st.error(ui.t("admin.erase_mismatch"), icon=":material/error:")
+            else:
+                erased = privacy.erase_team(engine, chosen_team)
+                st.session_state["admin_erased"] = (chosen_team, sum(erased.values()))
+                st.rerun()
+erased_note = st.session_state.pop("admin_erased", None)
+if erased_note:
+    st.success(ui.t("admin.erased", name=erased_note[0], rows=erased_note[1]), icon=":material/check_circle:")
