@@ -613,6 +613,35 @@ def member_dots(
 # ---------------------------------------------------------------------------------------------
 
 
+def _score_track_axes(style: Style, labels: Mapping[str, str], long: pd.DataFrame, label_column: str, top: float, bottom: float):
+    """Axes for rows of dots on a 1–5 track: scores along the top, one labelled row per y value."""
+    x_scale = alt.Scale(domain=[0.8, 5.6], nice=False, zero=False)
+    x = alt.X(
+        "value:Q",
+        scale=x_scale,
+        axis=_axis(
+            style, values=list(SCORES), format="d", title=labels.get("x_title") or None, orient="top", grid=True
+        ),
+    )
+    y_scale = alt.Scale(domain=[top, bottom], reverse=True, nice=False, zero=False)
+    y = alt.Y(
+        "y:Q",
+        scale=y_scale,
+        axis=_axis(
+            style,
+            values=list(long["y"]),
+            labelExpr=_lookup_expression(
+                dict(zip([_key(v) for v in long["y"]], long[label_column])), "format(datum.value, '.1f')"
+            ),
+            title=None,
+            grid=False,
+            ticks=False,
+            domain=False,
+        ),
+    )
+    return x_scale, x, y_scale, y
+
+
 def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
     """Per blockade: its median on one line and the median of the principle that answers it just
     below, both as labelled dots on a 1–5 track.
@@ -652,30 +681,7 @@ def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], b
     row_px = style.px(30)
     height = (bottom - top) * row_px
     width = style.px(420)
-    x_scale = alt.Scale(domain=[0.8, 5.6], nice=False, zero=False)
-    x = alt.X(
-        "value:Q",
-        scale=x_scale,
-        axis=_axis(
-            style, values=list(SCORES), format="d", title=labels.get("x_title") or None, orient="top", grid=True
-        ),
-    )
-    y_scale = alt.Scale(domain=[top, bottom], reverse=True, nice=False, zero=False)
-    y = alt.Y(
-        "y:Q",
-        scale=y_scale,
-        axis=_axis(
-            style,
-            values=list(long["y"]),
-            labelExpr=_lookup_expression(
-                dict(zip([_key(v) for v in long["y"]], long["row_label"])), "format(datum.value, '.1f')"
-            ),
-            title=None,
-            grid=False,
-            ticks=False,
-            domain=False,
-        ),
-    )
+    x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "row_label", top, bottom)
     roles = [labels["blockade"], labels["principle"]]
     role_scale = alt.Scale(domain=roles, range=[VERMILLION, BLUE])
     colour = alt.Color("role:N", scale=role_scale, legend=_legend(style, title=None))
@@ -1304,28 +1310,7 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
     row_px = style.px(27)
     height = (bottom - top) * row_px
     width = style.px(460)
-    x_scale = alt.Scale(domain=[0.8, 5.6], nice=False, zero=False)
-    x = alt.X(
-        "value:Q",
-        scale=x_scale,
-        axis=_axis(
-            style, values=list(SCORES), format="d", title=labels.get("x_title") or None, orient="top", grid=True
-        ),
-    )
-    y_scale = alt.Scale(domain=[top, bottom], reverse=True, nice=False, zero=False)
-    y = alt.Y(
-        "y:Q",
-        scale=y_scale,
-        axis=_axis(
-            style,
-            values=list(long["y"]),
-            labelExpr=_lookup_expression(dict(zip([_key(v) for v in long["y"]], long["series"])), "format(datum.value, '.1f')"),
-            title=None,
-            grid=False,
-            ticks=False,
-            domain=False,
-        ),
-    )
+    x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "series", top, bottom)
     series_scale = alt.Scale(domain=series, range=[BLUE, VERMILLION])
     colour = alt.Color("series:N", scale=series_scale, legend=_legend(style, title=None))
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "square"]), legend=None)
