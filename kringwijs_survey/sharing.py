@@ -17,6 +17,11 @@ respondents, and the numbers of an item that fewer than ``MIN_GROUP_ORG`` people
 No differencing: every organisation figure is computed from the teams that are themselves
 shown in the same view, never from a wider set; with fewer than ``MIN_TEAMS`` teams in view
 there are no team figures and no organisation figures at all, only an explanation.
+
+Residents' rounds follow the same rules, and the team decides (``residents_view``): a manager
+sees what residents think only from a closed residents' round the team published, with at least
+max(``MIN_GROUP_RESIDENTS``, ``MIN_GROUP_ORG``) residents, and then only the residents' middle
+score per principle. Never single answers, never the team's own numbers through this door.
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from . import i18n, services
-from .aggregation import Scope, cached_per_revision, summarize
+from .aggregation import COUNT_COLUMNS, Scope, add_statistics, cached_per_revision, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
-from .models import ROUND_CLOSED, Action, Round
+from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round
 from .settings import PRIVACY_FLOOR
 from .validation import InvalidInput, clean_comment
 
@@ -47,6 +52,8 @@ THIN_HIDDEN = ["mean", "median", "sd", "count_1", "count_2", "count_3", "count_4
 ORG_COLUMNS = ["item", "title", "kind", "teams", "median", "mean", "sd_teams", "lowest", "highest"]
 PRESSURE_COLUMNS = ["item", "title", "answered_by", "teams", "teams_high", "mean", "median"]
 ACTION_COLUMNS = ["team", "period", "item", "title", "what", "scope", "status", "due"]
+RESIDENT_TEAM_COLUMNS = ["team", "area", "period", "item", "title", "respondents", "n", "median"]
+RESIDENT_ORG_COLUMNS = ["item", "title", "teams", "median", "lowest_median", "highest_median"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,6 +305,119 @@ def _messages(engine: Engine, round_ids: tuple, team_of: dict) -> tuple[SharedMe
             )
         ).all()
     return tuple(sorted((SharedMessage(team_of[rid], period, text) for rid, period, text in rows), key=lambda m: m.team))
+
+
+# ---------------------------------------------------------------------------------------------
+# what residents think: only residents' rounds the team itself published
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidentsView:
+    """What residents think, for the manager.
+
+    teams_frame: per shown team and principle the residents' middle score (RESIDENT_TEAM_COLUMNS),
+    from the team's latest shown residents' round. organisation: per principle, figures from those
+    shown teams only (RESIDENT_ORG_COLUMNS). With fewer than MIN_TEAMS shown teams both frames are
+    empty and ``teams`` is empty; ``explanation`` says why."""
+
+    minimum: int
+    team_count: int
+    teams: tuple[str, ...]
+    teams_frame: pd.DataFrame
+    organisation: pd.DataFrame
+
+    @property
+    def enough(self) -> bool:
+        return self.team_count >= MIN_TEAMS
+
+    def explanation(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+        if self.enough:
+            return None
+        return i18n.t("manager.residents_too_few", lang, count=self.team_count, minimum=MIN_TEAMS, min_group=self.minimum)
+
+
+def residents_view(
+    engine: Engine,
+    *,
+    min_group_org: int,
+    min_group_residents: int,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    periods=None,
+    areas=None,
+    framework: str = DEFAULT_FRAMEWORK,
+) -> ResidentsView:
+    """The residents' view for managers. A team is shown when its residents' round (the chosen
+    quarter, or else its latest shown quarter) is closed, published and has at least
+    max(min_group_residents, min_group_org) residents. Cached until the next write."""
+    periods = (periods,) if isinstance(periods, str) else tuple(periods or ())
+    return _residents_view(
+        engine, min_group_org=min_group_org, min_group_residents=min_group_residents, lang=lang,
+        periods=periods, areas=tuple(areas or ()), framework=framework,
+    )
+
+
+@cached_per_revision
+def _residents_view(
+    engine: Engine, *, min_group_org: int, min_group_residents: int, lang: str, periods: tuple, areas: tuple, framework: str
+) -> ResidentsView:
+    minimum = max(PRIVACY_FLOOR, min_group_residents, min_group_org)
+    empty = ResidentsView(minimum, 0, (), _empty(RESIDENT_TEAM_COLUMNS), _empty(RESIDENT_ORG_COLUMNS))
+    chosen = get_frameworks()[framework]
+    principle_of = {statement.id: statement.principle for statement in chosen.resident_statements}
+    teams = [team for team in services.list_teams(engine) if not team.is_group and (not areas or team.area in set(areas))]
+    if not teams or not principle_of:
+        return empty
+    area_of = {team.name: team.area for team in teams}
+    voices = summarize(
+        engine,
+        Scope.of(teams=sorted(area_of), frameworks=framework, published_only=True, audience=AUDIENCE_RESIDENTS),
+        min_group=minimum,
+    )
+    if voices.empty:
+        return empty
+    # A round below the threshold does not appear at all, not even with its count.
+    voices = voices[~voices["suppressed"].astype(bool) & (voices["respondents"] >= minimum) & voices["team"].isin(area_of)]
+    if periods:
+        voices = voices[voices["period"].isin(periods)]
+    voices = voices[voices["item"].isin(principle_of)]
+    if voices.empty:
+        return empty
+    # One round per team: its latest quarter.
+    voices = voices[voices["period"] == voices.groupby("team")["period"].transform("max")]
+    shown = tuple(sorted(voices["team"].unique()))
+    if len(shown) < MIN_TEAMS:
+        return replace(empty, team_count=len(shown))
+
+    # The statements of one principle pooled (summed score counts), then the one aggregation's
+    # statistics, as services.perspectives does for the team itself.
+    voices = voices.assign(item=voices["item"].map(principle_of), statement_n=pd.to_numeric(voices["n"], errors="coerce").fillna(0))
+    sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
+    pooled = voices.groupby(["team", "period", "item"], as_index=False).agg({**sums, "respondents": "max", "statement_n": "max"})
+    pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
+    pooled = add_statistics(pooled, minimum)
+    # A principle too few residents scored (the rest chose "weet ik niet") shows no number.
+    pooled.loc[pooled["statement_n"] < minimum, ["median", "mean", "sd"]] = pd.NA
+    pooled["area"] = pooled["team"].map(area_of)
+    pooled = _with_items(pooled, framework, lang).sort_values(["team", "_order"], ignore_index=True)
+    pooled["median"] = pd.to_numeric(pooled["median"], errors="coerce").astype("Float64")
+
+    grouped = pooled.groupby(["item", "title", "_order"], sort=False)
+    organisation = grouped.agg(
+        teams=("median", "count"), median=("median", "median"), lowest_median=("median", "min"), highest_median=("median", "max")
+    ).reset_index().sort_values("_order", ignore_index=True)
+    for column in ["median", "lowest_median", "highest_median"]:
+        organisation[column] = pd.to_numeric(organisation[column], errors="coerce").astype("Float64")
+    organisation["teams"] = organisation["teams"].astype(int)
+    pooled["respondents"] = pooled["respondents"].astype(int)
+    return ResidentsView(minimum, len(shown), shown, pooled[RESIDENT_TEAM_COLUMNS], organisation[RESIDENT_ORG_COLUMNS])
+
+
+def residents_heatmap_frame(view: ResidentsView) -> pd.DataFrame:
+    """The rows for charts.heatmap: team, item, title and the residents' median as `mean`
+    (the value the heatmap colours), teams A–Z and principles in framework order."""
+    frame = view.teams_frame[["team", "item", "title", "median"]].rename(columns={"median": "mean"})
+    return frame.sort_values("team", key=lambda names: names.map(team_sort_key), kind="stable", ignore_index=True)
 
 
 # ---------------------------------------------------------------------------------------------

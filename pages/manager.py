@@ -44,12 +44,25 @@ view = sharing.organisation_view(engine, min_group_org=settings.min_group_org, p
 if low_trust:
     view = sharing.anonymise(view, st.session_state.setdefault("manager_seed", sharing.new_seed()))
     st.info(ui.t("manager.low_trust_on"), icon=":material/visibility_off:")
-if not view.enough:
-    st.info(view.explanation(lang), icon=":material/groups:")
-    st.stop()
-st.caption(ui.t("manager.teams_in_view", count=view.team_count))
 
-VIEWS = ("overview", "profiles", "spread", "trend", "blockades", "actions", "downloads")
+
+def residents_view():
+    return sharing.residents_view(
+        engine, min_group_org=settings.min_group_org, min_group_residents=settings.min_group_residents, periods=period, areas=areas, lang=lang
+    )
+
+
+VIEWS = ("overview", "profiles", "spread", "trend", "blockades", "actions", "residents", "downloads")
+if view.enough:
+    st.caption(ui.t("manager.teams_in_view", count=view.team_count))
+else:
+    # Too few teams shared their own numbers; residents' results shared by enough teams still show.
+    st.info(view.explanation(lang), icon=":material/groups:")
+    if not residents_view().enough:
+        st.stop()
+    VIEWS = ("residents",)
+if st.session_state.get("manager_view") not in VIEWS:  # a view that is not on offer for this choice
+    st.session_state.pop("manager_view", None)
 # One view at a time: only what is on screen is computed and drawn.
 view_name = st.radio(ui.t("manager.view"), VIEWS, format_func=lambda name: ui.t(f"manager.tab.{name}"), horizontal=True, key="manager_view")
 most_spread = sharing.most_different(view)
@@ -161,6 +174,48 @@ if view_name == "actions":
             with st.container(border=True):
                 st.caption(message.team + (f" · {message.period}" if message.period else ""))
                 st.text(message.text)
+
+if view_name == "residents":
+    residents = residents_view()
+    if not residents.enough:
+        st.info(residents.explanation(lang), icon=":material/groups:")
+    else:
+        st.markdown(ui.t("manager.residents_intro", minimum=residents.minimum))
+        st.caption(ui.t("manager.residents_teams", count=residents.team_count))
+        ranked = residents.organisation.dropna(subset=["median"]).sort_values("median", kind="stable")
+        if ranked.empty or ranked.iloc[0]["median"] == ranked.iloc[-1]["median"]:
+            summary = ui.t("manager.residents_summary_same", count=residents.team_count, items=len(residents.organisation))
+        else:
+            best, worst = ranked.iloc[-1], ranked.iloc[0]
+            summary = ui.t(
+                "manager.residents_summary", count=residents.team_count, items=len(residents.organisation),
+                best=f"{best['item']} · {best['title']}", best_value=charts.format_number(best["median"], decimal),
+                worst=f"{worst['item']} · {worst['title']}", worst_value=charts.format_number(worst["median"], decimal),
+            )
+        if low_trust:  # no team names, no letters: only all teams together
+            st.caption(ui.t("manager.residents_low_trust"))
+        else:
+            cells = sharing.residents_heatmap_frame(residents)
+            principles = list(residents.organisation["item"])
+            st.markdown(ui.t("manager.residents_legend_text"))
+            residents_heat = ui.chart_spec(
+                ("residents-heatmap", period, tuple(areas), lang),
+                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles)),
+            )
+            ui.show_chart(
+                residents_heat, summary,
+                cells.pivot(index="team", columns="item", values="mean").reindex(index=list(residents.teams), columns=principles).reset_index(),
+            )
+            chart_downloads(residents_heat, "wat-vinden-bewoners")
+            st.dataframe(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]), hide_index=True, width="stretch")
+        st.subheader(ui.t("manager.residents_org"))
+        st.markdown(ui.t("manager.residents_org_intro"))
+        if low_trust:
+            st.caption(summary)
+        st.dataframe(
+            columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]),
+            hide_index=True, width="stretch",
+        )
 
 if view_name == "downloads":
     st.markdown(ui.t("manager.downloads_intro"))

@@ -93,6 +93,18 @@ for quarter in services.list_rounds(engine, team.id):
                             st.rerun()
                     else:
                         st.markdown(ui.t("residents.closed_state"))
+                        # Sharing the residents' view, exactly like sharing a team round (see sharing.py).
+                        residents_minimum = max(ui.settings().min_group_residents, ui.settings().min_group_org)
+                        residents_answered = services.count_responses(engine, residents.id)
+                        st.session_state[f"share-residents-{residents.id}"] = residents.published
+                        st.toggle(
+                            ui.t("sharing.residents_toggle"), key=f"share-residents-{residents.id}",
+                            on_change=lambda rid=residents.id: (sharing.publish_round if st.session_state[f"share-residents-{rid}"] else sharing.withdraw_round)(engine, rid),
+                        )
+                        st.caption(ui.t("sharing.residents_shared") if residents.published else ui.t("sharing.residents_not_shared"))
+                        st.markdown(ui.t("sharing.residents_what", minimum=residents_minimum))
+                        if residents.published and residents_answered < residents_minimum:
+                            st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
                             ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open"))
 
