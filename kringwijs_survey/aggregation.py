@@ -235,3 +235,17 @@ def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -
         frame["suppressed"] = frame["suppressed"] | frame["withheld"].astype(bool)
     frame["respondents"] = frame["respondents"].astype(int)
     return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)
+
+
+def pool_by_principle(frame: pd.DataFrame, principle_of: dict[str, str], min_group: int, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Residents' statements pooled per principle: the score counts of all statements of one
+    principle summed, then the same statistics as every other figure (never single answers).
+    `statement_n` is the largest number of scores any one of its statements got."""
+    voices = frame[frame["item"].isin(principle_of)]
+    voices = voices.assign(
+        item=voices["item"].map(principle_of), statement_n=pd.to_numeric(voices["n"], errors="coerce").fillna(0)
+    )
+    sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
+    pooled = voices.groupby([*by, "item"], as_index=False).agg({**sums, "respondents": "max", "statement_n": "max"})
+    pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
+    return add_statistics(pooled, min_group)

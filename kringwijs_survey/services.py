@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from . import access
-from .aggregation import COUNT_COLUMNS, Scope, add_statistics, summarize
+from .aggregation import Scope, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import (
@@ -521,11 +521,7 @@ def perspectives(
     if team.empty or voices.empty or team["suppressed"].any() or voices["suppressed"].any():
         return hidden
     principle_of = {statement.id: statement.principle for statement in framework.resident_statements}
-    voices = voices[voices["item"].isin(principle_of)].assign(item=lambda frame: frame["item"].map(principle_of))
-    sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
-    pooled = voices.groupby("item", as_index=False).agg({**sums, "respondents": "max"})
-    pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
-    pooled = add_statistics(pooled, minimum).set_index("item")
+    pooled = pool_by_principle(voices, principle_of, minimum).set_index("item")
     team = team.set_index("item")
     rows = []
     for principle_id in dict.fromkeys(principle_of.values()):

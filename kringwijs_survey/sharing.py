@@ -36,7 +36,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from . import i18n, services
-from .aggregation import COUNT_COLUMNS, Scope, add_statistics, cached_per_revision, summarize
+from .aggregation import Scope, cached_per_revision, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round
@@ -391,11 +391,7 @@ def _residents_view(
 
     # The statements of one principle pooled (summed score counts), then the one aggregation's
     # statistics, as services.perspectives does for the team itself.
-    voices = voices.assign(item=voices["item"].map(principle_of), statement_n=pd.to_numeric(voices["n"], errors="coerce").fillna(0))
-    sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
-    pooled = voices.groupby(["team", "period", "item"], as_index=False).agg({**sums, "respondents": "max", "statement_n": "max"})
-    pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
-    pooled = add_statistics(pooled, minimum)
+    pooled = pool_by_principle(voices, principle_of, minimum, by=("team", "period"))
     # A principle too few residents scored (the rest chose "weet ik niet") shows no number.
     pooled.loc[pooled["statement_n"] < minimum, ["median", "mean", "sd"]] = pd.NA
     pooled["area"] = pooled["team"].map(area_of)
