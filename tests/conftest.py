@@ -452,3 +452,18 @@ def sqlite_engine(tmp_path: Path):
     migrate(url)
     yield get_engine(url)
     dispose_engines()
+
+
+@pytest.fixture
+def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A migrated SQLite file that the app itself also uses (DATABASE_URL), for AppTest runs,
+    with the privacy thresholds at their defaults."""
+    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    for setting in ("MIN_GROUP", "MIN_GROUP_ORG", "MIN_GROUP_RESIDENTS"):
+        monkeypatch.delenv(setting, raising=False)
+    migrate(url)
+    yield get_engine(url)
+    dispose_engines()

@@ -7,18 +7,13 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import privacy, services
 from kringwijs_survey.access import Principal, Role
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
 ADMIN = {"principal": Principal(Role.ADMIN)}
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'admin.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    migrate(url)
-    yield get_engine(url)
-    dispose_engines()
+def engine(app_engine):
+    return app_engine
 
 
 def team_with_answers(engine, name):

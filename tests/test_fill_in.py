@@ -5,19 +5,14 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import get_engine, migrate
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
 
 @pytest.fixture
-def open_round(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'fill.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    migrate(url)
-    engine = get_engine(url)
-    team = services.create_team(engine, "Wijkteam Invullen")
-    return engine, services.start_round(engine, team.id, "2026-Q3")
+def open_round(app_engine):
+    team = services.create_team(app_engine, "Wijkteam Invullen")
+    return app_engine, services.start_round(app_engine, team.id, "2026-Q3")
 
 
 def answer_current_item(app, score_index=2, discuss=False, comment=""):

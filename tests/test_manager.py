@@ -13,7 +13,6 @@ from app_helpers import all_text, open_page
 from kringwijs_survey import i18n, reports, services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -254,16 +253,6 @@ def test_heatmap_order_by_team_item_and_spread(engine):
 
 
 # --- the page (AppTest, SQLite) ------------------------------------------------------------
-
-
-@pytest.fixture
-def app_engine(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'manager.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("MIN_GROUP_ORG", raising=False)
-    migrate(url)
-    yield get_engine(url)
-    dispose_engines()
 
 
 MANAGER = {"principal": Principal(Role.MANAGER)}

@@ -5,17 +5,13 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import get_engine, migrate
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'journey.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    migrate(url)
-    return get_engine(url)
+def engine(app_engine):
+    return app_engine
 
 
 def create_team_in_the_app(name="Wijkteam Reis"):
