@@ -2,6 +2,7 @@
 
 import pytest
 from app_helpers import all_text, open_page
+from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.navigation import PAGES
 
@@ -13,20 +14,42 @@ def app_db(tmp_path, monkeypatch):
     return url
 
 
-@pytest.mark.parametrize("path", [spec.path for spec in PAGES])
-def test_every_page_renders_on_an_empty_database(app_db, path):
-    app = open_page(path)
+STAFF = {"facilitator": Role.FACILITATOR, "manager": Role.MANAGER, "admin": Role.ADMIN}
+
+
+def as_its_user(spec, demo=None):
+    """Query parameters and session for opening a page as someone allowed to see it."""
+    roles = set(spec.roles)
+    if roles & set(STAFF):
+        return {}, {"principal": Principal(STAFF[next(role for role in spec.roles if role in STAFF)])}
+    if "team" in roles and demo:
+        return {"team": demo["key"]}, {}
+    if spec.url_path == "join" and demo:
+        return {"join": demo["code"]}, {}
+    return {}, {}
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_renders_on_an_empty_database(app_db, spec):
+    query, session = as_its_user(spec)
+    app = open_page(spec.path, query=query, session=session)
     assert not app.exception, app.exception
 
 
-@pytest.mark.parametrize("path", [spec.path for spec in PAGES])
-def test_every_page_renders_on_demo_data(app_db, path):
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_renders_on_demo_data_for_its_own_users(app_db, spec):
+    from kringwijs_survey import services
     from kringwijs_survey.database import get_engine, migrate
 
     migrate(app_db)
-    create_demo_data(get_engine(app_db))
-    app = open_page(path)
+    engine = get_engine(app_db)
+    keys = create_demo_data(engine)["keys"]
+    code = next(r.join_code for t in services.list_teams(engine) for r in services.list_rounds(engine, t.id) if r.status == "open")
+    query, session = as_its_user(spec, {"key": next(iter(keys.values())), "code": code})
+    app = open_page(spec.path, query=query, session=session)
     assert not app.exception, app.exception
+    if spec.roles != ("everyone",):
+        assert "Je hebt geen toegang" not in all_text(app)
 
 
 def test_first_start_welcomes_in_dutch_and_says_how_to_begin(app_db):
