@@ -642,6 +642,21 @@ def _score_track_axes(style: Style, labels: Mapping[str, str], long: pd.DataFram
     return x_scale, x, y_scale, y
 
 
+def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: Style, tooltip_fields: list[str]):
+    """A labelled dot per median on a 1–5 track: the dot (colour and shape), and its value beside it."""
+    points = (
+        alt.Chart(valued, name="medians")
+        .mark_point(filled=True, size=style.area(200), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=[alt.Tooltip(field, title=" ") for field in tooltip_fields])
+    )
+    values = (
+        alt.Chart(valued, name="values")
+        .mark_text(align="left", dx=12 * style.size_factor, fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
+        .encode(x=x, y=y, text="value_text:N")
+    )
+    return points, values
+
+
 def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
     """Per blockade: its median on one line and the median of the principle that answers it just
     below, both as labelled dots on a 1–5 track.
@@ -709,24 +724,7 @@ def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], b
         )
     )
     valued = long[long["value"].notna()]
-    point_layer = (
-        alt.Chart(valued, name="medians")
-        .mark_point(filled=True, size=style.area(200), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            shape=shape,
-            tooltip=[alt.Tooltip("row_label:N", title=" "), alt.Tooltip("value_text:N", title=" ")],
-        )
-    )
-    value_layer = (
-        alt.Chart(valued, name="values")
-        .mark_text(
-            align="left", dx=12 * style.size_factor, fontSize=style.value, font=FONT, fontWeight="bold", color=INK
-        )
-        .encode(x=x, y=y, text="value_text:N")
-    )
+    point_layer, value_layer = _median_marks(valued, x, y, colour, shape, style, ["row_label:N", "value_text:N"])
     return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
@@ -1332,25 +1330,8 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
         .mark_rule(strokeWidth=style.px(3), opacity=0.45)
         .encode(x=alt.X("start:Q", scale=x_scale), x2="value:Q", y=y, color=alt.Color("series:N", scale=series_scale, legend=None))
     )
-    point_layer = (
-        alt.Chart(valued, name="medians")
-        .mark_point(filled=True, size=style.area(200), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            shape=shape,
-            tooltip=[
-                alt.Tooltip("heading:N", title=" "),
-                alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("value_text:N", title=" "),
-            ],
-        )
-    )
-    value_layer = (
-        alt.Chart(valued, name="values")
-        .mark_text(align="left", dx=12 * style.size_factor, fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
-        .encode(x=x, y=y, text="value_text:N")
+    point_layer, value_layer = _median_marks(
+        valued, x, y, colour, shape, style, ["heading:N", "series:N", "value_text:N"]
     )
     missing = long[long["value"].isna()].assign(start=1.0, text=labels.get("missing") or "\u2014")
     missing_layer = (
