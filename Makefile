@@ -13,8 +13,9 @@ PIP_INSTALL := $(VENV_PY) -m pip install --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
+# Two workers fill the two cores of the reference machine; 0 runs everything in one process.
+TEST_WORKERS ?= 2
 
-APT_PACKAGES := chromium postgresql fonts-dejavu-core fonts-noto-color-emoji poppler-utils npm
 AXE_VERSION := 4.14.1
 AXE := tests/.axe/node_modules/axe-core/axe.min.js
 
@@ -25,7 +26,7 @@ run: $(RUNTIME_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
 
 test: $(DEV_STAMP) system-deps $(AXE)
-	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 # The venv: $(PYTHON) when it exists, python3 otherwise. A half-made venv is removed.
 $(VENV_PY):
@@ -43,23 +44,11 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
-# Chromium (browser tests, through Playwright with executable_path=/usr/bin/chromium)
-# and a PostgreSQL server (the postgres tests) come from Debian, never from Playwright.
+# Chromium (browser tests, through Playwright with executable_path=/usr/bin/chromium),
+# a PostgreSQL server, poppler, npm and fonts come from Debian, never from Playwright.
+# The script checks each package on its own and installs only what is missing.
 system-deps:
-	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
-		&& command -v pdftoppm >/dev/null && command -v npm >/dev/null \
-		&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
-		echo "system-deps: chromium, PostgreSQL, poppler, npm and fonts are installed"; \
-	else \
-		sudo=""; \
-		if [ "$$(id -u)" -ne 0 ]; then \
-			if command -v sudo >/dev/null 2>&1; then sudo=sudo; \
-			else echo "system-deps: need root or sudo to install $(APT_PACKAGES)" >&2; exit 1; fi; \
-		fi; \
-		echo "system-deps: installing $(APT_PACKAGES)"; \
-		$$sudo apt-get update && \
-		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
-	fi
+	@sh scripts/system-deps.sh
 
 # axe-core, the accessibility engine the browser tests inject, from the npm registry.
 $(AXE): | system-deps
