@@ -26,7 +26,7 @@ run: $(RUNTIME_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
 
 test: $(DEV_STAMP) system-deps $(AXE)
-	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 # The venv: $(PYTHON) when it exists, python3 otherwise. A half-made venv is removed.
 $(VENV_PY):

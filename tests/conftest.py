@@ -11,7 +11,8 @@ Fixtures (feature fixtures belong in other files):
 * ``chromium_path`` (session) -> "/usr/bin/chromium".
 * ``browser`` (session) -> Playwright ``Browser`` on the system Chromium.
 * ``page`` -> a ``Page`` in a new browser context, closed afterwards.
-* ``streamlit_server`` -> ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``.
+* ``streamlit_server`` -> ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``;
+  ``module_streamlit_server`` is the same with servers shared by one test module.
 
 Missing Chromium or PostgreSQL skips the tests that need them, except when the
 environment variable CI is set: then they fail, because CI must really run them.
@@ -340,21 +341,23 @@ def _stop_process_group(proc: subprocess.Popen) -> None:
             continue
 
 
-@pytest.fixture
-def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
-    """Factory: ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``.
+class StreamlitServers:
+    """Starts ``streamlit run`` servers and stops every one of them (whole process groups).
 
-    Runs ``<this python> -m streamlit run <app>`` from the repo root on a free port
-    of 127.0.0.1, with os.environ plus ``env`` (e.g. ``{"DATABASE_URL": ...}``),
-    and returns e.g. ``"http://127.0.0.1:PORT"`` once ``/_stcore/health`` says
-    "ok". Every server started is stopped (its whole process group) at teardown.
-    The server's output is in ``start.logs[base_url]`` (a dict of Path pairs).
+    Calling it, ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``, runs
+    ``<this python> -m streamlit run <app>`` from the repo root on a free port of
+    127.0.0.1, with os.environ plus ``env`` (e.g. ``{"DATABASE_URL": ...}``), and returns
+    e.g. ``"http://127.0.0.1:PORT"`` once ``/_stcore/health`` says "ok". The server's
+    output is in ``start.logs[base_url]`` (a pair of Paths).
     """
-    procs: list[subprocess.Popen] = []
-    logs: dict[str, tuple[Path, Path]] = {}
-    log_dir = tmp_path_factory.mktemp("streamlit")
 
-    def start(env: dict[str, str] | None = None, *, app: str = "app.py", timeout: float = 60.0) -> str:
+    def __init__(self, repo_root: Path, log_dir: Path) -> None:
+        self.repo_root = repo_root
+        self.log_dir = log_dir
+        self.procs: list[subprocess.Popen] = []
+        self.logs: dict[str, tuple[Path, Path]] = {}
+
+    def __call__(self, env: dict[str, str] | None = None, *, app: str = "app.py", timeout: float = 60.0) -> str:
         port = free_port()
         full_env = {**os.environ, **(env or {})}
         full_env["PYTHONUNBUFFERED"] = "1"
@@ -367,21 +370,21 @@ def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
             # Other files may change while tests run; never rerun on that.
             "--server.fileWatcherType", "none",
         ]  # fmt: skip
-        out_path = log_dir / f"streamlit-{port}.out"
-        err_path = log_dir / f"streamlit-{port}.err"
+        out_path = self.log_dir / f"streamlit-{port}.out"
+        err_path = self.log_dir / f"streamlit-{port}.err"
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen(
                 cmd,
-                cwd=repo_root,
+                cwd=self.repo_root,
                 env=full_env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
                 start_new_session=True,  # own process group, stopped as a whole
             )
-        procs.append(proc)
+        self.procs.append(proc)
         base_url = f"http://127.0.0.1:{port}"
-        logs[base_url] = (out_path, err_path)
+        self.logs[base_url] = (out_path, err_path)
 
         def failure(why: str) -> RuntimeError:
             _stop_process_group(proc)
@@ -404,12 +407,29 @@ def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
             time.sleep(0.25)
         raise failure(f"was not healthy within {timeout:.0f} s")
 
-    start.logs = logs  # type: ignore[attr-defined]
-    try:
-        yield start
-    finally:
-        for proc in procs:
+    def stop_all(self) -> None:
+        for proc in self.procs:
             _stop_process_group(proc)
+
+
+@pytest.fixture
+def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A server starter (see StreamlitServers) whose servers stop after the test."""
+    servers = StreamlitServers(repo_root, tmp_path_factory.mktemp("streamlit"))
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
+
+
+@pytest.fixture(scope="module")
+def module_streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The same, for servers that every test of one module shares (they stop after the module)."""
+    servers = StreamlitServers(repo_root, tmp_path_factory.mktemp("streamlit"))
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
 
 
 # ---------------------------------------------------------------------------

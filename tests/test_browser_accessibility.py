@@ -18,7 +18,7 @@ STAFF_ROLE_LABEL = {"facilitator": "trainer", "manager": "manager", "admin": "be
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, request):
+def demo_server(tmp_path_factory, module_streamlit_server):
     folder = tmp_path_factory.mktemp("a11y")
     url = f"sqlite:///{folder / 'a11y.db'}"
     migrate(url)
@@ -29,7 +29,8 @@ def demo_server(tmp_path_factory, request):
     open_round = next(r for t_ in services.list_teams(engine) for r in services.list_rounds(engine, t_.id) if r.status == "open")
     env = {f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in STAFF_ROLE_LABEL}
     env["DATABASE_URL"] = url
-    yield {"url": url, "env": env, "team_key": team_key, "team": team, "code": open_round.join_code, "engine": engine}
+    base = module_streamlit_server(env)
+    yield {"base": base, "team_key": team_key, "team": team, "code": open_round.join_code, "engine": engine}
     dispose_engines()
 
 
@@ -62,8 +63,8 @@ def arrive(page, base, spec, world):
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
-def test_axe_finds_nothing_serious_of_our_own_on_every_page(streamlit_server, browser, demo_server, spec):
-    base = streamlit_server(demo_server["env"])
+def test_axe_finds_nothing_serious_of_our_own_on_every_page(browser, demo_server, spec):
+    base = demo_server["base"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     arrive(page, base, spec, demo_server)
@@ -74,8 +75,8 @@ def test_axe_finds_nothing_serious_of_our_own_on_every_page(streamlit_server, br
     assert not ours, f"{spec.path}: " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets'][:3]} {v['html'][:1]}" for v in ours)
 
 
-def test_filling_in_works_with_the_keyboard_alone(streamlit_server, browser, demo_server):
-    base = streamlit_server(demo_server["env"])
+def test_filling_in_works_with_the_keyboard_alone(browser, demo_server):
+    base = demo_server["base"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/join?join={demo_server['code']}")
@@ -101,8 +102,8 @@ def test_filling_in_works_with_the_keyboard_alone(streamlit_server, browser, dem
     context.close()
 
 
-def test_phone_at_360_px_has_no_sideways_scrolling_and_big_touch_targets(streamlit_server, browser, demo_server):
-    base = streamlit_server(demo_server["env"])
+def test_phone_at_360_px_has_no_sideways_scrolling_and_big_touch_targets(browser, demo_server):
+    base = demo_server["base"]
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{base}/join?join={demo_server['code']}")
