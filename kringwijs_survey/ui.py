@@ -12,7 +12,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from . import i18n, services
+from . import i18n, services, tables
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -328,7 +328,7 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     st.caption(summary)
     if table is not None:
         with st.expander(t("chart.as_table")):
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(tables.readable(table, language()), hide_index=True, width="stretch")
 
 
 _chart_specs: OrderedDict = OrderedDict()

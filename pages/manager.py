@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, sharing, ui
+from kringwijs_survey import charts, reports, sharing, tables, ui
 
 who = ui.guard_page(__file__)
 
@@ -26,7 +26,7 @@ def chart_downloads(chart, name: str) -> None:
 
 
 def columns_named(frame, columns):
-    return frame[columns].rename(columns={column: ui.t(f"report.col.{column}") for column in columns})
+    return tables.readable(frame[columns], lang)
 
 
 st.title(ui.t("manager.title"))

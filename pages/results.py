@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, services, team_results, ui
+from kringwijs_survey import charts, reports, services, tables, team_results, ui
 from kringwijs_survey.models import ACTION_SCOPES
 from kringwijs_survey.validation import InvalidInput
 
@@ -110,7 +110,7 @@ if section("changes"):
         ui.show_chart(
             charts.changes_chart(changed, labels=labels),
             ui.t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
-            changed[["item", "title", "previous_mean", "mean", "delta", "direction"]],
+            changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
             )
     st.subheader(ui.t("results.history"))
     ui.show_chart(
@@ -121,10 +121,7 @@ if section("changes"):
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
     st.dataframe(
-        agenda[["rank", "item", "title", "n_discuss", "sd"]].rename(columns={
-            "rank": ui.t("results.col.rank"), "item": ui.t("results.col.item"), "title": ui.t("results.col.title"),
-            "n_discuss": ui.t("results.col.discuss"), "sd": ui.t("results.col.sd"),
-        }),
+        tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang),
         hide_index=True, width="stretch",
     )
     comments = services.round_comments(engine, quarter.id, settings.min_group)
@@ -204,11 +201,7 @@ if section("residents"):  # the residents' view beside the team's own view
                 "residents.chart_summary", item=f"{biggest['item']} · {biggest['title']}",
                 team=number(biggest["team_median"]), residents=number(biggest["residents_median"]),
             ) if biggest is not None else ui.t("residents.chart_summary_same"),
-            view.frame.rename(columns={
-                "item": ui.t("residents.col.item"), "title": ui.t("residents.col.title"),
-                "team_median": ui.t("residents.col.team"), "residents_median": ui.t("residents.col.residents"),
-                "difference": ui.t("residents.col.difference"), "residents_n": ui.t("residents.col.n"),
-            }),
+            view.frame[["item", "title", "team_median", "residents_median", "difference", "residents_n"]],
         )
         st.subheader(ui.t("residents.differ_most"))
         for row in differ.itertuples():

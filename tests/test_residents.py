@@ -119,9 +119,9 @@ def test_five_residents_on_one_tablet_then_both_views_side_by_side(world):
     assert "Bewoners zijn minder positief dan het team" in text
     assert len(tab.get("vega_lite_chart")) == 1
     table = next(frame.value for frame in tab.dataframe)
-    row = table[table["Beginsel"] == "AB1"].iloc[0]
-    assert row["Team"] == TEAM_SCORE and row["Bewoners"] == 2 and row["Verschil"] == -2  # median of 1, 2, 2, 3
-    assert row["Antwoorden van bewoners"] == 4  # "weet ik niet" is not a score
+    row = table[table["Nr."] == "AB1"].iloc[0]
+    assert row["Team"] == f"{TEAM_SCORE},0" and row["Bewoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 3
+    assert row["Antwoorden van bewoners"] == "4"  # "weet ik niet" is not a score
 
 
 def test_with_four_residents_only_the_count_is_shown(world):

@@ -90,10 +90,10 @@ def test_the_delta_to_last_round_is_right(engine):
         submit(engine, second.id, person, [score])
     services.close_round(engine, second.id)
     app, text = results_text(key, second.id, view="changes")
-    table = next(frame.value for frame in app.dataframe if "delta" in frame.value.columns)
-    row = table[table["item"] == FRAMEWORK.items[0].id].iloc[0]
-    assert row["previous_mean"] == pytest.approx(7 / 3) and row["mean"] == pytest.approx(11 / 3)
-    assert row["delta"] == pytest.approx(1.3) and row["direction"] == "up"
+    table = next(frame.value for frame in app.dataframe if "Verschil" in frame.value.columns)
+    row = table[table["Nr."] == FRAMEWORK.items[0].id].iloc[0]
+    assert row["Gemiddelde vorige ronde"] == "2,3" and row["Gemiddelde"] == "3,7"
+    assert row["Verschil"] == "+1,3" and row["Wat dat betekent"] == "beter"
     assert "Verschil met de ronde van 2026-Q1" in text
 
 

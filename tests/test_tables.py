@@ -1,0 +1,94 @@
+"""Tables speak the interface language: headers, coded values and numbers as a person reads them."""
+
+import re
+
+import pandas as pd
+import pytest
+from app_helpers import open_page
+
+from kringwijs_survey import services, sharing
+from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.demo import create_demo_data
+from kringwijs_survey.tables import readable
+
+INTERNAL_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^(item|title|median|mean|sd|delta|direction|count_\d)$")
+TOO_PRECISE = re.compile(r"\d[.,]\d{2,}")
+NUMBER = re.compile(r"^[+\u2212-]?\d+([.,]\d+)?$")
+
+
+def test_headers_values_and_numbers_are_dutch_and_plain():
+    frame = pd.DataFrame(
+        {
+            "item": ["AB1", "B2"],
+            "previous_mean": [7 / 3, None],
+            "delta": [1.333, -0.5],
+            "direction": ["up", None],
+            "outcome": ["better", "worse"],
+            "count_1": [2.0, float("nan")],
+        }
+    )
+    shown = readable(frame, "nl")
+    assert list(shown.columns) == ["Nr.", "Gemiddelde vorige ronde", "Verschil", "Richting", "Wat dat betekent", "Aantal 1"]
+    assert shown.iloc[0].tolist() == ["AB1", "2,3", "+1,3", "hoger", "beter", "2"]
+    assert shown.iloc[1].tolist() == ["B2", "–", "\u22120,5", "–", "minder goed", "–"]
+
+
+def test_english_uses_a_decimal_point_and_english_words():
+    shown = readable(pd.DataFrame({"mean": [3.25], "direction": ["same"]}), "en")
+    assert list(shown.columns) == ["Mean", "Direction"]
+    assert shown.iloc[0].tolist() in (["3.2", "same"], ["3.3", "same"])
+
+
+def test_readable_values_pass_through_and_an_unknown_internal_name_fails_loudly():
+    assert list(readable(pd.DataFrame({"2026-Q3": [1.0], "AB1": [2.5]}), "nl").columns) == ["2026-Q3", "AB1"]
+    with pytest.raises(KeyError, match="made_up_column"):
+        readable(pd.DataFrame({"made_up_column": [1]}), "nl")
+
+
+def test_typed_text_in_a_table_is_never_translated():
+    """A team that calls itself "better" keeps its name; only coded columns become words."""
+    shown = readable(pd.DataFrame({"team": ["better"], "what": ["up"]}), "nl")
+    assert shown.iloc[0].tolist() == ["better", "up"]
+
+
+def assert_plain(tables, where):
+    assert tables, f"{where}: no table shown"
+    for table in tables:
+        for header in table.columns:
+            assert not INTERNAL_NAME.match(str(header)), f"{where}: internal column name {header!r}"
+        for value in table.astype(str).to_numpy().ravel():
+            assert value not in ("None", "nan", "NaN", "<NA>", "up", "down", "same"), f"{where}: {value!r} in {table}"
+            assert not NUMBER.match(value) or not TOO_PRECISE.search(value), f"{where}: {value!r} has more than one decimal"
+
+
+@pytest.fixture
+def demo(app_engine):
+    keys = create_demo_data(app_engine)["keys"]
+    return app_engine, keys
+
+
+def test_every_results_view_shows_plain_tables(demo):
+    engine, keys = demo
+    key = next(iter(keys.values()))
+    team = services.team_by_key(engine, key)
+    closed = [r for r in services.list_rounds(engine, team.id) if r.status == "closed"]
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": closed[-1].id})
+    assert not app.exception, app.exception
+    for name in ("profile", "blockades", "spread", "changes", "agenda"):
+        app.radio(key="results_view").set_value(name).run()
+        assert not app.exception, app.exception
+        assert_plain([frame.value for frame in app.dataframe], f"results/{name}")
+
+
+def test_every_manager_view_shows_plain_tables(demo):
+    engine, _ = demo
+    for team in services.list_teams(engine):
+        for quarter in services.list_rounds(engine, team.id):
+            if quarter.status == "closed" and not quarter.published:
+                sharing.publish_round(engine, quarter.id)
+    app = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})
+    assert not app.exception, app.exception
+    for name in ("overview", "profiles", "spread", "trend", "blockades"):
+        app.radio(key="manager_view").set_value(name).run()
+        assert not app.exception, app.exception
+        assert_plain([frame.value for frame in app.dataframe], f"manager/{name}")
