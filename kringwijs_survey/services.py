@@ -441,6 +441,11 @@ def results_released(quarter: Round) -> bool:
     return quarter.status == ROUND_CLOSED or quarter.revealed
 
 
+def newest_round_with_results(rounds: list[Round]) -> Round:
+    """Of rounds listed newest first, the newest whose results are out (else the newest)."""
+    return next((quarter for quarter in rounds if results_released(quarter)), rounds[0])
+
+
 # ---------------------------------------------------------------------------------------------
 # residents: their own short questionnaire next to a team round, and both views side by side
 # ---------------------------------------------------------------------------------------------

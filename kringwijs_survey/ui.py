@@ -185,12 +185,18 @@ def sign_in_with_team_key(key: str) -> bool:
     return True
 
 
+def _language_in_link() -> str:
+    """A link made in English opens in English: the language travels in the link."""
+    chosen = language()
+    return "" if chosen == i18n.DEFAULT_LANGUAGE else f"&lang={chosen}"
+
+
 def team_link(key: str) -> str:
-    return f"{settings().base_url}/team?team={key}"
+    return f"{settings().base_url}/team?team={key}{_language_in_link()}"
 
 
 def join_link(code: str) -> str:
-    return f"{settings().base_url}/join?join={code}"
+    return f"{settings().base_url}/join?join={code}{_language_in_link()}"
 
 
 def sso_configured() -> bool:

@@ -19,13 +19,17 @@ if not rounds:
 
 by_id = {quarter.id: quarter for quarter in rounds}
 chosen = st.session_state.get("results_round")
+if chosen not in by_id:  # from the menu: the newest round that has results
+    chosen = services.newest_round_with_results(rounds).id
 quarter_id = st.selectbox(
     ui.t("results.round"),
     list(by_id),
-    index=list(by_id).index(chosen) if chosen in by_id else 0,
+    index=list(by_id).index(chosen),
     format_func=lambda rid: f"{by_id[rid].period} · {ui.frameworks()[by_id[rid].framework].title.get(lang)}",
 )
 quarter = by_id[quarter_id]
+if quarter.id != rounds[0].id and not services.results_released(rounds[0]):
+    st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=rounds[0].period))
 framework = ui.frameworks()[quarter.framework]
 answered = services.count_responses(engine, quarter.id)
 

@@ -75,3 +75,21 @@ def test_language_switches_to_english_and_stays(app_db):
     assert "Looking at our work together" in all_text(app)
     app.switch_page("pages/principles.py").run()
     assert app.title[0].value == "The principles"
+
+
+def test_a_link_made_in_english_opens_in_english(app_db):
+    from kringwijs_survey import services
+    from kringwijs_survey.database import get_engine, migrate
+
+    migrate(app_db)
+    engine = get_engine(app_db)
+    team = services.create_team(engine, "Wijkteam Taal")
+    key = services.issue_team_key(engine, team.id)
+    quarter = services.start_round(engine, team.id, services.current_period())
+    team_page = open_page("pages/team.py", query={"team": key, "lang": "en"})
+    links = [code.value for code in team_page.code if "/join?join=" in code.value]
+    assert links == [f"http://localhost:8501/join?join={quarter.join_code}&lang=en"]
+    dutch = open_page("pages/team.py", query={"team": key})
+    assert [code.value for code in dutch.code if "/join?join=" in code.value] == [f"http://localhost:8501/join?join={quarter.join_code}"]
+    joined = open_page("pages/join.py", query={"join": quarter.join_code, "lang": "en"})
+    assert "Question 1 of 15" in all_text(joined)

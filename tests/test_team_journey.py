@@ -118,3 +118,18 @@ def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
     next(b for b in team_page.button if b.label == "Opslaan").click().run()
     assert services.open_actions(engine, team.id) == []
     assert "Elke week een huisbezoek samen" not in all_text(open_page("pages/team.py", query={"team": key}))
+
+
+def test_results_from_the_menu_open_the_newest_round_that_has_results(engine):
+    key = create_team_in_the_app("Wijkteam Menu")
+    team = services.team_by_key(engine, key)
+    first = services.start_round(engine, team.id, "2026-Q1")
+    for person, score in (("a", 2), ("b", 2), ("c", 3)):
+        submit(engine, first.id, person, [score])
+    services.close_round(engine, first.id)
+    services.start_round(engine, team.id, "2026-Q2")
+    app = open_page("pages/results.py", query={"team": key})
+    text = all_text(app)
+    assert "nog open" in text and "Je ziet de uitkomsten van 2026-Q1" in text
+    assert app.selectbox[0].value == first.id
+    assert len(app.get("vega_lite_chart")) >= 1
