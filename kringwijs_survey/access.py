@@ -140,3 +140,14 @@ def roles_for_email(email: str | None, role_table: dict | None) -> list[Role]:
         for name, members in role_table.items()
         if name in {r.value for r in PASSPHRASE_ROLES} and email in {str(m).strip().lower() for m in members}
     ]
+
+
+def roles_for_user(user, role_table: dict | None) -> list[Role]:
+    """Single sign-on: the roles of a signed-in person (st.user), only when the identity
+    provider says it verified the e-mail address (``email_verified`` is true). Otherwise anyone
+    who can register the address of a manager at some provider would get the manager's role."""
+    verified = None if user is None else user.get("email_verified")
+    # Some providers send the claim as the string "true".
+    if not (verified is True or str(verified).lower() == "true"):
+        return []
+    return roles_for_email(user.get("email"), role_table)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, case, func, select
 
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 from .database import data_revision
-from .settings import PRIVACY_FLOOR
+from . import policy
 
 SCORES = (1, 2, 3, 4, 5)
 COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
@@ -26,6 +26,8 @@ STAT_COLUMNS = ["n", "mean", "median", "sd", "n_dont_know", *COUNT_COLUMNS]
 SUMMARY_COLUMNS = ["team", "period", "item", "respondents", *STAT_COLUMNS, "suppressed"]
 # Beyond the CLI's columns the frame also carries, for the team's own screens:
 EXTRA_COLUMNS = ["n_discuss", "target_n", "target_mean"]
+# True where the item rule of `policy` withheld an item's numbers (too few actual scores).
+FLAG_COLUMNS = ["too_few_scores"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class Scope:
     """Which rounds an aggregation looks at. Empty fields mean: no filter.
 
     released_only: only rounds that are closed or revealed by a facilitator.
-    published_only: only closed rounds the team published to the organisation view."""
+    published_only: only closed rounds the team published to the organisation view.
+    closed_only: only closed rounds (never an open one, revealed or not).
+    Which of these a view uses is decided by ``policy.rounds_in_view``."""
 
     teams: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
@@ -42,6 +46,7 @@ class Scope:
     released_only: bool = False
     published_only: bool = False
     audience: str = AUDIENCE_TEAM
+    closed_only: bool = False
 
     @classmethod
     def of(
@@ -53,6 +58,7 @@ class Scope:
         released_only: bool = False,
         published_only: bool = False,
         audience: str = AUDIENCE_TEAM,
+        closed_only: bool = False,
     ) -> Scope:
         def as_tuple(value):
             if value is None:
@@ -60,7 +66,8 @@ class Scope:
             return (value,) if isinstance(value, (str, int)) else tuple(value)
 
         return cls(
-            as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), released_only, published_only, audience
+            as_tuple(teams), as_tuple(periods), as_tuple(frameworks), as_tuple(round_ids), released_only, published_only, audience,
+            closed_only,
         )
 
 
@@ -78,6 +85,8 @@ def _filtered(query, scope: Scope):
         query = query.where((Round.status == ROUND_CLOSED) | Round.revealed.is_(True))
     if scope.published_only:
         query = query.where(Round.published.is_(True), Round.status == ROUND_CLOSED)
+    if scope.closed_only:
+        query = query.where(Round.status == ROUND_CLOSED)
     return query.where(Round.audience == scope.audience)
 
 
@@ -124,6 +133,7 @@ def _retained_query(scope: Scope):
             kept.item_id.label("item"),
             kept.respondents,
             kept.n_dont_know,
+            kept.n.label("stored_n"),
             *[getattr(kept, column).label(column) for column in COUNT_COLUMNS],
         )
         .join(Round, kept.round_id == Round.id)
@@ -144,8 +154,9 @@ def _medians(counts: np.ndarray, n: np.ndarray) -> np.ndarray:
     return np.where(n > 0, (lower + upper) / 2, np.nan)
 
 
-def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
-    """Derive n, mean, median and sd from score counts; blank them for groups that are too small."""
+def add_statistics(frame: pd.DataFrame, min_group: int, scores: str = "n") -> pd.DataFrame:
+    """Derive n, mean, median and sd from score counts; `policy` blanks what too small a group
+    (round rule) or too few scores (item rule, counted in column `scores`) would give away."""
     counts = frame[COUNT_COLUMNS].to_numpy(dtype=float)
     weights = np.asarray(SCORES, dtype=float)
     n = counts.sum(axis=1)
@@ -160,12 +171,9 @@ def add_statistics(frame: pd.DataFrame, min_group: int) -> pd.DataFrame:
         median=_medians(counts, n),
         sd=np.sqrt(np.clip(variance, 0, None)),
     )
-    suppressed = frame["respondents"] < max(PRIVACY_FLOOR, min_group)
-    frame["suppressed"] = suppressed
     hidden = STAT_COLUMNS + [column for column in EXTRA_COLUMNS if column in frame]
     frame[hidden] = frame[hidden].astype("Float64")
-    frame.loc[suppressed, hidden] = pd.NA
-    return frame
+    return policy.withhold_small_groups(frame, min_group, scores)
 
 
 _cache: OrderedDict[tuple, object] = OrderedDict()
@@ -200,13 +208,15 @@ def cached_per_revision(compute):
 def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:
     """Per team, period and item: respondents, n, mean, median, sd, n_dont_know, count_1..count_5.
 
-    A team-period with fewer respondents than `min_group` (never below 3) keeps only its
-    respondent count; all its statistics are empty and `suppressed` is true.
+    What too small a group would give away is blanked by `policy.withhold_small_groups`: a
+    team-period with fewer respondents than `min_group` (never below 3) keeps only its respondent
+    count (`suppressed`), and an item with fewer actual scores than that keeps only its counts of
+    scores and "weet ik niet" (`too_few_scores`).
 
     Results are cached per database revision: any write makes the next call compute afresh,
     in this process and in every other process on the same database.
     """
-    return _cached_summary(engine, scope, min_group=max(PRIVACY_FLOOR, min_group))
+    return _cached_summary(engine, scope, min_group=policy.at_least(min_group))
 
 
 @cached_per_revision
@@ -220,21 +230,26 @@ def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -
         raw = pd.read_sql(_counts_query(scope), connection)
         retained = pd.read_sql(_retained_query(scope), connection)
     if not retained.empty:
+        # A round too small when its answers were deleted has no stored n; an item with too few
+        # scores has its n but no score counts (both as blanked by the policy at that time).
         retained = retained.assign(
-            withheld=retained[COUNT_COLUMNS].isna().any(axis=1), n_discuss=0, target_n=0, target_mean=float("nan")
+            withheld=retained["stored_n"].isna(), n_discuss=0, target_n=0, target_mean=float("nan")
         )
         retained[[*COUNT_COLUMNS, "n_dont_know"]] = retained[[*COUNT_COLUMNS, "n_dont_know"]].fillna(0)
         raw = retained if raw.empty else pd.concat([raw.assign(withheld=False), retained], ignore_index=True)
+    columns = ["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS, *FLAG_COLUMNS]
     if raw.empty:
-        return pd.DataFrame({column: pd.Series(dtype="object") for column in ["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]})
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
     frame = add_statistics(raw, min_group)
     if "withheld" in frame:
         # A group too small when its answers were deleted stays hidden, whatever the setting is now.
-        hidden = STAT_COLUMNS + EXTRA_COLUMNS
-        frame.loc[frame["withheld"].astype(bool), hidden] = pd.NA
-        frame["suppressed"] = frame["suppressed"] | frame["withheld"].astype(bool)
+        withheld = frame["withheld"].astype(bool)
+        frame.loc[withheld, STAT_COLUMNS + EXTRA_COLUMNS] = pd.NA
+        frame["suppressed"] = frame["suppressed"] | withheld
+        kept_n = frame["stored_n"].notna() & ~frame["suppressed"]
+        frame.loc[kept_n, "n"] = frame.loc[kept_n, "stored_n"]
     frame["respondents"] = frame["respondents"].astype(int)
-    return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]].sort_values(["team", "period", "item"], ignore_index=True)
+    return frame[columns].sort_values(["team", "period", "item"], ignore_index=True)
 
 
 def pool_by_principle(frame: pd.DataFrame, principle_of: dict[str, str], min_group: int, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -248,4 +263,5 @@ def pool_by_principle(frame: pd.DataFrame, principle_of: dict[str, str], min_gro
     sums = {column: "sum" for column in [*COUNT_COLUMNS, "n_dont_know"]}
     pooled = voices.groupby([*by, "item"], as_index=False).agg({**sums, "respondents": "max", "statement_n": "max"})
     pooled[COUNT_COLUMNS] = pooled[COUNT_COLUMNS].astype(float)
-    return add_statistics(pooled, min_group)
+    # The item rule counts the statement with the most scores: one resident may answer several.
+    return add_statistics(pooled, min_group, scores="statement_n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import privacy
+from . import policy, privacy
 from .aggregation import SUMMARY_COLUMNS, Scope, summarize
 from .backup import backup, restore
 from .csv_io import ImportFailed, export_csv, import_csv
@@ -59,20 +59,26 @@ def _format_number(value) -> str:
 
 
 def summary_table(frame) -> list[list[str]]:
+    """Rows of `summary`; suppressed is true when the round is too small or the item had too few
+    actual scores (the policy's round rule and item rule): its statistics are then empty."""
+    withheld = frame["suppressed"].astype(bool)
+    if "too_few_scores" in frame:
+        withheld = withheld | frame["too_few_scores"].fillna(False).astype(bool)
     rows = []
-    for record in frame[SUMMARY_COLUMNS].itertuples(index=False):
+    for record, hidden in zip(frame[SUMMARY_COLUMNS].itertuples(index=False), withheld):
         values = record._asdict()
         rows.append(
             [str(values["team"]), str(values["period"]), str(values["item"])]
             + [_format_number(values[column]) for column in SUMMARY_COLUMNS[3:-1]]
-            + ["true" if values["suppressed"] else "false"]
+            + ["true" if hidden else "false"]
         )
     return rows
 
 
 def cmd_summary(args) -> int:
     settings = load_settings()
-    frame = summarize(_engine(), Scope.of(teams=args.team, periods=args.period), min_group=settings.min_group)
+    scope = Scope.of(teams=args.team, periods=args.period, **policy.rounds_in_view(policy.View.CLI))
+    frame = summarize(_engine(), scope, min_group=settings.min_group)
     rows = summary_table(frame)
     if args.format == "table":
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(SUMMARY_COLUMNS)]

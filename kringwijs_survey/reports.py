@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from . import charts, i18n, services, sharing, team_results
+from . import charts, i18n, policy, services, sharing, team_results
 from .charts import BLACK, BLUE, FONT, INK, MUTED, VERMILLION, Style, format_number
 from .content import get_frameworks
 from .validation import InvalidInput
@@ -520,7 +520,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     summary = services.team_summary(engine, team, framework.id, min_group)
     this_round = summary[summary["period"] == quarter.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
-        raise InvalidInput(f"Er zijn te weinig antwoorden voor een verslag. Er zijn er minstens {max(3, min_group)} nodig.")
+        raise InvalidInput(f"Er zijn te weinig antwoorden voor een verslag. Er zijn er minstens {policy.at_least(min_group)} nodig.")
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
     answered = int(this_round["respondents"].iloc[0])
@@ -534,6 +534,9 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     report = _Report(title, lang)
     report.title(title, t("report.team_subtitle", period=quarter.period, framework=framework.title.get(lang)))
     report.paragraph(t("results.based_on", answered=answered))
+    thin_items = team_results.too_few_scores(summary, framework, quarter.period, lang)
+    if thin_items:
+        report.paragraph(t("results.too_few_scores", items="; ".join(thin_items), minimum=policy.at_least(min_group)))
     report.paragraph(t("report.made_on", date=dt.date.today().strftime("%d-%m-%Y")), colour=(77, 77, 77))
     report.paragraph(t("report.team_privacy"), size=9.5, colour=(77, 77, 77))
 

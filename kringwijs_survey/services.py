@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from . import access
+from . import access, policy
 from .aggregation import Scope, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
@@ -29,7 +29,6 @@ from .models import (
     Round,
     Team,
 )
-from .settings import PRIVACY_FLOOR
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name, clean_text
 
 
@@ -187,7 +186,7 @@ def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
             answered = session.execute(
                 select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
             ).scalar_one()
-            if answered >= PRIVACY_FLOOR:
+            if not policy.may_reopen(answered):
                 raise InvalidInput(
                     "Deze ronde kan niet meer open. De uitkomsten waren al te zien. Eén extra antwoord "
                     "zou dan laten zien wat die persoon koos. Start volgend kwartaal een nieuwe ronde."
@@ -326,7 +325,7 @@ def nearby_periods(today: dt.date | None = None, back: int = 4, ahead: int = 1) 
 def round_comments(engine: Engine, round_id: int, min_group: int) -> dict[str, list[str]]:
     """Comments per item for the team itself: only from a group large enough, shuffled, and
     never with a time or next to the scores of the person who wrote them."""
-    if count_responses(engine, round_id) < max(PRIVACY_FLOOR, min_group):
+    if not policy.comments_shown(count_responses(engine, round_id), min_group):
         return {}
     query = (
         select(Answer.item_id, Answer.comment)
@@ -432,13 +431,13 @@ def review_action(engine: Engine, action_id: int, status: str, in_round_id: int 
 
 def team_summary(engine: Engine, team: Team, framework: str, min_group: int):
     """The team's own aggregation over every released round of one questionnaire."""
-    scope = Scope.of(teams=team.name, frameworks=framework, released_only=True)
+    scope = Scope.of(teams=team.name, frameworks=framework, **policy.rounds_in_view(policy.View.TEAM))
     return summarize(engine, scope, min_group=min_group)
 
 
 def results_released(quarter: Round) -> bool:
     """While a round is open only the count is shown; results appear once closed or revealed."""
-    return quarter.status == ROUND_CLOSED or quarter.revealed
+    return policy.released(quarter.status, quarter.revealed)
 
 
 def newest_round_with_results(rounds: list[Round]) -> Round:
@@ -509,7 +508,7 @@ def perspectives(
     """Both views of one round from the one aggregation. A principle with several statements
     gets the median of all residents' answers to those statements together."""
     framework = get_frameworks()[team_round.framework]
-    minimum = max(PRIVACY_FLOOR, min_group_residents)
+    minimum = policy.at_least(min_group_residents)
     empty = pd.DataFrame({column: pd.Series(dtype="object") for column in PERSPECTIVE_COLUMNS})
     residents = residents_round_of(engine, team_round)
     if residents is None:
@@ -517,7 +516,7 @@ def perspectives(
     answered = count_responses(engine, residents.id)
     released = results_released(residents)
     hidden = Perspectives(residents, answered, minimum, released, empty)
-    if not released or answered < minimum or not framework.resident_statements:
+    if not released or not policy.enough(answered, minimum) or not framework.resident_statements:
         return hidden
     team = summarize(engine, Scope.of(round_ids=[team_round.id], released_only=True), min_group=min_group)
     voices = summarize(

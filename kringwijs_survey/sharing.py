@@ -35,20 +35,18 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from . import i18n, services
+from . import i18n, policy, services
 from .aggregation import Scope, cached_per_revision, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round
-from .settings import PRIVACY_FLOOR
 from .validation import InvalidInput, clean_comment
 
-MIN_TEAMS = 3
+MIN_TEAMS = policy.MIN_TEAMS
 ORG_SCOPES = ("organisation", "municipality")
 HIGH_PRESSURE = 4  # a blockade with a team median of 4 ("veel last") or more weighs on that team
 NUMBER_COLUMNS = ["respondents", "n", "mean", "median", "sd", "n_dont_know", "count_1", "count_2", "count_3", "count_4", "count_5"]
 TEAM_COLUMNS = ["team", "area", "period", "item", "title", "kind", *NUMBER_COLUMNS]
-THIN_HIDDEN = ["mean", "median", "sd", "count_1", "count_2", "count_3", "count_4", "count_5"]
 ORG_COLUMNS = ["item", "title", "kind", "teams", "median", "mean", "sd_teams", "lowest", "highest"]
 PRESSURE_COLUMNS = ["item", "title", "answered_by", "teams", "teams_high", "mean", "median"]
 ACTION_COLUMNS = ["team", "period", "item", "title", "what", "scope", "status", "due"]
@@ -143,7 +141,7 @@ class OrgView:
 
     @property
     def enough(self) -> bool:
-        return self.team_count >= MIN_TEAMS
+        return policy.enough_teams(self.team_count)
 
     def explanation(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
         """Why there are no figures (plain Dutch or English), or None when there are."""
@@ -214,19 +212,16 @@ def _cached_shown_rows(engine: Engine, *, min_group_org: int, framework: str, la
     area_of = {team.name: team.area for team in teams}
     summary = summarize(
         engine,
-        Scope.of(teams=sorted(area_of), frameworks=framework, published_only=True),
-        min_group=max(PRIVACY_FLOOR, min_group_org),
+        Scope.of(teams=sorted(area_of), frameworks=framework, **policy.rounds_in_view(policy.View.ORGANISATION)),
+        min_group=min_group_org,
     )
     if summary.empty:
         return _empty(["round_id", *TEAM_COLUMNS])
-    # A round below the threshold does not appear at all, not even with its count.
-    summary = summary[~summary["suppressed"].astype(bool) & (summary["respondents"] >= max(PRIVACY_FLOOR, min_group_org))]
+    # A round below the threshold does not appear at all, not even with its count. An item that
+    # too few people scored is already blanked by the policy's item rule.
+    summary = summary[~summary["suppressed"].astype(bool)]
     summary = summary[summary["team"].isin(area_of)].copy()
     summary["area"] = summary["team"].map(area_of)
-    # An item that too few people scored (the rest chose "weet ik niet") shows no numbers:
-    # with one score left, its mean would be one person's answer.
-    thin = pd.to_numeric(summary["n"], errors="coerce").fillna(0) < max(PRIVACY_FLOOR, min_group_org)
-    summary.loc[thin, THIN_HIDDEN] = pd.NA
     return _with_items(summary, framework, lang)
 
 
@@ -268,13 +263,13 @@ def _organisation_view(
     last_period = candidates.groupby("team")["period"].transform("max")
     latest = candidates[candidates["period"] == last_period]
     teams = tuple(sorted(latest["team"].unique()))
-    if len(teams) < MIN_TEAMS:
+    if not policy.enough_teams(len(teams)):
         return replace(empty_view, team_count=len(teams))
 
     history = rows[rows["team"].isin(teams)]
     org_history = []
     for period, in_period in history.groupby("period"):
-        if in_period["team"].nunique() >= MIN_TEAMS:
+        if policy.enough_teams(in_period["team"].nunique()):
             org_history.append(_org_figures(in_period).assign(period=period))
     org_history = pd.concat(org_history, ignore_index=True) if org_history else _empty(["period", *ORG_COLUMNS])
 
@@ -329,7 +324,7 @@ class ResidentsView:
 
     @property
     def enough(self) -> bool:
-        return self.team_count >= MIN_TEAMS
+        return policy.enough_teams(self.team_count)
 
     def explanation(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
         if self.enough:
@@ -361,7 +356,7 @@ def residents_view(
 def _residents_view(
     engine: Engine, *, min_group_org: int, min_group_residents: int, lang: str, periods: tuple, areas: tuple, framework: str
 ) -> ResidentsView:
-    minimum = max(PRIVACY_FLOOR, min_group_residents, min_group_org)
+    minimum = policy.at_least(max(min_group_residents, min_group_org))
     empty = ResidentsView(minimum, 0, (), _empty(RESIDENT_TEAM_COLUMNS), _empty(RESIDENT_ORG_COLUMNS))
     chosen = get_frameworks()[framework]
     principle_of = {statement.id: statement.principle for statement in chosen.resident_statements}
@@ -371,13 +366,16 @@ def _residents_view(
     area_of = {team.name: team.area for team in teams}
     voices = summarize(
         engine,
-        Scope.of(teams=sorted(area_of), frameworks=framework, published_only=True, audience=AUDIENCE_RESIDENTS),
+        Scope.of(
+            teams=sorted(area_of), frameworks=framework, audience=AUDIENCE_RESIDENTS,
+            **policy.rounds_in_view(policy.View.ORGANISATION_RESIDENTS),
+        ),
         min_group=minimum,
     )
     if voices.empty:
         return empty
     # A round below the threshold does not appear at all, not even with its count.
-    voices = voices[~voices["suppressed"].astype(bool) & (voices["respondents"] >= minimum) & voices["team"].isin(area_of)]
+    voices = voices[~voices["suppressed"].astype(bool) & voices["team"].isin(area_of)]
     if periods:
         voices = voices[voices["period"].isin(periods)]
     voices = voices[voices["item"].isin(principle_of)]
@@ -386,14 +384,13 @@ def _residents_view(
     # One round per team: its latest quarter.
     voices = voices[voices["period"] == voices.groupby("team")["period"].transform("max")]
     shown = tuple(sorted(voices["team"].unique()))
-    if len(shown) < MIN_TEAMS:
+    if not policy.enough_teams(len(shown)):
         return replace(empty, team_count=len(shown))
 
     # The statements of one principle pooled (summed score counts), then the one aggregation's
-    # statistics, as services.perspectives does for the team itself.
+    # statistics, as services.perspectives does for the team itself; the policy's item rule
+    # blanks a principle too few residents scored (the rest chose "weet ik niet").
     pooled = pool_by_principle(voices, principle_of, minimum, by=("team", "period"))
-    # A principle too few residents scored (the rest chose "weet ik niet") shows no number.
-    pooled.loc[pooled["statement_n"] < minimum, ["median", "mean", "sd"]] = pd.NA
     pooled["area"] = pooled["team"].map(area_of)
     pooled = _with_items(pooled, framework, lang).sort_values(["team", "_order"], ignore_index=True)
     pooled["median"] = pd.to_numeric(pooled["median"], errors="coerce").astype("Float64")

@@ -18,7 +18,7 @@ from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
-from .settings import PRIVACY_FLOOR, load_settings
+from .settings import load_settings
 from .validation import InvalidInput
 
 LANG_KEY = "lang"
@@ -205,11 +205,11 @@ def sso_configured() -> bool:
 
 def sign_in_with_sso() -> list[Role]:
     """After st.login(): give the signed-in person the role their e-mail is mapped to."""
-    from .access import roles_for_email
+    from .access import roles_for_user
 
     if not getattr(st.user, "is_logged_in", False):
         return []
-    roles = roles_for_email(st.user.get("email"), _secrets().get("auth", {}).get("roles"))
+    roles = roles_for_user(st.user, _secrets().get("auth", {}).get("roles"))
     if roles:
         st.session_state[PRINCIPAL_KEY] = Principal(max(roles, key=list(Role).index))
     return roles

@@ -25,12 +25,11 @@ import segno
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
-from . import access, charts, i18n, services, team_results
+from . import access, charts, i18n, policy, services, team_results
 from .aggregation import COUNT_COLUMNS, Scope, summarize
 from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
 from .database import read_session, run_write
 from .models import ROUND_CLOSED, ROUND_OPEN, Response, Round, Team
-from .settings import PRIVACY_FLOOR
 from .validation import InvalidInput, check_score, clean_name
 
 SNAPSHOT_FIELDS = ("respondents", "n", "median", "sd", "n_dont_know", *COUNT_COLUMNS)
@@ -157,6 +156,7 @@ def _take_snapshot(engine: Engine, found: Round, item_id: str, min_group: int) -
     if not rows.empty:
         row = rows.iloc[0]
         values = {field: _number(row[field]) for field in SNAPSHOT_FIELDS if field != "respondents"}
+        values["too_few_scores"] = bool(row.get("too_few_scores", False))
         respondents = int(row["respondents"])
     return {"item": item_id, "respondents": respondents, **values}
 
@@ -167,21 +167,21 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
     Refused while fewer than min_group people (never below 3) sent their answers. An item that
     was revealed before shows its stored snapshot again, unless at least min_group more people
     have sent since then."""
-    threshold = max(PRIVACY_FLOOR, min_group)
+    threshold = policy.at_least(min_group)
     found = get_workshop(engine, round_id)
     if found.status != ROUND_OPEN:
         raise InvalidInput("Deze workshop is gesloten.")
     if found.live_item is None:
         raise InvalidInput("Er staat nog geen vraag op het scherm. Kies eerst 'Volgende'.")
     done = services.count_responses(engine, round_id)
-    if done < threshold:
+    if not policy.reveal_allowed(done, threshold):
         raise InvalidInput(
             f"Er zijn nog te weinig antwoorden: {done}. Er zijn er minstens {threshold} nodig. Zo blijft ieders antwoord anoniem."
         )
     item_id = get_frameworks()[found.framework].items[found.live_item].id
     stored = _stored_snapshots(found).get(item_id)
     fresh = None
-    if stored is None or done >= stored.get("respondents", 0) + threshold:
+    if stored is None or policy.snapshot_renewed(done, stored.get("respondents", 0), threshold):
         fresh = _take_snapshot(engine, found, item_id, min_group)
 
     def change(session: Session, current: Round) -> None:
@@ -316,6 +316,8 @@ class WorkshopSummary:
     profile: pd.DataFrame
     pairs: pd.DataFrame
     agenda: pd.DataFrame
+    # Items whose numbers the item rule withheld ("ID · title"): too few actual scores.
+    too_few_scores: tuple[str, ...] = ()
 
 
 def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, top: int = AGENDA_TOP) -> WorkshopSummary:
@@ -337,6 +339,7 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
         profile=team_results.profile(frame, framework, quarter.period, lang),
         pairs=team_results.blockade_pairs(frame, framework, quarter.period, lang),
         agenda=team_results.agenda(frame, framework, quarter.period, lang).head(top),
+        too_few_scores=tuple(team_results.too_few_scores(frame, framework, quarter.period, lang)),
     )
 
 

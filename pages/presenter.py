@@ -89,6 +89,8 @@ def show_summary() -> None:
     if not summary.shown:
         st.markdown(ui.t("presenter.summary_hidden"))
         return
+    if summary.too_few_scores:
+        st.caption(ui.t("results.too_few_scores", items="; ".join(summary.too_few_scores), minimum=settings.min_group))
     radar, pairs = workshop.summary_charts(summary, labels, big=True)
     agenda_tab, profile_tab, blockade_tab = st.tabs(
         [ui.t("presenter.agenda"), ui.t("presenter.profile"), ui.t("presenter.blockades")], key="kw-summary-tabs"
@@ -153,6 +155,9 @@ def show_item() -> None:
     score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
     with st.container(key="kw-question"):
         st.markdown(ui.t("presenter.question", question=item.questions[0].get(lang)))
+    if frozen.get("too_few_scores"):  # the policy's item rule: too few actual scores to show
+        st.markdown(ui.t("results.too_few_scores", items=f"{item.id} · {item.title.get(lang)}", minimum=settings.min_group))
+        return
     with st.container(key="kw-stats", horizontal=True, horizontal_alignment="distribute"):
         st.markdown(ui.t("presenter.median", value=charts.format_number(frozen.get("median"), decimal) or "–"), width="content")
         st.markdown(ui.t("presenter.spread", value=charts.format_number(frozen.get("sd"), decimal) or "–"), width="content")

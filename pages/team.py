@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, sharing, ui
+from kringwijs_survey import policy, services, sharing, ui
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -46,10 +46,10 @@ for quarter in services.list_rounds(engine, team.id):
                 services.close_round(engine, quarter.id)
                 st.rerun()
         else:
-            if answered < ui.PRIVACY_FLOOR and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
+            if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
                 ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open"))
             # Sharing with the organisation (sharing.py says what is and is not shared).
-            minimum_org = ui.settings().min_group_org
+            minimum_org = policy.group_minimum(policy.View.ORGANISATION, ui.settings())
             # Only a click changes sharing (on_change); the switch always shows the stored state,
             # so a stale switch in another tab can never publish a withdrawn round again.
             st.session_state[f"share-{quarter.id}"] = quarter.published
@@ -58,7 +58,7 @@ for quarter in services.list_rounds(engine, team.id):
                 on_change=lambda rid=quarter.id: (sharing.publish_round if st.session_state[f"share-{rid}"] else sharing.withdraw_round)(engine, rid),
             )
             st.caption(ui.t("sharing.shared") if quarter.published else ui.t("sharing.not_shared"))
-            if quarter.published and answered < minimum_org:
+            if quarter.published and not policy.shows_organisation(answered, ui.settings()):
                 st.warning(ui.t("sharing.too_few_for_org", answered=answered, minimum=minimum_org), icon=":material/group:")
             with st.expander(ui.t("sharing.what_title"), icon=":material/share:"):
                 st.markdown(ui.t("sharing.what", minimum=minimum_org))
@@ -94,7 +94,7 @@ for quarter in services.list_rounds(engine, team.id):
                     else:
                         st.markdown(ui.t("residents.closed_state"))
                         # Sharing the residents' view, exactly like sharing a team round (see sharing.py).
-                        residents_minimum = max(ui.settings().min_group_residents, ui.settings().min_group_org)
+                        residents_minimum = policy.group_minimum(policy.View.ORGANISATION_RESIDENTS, ui.settings())
                         residents_answered = services.count_responses(engine, residents.id)
                         st.session_state[f"share-residents-{residents.id}"] = residents.published
                         st.toggle(
@@ -103,7 +103,7 @@ for quarter in services.list_rounds(engine, team.id):
                         )
                         st.caption(ui.t("sharing.residents_shared") if residents.published else ui.t("sharing.residents_not_shared"))
                         st.markdown(ui.t("sharing.residents_what", minimum=residents_minimum))
-                        if residents.published and residents_answered < residents_minimum:
+                        if residents.published and not policy.shows_organisation(residents_answered, ui.settings(), residents=True):
                             st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
                             ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open"))

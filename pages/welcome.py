@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui
+from kringwijs_survey import policy, services, ui
 
 who = ui.guard_page(__file__)
 
@@ -17,8 +17,9 @@ st.header(ui.t("welcome.trust_title"))
 st.markdown(ui.t("welcome.trust", min_group=ui.settings().min_group))
 
 st.header(ui.t("welcome.start_title"))
-overview = services.overview(ui.engine())
-if overview.teams == 0:
+if not policy.shows_app_counts(who):
+    st.markdown(ui.t("welcome.start_anyone"))
+elif (overview := services.overview(ui.engine())).teams == 0:
     st.markdown(ui.t("welcome.start_empty"))
 else:
     st.markdown(ui.t("welcome.start_data", teams=overview.teams, rounds=overview.rounds))

@@ -37,11 +37,14 @@ def test_even_count_median_is_the_middle_of_the_two_middle_scores(engine):
     assert summarize(engine, min_group=3).iloc[0]["median"] == pytest.approx(3.0)
 
 
-def test_sd_is_empty_below_two_scores(engine):
+def test_an_item_with_fewer_scores_than_the_minimum_keeps_only_its_counts(engine):
+    # Three respondents, two chose "weet ik niet": the one score left would be one person's answer.
     _fill(engine, "Team C", "2026-Q1", [3, None, None])
     row = summarize(engine, min_group=3).iloc[0]
-    assert row.n == 1 and row["mean"] == 3
-    assert pd.isna(row.sd)
+    assert row.n == 1 and row.n_dont_know == 2 and row.respondents == 3
+    assert row.too_few_scores and not row.suppressed
+    for column in ["mean", "median", "sd", "count_1", "count_2", "count_3", "count_4", "count_5"]:
+        assert pd.isna(row[column]), column
 
 
 def test_team_below_min_group_keeps_only_its_respondent_count(engine):

@@ -184,7 +184,7 @@ def test_disagreement_orders_by_sd_then_by_range():
     a, b, c, d = FRAMEWORK.item_ids[:4]
     periods = {
         "2026-Q3": {
-            a: [2, 4],  # sd sqrt(2), range 2
+            a: [1, 1, 2, 4],  # sd sqrt(2), range 3 (an item needs at least three scores)
             b: [1, 3, 3, 3, 5],  # sd sqrt(2), range 4: same sd, wider range -> before a
             c: [1, 5, 1, 5],  # largest sd
             d: [3, 3, 3],  # sd 0
