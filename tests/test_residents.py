@@ -19,7 +19,7 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
 TEAM_SCORE = 4
 # Five residents; for each the score they give to every statement (0 = "weet ik niet").
-RESIDENT_SCORES = [2, 2, 3, 1, 0]
+RESIDENT_SCORES = [2, 2, 3, 1, 0, 2]  # six residents, one chose "weet ik niet": five scores
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def residents_tab_text(key: str, quarter) -> tuple[object, str]:
 # --- journeys ----------------------------------------------------------------------------------
 
 
-def test_five_residents_on_one_tablet_then_both_views_side_by_side(world):
+def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
     engine, key, quarter = world
     code = ask_residents_in_the_app(key, quarter)
 
@@ -107,21 +107,21 @@ def test_five_residents_on_one_tablet_then_both_views_side_by_side(world):
         assert "Dank je wel!" in all_text(tablet)
         assert services.count_responses(engine, services.residents_round_of(engine, quarter).id) == index + 1
         next_resident(tablet)
-    assert len(keys) == 5  # every resident had their own random key
+    assert len(keys) == 6  # every resident had their own random key
 
     _, text = residents_tab_text(key, quarter)
-    assert "nog open" in text and "**5** bewoners" in text  # still open: only the count
+    assert "nog open" in text and "**6** bewoners" in text  # still open: only the count
 
     close_residents_round_in_the_app(key)
     tab, text = residents_tab_text(key, quarter)
-    assert "Gebaseerd op de antwoorden van 5 bewoners" in text
+    assert "Gebaseerd op de antwoorden van 6 bewoners" in text
     assert "Hier verschillen team en bewoners het meest" in text
     assert "Bewoners zijn minder positief dan het team" in text
     assert len(tab.get("vega_lite_chart")) == 1
     table = next(frame.value for frame in tab.dataframe)
     row = table[table["Nr."] == "AB1"].iloc[0]
-    assert row["Team"] == f"{TEAM_SCORE},0" and row["Bewoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 3
-    assert row["Antwoorden van bewoners"] == "4"  # "weet ik niet" is not a score
+    assert row["Team"] == f"{TEAM_SCORE},0" and row["Bewoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 2, 3
+    assert row["Antwoorden van bewoners"] == "5"  # "weet ik niet" is not a score
 
 
 def test_with_four_residents_only_the_count_is_shown(world):
@@ -289,7 +289,7 @@ def test_summarize_keeps_the_two_audiences_apart(world):
     residents = services.open_residents_round(engine, quarter.id)
     for index, score in enumerate([1, 2, 2, 3, None]):
         services.submit_response(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
-    frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=5)
+    frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=4)
     assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
     row = frame[frame["item"] == "R1"].iloc[0]
     assert (row["respondents"], row["n"], row["median"], row["n_dont_know"]) == (5, 4, 2.0, 1)
