@@ -1,0 +1,198 @@
+"""Attacks on what may be shown (issue 12, part A), each tried as the attacker would, and shown
+to fail: finding 5 (one score among "weet ik niet"), `summary` on open rounds, single sign-on
+without a verified e-mail address, and counting teams from the welcome page."""
+
+import json
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from app_helpers import all_text, open_page
+from kringwijs_survey import access, services, workshop
+from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.demo import create_demo_data
+from test_policy_views import LONE_SCORE, OURS, PERIOD, fill, make_round, run_summary
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+RESIDENT_STATEMENTS = [s for s in FRAMEWORK.resident_statements]
+
+
+@pytest.fixture
+def team(app_engine):
+    ours = services.create_team(app_engine, OURS, "Kringstad")
+    return app_engine, ours, services.issue_team_key(app_engine, ours.id)
+
+
+def chart_data(app) -> list:
+    """The data frames the charts on the page were drawn from (Streamlit sends them as Arrow)."""
+    return [
+        convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        for chart in app.get("vega_lite_chart")
+        for dataset in chart.proto.datasets
+    ]
+
+
+def chart_rows(app, item_id: str) -> list[dict]:
+    """Every data row any chart on the page holds about `item_id`."""
+    rows = []
+    for frame in chart_data(app):
+        if "item" in frame:
+            rows += frame[frame["item"] == item_id].to_dict("records")
+    assert chart_data(app), "the page drew no chart data at all"
+    return rows
+
+
+# --- finding 5: five respondents, four chose "weet ik niet" on AB1 ------------------------
+
+
+def test_finding_5_the_team_page_never_shows_the_one_score_among_dont_knows(team):
+    engine, ours, key = team
+    quarter = make_round(engine, ours.id, "item below threshold")  # person 0 scored AB1 = 1, target 2
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    text = all_text(app)
+    assert "Gebaseerd op de antwoorden van 5 teamleden" in text
+    assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
+    # The table behind the charts and the charts' own data: no median, mean, dot or target of AB1.
+    table = app.dataframe[0].value.set_index("item")
+    assert table.loc["AB1", ["median", "target_mean", "count_1", "count_2", "count_3", "count_4", "count_5"]].isna().all()
+    for row in chart_rows(app, "AB1"):
+        for field in ("median", "mean", "sd", "target_mean", "score", "count_1", "count_2", "count_3", "count_4", "count_5"):
+            value = row.get(field)
+            assert value is None or value != value, (field, row)  # missing or NaN
+        assert not row.get("median_text") and not row.get("target_text")
+    # Every other view of the round: spread, changes, agenda.
+    for view in ("spread", "blockades", "changes", "agenda"):
+        app.radio(key="results_view").set_value(view).run()
+        assert not app.exception
+        for frame in app.dataframe:
+            rows = frame.value[frame.value.iloc[:, 0].astype(str).str.startswith("AB1")] if not frame.value.empty else frame.value
+            for column in ("median", "mean", "sd", "count_1", "lowest", "highest"):
+                if column in rows:
+                    assert rows[column].isna().all(), (view, column)
+
+
+def test_finding_5_the_summary_command_never_shows_the_one_score(team):
+    engine, ours, _ = team
+    make_round(engine, ours.id, "item below threshold")
+    ab1 = {row["item"]: row for row in run_summary(str(engine.url), "--team", OURS)}["AB1"]
+    assert ab1["respondents"] == "5" and ab1["n"] == "1" and ab1["suppressed"] == "true"
+    assert [ab1[column] for column in ("mean", "median", "sd", "count_1", "count_2", "count_3", "count_4", "count_5")] == [""] * 8
+
+
+def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(team):
+    """Team side: AB1 has one score. Residents' side: six residents, but the statements of AB1
+    got four scores (fewer than MIN_GROUP_RESIDENTS = 5): neither median is shown."""
+    engine, ours, key = team
+    quarter = make_round(engine, ours.id, "item below threshold")
+    residents = services.open_residents_round(engine, quarter.id)
+    ab1_statements = {s.id for s in RESIDENT_STATEMENTS if s.principle == "AB1"}
+    for person in range(6):
+        answers = [
+            services.AnswerInput(s.id, None if s.id in ab1_statements and person >= 4 else 2)
+            for s in RESIDENT_STATEMENTS
+        ]
+        services.submit_response(engine, residents.id, f"bewoner-{person}", answers)
+    services.close_round(engine, residents.id)
+    view = services.perspectives(engine, quarter, min_group=3, min_group_residents=5, lang="nl")
+    assert view.shown
+    ab1 = view.frame.set_index("item").loc["AB1"]
+    assert ab1[["team_median", "residents_median", "difference"]].isna().all()
+    others = view.frame[view.frame["item"] != "AB1"]
+    assert (others["residents_median"] == 2).all() and (others["team_median"] == 4).all()
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app.radio(key="results_view").set_value("residents").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    row = table[table.iloc[:, 0] == "AB1"].iloc[0]
+    assert row.iloc[2:5].isna().all()  # team, residents, difference
+    assert any("te weinig antwoorden" in frame.astype(str).to_numpy().ravel() for frame in chart_data(app))
+
+
+def test_finding_5_the_workshop_reveal_shows_too_few_answers_not_the_one_score(team):
+    engine, _, _ = team
+    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, quarter.id, 5, thin=True)
+    workshop.set_live_item(engine, quarter.id, FRAMEWORK.item_ids.index("AB1"))
+    frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
+    assert frozen["too_few_scores"] and frozen["n"] == 1 and frozen["median"] is None
+    assert all(frozen[f"count_{score}"] is None for score in range(1, 6))
+    app = open_page("pages/presenter.py", query={"workshop": quarter.join_code}, session={"principal": Principal(Role.FACILITATOR)})
+    assert not app.exception, app.exception
+    text = all_text(app)
+    assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
+    assert f"**{LONE_SCORE}**" not in text.replace("**1** ", "")  # no count next to a score label
+
+
+# --- point 8: the summary command and open rounds -----------------------------------------
+
+
+def test_summary_command_never_includes_an_open_round(team):
+    """An admin (or anyone with the server's shell) runs `summary` while a round is open, then
+    again after one more answer: the difference would be that person's scores."""
+    engine, ours, _ = team
+    quarter = make_round(engine, ours.id, "open")
+    assert run_summary(str(engine.url)) == []
+    fill(engine, quarter.id, 1)
+    assert run_summary(str(engine.url)) == []
+    # A workshop round the facilitator revealed is still open: not in the summary either.
+    live = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, live.id, 5)
+    workshop.set_live_item(engine, live.id, 0)
+    workshop.reveal_item(engine, live.id, min_group=3)
+    assert run_summary(str(engine.url)) == []
+    services.close_round(engine, quarter.id)
+    assert {row["team"] for row in run_summary(str(engine.url))} == {OURS}
+
+
+# --- point 8: single sign-on needs a verified e-mail address ------------------------------
+
+ROLE_TABLE = {"manager": ["wethouder@gemeente.nl"], "admin": ["it@gemeente.nl"]}
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"email": "wethouder@gemeente.nl"},  # the provider says nothing about verification
+        {"email": "wethouder@gemeente.nl", "email_verified": False},
+        {"email": "wethouder@gemeente.nl", "email_verified": "false"},
+        {"email": "IT@gemeente.nl", "email_verified": None},
+    ],
+)
+def test_single_sign_on_with_an_unverified_address_gets_no_role(claims):
+    """An outsider registers the manager's address at a provider that does not verify it."""
+    assert access.roles_for_user(claims, ROLE_TABLE) == []
+
+
+def test_single_sign_on_with_a_verified_address_gets_its_role():
+    assert access.roles_for_user({"email": "Wethouder@Gemeente.nl", "email_verified": True}, ROLE_TABLE) == [Role.MANAGER]
+    assert access.roles_for_user({"email": "it@gemeente.nl", "email_verified": "true"}, ROLE_TABLE) == [Role.ADMIN]
+    assert access.roles_for_user(None, ROLE_TABLE) == []
+
+
+# --- point 8: the welcome page does not tell outsiders how many teams exist ---------------
+
+
+@pytest.mark.parametrize(
+    ("who", "told"),
+    [
+        ("anonymous", False),
+        ("participant", False),
+        ("team", False),
+        ("facilitator", True),
+        ("manager", True),
+        ("admin", True),
+    ],
+)
+def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(app_engine, who, told):
+    keys = create_demo_data(app_engine)["keys"]
+    teams = len(services.list_teams(app_engine))
+    code = next(r.join_code for t in services.list_teams(app_engine) for r in services.list_rounds(app_engine, t.id) if r.status == "open")
+    query = {"team": next(iter(keys.values()))} if who == "team" else {"join": code} if who == "participant" else {}
+    session = {"principal": Principal(Role(who))} if who in ("facilitator", "manager", "admin") else {}
+    app = open_page("pages/welcome.py", query=query, session=session)
+    assert not app.exception, app.exception
+    text = all_text(app)
+    assert (f"Er zijn {teams} teams" in text) == told
+    assert "rondes in deze app" in text if told else "rondes in deze app" not in text and "nog geen teams" not in text
+    assert "Maak een team aan" in text or told
