@@ -7,6 +7,7 @@ are derived from the per-score counts without touching single answers again.
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -27,7 +28,8 @@ SUMMARY_COLUMNS = ["team", "period", "item", "respondents", *STAT_COLUMNS, "supp
 # Beyond the CLI's columns the frame also carries, for the team's own screens:
 EXTRA_COLUMNS = ["n_discuss", "target_n", "target_mean"]
 # True where the item rule of `policy` withheld an item's numbers (too few actual scores).
-FLAG_COLUMNS = ["too_few_scores"]
+# changed_since_reveal: the reveal rule withheld a workshop item that changed after it was shown.
+FLAG_COLUMNS = ["too_few_scores", "changed_since_reveal"]
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -
     with engine.connect() as connection:
         raw = pd.read_sql(_counts_query(scope), connection)
         retained = pd.read_sql(_retained_query(scope), connection)
+        snapshots = _reveal_snapshots(connection, set(raw["round_id"]))
     if not retained.empty:
         # A round too small when its answers were deleted has no stored n; an item with too few
         # scores has its n but no score counts (both as blanked by the policy at that time).
@@ -248,8 +251,24 @@ def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -
         frame["suppressed"] = frame["suppressed"] | withheld
         kept_n = frame["stored_n"].notna() & ~frame["suppressed"]
         frame.loc[kept_n, "n"] = frame.loc[kept_n, "stored_n"]
+    frame = policy.withhold_changed_since_reveal(frame, snapshots, min_group)
     frame["respondents"] = frame["respondents"].astype(int)
     return frame[columns].sort_values(["team", "period", "item"], ignore_index=True)
+
+
+def _reveal_snapshots(connection, round_ids: set) -> dict[int, dict[str, dict]]:
+    """Per workshop round the snapshots its facilitator revealed, per item (see workshop.py)."""
+    if not round_ids:
+        return {}
+    query = select(Round.id, Round.live_snapshot).where(Round.id.in_([int(i) for i in round_ids]), Round.live_snapshot.is_not(None))
+    found = {}
+    for round_id, stored in connection.execute(query):
+        try:
+            items = json.loads(stored).get("items", {})
+        except (ValueError, AttributeError):
+            continue
+        found[int(round_id)] = items if isinstance(items, dict) else {}
+    return found
 
 
 def pool_by_principle(frame: pd.DataFrame, principle_of: dict[str, str], min_group: int, by: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -59,11 +59,13 @@ def _format_number(value) -> str:
 
 
 def summary_table(frame) -> list[list[str]]:
-    """Rows of `summary`; suppressed is true when the round is too small or the item had too few
-    actual scores (the policy's round rule and item rule): its statistics are then empty."""
+    """Rows of `summary`; suppressed is true when the round is too small, the item had too few
+    actual scores or changed after a workshop reveal (the policy's round, item and reveal
+    rules): its statistics are then empty."""
     withheld = frame["suppressed"].astype(bool)
-    if "too_few_scores" in frame:
-        withheld = withheld | frame["too_few_scores"].fillna(False).astype(bool)
+    for flag in ("too_few_scores", "changed_since_reveal"):
+        if flag in frame:
+            withheld = withheld | frame[flag].fillna(False).astype(bool)
     rows = []
     for record, hidden in zip(frame[SUMMARY_COLUMNS].itertuples(index=False), withheld):
         values = record._asdict()

@@ -33,6 +33,11 @@ Two rules apply the minimum
 * **The round rule.** A round with fewer respondents (people who sent their answers) than the
   minimum shows only how many people answered, nothing else: no means, no middle scores, no
   spread, no score counts, no targets, no "hier wil ik over praten" counts, no comments.
+* **The reveal rule.** A workshop item a facilitator revealed while the round was open showed a
+  frozen snapshot. After closing, that item shows numbers only if they equal the snapshot or
+  include at least the minimum of people more; otherwise (someone changed an answer after the
+  reveal, or one or two answered late) it shows "veranderd na het tonen" instead of numbers,
+  in every view (``shown_after_reveal``).
 * **The item rule.** Within a round that is large enough, one question (a principle or a
   blockade), one target and one comparison needs at least the minimum of *actual scores*.
   With five respondents of whom four chose "weet ik niet", that question shows "te weinig
@@ -201,6 +206,43 @@ def withhold_small_groups(frame: pd.DataFrame, minimum: int, scores: str = "n") 
     frame.loc[thin, [column for column in FROM_SCORES if column in frame]] = pd.NA
     if "target_n" in frame:
         frame.loc[pd.to_numeric(frame["target_n"], errors="coerce").fillna(0) < floor, "target_mean"] = pd.NA
+    return frame
+
+
+def shown_after_reveal(snapshot: dict, row: dict, minimum: int) -> bool:
+    """Whether a closed round may show an item that a facilitator revealed while it was open.
+
+    The room saw a frozen snapshot of the item. Should the closed numbers differ from it by
+    fewer than `minimum` new people (someone changed an answer after the reveal, or one or two
+    people answered late), the difference would be their scores, so the item is withheld
+    ("changed_since_reveal"). Shown: the same numbers as the snapshot, numbers that include at
+    least `minimum` more people, or an item whose snapshot itself showed no numbers."""
+    if snapshot.get("too_few_scores") or all(snapshot.get(column) is None for column in SCORE_COUNTS):
+        return True
+    grown = int(row["respondents"]) - int(snapshot.get("respondents") or 0)
+    if enough(grown, minimum):
+        return True
+    same = [_whole(row.get(column)) == _whole(snapshot.get(column)) for column in [*SCORE_COUNTS, "n_dont_know"]]
+    return grown == 0 and all(same)
+
+
+def _whole(value) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def withhold_changed_since_reveal(frame: pd.DataFrame, snapshots: dict[int, dict[str, dict]], minimum: int) -> pd.DataFrame:
+    """Apply ``shown_after_reveal`` to a frame of the one aggregation; `snapshots` holds per
+    round id the stored reveal snapshots per item. Withheld rows keep only their counts of
+    people, like an item with too few scores, and get ``changed_since_reveal`` = true."""
+    frame = frame.copy()
+    frame["changed_since_reveal"] = False
+    revealed = frame[frame["round_id"].isin(list(snapshots))] if snapshots else frame.iloc[0:0]
+    for index, row in revealed.iterrows():
+        snapshot = snapshots[int(row["round_id"])].get(row["item"])
+        if snapshot is not None and not row["suppressed"] and not shown_after_reveal(snapshot, row.to_dict(), minimum):
+            frame.loc[index, "changed_since_reveal"] = True
+    changed = frame["changed_since_reveal"]
+    frame.loc[changed, [column for column in [*FROM_SCORES, "target_mean"] if column in frame]] = pd.NA
     return frame
 
 

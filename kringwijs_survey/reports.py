@@ -534,9 +534,9 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     report = _Report(title, lang)
     report.title(title, t("report.team_subtitle", period=quarter.period, framework=framework.title.get(lang)))
     report.paragraph(t("results.based_on", answered=answered))
-    thin_items = team_results.too_few_scores(summary, framework, quarter.period, lang)
-    if thin_items:
-        report.paragraph(t("results.too_few_scores", items="; ".join(thin_items), minimum=policy.at_least(min_group)))
+    for flag in ("too_few_scores", "changed_since_reveal"):
+        if withheld := team_results.withheld_items(summary, framework, quarter.period, lang, flag):
+            report.paragraph(t(f"results.{flag}", items="; ".join(withheld), minimum=policy.at_least(min_group)))
     report.paragraph(t("report.made_on", date=dt.date.today().strftime("%d-%m-%Y")), colour=(77, 77, 77))
     report.paragraph(t("report.team_privacy"), size=9.5, colour=(77, 77, 77))
 

@@ -296,11 +296,13 @@ def history(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFr
     return frame.sort_values(["order", "period"])[HISTORY_COLUMNS].reset_index(drop=True)
 
 
-def too_few_scores(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> list[str]:
-    """The items of `period` (framework order, as "ID · title") whose numbers the policy's item
-    rule withheld: too few people gave an actual score, the others chose "weet ik niet"."""
-    if "too_few_scores" not in summary:
+def withheld_items(summary: pd.DataFrame, framework: Framework, period: str, lang: str, flag: str = "too_few_scores") -> list[str]:
+    """The items of `period` (framework order, as "ID · title") whose numbers the policy
+    withheld for the reason in column `flag`: "too_few_scores" (too few people gave an actual
+    score, the others chose "weet ik niet") or "changed_since_reveal" (a workshop item that
+    changed by fewer than the minimum of people after it was shown)."""
+    if flag not in summary:
         return []
     frame = _of_period(_prepared(summary, framework, lang), period)
-    thin = frame[frame["too_few_scores"].fillna(False).astype(bool) & ~frame["suppressed"]]
-    return [f"{row.item} · {row.title}" for row in thin.itertuples()]
+    withheld = frame[frame[flag].fillna(False).astype(bool) & ~frame["suppressed"]]
+    return [f"{row.item} · {row.title}" for row in withheld.itertuples()]

@@ -316,8 +316,10 @@ class WorkshopSummary:
     profile: pd.DataFrame
     pairs: pd.DataFrame
     agenda: pd.DataFrame
-    # Items whose numbers the item rule withheld ("ID · title"): too few actual scores.
+    # Items whose numbers the policy withheld ("ID · title"): too few actual scores, or changed
+    # by fewer than the minimum of people after they were revealed.
     too_few_scores: tuple[str, ...] = ()
+    changed_since_reveal: tuple[str, ...] = ()
 
 
 def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, top: int = AGENDA_TOP) -> WorkshopSummary:
@@ -339,7 +341,8 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
         profile=team_results.profile(frame, framework, quarter.period, lang),
         pairs=team_results.blockade_pairs(frame, framework, quarter.period, lang),
         agenda=team_results.agenda(frame, framework, quarter.period, lang).head(top),
-        too_few_scores=tuple(team_results.too_few_scores(frame, framework, quarter.period, lang)),
+        too_few_scores=tuple(team_results.withheld_items(frame, framework, quarter.period, lang, "too_few_scores")),
+        changed_since_reveal=tuple(team_results.withheld_items(frame, framework, quarter.period, lang, "changed_since_reveal")),
     )
 
 

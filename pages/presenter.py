@@ -89,8 +89,9 @@ def show_summary() -> None:
     if not summary.shown:
         st.markdown(ui.t("presenter.summary_hidden"))
         return
-    if summary.too_few_scores:
-        st.caption(ui.t("results.too_few_scores", items="; ".join(summary.too_few_scores), minimum=settings.min_group))
+    for flag in ("too_few_scores", "changed_since_reveal"):
+        if withheld := getattr(summary, flag):
+            st.caption(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group))
     radar, pairs = workshop.summary_charts(summary, labels, big=True)
     agenda_tab, profile_tab, blockade_tab = st.tabs(
         [ui.t("presenter.agenda"), ui.t("presenter.profile"), ui.t("presenter.blockades")], key="kw-summary-tabs"

@@ -48,9 +48,9 @@ decimal = labels.get("decimal", ".")
 scale = framework.scales["principle"]
 score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
 st.caption(ui.t("results.based_on", answered=answered))
-thin_items = team_results.too_few_scores(summary, framework, quarter.period, lang)
-if thin_items:
-    st.info(ui.t("results.too_few_scores", items="; ".join(thin_items), minimum=settings.min_group), icon=":material/group:")
+for flag in ("too_few_scores", "changed_since_reveal"):
+    if withheld := team_results.withheld_items(summary, framework, quarter.period, lang, flag):
+        st.info(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group), icon=":material/group:")
 st.download_button(
     ui.t("report.team_pdf"), data=lambda: reports.team_report_pdf(engine, team.id, quarter.id, min_group=settings.min_group, lang=lang),
     file_name=f"verslag-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",

@@ -196,3 +196,59 @@ def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(app_
     assert (f"Er zijn {teams} teams" in text) == told
     assert "rondes in deze app" in text if told else "rondes in deze app" not in text and "nog geen teams" not in text
     assert "Maak een team aan" in text or told
+
+
+# --- point 8: a changed or late answer after a workshop reveal ----------------------------
+
+
+def revealed_workshop(engine, people: int = 4):
+    """A workshop where `people` scored AB1 with a 4 and the facilitator revealed AB1."""
+    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, quarter.id, people)
+    workshop.set_live_item(engine, quarter.id, FRAMEWORK.item_ids.index("AB1"))
+    frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
+    assert frozen["count_4"] == people and frozen["respondents"] == people
+    return quarter
+
+
+def ab1_after_closing(engine, quarter) -> tuple:
+    workshop.close_workshop(engine, quarter.id)
+    summary = workshop.workshop_summary(engine, quarter.id, "nl", min_group=3)
+    cli = {row["item"]: row for row in run_summary(str(engine.url), "--team", "Training Kringstad")}["AB1"]
+    return summary, summary.profile.set_index("item").loc["AB1"], cli
+
+
+@pytest.mark.parametrize("late", ["a changed answer", "one late answer", "two late answers"])
+def test_a_change_after_the_reveal_is_not_shown_as_a_difference(team, late):
+    """The room saw AB1 = four 4s. Someone changes their answer to 1 after the reveal (or one or
+    two people answer late with a 1): the closed summary would show exactly their score."""
+    engine, _, _ = team
+    quarter = revealed_workshop(engine)
+    lone = [services.AnswerInput(item.id, 1 if item.id == "AB1" else 4) for item in FRAMEWORK.items]
+    if late == "a changed answer":
+        services.submit_response(engine, quarter.id, f"{quarter.id}-0", lone)
+    else:
+        for person in range(1 if late == "one late answer" else 2):
+            services.submit_response(engine, quarter.id, f"late-{person}", lone)
+    summary, ab1, cli = ab1_after_closing(engine, quarter)
+    assert summary.shown and summary.changed_since_reveal == (f"AB1 · {FRAMEWORK.item('AB1').title.get('nl')}",)
+    assert ab1[["median", "count_1", "count_4"]].isna().all()
+    assert cli["suppressed"] == "true" and cli["mean"] == cli["count_1"] == ""
+    assert summary.profile.set_index("item").at["AB2", "median"] == 4  # items never revealed stay shown
+
+
+def test_unchanged_or_a_whole_group_more_after_the_reveal_is_shown(team):
+    engine, _, _ = team
+    quarter = revealed_workshop(engine)
+    summary, ab1, cli = ab1_after_closing(engine, quarter)
+    assert summary.changed_since_reveal == () and ab1["count_4"] == 4 and cli["mean"] == "4"
+
+    other = workshop.start_workshop(engine, group_name="Training Twee", period=PERIOD)
+    fill(engine, other.id, 3)
+    workshop.set_live_item(engine, other.id, FRAMEWORK.item_ids.index("AB1"))
+    workshop.reveal_item(engine, other.id, min_group=3)
+    for person in range(3):  # three more people: a whole group, their scores stay hidden among them
+        services.submit_response(engine, other.id, f"later-{person}", [services.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
+    workshop.close_workshop(engine, other.id)
+    summary = workshop.workshop_summary(engine, other.id, "nl", min_group=3)
+    assert summary.changed_since_reveal == () and summary.profile.set_index("item").at["AB1", "median"] == 3
