@@ -28,16 +28,11 @@ The minimums (environment variables, read by ``settings``; none can go below ``P
   three teams are in view, so one team's numbers cannot be worked out from an organisation
   figure.
 
-Two rules apply the minimum
----------------------------
+Three rules apply the minimum (``withhold_small_groups``, ``withhold_changed_since_reveal``)
+-----------------------------------------------------------------------------------------
 * **The round rule.** A round with fewer respondents (people who sent their answers) than the
   minimum shows only how many people answered, nothing else: no means, no middle scores, no
   spread, no score counts, no targets, no "hier wil ik over praten" counts, no comments.
-* **The reveal rule.** A workshop item a facilitator revealed while the round was open showed a
-  frozen snapshot. After closing, that item shows numbers only if they equal the snapshot or
-  include at least the minimum of people more; otherwise (someone changed an answer after the
-  reveal, or one or two answered late) it shows "veranderd na het tonen" instead of numbers,
-  in every view (``shown_after_reveal``).
 * **The item rule.** Within a round that is large enough, one question (a principle or a
   blockade), one target and one comparison needs at least the minimum of *actual scores*.
   With five respondents of whom four chose "weet ik niet", that question shows "te weinig
@@ -47,6 +42,14 @@ Two rules apply the minimum
   visible (it tells how many answered, never what they chose). A target is shown only when at
   least the minimum of people set one. A residents' principle with several statements counts
   the statement with the most scores (a resident answering two statements is one person).
+* **The reveal rule.** A workshop item a facilitator revealed while the round was open showed a
+  frozen snapshot. After closing, that item shows numbers only if they equal the snapshot or
+  include at least the minimum of people more; otherwise (someone changed an answer after the
+  reveal, or one or two answered late) it shows no numbers but a note that it changed after it
+  was shown, in every view (``shown_after_reveal``). The app stores no answer times, so it
+  cannot tell which answers came after the reveal; this rule needs none.
+* **Reopening.** A closed round that reached three respondents never opens again: one more
+  answer and a second close would show that person's scores (``may_reopen``).
 
 When a round is shown at all (``what_is_shown``)
 -----------------------------------------------
@@ -63,9 +66,10 @@ When a round is shown at all (``what_is_shown``)
 * **Workshop** (the projector, its PDF and PNG): only facilitators. While open only counts,
   except an item the facilitator reveals once at least ``MIN_GROUP`` people sent their answers;
   the reveal is a frozen snapshot, taken anew only after at least ``MIN_GROUP`` more people sent
-  theirs. After closing, the summary follows the round rule and the item rule.
+  theirs. After closing, the summary follows the round, item and reveal rules. (Which
+  facilitator may open which workshop is decided by ``access``.)
 * **Command line** (``summary``): whoever runs it on the server (the admin). Closed rounds only,
-  never open ones; the round rule and the item rule apply as on screen.
+  never open ones; the round, item and reveal rules apply as on screen.
 * Nobody else (an anonymous visitor, a participant, another team) sees any number of a round.
   A participant sees only their own answers, and only while the round is open.
 * The welcome page tells how many teams and rounds exist only to signed-in staff

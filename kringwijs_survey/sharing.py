@@ -1,5 +1,8 @@
 """Sharing with the organisation: a team publishes a closed round, managers compare teams.
 
+Every threshold below is decided by ``policy.py`` (the privacy description); this module only
+asks it.
+
 What publishing a round shares (decided here; teams read it in plain Dutch before they share,
 locale key ``sharing.what``):
 
