@@ -52,19 +52,19 @@ WHO_LOOKS = {
     View.CLI: "admin",
 }
 # What the one visitor who may look sees, per round state (written out, not derived).
+INSIDE = {"open": Shown.COUNT, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
+          "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS}
+OUTSIDE = {"open": Shown.NOTHING, "closed": Shown.NOTHING, "closed+published": Shown.NUMBERS,
+           "below threshold": Shown.NOTHING, "item below threshold": Shown.NUMBERS}
+SERVER = {"open": Shown.NOTHING, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
+          "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS}
 EXPECTED = {
-    View.TEAM: {"open": Shown.COUNT, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
-                "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS},
-    View.RESIDENTS: {"open": Shown.COUNT, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
-                     "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS},
-    View.ORGANISATION: {"open": Shown.NOTHING, "closed": Shown.NOTHING, "closed+published": Shown.NUMBERS,
-                        "below threshold": Shown.NOTHING, "item below threshold": Shown.NUMBERS},
-    View.ORGANISATION_RESIDENTS: {"open": Shown.NOTHING, "closed": Shown.NOTHING, "closed+published": Shown.NUMBERS,
-                                  "below threshold": Shown.NOTHING, "item below threshold": Shown.NUMBERS},
-    View.WORKSHOP: {"open": Shown.COUNT, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
-                    "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS},
-    View.CLI: {"open": Shown.NOTHING, "closed": Shown.NUMBERS, "closed+published": Shown.NUMBERS,
-               "below threshold": Shown.COUNT, "item below threshold": Shown.NUMBERS},
+    View.TEAM: INSIDE,
+    View.RESIDENTS: INSIDE,
+    View.WORKSHOP: INSIDE,
+    View.ORGANISATION: OUTSIDE,
+    View.ORGANISATION_RESIDENTS: OUTSIDE,
+    View.CLI: SERVER,
 }
 MATRIX = [
     (page, view, who, state)
