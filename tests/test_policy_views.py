@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app_helpers import all_text, open_page
-from kringwijs_survey import charts, policy, reports, services, sharing, workshop
+from kringwijs_survey import charts, policy, reports, services, sharing, tables, workshop
 from kringwijs_survey.access import ANONYMOUS, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.navigation import PAGES
@@ -82,6 +82,19 @@ def visitor(name: str, keys: dict, ours_id: int, round_id: int) -> tuple[dict, d
     return {}, {}
 
 
+TABLE_COLUMNS = [
+    "item", "median", "mean", "sd", "target_mean", "previous_median", "lowest", "highest",
+    "count_1", "count_2", "count_3", "count_4", "count_5", "team_median", "residents_median", "difference",
+]  # fmt: skip
+NOTHING = tables.EMPTY  # how a table shows a withheld number
+
+
+def table_on_page(app, index: int = 0) -> pd.DataFrame:
+    """A table as the page shows it ("Bekijk als tabel"), with the code's column names, by item."""
+    shown = app.dataframe[index].value
+    return shown.rename(columns={tables.column_label(name, "nl"): name for name in TABLE_COLUMNS}).set_index("item")
+
+
 def principal_of(name: str, ours_id: int, other_id: int) -> Principal:
     return {
         "anonymous": ANONYMOUS,
@@ -122,13 +135,13 @@ def test_results_page_shows_what_the_policy_allows(world, who, state):
         assert ("nog open" in text and "5 mensen" in text) if state == "open" else ("te weinig antwoorden" in text and "minstens 3" in text)
         return
     assert "Gebaseerd op de antwoorden van 5 teamleden" in text and charts_drawn == 2
-    table = app.dataframe[0].value.set_index("item")
+    table = table_on_page(app)
     if state == "item below threshold":
         assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
-        assert table.loc["AB1", ["median", "target_mean", "count_1"]].isna().all()  # not that one person's 1 and target 2
+        assert (table.loc["AB1", ["median", "target_mean", "count_1"]] == NOTHING).all()  # not that one person's 1 and target 2
     else:
         assert "Te weinig antwoorden om cijfers" not in text
-        assert table.at["AB1", "median"] == 4 and table.at["AB1", "target_mean"] == 5
+        assert table.at["AB1", "median"] == "4,0" and table.at["AB1", "target_mean"] == "5,0"
 
 
 # --- downloads: every export × every round state (and who may ask for it) ----------------
