@@ -84,6 +84,7 @@ from enum import StrEnum
 import pandas as pd
 
 from .access import Principal, Role
+from .models import ROUND_CLOSED
 from .settings import PRIVACY_FLOOR, Settings
 
 MIN_TEAMS = 3
@@ -148,7 +149,7 @@ def group_minimum(view: View, settings: Settings) -> int:
 
 def released(status: str, revealed: bool = False) -> bool:
     """A round's numbers may be shown inside the team once it is closed or revealed."""
-    return status == "closed" or bool(revealed)
+    return status == ROUND_CLOSED or bool(revealed)
 
 
 def may_look(view: View, who: Principal, team_id: int | None) -> bool:
@@ -173,9 +174,9 @@ def what_is_shown(view: View, who: Principal, state: RoundState, settings: Setti
     big_enough = enough(state.respondents, group_minimum(view, settings))
     if view in (View.ORGANISATION, View.ORGANISATION_RESIDENTS):
         # Outside the team: closed, published and big enough, or not there at all.
-        return Shown.NUMBERS if state.status == "closed" and state.published and big_enough else Shown.NOTHING
+        return Shown.NUMBERS if state.status == ROUND_CLOSED and state.published and big_enough else Shown.NOTHING
     if view == View.CLI:
-        if state.status != "closed":
+        if state.status != ROUND_CLOSED:
             return Shown.NOTHING
         return Shown.NUMBERS if big_enough else Shown.COUNT
     return Shown.NUMBERS if released(state.status, state.revealed) and big_enough else Shown.COUNT
