@@ -45,7 +45,8 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
 	touch $@
 
 # Chromium (browser tests, through Playwright with executable_path=/usr/bin/chromium),
-# a PostgreSQL server, poppler, npm and fonts come from Debian, never from Playwright.
+# a PostgreSQL server, poppler, npm, HAProxy (tests/test_multi_instance.py) and fonts come from
+# Debian, never from Playwright.
 # The script checks each package on its own and installs only what is missing.
 system-deps:
 	@sh scripts/system-deps.sh

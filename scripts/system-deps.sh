@@ -32,12 +32,13 @@ has_file /usr/bin/chromium || need chromium
 has_postgres_server || need postgresql
 has_command pdftoppm || need poppler-utils
 has_command npm || need npm
+has_command haproxy || need haproxy
 has_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || need fonts-dejavu-core
 has_file /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || need fonts-noto-color-emoji
 
 missing="${missing# }"
 if [ -z "$missing" ]; then
-    echo "system-deps: nothing to install (chromium, postgresql, poppler-utils, npm and fonts are there)"
+    echo "system-deps: nothing to install (chromium, postgresql, poppler-utils, npm, haproxy and fonts are there)"
     exit 0
 fi
 
