@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import secrets
+import subprocess
+import sys
 import threading
 import time
 
@@ -189,3 +191,63 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     engine = get_engine(f"sqlite:///{path}")
     assert services.count_responses(engine, round_id) == 1
     dispose_engines()
+
+
+_SUBMIT_IN_ANOTHER_PROCESS = """
+import sys
+from kringwijs_survey import services
+from kringwijs_survey.database import get_engine
+url, round_id, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+services.submit_response(get_engine(url), round_id, key, [services.AnswerInput("AB1", 5), services.AnswerInput("AO1", 5)])
+"""
+
+
+def test_a_submission_in_another_process_refreshes_the_cached_aggregation(engine, db_url, repo_root):
+    """Two app instances share one database: the aggregation one of them cached must not hide
+    what was sent through the other."""
+    from kringwijs_survey.aggregation import Scope, summarize
+    from kringwijs_survey.database import data_revision
+
+    round_id = _open_round(engine)
+    for key in _new_keys(3):
+        services.submit_response(engine, round_id, key, ANSWERS)
+    before = summarize(engine, Scope(), min_group=3)
+    revision = data_revision(engine)
+    assert summarize(engine, Scope(), min_group=3).equals(before) and data_revision(engine) == revision  # reads change nothing
+    assert before.loc[before["item"] == "AB1", "n"].tolist() == [3]
+
+    subprocess.run(
+        [sys.executable, "-c", _SUBMIT_IN_ANOTHER_PROCESS, db_url, str(round_id), "from-the-other-instance"],
+        cwd=repo_root, check=True, timeout=120,
+    )
+
+    assert data_revision(engine) != revision
+    after = summarize(engine, Scope(), min_group=3)
+    assert after.loc[after["item"] == "AB1", "n"].tolist() == [4]
+    assert after.loc[after["item"] == "AB1", "count_5"].tolist() == [1]
+
+
+@pytest.mark.postgres
+def test_on_postgres_submissions_never_wait_for_one_shared_row(fresh_postgres_url):
+    """Every write used to move one shared revision row on, so 100 people sending at once queued
+    on its lock. With that row locked by someone else, a submission still goes through."""
+    from sqlalchemy import text
+
+    from kringwijs_survey.database import migrate
+
+    migrate(fresh_postgres_url)
+    engine = get_engine(fresh_postgres_url)
+    round_id = _open_round(engine)
+    done = threading.Event()
+    with engine.connect() as holder:
+        holder.execute(text("SELECT value FROM data_revision WHERE id = 1 FOR UPDATE"))
+        worker = threading.Thread(
+            target=lambda: (services.submit_response(engine, round_id, "while-the-row-is-locked", ANSWERS), done.set())
+        )
+        worker.start()
+        worker.join(timeout=60)
+        stored_while_locked = done.is_set()
+        holder.rollback()
+    worker.join(timeout=60)
+    dispose_engines()
+    assert stored_while_locked
