@@ -232,6 +232,8 @@ def cmd_bench(args) -> int:
     import json
     import os
 
+    if args.scenario == "workshop":
+        return _bench_workshop(args)
     from .bench import report_lines, run_bench
 
     result = run_bench(
@@ -241,6 +243,18 @@ def cmd_bench(args) -> int:
         print(json.dumps(result))
     else:
         print("\n".join(report_lines(result)))
+    return 0
+
+
+def _bench_workshop(args) -> int:
+    import json
+    import os
+
+    from .bench_workshop import DEFAULT_PHONES, run_workshop_bench, workshop_report_lines
+
+    for phones in [args.phones] if args.phones else DEFAULT_PHONES:
+        result = run_workshop_bench(phones, database_url=os.environ.get("DATABASE_URL"))
+        print(json.dumps(result) if args.json else "\n".join(workshop_report_lines(result)), flush=True)
     return 0
 
 
@@ -264,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
         "hash-passphrase", help="print the Argon2 hash of a passphrase (read from stdin) for secrets.toml"
     ).set_defaults(run=cmd_hash_passphrase)
     p = commands.add_parser("bench", help="measure the app against its floors on a synthetic organisation")
+    p.add_argument(
+        "scenario", nargs="?", choices=["organisation", "workshop"], default="organisation",
+        help="workshop: a real workshop through a real Streamlit server (facilitator, projector, phones)",
+    )
+    p.add_argument("--phones", type=int, help="workshop: this many phones (default: 10, 20 and 40 in turn)")
     p.add_argument("--teams", type=int, default=200)
     p.add_argument("--quarters", type=int, default=12)
     p.add_argument("--respondents", type=int, default=12)
