@@ -260,25 +260,26 @@ def streamlit_server(database_url: str) -> Iterator[tuple[str, int, Path]]:
         "KRINGWIJS_FACILITATOR_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE),
         "PYTHONUNBUFFERED": "1",
     }
-    log = tempfile.NamedTemporaryFile(prefix="kringwijs-bench-server-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    handle, name = tempfile.mkstemp(prefix="kringwijs-bench-server-", suffix=".log")
+    log = Path(name)
+    with os.fdopen(handle, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Streamlit server did not start:\n{Path(log.name).read_text(errors='replace')}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
+                raise RuntimeError(f"the Streamlit server did not start:\n{log.read_text(errors='replace')}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    break
             time.sleep(0.2)
-        yield base, proc.pid, Path(log.name)
+        yield base, proc.pid, log
     finally:
         proc.terminate()
         try:
@@ -286,8 +287,7 @@ def streamlit_server(database_url: str) -> Iterator[tuple[str, int, Path]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
-        os.unlink(log.name)
+        log.unlink(missing_ok=True)
 
 
 def process_cpu_s(pid: int) -> float:

@@ -250,7 +250,11 @@ def _bench_workshop(args) -> int:
     import json
     import os
 
-    from .bench_workshop import DEFAULT_PHONES, run_workshop_bench, workshop_report_lines
+    from .bench_workshop import (
+        DEFAULT_PHONES,
+        run_workshop_bench,
+        workshop_report_lines,
+    )
 
     for phones in [args.phones] if args.phones else DEFAULT_PHONES:
         result = run_workshop_bench(phones, database_url=os.environ.get("DATABASE_URL"))

@@ -60,34 +60,40 @@ if state.step < len(items):
         labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
         labels[DONT_KNOW] = framework.dont_know.get(lang)
         current_value = None if previous is None else (DONT_KNOW if previous.score is None else previous.score)
-        score = st.radio(
+        st.radio(
             scale.question.get(lang), options, index=None if current_value is None else options.index(current_value),
             format_func=labels.get, key=f"score-{item.id}",
         )
-        target = None
         if item.kind == "principle":
             targets = [None, 1, 2, 3, 4, 5]
-            target = st.radio(
+            st.radio(
                 ui.t("join.target"), targets, index=targets.index(previous.target if previous else None),
                 format_func=lambda v: ui.t("join.no_target") if v is None else labels[v], key=f"target-{item.id}",
                 horizontal=False,
             )
-        discuss = st.checkbox(ui.t("join.discuss"), value=bool(previous and previous.discuss), key=f"discuss-{item.id}")
-        comment = st.text_area(
+        st.checkbox(ui.t("join.discuss"), value=bool(previous and previous.discuss), key=f"discuss-{item.id}")
+        st.text_area(
             ui.t("join.comment"), value=(previous.comment or "") if previous else "", max_chars=2000,
             help=ui.t("join.comment_help"), key=f"comment-{item.id}",
         )
+
+        def move(step: int, item=item) -> None:
+            """Store this item's answer and go on. A callback runs before the page is drawn, so the
+            answer is stored at once and the page is drawn once, not twice (see `bench workshop`)."""
+            chosen = st.session_state.get(f"score-{item.id}")
+            if chosen is not None:
+                state.answers[item.id] = services.AnswerInput(
+                    item.id, None if chosen == DONT_KNOW else chosen, st.session_state.get(f"comment-{item.id}", ""),
+                    bool(st.session_state.get(f"discuss-{item.id}")), st.session_state.get(f"target-{item.id}"),
+                )
+            if save(final=False):
+                state.step += step
+
         back_col, next_col = st.columns(2)
-        back = back_col.form_submit_button(ui.t("join.back"), disabled=state.step == 0, width="stretch")
-        forward = next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch")
-    if back or forward:
-        if score is not None:
-            state.answers[item.id] = services.AnswerInput(
-                item.id, None if score == DONT_KNOW else score, comment, discuss, target
-            )
-        if save(final=False):
-            state.step += 1 if forward else -1
-            st.rerun()
+        back_col.form_submit_button(
+            ui.t("join.back"), disabled=state.step == 0, width="stretch", on_click=move, args=(-1,)
+        )
+        next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch", on_click=move, args=(1,))
 else:
     st.subheader(ui.t("join.overview"))
     missing = [item for item in items if item.id not in state.answers]
@@ -103,9 +109,7 @@ else:
             st.rerun()
     if missing:
         st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
-    if st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch"):
-        if save(final=True):
-            st.rerun()
+    st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch", on_click=save, args=(True,))
     if state.submitted:
         st.success(ui.t("join.thanks"), icon=":material/check_circle:")
     if st.button(ui.t("join.back"), key="overview-back"):
