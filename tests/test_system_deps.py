@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "system-deps.sh"
-ALL_PACKAGES = ["chromium", "postgresql", "poppler-utils", "npm", "fonts-dejavu-core", "fonts-noto-color-emoji"]
+ALL_PACKAGES = ["chromium", "postgresql", "poppler-utils", "npm", "haproxy", "fonts-dejavu-core", "fonts-noto-color-emoji"]
 FILES = {
     "chromium": "usr/bin/chromium",
     "postgresql": "usr/lib/postgresql/15/bin/pg_ctl",
     "fonts-dejavu-core": "usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "fonts-noto-color-emoji": "usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
 }
-COMMANDS = {"poppler-utils": "pdftoppm", "npm": "npm"}
+COMMANDS = {"poppler-utils": "pdftoppm", "npm": "npm", "haproxy": "haproxy"}
 
 
 def fake_command(bindir: Path, name: str, output: str = "") -> None:
@@ -76,7 +76,7 @@ def test_nodejs_with_its_own_npm_never_gets_debians_npm(tmp_path):
     """The reference machine: Node.js 20 with its npm, PostgreSQL and DejaVu, no Chromium."""
     result = run(tmp_path, {"npm", "postgresql", "fonts-dejavu-core"})
     assert result.returncode == 0, result.stderr
-    assert would_install(result) == ["chromium", "poppler-utils", "fonts-noto-color-emoji"]
+    assert would_install(result) == ["chromium", "poppler-utils", "haproxy", "fonts-noto-color-emoji"]
     assert "npm" not in would_install(result)
 
 
