@@ -37,7 +37,8 @@ from kringwijs_survey.access import hash_passphrase, new_respondent_key
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
-pytestmark = pytest.mark.browser
+# Four processes and five browser contexts on a shared two-core machine: more room than one page.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "haproxy.cfg"
 MANAGER_PASSPHRASE = "de manager kijkt mee op de andere server"
