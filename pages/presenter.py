@@ -2,7 +2,7 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, services, ui, workshop
+from kringwijs_survey import charts, services, typed_text, ui, workshop
 
 who = ui.guard_page(__file__)
 
@@ -38,7 +38,7 @@ st.html(
     .st-key-kw-scores [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); }
     .st-key-kw-qr img { image-rendering: pixelated; max-height: calc(100vh - 80px); object-fit: contain; }
     .st-key-kw-chart img { max-height: 40vh; object-fit: contain; object-position: left top; }
-    .st-key-kw-subtitle [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; }
+    .st-key-kw-subtitle .kw-typed { font-size: max(28px, 2.19vw) !important; color: #1a1a1a; }
     .st-key-kw-bigchart img, .st-key-kw-bigchart-pairs img { max-height: 70vh; object-fit: contain; object-position: center top; }
     </style>"""
 )
@@ -85,7 +85,7 @@ def show_summary() -> None:
     summary = workshop.workshop_summary(engine, quarter.id, lang, settings.min_group)
     st.title(ui.t("presenter.summary_title"))
     with st.container(key="kw-subtitle"):
-        st.markdown(f"{ui.literal(summary.name)} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
+        typed_text.show(f"{summary.name} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
     if not summary.shown:
         st.markdown(ui.t("presenter.summary_hidden"))
         return
