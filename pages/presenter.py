@@ -31,7 +31,7 @@ st.html(
     .st-key-kw-topbar [data-testid="stMarkdownContainer"] p,
     .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; white-space: nowrap; }
     .st-key-kw-code [data-testid="stMarkdownContainer"] p { font-size: max(96px, 7.5vw); font-weight: 800; letter-spacing: 0.12em; line-height: 1.05; }
-    .st-key-kw-url [data-testid="stMarkdownContainer"] p { font-size: max(44px, 3.44vw); font-weight: 700; }
+    .st-key-kw-url .kw-typed { font-size: max(44px, 3.44vw) !important; font-weight: 700; color: #000000; }
     .st-key-kw-counts [data-testid="stMarkdownContainer"] p { font-size: max(40px, 3.12vw); }
     .st-key-kw-question [data-testid="stMarkdownContainer"] p { font-size: max(34px, 2.66vw); font-style: italic; color: #1f4e9c; }
     .st-key-kw-stats [data-testid="stMarkdownContainer"] p { font-size: max(40px, 3.12vw); }
@@ -126,7 +126,7 @@ def show_welcome() -> None:
         st.markdown(ui.t("presenter.scan"))
         st.markdown(ui.t("presenter.or_go"))
         with st.container(key="kw-url"):
-            st.markdown(ui.literal(workshop.short_address(link)))
+            typed_text.show(workshop.short_address(link))  # an address, not a link: people type it
         st.markdown(ui.t("presenter.code_label"))
         with st.container(key="kw-code"):
             st.markdown(quarter.join_code)
