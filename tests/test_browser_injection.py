@@ -134,12 +134,12 @@ SHOWS = """(wanted) => {
 
 
 def check(page, watch: Watch, place: str, expected: list[str], problems: list[str]) -> None:
-    page_ready(page)
     if expected:  # the page may still be on its way: wait for the first value to be there
         try:
             page.wait_for_function(SHOWS, arg=normalise(expected[0]), timeout=30_000)
         except Exception:
             pass  # reported below, with every other value that is missing
+    page_ready(page, settle_ms=100)
     text = page_text(page)
     for value in expected:
         if normalise(value) not in text:
