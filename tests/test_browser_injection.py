@@ -250,6 +250,17 @@ def test_every_place_shows_the_hostile_corpus_exactly_as_typed(streamlit_server,
     sign_in(page, base, "manager")
     go_to(page, "Teams vergelijken")
     check(page, watch, "manager overview", [], problems)
+    heatmap = page.locator('[data-testid="stVegaLiteChart"]').first
+    box = heatmap.bounding_box()
+    for fraction in (0.3, 0.5, 0.7):  # tooltips name the team: as text, never a link or an image
+        page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction)
+        page.wait_for_timeout(150)
+        check(page, watch, "manager heatmap tooltip", [], problems)
+    page.get_by_text("Bekijk als tabel").first.click()
+    page.locator('[data-testid="stDataFrame"]').first.hover()
+    page.wait_for_timeout(300)
+    if page.locator('[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]').filter(visible=True).count():
+        problems.append("a table offers its own CSV download, which writes typed text unprotected")
     for view in ("Teams naast elkaar", "Verschil tussen teams"):
         choose_view(page, view)
         check(page, watch, f"manager view {view}", [], problems)
