@@ -67,6 +67,15 @@ def test_locale_texts_with_typed_values_keep_their_format_and_add_none():
                 assert "**" not in body.replace(html.escape(text), ""), f"{key}: markdown the template uses is not supported"
 
 
+def test_texts_shown_as_plain_text_hold_no_markdown():
+    """ui.plain texts (chart summaries) are shown as text: markdown in them would show as is."""
+    keys = {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.plain\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
+    assert "manager.profile_summary" in keys
+    for lang in LANGUAGES:
+        for key in keys:
+            assert not re.search(r"\*\*|\]\(|`|^#", table(lang)[key]), (lang, key)
+
+
 def test_no_page_puts_a_typed_value_into_markdown():
     """ui.t escapes values for markdown, which cannot stop autolinks: typed values use ui.say,
     ui.plain (shown as text) or typed_text. Names of typed values never go into ui.t."""
