@@ -14,6 +14,7 @@ from .backup import backup, restore
 from .csv_io import ImportFailed, export_csv, import_csv
 from .database import get_engine, migrate
 from .settings import load_settings
+from .spreadsheet import csv_row
 from .validation import InvalidInput
 
 
@@ -92,7 +93,7 @@ def cmd_summary(args) -> int:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(SUMMARY_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
     return 0
 
 

@@ -1,6 +1,8 @@
 """Long-format CSV import and export: team,period,respondent,item,score,comment.
 
 Import is all or nothing: every row is checked first; one bad row means nothing is written.
+Export protects cells a spreadsheet would run as a formula; import removes exactly that
+protection again (see spreadsheet.py), so export -> import is lossless.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlmodel import Session
 from .content import framework_of_item, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
+from .spreadsheet import csv_row, from_csv_cell
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
 REQUIRED_COLUMNS = ["team", "period", "respondent", "item", "score"]
@@ -112,6 +115,7 @@ def parse_csv(text: str) -> list[Row]:
         except csv.Error as exc:
             problems.append(f"regel {line}: kan de CSV niet lezen ({exc})")
             break
+        record = {column: from_csv_cell(value) if isinstance(value, str) else value for column, value in record.items()}
         try:
             row = _parse_row(record)
         except InvalidInput as exc:
@@ -226,5 +230,5 @@ def export_csv(engine: Engine, path: Path) -> int:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
     return len(rows)

@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from . import charts, i18n, policy, services, sharing, team_results
+from .spreadsheet import csv_frame, text_cells
 from .charts import BLACK, BLUE, FONT, INK, MUTED, VERMILLION, Style, format_number
 from .content import get_frameworks
 from .validation import InvalidInput
@@ -261,7 +262,7 @@ def aggregates_csv(view: sharing.OrgView) -> bytes:
     org = view.organisation.rename(columns={"teams": "teams"}).assign(level="organisation", team=pd.NA, area=pd.NA, period=view.period)
     frame = pd.concat([teams, org], ignore_index=True)
     columns = ["level", *EXPORT_COLUMNS, "teams", "sd_teams", "lowest", "highest"]
-    return frame.reindex(columns=columns).to_csv(index=False).encode("utf-8")
+    return csv_frame(frame.reindex(columns=columns)).to_csv(index=False).encode("utf-8")
 
 
 def _sheet(workbook, title: str, frame: pd.DataFrame, headers: Sequence[str], formats: Mapping[str, str] | None = None) -> None:
@@ -282,6 +283,7 @@ def _sheet(workbook, title: str, frame: pd.DataFrame, headers: Sequence[str], fo
         longest = max([len(str(headers[index - 1]))] + [len(str(cell.value or "")) for cell in sheet[letter][1:]])
         sheet.column_dimensions[letter].width = min(60, max(8, longest + 2))
     sheet.freeze_panes = "A2"
+    text_cells(sheet)
 
 
 def aggregates_xlsx(engine: Engine, view: sharing.OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
@@ -303,6 +305,7 @@ def aggregates_xlsx(engine: Engine, view: sharing.OrgView, lang: str = i18n.DEFA
         if view.anonymous:
             about.append([t("manager.low_trust_on")])
     about.column_dimensions["A"].width = 120
+    text_cells(about)
     buffer = io.BytesIO()
     if not view.enough:
         workbook.save(buffer)

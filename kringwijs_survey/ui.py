@@ -12,7 +12,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from . import i18n, services, tables
+from . import i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -50,8 +50,21 @@ def literal(text: object) -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """Interface text; values are escaped, because they may be names or titles people typed."""
+    """Interface text for markdown and widget labels. Values are escaped as well as markdown
+    allows, but that cannot stop its autolinks: a value people typed goes through `say`."""
     return i18n.t(key, language(), **{name: literal(value) for name, value in values.items()})
+
+
+def plain(key: str, **values: object) -> str:
+    """Interface text with the values as they are, for elements that show text as text
+    (typed_text.show, chart summaries), never for markdown."""
+    return i18n.t(key, language(), **values)
+
+
+def say(key: str, kind: str = "text", **values: object) -> None:
+    """Show an interface text that holds values people typed (a team name, an area…): the
+    values appear exactly as typed (see typed_text). kind: as in typed_text.show."""
+    typed_text.sentence(i18n.t(key, language()), kind, **values)
 
 
 def _remember_language() -> None:
@@ -249,6 +262,7 @@ def guard_page(page_file: str) -> Principal:
     spec = page_for_file(page_file)
     who = principal()
     language_switch()
+    st.html(TABLE_CSS)
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.warning(t(notice), icon=":material/lock:")
@@ -276,7 +290,8 @@ def current() -> Principal:
 
 
 def show_error(error: Exception) -> None:
-    st.error(str(error), icon=":material/error:")
+    """An error message may repeat what someone typed (a name that is taken), so it is typed text."""
+    typed_text.show(str(error), "error")
 
 
 def run_or_explain(action) -> None:
@@ -331,7 +346,7 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
         st.vega_lite_chart(chart, width="content")
     else:
         st.altair_chart(chart if stretch else _natural_size(chart), width="stretch" if stretch else "content")
-    st.caption(summary)
+    typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):
             st.dataframe(tables.readable(table, language()), hide_index=True, width="stretch")
@@ -453,6 +468,13 @@ def next_resident() -> None:
     who = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
     if is_resident(who):
         _start_resident(who.team_id, who.round_id)
+
+
+# Constant CSS only: a table's own "Download as CSV" writes typed text unprotected (a team named
+# =HYPERLINK(…) would run in a spreadsheet); the app's CSV and XLSX downloads are protected.
+TABLE_CSS = """<style>
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none !important; }
+</style>"""
 
 
 # Constant CSS only (never text a person typed): bigger touch targets for phones and tablets.

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import privacy, services, ui
+from kringwijs_survey import privacy, services, typed_text, ui
 from kringwijs_survey.validation import InvalidInput
 
 who = ui.guard_page(__file__)
@@ -14,7 +14,7 @@ if not teams:
     st.info(ui.t("admin.no_teams"), icon=":material/info:")
 for team in teams:
     with st.container(border=True):
-        st.markdown(f"**{ui.literal(team.name)}**" + (f" · {ui.literal(team.area)}" if team.area else ""))
+        typed_text.show(team.name + (f" · {team.area}" if team.area else ""), "strong")
         st.caption(ui.t("admin.team_rounds", rounds=len(services.list_rounds(engine, team.id))))
         if st.button(ui.t("admin.new_key"), key=f"key-{team.id}", icon=":material/key:"):
             st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
@@ -22,7 +22,7 @@ for team in teams:
 
 issued = st.session_state.pop("admin_new_key", None)
 if issued:
-    st.success(ui.t("admin.key_issued", name=issued[0]), icon=":material/key:")
+    ui.say("admin.key_issued", "success", name=issued[0])
     st.code(ui.team_link(issued[1]), language=None)
 
 st.header(ui.t("admin.create"))
@@ -47,7 +47,7 @@ if teams:
         file_name="team-export.json", mime="application/json", icon=":material/download:", on_click="ignore",
     )
     with st.form("admin_erase_team"):
-        st.markdown(ui.t("admin.erase_warning", name=chosen_team))
+        ui.say("admin.erase_warning", name=chosen_team)
         typed = st.text_input(ui.t("admin.erase_confirm"), max_chars=100)
         if st.form_submit_button(ui.t("admin.erase"), type="primary", icon=":material/delete_forever:"):
             if typed.strip() != chosen_team:
@@ -58,4 +58,4 @@ if teams:
                 st.rerun()
 erased_note = st.session_state.pop("admin_erased", None)
 if erased_note:
-    st.success(ui.t("admin.erased", name=erased_note[0], rows=erased_note[1]), icon=":material/check_circle:")
+    ui.say("admin.erased", "success", name=erased_note[0], rows=erased_note[1])

@@ -29,7 +29,7 @@ framework = ui.frameworks()[quarter.framework]
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
 
-st.subheader(ui.t("join.round_title", team=services.get_team(engine, quarter.team_id).name, period=quarter.period))
+ui.say("join.round_title", "subheader", team=services.get_team(engine, quarter.team_id).name, period=quarter.period)
 answered = sum(1 for item in items if item.id in state.answers)
 st.progress(answered / len(items), text=ui.t("join.progress", done=answered, total=len(items)))
 

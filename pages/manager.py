@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, sharing, tables, ui
+from kringwijs_survey import charts, reports, sharing, tables, typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -84,7 +84,7 @@ if view_name == "overview":
     )
     ui.show_chart(
         heat,
-        ui.t("manager.heatmap_summary", count=view.team_count, items=len(items), item=f"{most_spread['item']} · {most_spread['title']}",
+        ui.plain("manager.heatmap_summary", count=view.team_count, items=len(items), item=f"{most_spread['item']} · {most_spread['title']}",
              sd=charts.format_number(most_spread["sd_teams"], decimal)),
         cells.pivot(index="team", columns="item", values="mean").reindex(index=teams, columns=items).reset_index(),
     )
@@ -113,7 +113,7 @@ if view_name == "profiles":
                     )
                     ui.show_chart(
                         radar,
-                        ui.t("manager.profile_summary", team=team, best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
+                        ui.plain("manager.profile_summary", team=team, best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
                              worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal))
                         if not ranked.empty else labels["no_data"],
                         columns_named(profile.rename(columns={"previous_median": "previous"}), ["item", "title", "median", "mean"]),
@@ -127,7 +127,7 @@ if view_name == "spread":
     spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight))
     ui.show_chart(
         spread_chart,
-        ui.t("manager.spread_summary_team", team=highlight) if highlight else ui.t("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
+        ui.plain("manager.spread_summary_team", team=highlight) if highlight else ui.plain("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
         columns_named(view.organisation, ["item", "title", "mean", "sd_teams", "lowest", "highest"]),
     )
     chart_downloads(spread_chart, "verschil-tussen-teams")
@@ -172,8 +172,8 @@ if view_name == "actions":
         st.subheader(ui.t("manager.messages"))
         for message in view.messages:
             with st.container(border=True):
-                st.caption(message.team + (f" · {message.period}" if message.period else ""))
-                st.text(message.text)
+                typed_text.show(message.team + (f" · {message.period}" if message.period else ""), "caption")
+                typed_text.show(message.text)
 
 if view_name == "residents":
     residents = residents_view()
@@ -184,10 +184,10 @@ if view_name == "residents":
         st.caption(ui.t("manager.residents_teams", count=residents.team_count))
         ranked = residents.organisation.dropna(subset=["median"]).sort_values("median", kind="stable")
         if ranked.empty or ranked.iloc[0]["median"] == ranked.iloc[-1]["median"]:
-            summary = ui.t("manager.residents_summary_same", count=residents.team_count, items=len(residents.organisation))
+            summary = ui.plain("manager.residents_summary_same", count=residents.team_count, items=len(residents.organisation))
         else:
             best, worst = ranked.iloc[-1], ranked.iloc[0]
-            summary = ui.t(
+            summary = ui.plain(
                 "manager.residents_summary", count=residents.team_count, items=len(residents.organisation),
                 best=f"{best['item']} · {best['title']}", best_value=charts.format_number(best["median"], decimal),
                 worst=f"{worst['item']} · {worst['title']}", worst_value=charts.format_number(worst["median"], decimal),
@@ -211,7 +211,7 @@ if view_name == "residents":
         st.subheader(ui.t("manager.residents_org"))
         st.markdown(ui.t("manager.residents_org_intro"))
         if low_trust:
-            st.caption(summary)
+            typed_text.show(summary, "caption")
         st.dataframe(
             columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]),
             hide_index=True, width="stretch",

@@ -21,7 +21,7 @@ if created:
         ui.show_error(error)
     else:
         ui.sign_in_with_team_key(key)
-        st.success(ui.t("new_team.done", name=team.name), icon=":material/check_circle:")
+        ui.say("new_team.done", "success", name=team.name)
         st.markdown(ui.t("new_team.keep_link"))
         st.code(ui.team_link(key), language=None)
         st.page_link("pages/team.py", label=ui.t("new_team.go"), icon=":material/groups:")

@@ -2,7 +2,7 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, services, ui, workshop
+from kringwijs_survey import charts, services, typed_text, ui, workshop
 
 who = ui.guard_page(__file__)
 
@@ -31,14 +31,14 @@ st.html(
     .st-key-kw-topbar [data-testid="stMarkdownContainer"] p,
     .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; white-space: nowrap; }
     .st-key-kw-code [data-testid="stMarkdownContainer"] p { font-size: max(96px, 7.5vw); font-weight: 800; letter-spacing: 0.12em; line-height: 1.05; }
-    .st-key-kw-url [data-testid="stMarkdownContainer"] p { font-size: max(44px, 3.44vw); font-weight: 700; }
+    .st-key-kw-url .kw-typed { font-size: max(44px, 3.44vw) !important; font-weight: 700; color: #000000; }
     .st-key-kw-counts [data-testid="stMarkdownContainer"] p { font-size: max(40px, 3.12vw); }
     .st-key-kw-question [data-testid="stMarkdownContainer"] p { font-size: max(34px, 2.66vw); font-style: italic; color: #1f4e9c; }
     .st-key-kw-stats [data-testid="stMarkdownContainer"] p { font-size: max(40px, 3.12vw); }
     .st-key-kw-scores [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); }
     .st-key-kw-qr img { image-rendering: pixelated; max-height: calc(100vh - 80px); object-fit: contain; }
     .st-key-kw-chart img { max-height: 40vh; object-fit: contain; object-position: left top; }
-    .st-key-kw-subtitle [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; }
+    .st-key-kw-subtitle .kw-typed { font-size: max(28px, 2.19vw) !important; color: #1a1a1a; }
     .st-key-kw-bigchart img, .st-key-kw-bigchart-pairs img { max-height: 70vh; object-fit: contain; object-position: center top; }
     </style>"""
 )
@@ -85,7 +85,7 @@ def show_summary() -> None:
     summary = workshop.workshop_summary(engine, quarter.id, lang, settings.min_group)
     st.title(ui.t("presenter.summary_title"))
     with st.container(key="kw-subtitle"):
-        st.markdown(f"{ui.literal(summary.name)} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
+        typed_text.show(f"{summary.name} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
     if not summary.shown:
         st.markdown(ui.t("presenter.summary_hidden"))
         return
@@ -126,7 +126,7 @@ def show_welcome() -> None:
         st.markdown(ui.t("presenter.scan"))
         st.markdown(ui.t("presenter.or_go"))
         with st.container(key="kw-url"):
-            st.markdown(ui.literal(workshop.short_address(link)))
+            typed_text.show(workshop.short_address(link))  # an address, not a link: people type it
         st.markdown(ui.t("presenter.code_label"))
         with st.container(key="kw-code"):
             st.markdown(quarter.join_code)

@@ -66,7 +66,7 @@ with st.container(key="kw-residents"):
         st.stop()
 
     st.title(ui.t("residents.title"))
-    st.markdown(ui.t("residents.intro", team=team.name))
+    ui.say("residents.intro", team=team.name)
     options = [1, 2, 3, 4, 5, DONT_KNOW]
     with st.form("residents", border=False):
         chosen = {

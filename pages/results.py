@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, services, tables, team_results, ui
+from kringwijs_survey import charts, reports, services, tables, team_results, typed_text, ui
 from kringwijs_survey.models import ACTION_SCOPES
 from kringwijs_survey.validation import InvalidInput
 
@@ -11,7 +11,7 @@ engine = ui.engine()
 settings = ui.settings()
 team = services.get_team(engine, who.team_id)
 rounds = services.list_rounds(engine, team.id)
-st.title(ui.t("results.title", team=team.name))
+ui.say("results.title", "title", team=team.name)
 
 if not rounds:
     st.info(ui.t("results.no_rounds"), icon=":material/info:")
@@ -82,7 +82,7 @@ def section(name: str) -> bool:
 
 if section("profile"):
     ranked = profile.dropna(subset=["median"]).sort_values("median")
-    text = ui.t(
+    text = ui.plain(
         "results.profile_summary",
         best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
         worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal),
@@ -106,7 +106,7 @@ if section("spread"):
     top = spread.iloc[0] if not spread.empty else None
     ui.show_chart(
         charts.distribution(spread, labels=labels, score_labels=score_labels),
-        ui.t("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
+        ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
@@ -116,7 +116,7 @@ if section("changes"):
     else:
         ui.show_chart(
             charts.changes_chart(changed, labels=labels),
-            ui.t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
+            ui.plain("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
             changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
             )
     st.subheader(ui.t("results.history"))
@@ -139,7 +139,7 @@ if section("agenda"):
         for comment in comments.get(item.id, []):
             with st.container(border=True):
                 st.caption(f"{item.id} · {item.title.get(lang)}")
-                st.text(comment)
+                typed_text.show(comment)
 
 if section("actions"):
     notes = services.round_notes(engine, quarter.id)
@@ -160,7 +160,7 @@ if section("actions"):
 
     st.subheader(ui.t("results.actions"))
     for action in services.round_actions(engine, quarter.id):
-        st.markdown(f"- **{ui.literal(action.what)}** · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
+        typed_text.show(f"• {action.what} · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
     with st.form("new_action", clear_on_submit=True):
         what = st.text_input(ui.t("results.action_what"), max_chars=500)
         item_id = st.selectbox(
@@ -204,7 +204,7 @@ if section("residents"):  # the residents' view beside the team's own view
                     missing=ui.t("residents.chart_missing"),
                 ),
             ),
-            ui.t(
+            ui.plain(
                 "residents.chart_summary", item=f"{biggest['item']} · {biggest['title']}",
                 team=number(biggest["team_median"]), residents=number(biggest["residents_median"]),
             ) if biggest is not None else ui.t("residents.chart_summary_same"),

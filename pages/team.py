@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import policy, services, sharing, ui
+from kringwijs_survey import policy, services, sharing, typed_text, ui
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -11,9 +11,9 @@ engine = ui.engine()
 team = services.get_team(engine, who.team_id)
 frameworks = ui.frameworks()
 
-st.title(ui.literal(team.name))
+typed_text.show(team.name, "title")
 if team.area:
-    st.caption(ui.literal(team.area))
+    typed_text.show(team.area, "caption")
 
 with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(engine, team.id), icon=":material/add:"):
     with st.form("start_round"):
@@ -115,11 +115,13 @@ if open_actions:
     latest_round = services.list_rounds(engine, team.id)[0]
     with st.form("review_actions"):
         choices = {}
-        for action in open_actions:
+        for number, action in enumerate(open_actions, start=1):
             due = f" · {action.due:%d-%m-%Y}" if action.due else ""
             owner = f" · {action.owner}" if action.owner else ""
+            # The typed action is shown as text; the radio's label (markdown) holds none of it.
+            typed_text.show(f"{action.what}{owner}{due} · {ui.t('results.scope.' + action.scope)}", "strong")
             choices[action.id] = st.radio(
-                ui.literal(f"{action.what}{owner}{due}") + f" · {ui.t('results.scope.' + action.scope)}",
+                ui.t("team.action_status", number=number),
                 ("open", "ongoing", "done", "dropped"),
                 index=("open", "ongoing", "done", "dropped").index(action.status),
                 format_func=lambda s: ui.t("results.status." + s),

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui, workshop
+from kringwijs_survey import services, typed_text, ui, workshop
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -63,7 +63,7 @@ if quarter is None:
 
 framework = frameworks[quarter.framework]
 joined, done = workshop.live_counts(engine, quarter.id)
-st.subheader(f"{ui.literal(workshop.workshop_name(engine, quarter))} · {quarter.period}")
+typed_text.show(f"{workshop.workshop_name(engine, quarter)} · {quarter.period}", "subheader")
 
 code_col, count_col = st.columns([3, 2])
 with code_col:

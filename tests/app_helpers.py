@@ -1,5 +1,7 @@
 """Helpers for streamlit.testing AppTest runs of the real app."""
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -20,6 +22,13 @@ def open_page(path: str, query: dict[str, str] | None = None, session: dict | No
     return app
 
 
+def typed_texts(app: AppTest, kind: str | None = None) -> list[str]:
+    """What the page shows through typed_text (st.html elements), as a person reads it."""
+    marker = f"kw-typed-{kind}" if kind else "kw-typed"
+    bodies = [element.proto.body for element in app.get("html")]
+    return [html.unescape(re.sub(r"<[^>]+>", "", body)) for body in bodies if marker in body]
+
+
 def all_text(app: AppTest) -> str:
     """Everything a person could read on the page, as one string."""
     parts = [m.value for m in app.markdown] + [e.label for e in app.expander] + [t.value for t in app.title]
@@ -28,4 +37,5 @@ def all_text(app: AppTest) -> str:
     parts += [s.value for s in app.success] + [w.value for w in app.warning] + [e.value for e in app.error]
     parts += [p.proto.text for p in app.get("progress")]
     parts += [c.value for c in app.code] + [s.label for s in app.selectbox] + [r.label for r in app.radio]
+    parts += typed_texts(app)
     return "\n".join(str(p) for p in parts)

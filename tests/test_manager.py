@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app_helpers import all_text, open_page
+from app_helpers import all_text, open_page, typed_texts
 from kringwijs_survey import i18n, reports, services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
@@ -267,7 +267,7 @@ def every_view(app):
         texts.append(all_text(app))
         frames += [frame.value.to_csv() for frame in app.dataframe]
         charts_shown += len(app.get("vega_lite_chart"))
-        captions += len(app.caption)
+        captions += len(app.caption) + len(typed_texts(app, "caption"))
     return "\n".join(texts), "\n".join(frames), charts_shown, captions
 
 
