@@ -744,16 +744,37 @@ def distribution(
     *,
     labels: Mapping[str, str],
     score_labels: Mapping[int, str] | None = None,
+    score_labels_by_kind: Mapping[str, Mapping[int, str]] | None = None,
     big: bool = False,
-) -> alt.HConcatChart | alt.LayerChart:
+) -> alt.HConcatChart | alt.VConcatChart | alt.LayerChart:
     """Per item a segmented bar of count_1..count_5 (score 1 left, 5 right, each count printed in
     its segment) and, apart, a grey bar of "weet ik niet"; rows keep the frame's order (the
     disagreement order). The sd is printed after the bar when labels has "sd".
 
-    Columns: item, title, count_1..count_5, n_dont_know; optional sd. Labels: no_data,
-    dont_know, score (legend title); optional x_title, sd, title, subtitle, decimal.
-    `score_labels` (1..5 -> text) extend the legend entries.
+    Columns: item, title, count_1..count_5, n_dont_know; optional sd, kind. Labels: no_data,
+    dont_know, score (legend title); optional x_title, sd, title, subtitle, decimal, and a
+    heading per kind. `score_labels` (1..5 -> text) extend the legend entries. With
+    `score_labels_by_kind` (kind -> 1..5 -> text) and a `kind` column, every kind gets its own
+    panel with its own legend, so a blockade's 5 is never read in a principle's words.
     """
+    frame = disagreement_df if disagreement_df is not None else pd.DataFrame()
+    if score_labels_by_kind is not None and "kind" in frame and not frame.empty:
+        kinds = [kind for kind in score_labels_by_kind if (frame["kind"] == kind).any()]
+        panels = [
+            distribution(
+                frame[frame["kind"] == kind],
+                labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
+                score_labels=score_labels_by_kind[kind],
+                big=big,
+            )
+            for kind in kinds
+        ]
+        if len(panels) == 1:
+            return panels[0]
+        if panels:
+            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big))).resolve_scale(
+                color="independent"
+            )
     style = Style(big)
     _require(labels, "no_data", "dont_know", "score")
     frame = (disagreement_df if disagreement_df is not None else pd.DataFrame()).reset_index(drop=True).copy()

@@ -26,6 +26,7 @@ TITLE_MAX_WORDS = 5
 RESIDENT_STATEMENT_MAX_WORDS = 15
 
 Kind = Literal["principle", "blockade"]
+KINDS: tuple[Kind, ...] = ("principle", "blockade")
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 FrameworkId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=100)]
 ItemId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=20)]
@@ -100,7 +101,7 @@ class Item(_Model):
     title: Text
     text: Text
     summary: Text
-    questions: list[Text] = Field(min_length=2, max_length=3)
+    questions: list[Text] = Field(min_length=2, max_length=4)
     works: Text
     doesnt_work: Text
     answers: str | None = None
@@ -147,6 +148,21 @@ class ResidentScale(Scale):
         return f"{self.faces[score]}{separator}{self.labels[score].get(lang)}"
 
 
+class ScaleSet(_Model):
+    """One version of the answer scales: per kind of item, and for residents."""
+
+    version: FrameworkId
+    scales: dict[Kind, Scale]
+    resident_scale: ResidentScale | None = None
+
+    def score_labels(self, lang: str) -> dict[str, dict[int, str]]:
+        """Per kind ("principle", "blockade", "resident") the words of each score."""
+        labels = {kind: {score: text.get(lang) for score, text in scale.labels.items()} for kind, scale in self.scales.items()}
+        if self.resident_scale is not None:
+            labels["resident"] = {score: text.get(lang) for score, text in self.resident_scale.labels.items()}
+        return labels
+
+
 class ResidentStatement(_Model):
     """A short sentence from the resident's side that tells how one principle feels to them."""
 
@@ -174,7 +190,13 @@ class Framework(_Model):
     description: Text
     source: str
     source_file: str | None = None
+    # Where the texts come from when that is not the source itself (e.g. notes on a booklet).
+    source_note: Text | None = None
+    # What the framework is and who made it, from the source; shown as "Over ...".
+    about: list[Text] = Field(default_factory=list)
+    scales_version: FrameworkId
     scales: dict[Kind, Scale]
+    earlier_scales: list[ScaleSet] = Field(default_factory=list)
     dont_know: Text
     groups: list[Group] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
@@ -240,6 +262,30 @@ class Framework(_Model):
             raise _Problem("ontbreekt: zinnen voor bewoners hebben een eigen schaal nodig", field="resident_scale")
         return self
 
+    @model_validator(mode="after")
+    def _check_scale_sets(self) -> Framework:
+        versions = [self.scales_version, *(earlier.version for earlier in self.earlier_scales)]
+        if len(set(versions)) != len(versions):
+            raise _Problem("elke versie van de schalen moet een eigen naam hebben", field="earlier_scales")
+        for earlier in self.earlier_scales:
+            if set(earlier.scales) != set(self.scales):
+                raise _Problem(f"versie {earlier.version!r} moet dezelfde soorten schalen hebben als de huidige", field="earlier_scales")
+        return self
+
+    @property
+    def current_scales(self) -> ScaleSet:
+        return ScaleSet(version=self.scales_version, scales=self.scales, resident_scale=self.resident_scale)
+
+    def scale_set(self, version: str | None = None) -> ScaleSet:
+        """The scales of `version` (the current ones for None). A round stores its version, so
+        a round answered on older scales keeps the words it was answered with."""
+        if version is None or version == self.scales_version:
+            return self.current_scales
+        for earlier in self.earlier_scales:
+            if earlier.version == version:
+                return earlier
+        raise KeyError(version)
+
     @property
     def resident_statement_ids(self) -> list[str]:
         return [statement.id for statement in self.resident_statements]
@@ -260,8 +306,8 @@ class Framework(_Model):
     def items_of_kind(self, kind: Kind) -> list[Item]:
         return [item for item in self.items if item.kind == kind]
 
-    def scale_for(self, item: Item) -> Scale:
-        return self.scales[self._kinds[item.group]]
+    def scale_for(self, item: Item, version: str | None = None) -> Scale:
+        return self.scale_set(version).scales[self._kinds[item.group]]
 
 
 def _label(path: Path) -> str:

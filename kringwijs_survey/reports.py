@@ -528,7 +528,8 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
     spread = team_results.disagreement(summary, framework, quarter.period, lang)
     changed = team_results.changes(summary, framework, quarter.period, lang)
-    score_labels = {score: label.get(lang) for score, label in framework.scales["principle"].labels.items()}
+    score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
+    other_scales = team_results.other_scale_periods(summary, framework, quarter.period)
 
     title = t("report.team_title", team=team.name)
     report = _Report(title, lang)
@@ -576,9 +577,11 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     report.chart_section(
         t("results.tab.spread"), t("results.spread_intro"),
-        charts.distribution(spread, labels=labels, score_labels=score_labels), t("report.alt_spread"),
+        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
     )
 
+    if other_scales:
+        report.paragraph(t("results.other_scales", periods=", ".join(other_scales)), style="B", size=9.5)
     if not changed["previous_period"].dropna().empty:
         report.chart_section(
             t("results.tab.changes"), t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),

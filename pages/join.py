@@ -48,7 +48,7 @@ def save(final: bool) -> bool:
 
 if state.step < len(items):
     item = items[state.step]
-    scale = framework.scale_for(item)
+    scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
     st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))

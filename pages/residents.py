@@ -52,7 +52,7 @@ if not ui.is_resident(who):
 
 quarter = services.get_round(engine, who.round_id)
 framework = ui.frameworks()[quarter.framework]
-scale = framework.resident_scale
+scale = framework.scale_set(quarter.scales).resident_scale
 team = services.get_team(engine, quarter.team_id)
 
 with st.container(key="kw-residents"):

@@ -1,0 +1,28 @@
+"""the answer scales each round was answered on
+
+Revision ID: 0007
+Revises: 0004
+Create Date: 2026-12-01 02:30:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = '0007'
+down_revision: Union[str, None] = '0004'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    # Every round that exists now was answered on the first scales ("2025"); new rounds get the
+    # current version from the application.
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('scales', sa.String(length=20), server_default='2025', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.drop_column('scales')
