@@ -142,7 +142,7 @@ class ResidentScale(Scale):
         return face.strip()
 
     def option(self, score: int | None, lang: str, separator: str = " ") -> str:
-        """The face and the words of a score, e.g. "😀 Helemaal wel" (None: don't know)."""
+        """The face and the words of a score, e.g. "😀 Helemaal eens" (None: don't know)."""
         if score is None:
             return f"{self.dont_know_face}{separator}{self.dont_know.get(lang)}"
         return f"{self.faces[score]}{separator}{self.labels[score].get(lang)}"

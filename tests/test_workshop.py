@@ -137,7 +137,7 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     assert workshop.snapshot(services.get_round(engine, quarter.id)) is None
     # Revealing again shows the same set, so the fourth score cannot be read from a change.
     assert workshop.reveal_item(engine, quarter.id, min_group=3) == frozen
-    assert "**1** Bijna nooit: **2**" in all_text(presenter(quarter.join_code))
+    assert "**1** Helemaal niet: **2**" in all_text(presenter(quarter.join_code))
     # Only once a whole group more (3) answered is a new snapshot taken.
     for person in "ef":
         answer(engine, quarter.id, person, 5)
