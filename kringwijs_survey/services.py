@@ -489,6 +489,9 @@ class Perspectives:
     minimum: int
     released: bool
     frame: pd.DataFrame
+    # Team and residents answered with the same words: only then may their numbers be compared
+    # as higher or lower; otherwise the screens only say that they see it differently.
+    same_scale: bool = False
 
     @property
     def shown(self) -> bool:
@@ -546,4 +549,14 @@ def perspectives(
     for column in ["team_median", "residents_median", "residents_n"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
     frame["difference"] = frame["residents_median"] - frame["team_median"]
-    return Perspectives(residents, answered, minimum, released, frame[PERSPECTIVE_COLUMNS])
+    return Perspectives(
+        residents, answered, minimum, released, frame[PERSPECTIVE_COLUMNS], same_scale=_same_words(framework, team_round, residents)
+    )
+
+
+def _same_words(framework, team_round: Round, residents_round: Round) -> bool:
+    """Whether the team's principle scale and the residents' scale have the very same words."""
+    team_scale = framework.scale_set(team_round.scales).scales["principle"]
+    residents_scale = framework.scale_set(residents_round.scales).resident_scale
+    words = lambda scale: [label.nl for label in scale.labels.values()]  # noqa: E731
+    return residents_scale is not None and words(team_scale) == words(residents_scale)

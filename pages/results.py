@@ -195,7 +195,7 @@ if section("residents"):  # the residents' view beside the team's own view
     elif not view.shown:
         st.warning(ui.t("residents.too_few", answered=view.respondents, minimum=view.minimum), icon=":material/group:")
     else:
-        st.markdown(ui.t("residents.results_intro"))
+        st.markdown(ui.t("residents.results_intro" if view.same_scale else "residents.results_intro_other_scale"))
         st.caption(ui.t("residents.based_on", answered=view.respondents))
         differ = view.largest_differences()
         number = lambda value: charts.format_number(value, decimal)  # noqa: E731
@@ -217,9 +217,12 @@ if section("residents"):  # the residents' view beside the team's own view
         )
         st.subheader(ui.t("residents.differ_most"))
         for row in differ.itertuples():
+            if view.same_scale:
+                key = "residents.difference_lower" if row.difference < 0 else "residents.difference_higher"
+            else:
+                key = "residents.difference_other_scale"
             st.markdown("- " + ui.t(
-                "residents.difference_lower" if row.difference < 0 else "residents.difference_higher",
-                item=f"{row.item} · {row.title}", team=number(row.team_median), residents=number(row.residents_median),
+                key, item=f"{row.item} · {row.title}", team=number(row.team_median), residents=number(row.residents_median),
             ))
         st.markdown(ui.t("residents.talk_about") if not differ.empty else ui.t("residents.no_big_difference"))
     st.caption(ui.t("residents.private"))

@@ -53,14 +53,14 @@ def answer_as_resident(app, score: int) -> None:
 
 
 def next_resident(app) -> None:
-    next(button for button in app.button if button.label == "Volgende bewoner").click().run()
+    next(button for button in app.button if button.label == "Volgende inwoner").click().run()
     assert not app.exception, app.exception
 
 
 def ask_residents_in_the_app(key: str, quarter) -> str:
-    """On the team page: "Bewoners vragen" opens a residents' round with its own code, link and QR."""
+    """On the team page: "Inwoners vragen" opens a residents' round with its own code, link and QR."""
     app = open_page("pages/team.py", query={"team": key})
-    next(button for button in app.button if button.label == "Bewoners vragen").click().run()
+    next(button for button in app.button if button.label == "Inwoners vragen").click().run()
     assert not app.exception, app.exception
     residents = services.residents_round_of(services_engine(), quarter)
     assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
@@ -76,7 +76,7 @@ def services_engine():
 
 def close_residents_round_in_the_app(key: str) -> None:
     app = open_page("pages/team.py", query={"team": key})
-    next(button for button in app.button if button.label == "Bewonersronde sluiten").click().run()
+    next(button for button in app.button if button.label == "Inwonersronde sluiten").click().run()
     assert not app.exception, app.exception
 
 
@@ -110,18 +110,18 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
     assert len(keys) == 6  # every resident had their own random key
 
     _, text = residents_tab_text(key, quarter)
-    assert "nog open" in text and "**6** bewoners" in text  # still open: only the count
+    assert "nog open" in text and "**6** inwoners" in text  # still open: only the count
 
     close_residents_round_in_the_app(key)
     tab, text = residents_tab_text(key, quarter)
-    assert "Gebaseerd op de antwoorden van 6 bewoners" in text
-    assert "Hier verschillen team en bewoners het meest" in text
-    assert "Bewoners zijn minder positief dan het team" in text
+    assert "Gebaseerd op de antwoorden van 6 inwoners" in text
+    assert "Hier liggen team en inwoners het verst uit elkaar" in text
+    assert "Team en inwoners zien dit anders. Waarom?" in text and "minder positief" not in text
     assert len(tab.get("vega_lite_chart")) == 1
     table = next(frame.value for frame in tab.dataframe)
     row = table[table["Nr."] == "AB1"].iloc[0]
-    assert row["Team"] == f"{TEAM_SCORE},0" and row["Bewoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 2, 3
-    assert row["Antwoorden van bewoners"] == "5"  # "weet ik niet" is not a score
+    assert row["Team"] == f"{TEAM_SCORE},0" and row["Inwoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 2, 3
+    assert row["Antwoorden van inwoners"] == "5"  # "weet ik niet" is not a score
 
 
 def test_with_four_residents_only_the_count_is_shown(world):
@@ -133,9 +133,9 @@ def test_with_four_residents_only_the_count_is_shown(world):
         next_resident(tablet)
     close_residents_round_in_the_app(key)
     tab, text = residents_tab_text(key, quarter)
-    assert "**4** bewoners hebben meegedaan" in text and "vanaf 5 bewoners" in text
+    assert "**4** inwoners hebben meegedaan" in text and "vanaf 5 inwoners" in text
     assert len(tab.get("vega_lite_chart")) == 0 and len(tab.dataframe) == 0
-    assert "antwoorden van 4 bewoners" not in text and "verschillen" not in text
+    assert "antwoorden van 4 inwoners" not in text and "verschillen" not in text
 
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
@@ -201,7 +201,7 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
     residents = services.open_residents_round(engine, quarter.id)
     app = open_page("pages/join.py", query={"join": residents.join_code})
     text = all_text(app)
-    assert "Deze code is voor bewoners" in text
+    assert "Deze code is voor inwoners" in text
     assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
     assert "Vraag 1 van" not in text and app.session_state.get("principal") is None
 
@@ -226,7 +226,7 @@ def test_a_team_code_never_opens_the_residents_page(world):
     assert not resident_radios(app)
     member = open_page("pages/join.py", query={"join": team_round.join_code})
     member.switch_page("pages/residents.py").run()
-    assert "Deze pagina is alleen voor bewoners" in all_text(member) and not resident_radios(member)
+    assert "Deze pagina is alleen voor inwoners" in all_text(member) and not resident_radios(member)
 
 
 def test_a_resident_types_the_code_from_the_card(world):
