@@ -303,6 +303,11 @@ class Framework(_Model):
     def item_ids(self) -> list[str]:
         return [item.id for item in self.items]
 
+    @property
+    def kind_of(self) -> dict[str, str]:
+        """item id -> "principle" or "blockade"."""
+        return {item.id: item.kind for item in self.items}
+
     def items_of_kind(self, kind: Kind) -> list[Item]:
         return [item for item in self.items if item.kind == kind]
 

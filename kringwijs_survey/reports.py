@@ -638,7 +638,10 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
         report.paragraph(t("manager.low_trust_on"), style="B")
 
     teams, items = sharing.heatmap_order(view, "team")
-    heat = charts.heatmap(sharing.heatmap_frame(view, teams, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items)
+    heat = charts.heatmap(
+        sharing.heatmap_frame(view, teams, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
+        kind_of=framework.kind_of,
+    )
     report.chart_section(
         t("manager.heatmap"), t("manager.heatmap_legend_text"), heat, t("report.alt_heatmap", count=view.team_count), max_height=228
     )

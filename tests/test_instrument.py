@@ -147,3 +147,24 @@ def test_an_old_round_keeps_its_words_and_is_not_compared_with_a_new_one(round_w
     spec = charts.distribution(spread, labels=reports.chart_labels("nl"), score_labels_by_kind=by_kind).to_dict()
     assert "5 · Bijna altijd" in legend_words(spec)  # the 2025 words it was answered with
     assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES)
+
+
+def test_the_heatmap_reads_blockades_in_their_own_direction():
+    """A bright blockade cell must not look good: blockades get their own panel, their colours
+    reversed, and a legend that says so; bright means favourable in both panels."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{"team": team, "item": item.id, "title": item.title.nl, "mean": 5.0} for team in ("Noord", "Zuid") for item in FRAMEWORK.items]
+    )
+    labels = reports.chart_labels("nl", mean="Gemiddelde score")
+    spec = charts.heatmap(frame, labels=labels, item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of).to_dict()
+    assert len(spec["hconcat"]) == 2
+    principle_panel, blockade_panel = spec["hconcat"]
+    for panel, kind, reversed_ in ((principle_panel, "principle", False), (blockade_panel, "blockade", True)):
+        shown = set(ITEM_ID.findall(json.dumps(panel)))
+        assert shown and {FRAMEWORK.item(item_id).kind for item_id in shown} == {kind}
+        colours = [node["color"] for node in _walk(panel) if isinstance(node.get("color"), dict) and "scale" in node["color"]]
+        assert colours and all(colour["scale"].get("reverse", False) is reversed_ for colour in colours)
+        assert any(colour["legend"]["title"] == labels[f"heat_{kind}"] for colour in colours)
+    assert "omgedraaid" in labels["heat_blockade"]
