@@ -58,25 +58,25 @@ def _parse_score(raw: str) -> int | None:
     try:
         return check_score(int(raw))
     except ValueError:
-        raise InvalidInput(f"score moet 1 tot en met 5 zijn, of leeg voor 'weet ik niet'; niet '{raw}'") from None
+        raise InvalidInput("error.csv.score", value=raw) from None
 
 
 def _parse_row(record: dict[str, str | None]) -> Row:
     missing = [column for column in REQUIRED_COLUMNS if record.get(column) is None]
     if missing:
-        raise InvalidInput(f"veld ontbreekt: {', '.join(missing)}")
+        raise InvalidInput("error.csv.field_missing", fields=", ".join(missing))
     if None in record:
-        raise InvalidInput("te veel velden in deze regel")
+        raise InvalidInput("error.csv.too_many_fields")
     respondent = record["respondent"].strip()
     if not respondent:
-        raise InvalidInput("respondent is leeg")
+        raise InvalidInput("error.csv.respondent_empty")
     if len(respondent) > RESPONDENT_MAX:
-        raise InvalidInput(f"respondent is langer dan {RESPONDENT_MAX} tekens")
+        raise InvalidInput("error.csv.respondent_long", maximum=RESPONDENT_MAX)
     item = record["item"].strip()
     try:
         framework_of_item(item)
     except KeyError:
-        raise InvalidInput(f"onbekende vraag '{item}'") from None
+        raise InvalidInput("error.csv.unknown_item", item=item) from None
     return Row(
         team=clean_name(record["team"], "team"),
         period=check_period(record["period"]),

@@ -23,3 +23,23 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     text = table(lang)[key]
     return text.format(**values) if values else text
+
+
+class Msg:
+    """A text told later, in the reader's language: a key and its values (values may be Msgs too).
+
+    Logic that has something to say (an error, a note) returns a Msg instead of words, so the
+    page can tell it in Dutch or English; str() gives the default language (the command line)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        values = {name: value.text(lang) if isinstance(value, Msg) else value for name, value in self.values.items()}
+        return t(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, {self.values!r})"

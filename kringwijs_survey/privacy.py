@@ -30,7 +30,7 @@ FLOAT_COLUMNS = {"mean", "median", "sd"}
 def _find_team(session: Session, name: str) -> Team:
     team = session.execute(select(Team).where(Team.name == name.strip())).scalars().first()
     if team is None:
-        raise InvalidInput(f"Er is geen team met de naam '{name}'. Let op hoofdletters en spaties.")
+        raise InvalidInput("error.no_team_named", name=name)
     return team
 
 
@@ -166,7 +166,7 @@ class RetentionResult:
 def retention_cutoff(quarters: int, today: dt.date | None = None) -> str:
     """The oldest quarter whose raw answers are kept: N quarters before the current quarter."""
     if quarters < 1:
-        raise InvalidInput("De bewaartermijn is minstens 1 kwartaal.")
+        raise InvalidInput("error.retention_minimum")
     return shift_period(current_period(today), -quarters)
 
 

@@ -338,10 +338,7 @@ def _font_paths() -> dict[str, Path]:
     paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
-        raise InvalidInput(
-            "Het lettertype DejaVu Sans ontbreekt op deze computer, dus er kan geen PDF gemaakt worden. "
-            "Installeer het pakket fonts-dejavu-core (make system-deps)."
-        )
+        raise InvalidInput("error.no_font")
     return paths
 
 
@@ -513,14 +510,14 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     team = services.get_team(engine, team_id)
     quarter = services.get_round(engine, round_id)
     if team is None or quarter is None or quarter.team_id != team.id:
-        raise InvalidInput("Deze ronde hoort niet bij dit team.")
+        raise InvalidInput("error.round_not_of_team")
     if not services.results_released(quarter):
-        raise InvalidInput("Deze ronde is nog open. Het verslag kan pas als de ronde gesloten is.")
+        raise InvalidInput("error.report_open_round")
     framework = get_frameworks()[quarter.framework]
     summary = services.team_summary(engine, team, framework.id, min_group)
     this_round = summary[summary["period"] == quarter.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
-        raise InvalidInput(f"Er zijn te weinig antwoorden voor een verslag. Er zijn er minstens {policy.at_least(min_group)} nodig.")
+        raise InvalidInput("error.report_too_few", minimum=policy.at_least(min_group))
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
     answered = int(this_round["respondents"].iloc[0])

@@ -296,7 +296,8 @@ def current() -> Principal:
 
 
 def show_error(error: Exception) -> None:
-    st.error(str(error), icon=":material/error:")
+    """An error a person can fix, in their own language."""
+    st.error(error.text(language()) if isinstance(error, InvalidInput) else str(error), icon=":material/error:")
 
 
 def run_or_explain(action) -> None:
