@@ -18,10 +18,17 @@ def table(lang: str) -> dict[str, str]:
         return {str(key): str(value) for key, value in (yaml.safe_load(handle) or {}).items()}
 
 
+# The value that decides between singular and plural ("1 inwoner", "3 inwoners").
+COUNT_VALUES = ("count", "answered")
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The text for `key`; a missing key fails loudly so it is caught by the tests, not by users."""
+    """The text for `key`; a missing key fails loudly so it is caught by the tests, not by users.
+    When the count is 1 and the table has `key.one`, that singular text is used."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    text = table(lang)[key]
+    words = table(lang)
+    count = next((values[name] for name in COUNT_VALUES if name in values), None)
+    text = words[f"{key}.one"] if count == 1 and f"{key}.one" in words else words[key]
     return text.format(**values) if values else text
 
 
