@@ -122,6 +122,8 @@ class ResidentScale(Scale):
     """The residents' scale: words and a face per score, and their own "don't know"."""
 
     faces: dict[int, str]
+    # The question when a team addresses residents with "jij" (`question` says "u").
+    question_informal: Text | None = None
     dont_know: Text
     dont_know_face: str
 
@@ -140,6 +142,9 @@ class ResidentScale(Scale):
         if not face.strip():
             raise ValueError("mag niet leeg zijn")
         return face.strip()
+
+    def question_for(self, lang: str, informal: bool) -> str:
+        return (self.question_informal if informal and self.question_informal else self.question).get(lang)
 
     def option(self, score: int | None, lang: str, separator: str = " ") -> str:
         """The face and the words of a score, e.g. "😀 Helemaal eens" (None: don't know)."""

@@ -54,6 +54,8 @@ class Team(SQLModel, table=True):
     key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
     # A workshop group that is not a standing team (mixed group at a training day).
     is_group: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # How the residents' page addresses residents: "u" (the default; many Wmo users expect it) or "jij".
+    residents_informal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Round(SQLModel, table=True):

@@ -76,6 +76,18 @@ def create_team(engine: Engine, name: str, area: str | None = None, *, is_group:
     return run_write(engine, work)
 
 
+def set_residents_informal(engine: Engine, team_id: int, informal: bool) -> None:
+    """Whether the residents' page says "jij" (True) or "u" (False) to this team's residents."""
+
+    def work(session: Session) -> None:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise InvalidInput("error.no_team")
+        team.residents_informal = bool(informal)
+
+    run_write(engine, work)
+
+
 def issue_team_key(engine: Engine, team_id: int) -> str:
     """A new secret key for the team's link; any older link stops working. Shown once, stored hashed."""
     key = access.new_team_key()

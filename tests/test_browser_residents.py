@@ -42,7 +42,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page = tablet.new_page()
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     assert page.locator('.st-key-kw-residents [data-testid="stRadio"]').count() == len(STATEMENTS)  # all on one page
     box = page.locator(OPTION).first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box  # big touch targets
@@ -53,13 +53,13 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     screenshot(page, "residents-tablet-filled", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
-    page.get_by_text("Dank je wel!").wait_for()
+    page.get_by_text("Dank u wel!").wait_for()
     screenshot(page, "residents-tablet-thanks", full_page=False)
     assert services.count_responses(engine, residents.id) == 5
 
     page.get_by_role("button", name="Volgende inwoner").click()
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     assert page.locator(f'{OPTION} input:checked').count() == 0  # the next resident starts clean
     assert "me=" not in page.url
     tablet.close()
@@ -68,7 +68,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page = phone.new_page()
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     box = page.locator(OPTION).first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box
     screenshot(page, "residents-phone-top", full_page=False)

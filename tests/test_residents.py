@@ -99,12 +99,12 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
     code = ask_residents_in_the_app(key, quarter)
 
     tablet = open_page("pages/residents.py", query={"bewoner": code})
-    assert "Wat vind jij van het wijkteam?" in all_text(tablet)
+    assert "Wat vindt u van Wijkteam Bewoners?" in all_text(tablet)
     keys = set()
     for index, score in enumerate(RESIDENT_SCORES):
         keys.add(tablet.session_state["principal"].respondent)
         answer_as_resident(tablet, score)
-        assert "Dank je wel!" in all_text(tablet)
+        assert "Dank u wel!" in all_text(tablet)
         assert services.count_responses(engine, services.residents_round_of(engine, quarter).id) == index + 1
         next_resident(tablet)
     assert len(keys) == 6  # every resident had their own random key
@@ -150,7 +150,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     next(button for button in tablet.button if button.label == "Versturen").click().run()
 
     # The thank-you screen keeps nothing of the answers.
-    assert "Dank je wel!" in all_text(tablet) and not resident_radios(tablet)
+    assert "Dank u wel!" in all_text(tablet) and not resident_radios(tablet)
     assert not [k for k in tablet.session_state.to_dict() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)]
 
     next_resident(tablet)
@@ -165,7 +165,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     assert first not in repr(state)  # the previous resident's key is gone from the session
     assert "me" not in tablet.query_params  # and was never in the URL or the browser history
     text = all_text(tablet)
-    assert "Dank je wel!" not in text and "Wat vind jij van het wijkteam?" in text
+    assert "Dank u wel!" not in text and "Wat vindt u van Wijkteam Bewoners?" in text
 
     stored = services.load_own_response(engine, residents.id, first)
     assert stored.submitted and stored.answers["R1"].score == 5 and stored.answers["R6"].score is None
@@ -355,3 +355,20 @@ def test_perspectives_chart_without_numbers_says_so():
     assert "Niets" in str(spec)
     with pytest.raises(KeyError):
         charts.perspectives_chart(pd.DataFrame(), labels={"no_data": "Niets"})
+
+
+def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
+    engine, key, team_round = world
+    residents = services.open_residents_round(engine, team_round.id)
+    formal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
+    assert " jij " not in formal and " je " not in formal
+
+    team_page = open_page("pages/team.py", query={"team": key})
+    next(toggle for toggle in team_page.toggle if toggle.label.startswith("Inwoners aanspreken met 'jij'")).set_value(True).run()
+    assert not team_page.exception
+    assert services.get_team(engine, team_round.team_id).residents_informal
+
+    informal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    assert "Wat vind jij van Wijkteam Bewoners?" in informal and "Ben je het eens met deze zin?" in informal
+    assert "wijkteam" not in informal.lower().replace("wijkteam bewoners", "")

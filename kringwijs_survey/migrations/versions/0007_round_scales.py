@@ -1,4 +1,4 @@
-"""the answer scales each round was answered on
+"""the answer scales each round was answered on; how a team addresses residents
 
 Revision ID: 0007
 Revises: 0004
@@ -21,8 +21,12 @@ def upgrade() -> None:
     # current version from the application.
     with op.batch_alter_table('round', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scales', sa.String(length=20), server_default='2025', nullable=False))
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('residents_informal', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.drop_column('residents_informal')
     with op.batch_alter_table('round', schema=None) as batch_op:
         batch_op.drop_column('scales')
