@@ -17,6 +17,7 @@ from sqlmodel import Session
 from .content import framework_of_item, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
+from .i18n import t
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
 REQUIRED_COLUMNS = ["team", "period", "respondent", "item", "score"]
@@ -96,9 +97,9 @@ def parse_csv(text: str) -> list[Row]:
     if missing or unknown:
         problems = []
         if missing:
-            problems.append(f"regel 1: kolom ontbreekt: {', '.join(missing)} (nodig: {','.join(CSV_COLUMNS)})")
+            problems.append(t("csv.missing_columns", missing=", ".join(missing), needed=",".join(CSV_COLUMNS)))
         if unknown:
-            problems.append(f"regel 1: onbekende kolom: {', '.join(unknown)}")
+            problems.append(t("csv.unknown_columns", unknown=", ".join(unknown)))
         raise ImportFailed(problems)
     rows: list[Row] = []
     problems: list[str] = []
@@ -110,16 +111,16 @@ def parse_csv(text: str) -> list[Row]:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(f"regel {line}: kan de CSV niet lezen ({exc})")
+            problems.append(t("csv.unreadable", line=line, problem=exc))
             break
         try:
             row = _parse_row(record)
         except InvalidInput as exc:
-            problems.append(f"regel {line}: {exc}")
+            problems.append(t("csv.line_problem", line=line, problem=exc))
             continue
         key = (row.team, row.period, row.respondent, row.item)
         if key in seen:
-            problems.append(f"regel {line}: dubbel antwoord; dezelfde respondent en vraag staan al op regel {seen[key]}")
+            problems.append(t("csv.duplicate", line=line, first=seen[key]))
             continue
         seen[key] = line
         rows.append(row)
@@ -198,7 +199,7 @@ def import_csv(engine: Engine, path: Path) -> ImportResult:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFailed(["het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"]) from None
+        raise ImportFailed([t("csv.not_utf8")]) from None
     rows = parse_csv(text)
     return run_write(engine, lambda session: _write_rows(session, rows))
 

@@ -21,6 +21,7 @@ from .aggregation import STAT_COLUMNS, Scope, summarize
 from .database import read_session, run_write
 from .models import Action, Answer, Note, Response, RetainedAggregate, Round, Team
 from .services import current_period, shift_period
+from .i18n import t
 from .validation import InvalidInput
 
 SECRET_COLUMNS = {"key_hash"}  # a hash of the team's secret key is a credential, not information
@@ -75,7 +76,7 @@ def export_team(engine: Engine, team_name: str) -> dict:
         rounds = session.execute(select(Round).where(Round.team_id == team.id).order_by(Round.period, Round.id))
         actions = session.execute(select(Action).where(Action.team_id == team.id).order_by(Action.id))
         return {
-            "about": "Alles wat de app over dit team bewaart. Deelnemers staan er alleen in met hun willekeurige code.",
+            "about": t("privacy.export_about"),
             "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "team": {**_plain(team, SECRET_COLUMNS), "has_team_key": team.key_hash is not None},
             "rounds": [_round_export(session, found) for found in rounds.scalars()],
