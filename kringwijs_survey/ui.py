@@ -485,22 +485,6 @@ TOUCH_CSS = """<style>
 </style>"""
 
 
-# Constant script: after "Volgende" the page would stay scrolled down at the buttons, so the
-# next item's quote would be out of sight on a phone.
-SCROLL_TOP_JS = """<script>
-for (const selector of ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', 'section.main']) {
-  const element = window.parent.document.querySelector(selector) || document.querySelector(selector);
-  if (element) element.scrollTo(0, 0);
-}
-window.scrollTo(0, 0);
-</script>"""
-
-
-def scroll_to_top(marker: str) -> None:
-    """Show a new step from its top; `marker` (an item id) makes each step's element distinct."""
-    st.html(f"<!-- {re.sub(r'[^A-Za-z0-9_-]', '', marker)} -->" + SCROLL_TOP_JS, unsafe_allow_javascript=True)
-
-
 def touch_friendly() -> None:
     """Touch targets of at least 44 by 44 pixels (WCAG 2.5.5) on the pages people use on a phone."""
     st.html(TOUCH_CSS)

