@@ -51,6 +51,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
     blockade_index = next(index for index, item in enumerate(FRAMEWORK.items) if item.kind == "blockade")
     for index in range(blockade_index):
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(2).click()
+        page_ready(page, settle_ms=100)  # the choice is stored before the next click
         page.get_by_role("button", name="Volgende").click()
         page_ready(page)
         try:
