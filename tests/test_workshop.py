@@ -258,7 +258,7 @@ def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     summary = workshop.workshop_summary(engine, quarter.id, "nl", 3)
     assert summary.shown and summary.respondents == 4 and len(summary.agenda) == workshop.AGENDA_TOP
     assert summary.agenda.iloc[0]["n_discuss"] == 4  # everyone flagged the third item
-    assert workshop.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: last ")
+    assert workshop.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: staat in de weg ")
     assert "Antwoord: AO1 Kleinschalig en dichtbij werken" in workshop.pair_lines(summary, "nl")[0]
     pdf = PdfReader(io.BytesIO(workshop.summary_pdf(summary, LABELS, "nl")))
     words = "".join(page.extract_text() for page in pdf.pages)
