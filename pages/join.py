@@ -37,11 +37,13 @@ st.progress(answered / len(items), text=ui.t("join.progress", done=answered, tot
 def save(final: bool) -> bool:
     try:
         services.submit_response(
-            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted
+            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted,
+            invitation=who.invitation,
         )
     except InvalidInput as error:
         ui.show_error(error)
         return False
+    ui.remember_answering(who)
     state.submitted = state.submitted or final
     return True
 

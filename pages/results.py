@@ -32,6 +32,8 @@ if quarter.id != rounds[0].id and not services.results_released(rounds[0]):
     st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=rounds[0].period))
 framework = ui.frameworks()[quarter.framework]
 answered = services.count_responses(engine, quarter.id)
+if quarter.invitation_only:
+    ui.show_invitation_state(quarter.id)
 
 if not services.results_released(quarter):
     st.info(ui.t("results.still_open", answered=answered), icon=":material/hourglass_top:")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, sharing, ui
+from kringwijs_survey import services, sharing, ui, workshop
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -39,9 +39,22 @@ for quarter in services.list_rounds(engine, team.id):
         st.subheader(f"{quarter.period} · {frameworks[quarter.framework].title.get(lang)}")
         status = ui.t(f"team.status.{quarter.status}")
         st.markdown(ui.t("team.round_state", status=status, answered=answered))
+        if quarter.invitation_only:
+            ui.show_invitation_state(quarter.id)
         if quarter.status == "open":
-            st.markdown(ui.t("team.share_join", code=quarter.join_code))
-            st.code(ui.join_link(quarter.join_code), language=None)
+            if quarter.invitation_only:
+                ui.invitations_form(quarter.id)
+                with st.expander(ui.t("team.workshop_title"), icon=":material/co_present:"):
+                    st.markdown(ui.t("team.workshop_intro"))
+                    if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
+                        try:
+                            st.markdown(ui.t("team.workshop_code", key=workshop.open_team_round_for_workshop(engine, quarter.id)))
+                        except InvalidInput as error:
+                            ui.show_error(error)
+            else:
+                st.caption(ui.t("invitation.legacy"))
+                st.markdown(ui.t("team.share_join", code=quarter.join_code))
+                st.code(ui.join_link(quarter.join_code), language=None)
             if st.button(ui.t("team.close"), key=f"close-{quarter.id}", icon=":material/lock:"):
                 services.close_round(engine, quarter.id)
                 st.rerun()

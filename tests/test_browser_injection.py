@@ -5,6 +5,7 @@ import pytest
 from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ def hostile_team(tmp_path):
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for index, attack in enumerate(ATTACKS):
-        services.submit_response(engine, quarter.id, f"p{index}", [services.AnswerInput("AB1", 3, comment=attack)])
+        factories.submit(engine, quarter.id, f"p{index}", [services.AnswerInput("AB1", 3, comment=attack)])
     services.close_round(engine, quarter.id)
     services.add_action(engine, quarter.id, services.ActionInput(ATTACKS[1], owner=ATTACKS[3]))
     yield url, key, quarter.id

@@ -6,6 +6,7 @@ from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -24,12 +25,12 @@ def team_with_residents(tmp_path):
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("abcd"):
         answers = [services.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, quarter.id, person, answers)
+        factories.submit(engine, quarter.id, person, answers)
     services.close_round(engine, quarter.id)
     residents = services.open_residents_round(engine, quarter.id)
     for index in range(4):
         answers = [services.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
-        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+        factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     yield url, engine, key, quarter, residents
     dispose_engines()
 

@@ -9,6 +9,7 @@ from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -24,12 +25,12 @@ def team_round(tmp_path):
     previous = services.start_round(engine, team.id, "2026-Q2")
     for index, person in enumerate("abcd"):
         answers = [services.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, previous.id, person, answers)
+        factories.submit(engine, previous.id, person, answers)
     services.close_round(engine, previous.id)
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("xy"):
         answers = [services.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, quarter.id, person, answers)
+        factories.submit(engine, quarter.id, person, answers)
     yield url, engine, key, quarter
     dispose_engines()
 

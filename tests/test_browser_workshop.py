@@ -20,6 +20,7 @@ from kringwijs_survey import services
 from kringwijs_survey.access import hash_passphrase, new_respondent_key
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -132,7 +133,7 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
                 services.AnswerInput(item.id, score(number, index), discuss=(number + index) % 3 == 0)
                 for index, item in enumerate(FRAMEWORK.items[:PREFILLED])
             ]
-            services.submit_response(engine, quarter.id, key, draft, final=False)
+            factories.submit(engine, quarter.id, key, draft, final=False)
         phones = []
         for key in keys:
             context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, read_session, sqlite_path
 from kringwijs_survey.models import Answer, Response
+import factories
 
 ITEMS = ("AB1", "AB2", "AO1", "B1")
 KILLS = 3
@@ -33,7 +34,7 @@ WRITER = textwrap.dedent(
     number = 0
     while True:
         key = f"{{prefix}}-{{number}}"
-        services.submit_response(engine, round_id, key, answers)
+        factories.submit(engine, round_id, key, answers)
         print(key, flush=True)
         number += 1
     """

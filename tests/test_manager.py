@@ -14,6 +14,7 @@ from kringwijs_survey import i18n, reports, services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.validation import InvalidInput
+import factories
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5
@@ -31,7 +32,7 @@ def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True
             services.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
             for position, item in enumerate(FRAMEWORK.items)
         ]
-        services.submit_response(engine, quarter.id, f"{name}-{period}-{index}", answers)
+        factories.submit(engine, quarter.id, f"{name}-{period}-{index}", answers)
     if close:
         services.close_round(engine, quarter.id)
     if publish:
@@ -106,7 +107,7 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for person in range(5):
         answers = [services.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
-        services.submit_response(engine, quarter.id, f"weet-{person}", answers)
+        factories.submit(engine, quarter.id, f"weet-{person}", answers)
     services.close_round(engine, quarter.id)
     sharing.publish_round(engine, quarter.id)
     view = view_of(engine)

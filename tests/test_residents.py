@@ -14,6 +14,7 @@ from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.models import AUDIENCE_RESIDENTS
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
+import factories
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -33,7 +34,7 @@ def world(tmp_path, monkeypatch):
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for person in "abc":
-        services.submit_response(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
+        factories.submit(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
     services.close_round(engine, quarter.id)
     return engine, key, quarter
 
@@ -188,7 +189,7 @@ def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(wo
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
     next(button for button in tablet.button if button.label == "Versturen").click().run()
-    services.submit_response(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
+    factories.submit(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
     assert services.count_responses(engine, residents.id) == 1
     assert list(services.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
 
@@ -269,14 +270,14 @@ def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
     residents = services.open_residents_round(engine, quarter.id)
     assert services.open_residents_round(engine, quarter.id).id == residents.id  # asking again: same round
     assert (residents.team_id, residents.period, residents.framework) == (quarter.team_id, quarter.period, quarter.framework)
-    services.submit_response(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
+    factories.submit(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
+        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
     with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
-        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
+        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
     team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        services.submit_response(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
+        factories.submit(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
     # Residents' rounds belong to a team round: the team's list shows team rounds only.
     assert [r.id for r in services.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
     assert residents.id in [r.id for r in services.list_rounds(engine, quarter.team_id, audience=None)]
@@ -288,7 +289,7 @@ def test_summarize_keeps_the_two_audiences_apart(world):
     engine, _, quarter = world
     residents = services.open_residents_round(engine, quarter.id)
     for index, score in enumerate([1, 2, 2, 3, None]):
-        services.submit_response(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
+        factories.submit(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
     frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=5)
     assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
     row = frame[frame["item"] == "R1"].iloc[0]
@@ -304,7 +305,7 @@ def test_perspectives_pool_the_statements_of_one_principle(world):
     for index in range(5):
         answers = [services.AnswerInput("R2", 1 + index), services.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
         answers.append(services.AnswerInput("R1", 4))
-        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+        factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     options = dict(min_group=3, min_group_residents=5, lang="nl")
     assert not services.perspectives(engine, quarter, **options).shown  # open: not released
     services.close_round(engine, residents.id)

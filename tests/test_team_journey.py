@@ -5,12 +5,14 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
+import factories
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 
 
 @pytest.fixture
-def engine(app_engine):
+def engine(app_engine, monkeypatch):
+    monkeypatch.setenv("SELF_SERVICE_TEAMS", "1")  # these teams make themselves on "Nieuw team"
     return app_engine
 
 
@@ -32,7 +34,7 @@ def start_round_in_the_app(key, period):
 
 def submit(engine, round_id, person, scores):
     answers = [services.AnswerInput(item.id, scores[index % len(scores)]) for index, item in enumerate(FRAMEWORK.items)]
-    services.submit_response(engine, round_id, person, answers)
+    factories.submit(engine, round_id, person, answers)
 
 
 def results_text(key, round_id, view=None):
@@ -51,7 +53,7 @@ def test_create_start_three_submit_and_results_appear(engine):
     team = services.team_by_key(engine, key)
     quarter = services.list_rounds(engine, team.id)[0]
     team_page = all_text(open_page("pages/team.py", query={"team": key}))
-    assert quarter.join_code in team_page and "0** mensen" in team_page
+    assert "**0** uitnodigingen, **0** ingevuld" in team_page and "0** mensen" in team_page
     for person, scores in (("a", [2]), ("b", [3]), ("c", [5])):
         submit(engine, quarter.id, person, scores)
     _, text = results_text(key, quarter.id)

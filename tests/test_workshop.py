@@ -15,6 +15,7 @@ from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
+import factories
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
@@ -38,7 +39,7 @@ def answer(engine, round_id, person, first_score, *, final=True):
         services.AnswerInput(item.id, (first_score - 1 + position) % 5 + 1, discuss=position == 2)
         for position, item in enumerate(FRAMEWORK.items)
     ]
-    services.submit_response(engine, round_id, person, answers, final=final)
+    factories.submit(engine, round_id, person, answers, final=final)
 
 
 def button(app, label):
