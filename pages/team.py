@@ -48,7 +48,7 @@ for quarter in services.list_rounds(engine, team.id):
                     st.markdown(ui.t("team.workshop_intro"))
                     if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
                         try:
-                            st.markdown(ui.t("team.workshop_code", key=workshop.open_team_round_for_workshop(engine, quarter.id)))
+                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, quarter.id)))
                         except InvalidInput as error:
                             ui.show_error(error)
             else:

@@ -84,7 +84,7 @@ code_col, count_col = st.columns([3, 2])
 with code_col:
     st.markdown(ui.t("workshop.code", code=quarter.join_code))
     st.code(ui.join_link(quarter.join_code), language=None)
-    st.markdown(ui.t("workshop.key", key=st.session_state[KEY]))
+    st.markdown(ui.t("workshop.key", code=st.session_state[KEY]))
     st.page_link(
         "pages/presenter.py", label=ui.t("workshop.open_presenter"), icon=":material/co_present:",
         query_params={"workshop": st.session_state[KEY]},
