@@ -20,6 +20,15 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .validation import Refused
+
+
+class NotAllowed(Refused):
+    """The principal does not own what it asked for."""
+
+    def __init__(self) -> None:
+        super().__init__("access.not_allowed")
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
 JOIN_CODE_LENGTH = 6
 INVITATION_CODE_LENGTH = 12  # about 59 random bits, typed in groups of four: ABCD-EFGH-JKMN
@@ -34,6 +43,8 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     MANAGER = "manager"
     ADMIN = "admin"
+    # The command line and scripts: whoever runs them holds the database already. No page lets it in.
+    SYSTEM = "system"
 
 
 PASSPHRASE_ROLES = (Role.FACILITATOR, Role.MANAGER, Role.ADMIN)
@@ -58,6 +69,41 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+SYSTEM = Principal(Role.SYSTEM)
+
+
+class Permission(StrEnum):
+    """What a principal may want to do with a team's data (datasette's actions)."""
+
+    READ_TEAM = "team.read"  # rounds, results, comments, notes, actions
+    CHANGE_TEAM = "team.change"  # open and close rounds, invitations, notes, actions, residents
+    ANSWER = "round.answer"  # fill in one round
+    MANAGE_TEAMS = "teams.manage"  # approve, renew links, export and erase (admin)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The data asked about: a team, or one of its rounds."""
+
+    team_id: int | None
+    round_id: int | None = None
+
+
+def ensure_permission(principal: Principal, action: Permission, resource: Resource) -> None:
+    """Refuse (NotAllowed, a text in the person's language) unless `principal` owns `resource`
+    for `action`: a team only its own team's data, a participant only their own round, an admin
+    only the managing of teams. Nobody else changes or reads a team's data through a use case."""
+    role = principal.role
+    allowed = (
+        role == Role.SYSTEM
+        or (role == Role.TEAM and action in (Permission.READ_TEAM, Permission.CHANGE_TEAM)
+            and resource.team_id is not None and resource.team_id == principal.team_id)
+        or (role == Role.PARTICIPANT and action == Permission.ANSWER
+            and resource.round_id is not None and resource.round_id == principal.round_id)
+        or (role == Role.ADMIN and action == Permission.MANAGE_TEAMS)
+    )
+    if not allowed:
+        raise NotAllowed()
 
 
 def new_team_key() -> str:

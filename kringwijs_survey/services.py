@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from . import access
+from .access import Permission, Principal, Resource, ensure_permission
 from .aggregation import Scope, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
@@ -206,7 +207,17 @@ def get_round(engine: Engine, round_id: int) -> Round | None:
         return session.get(Round, round_id)
 
 
-def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
+def _ensure_changes(actor: Principal, found: Round | None) -> Round:
+    """The round exists and `actor` may change its team's data (else NotAllowed, which says
+    nothing about whether the round exists)."""
+    if found is None:
+        ensure_permission(actor, Permission.CHANGE_TEAM, Resource(None))
+        raise InvalidInput("Deze ronde bestaat niet (meer).")
+    ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id, found.id))
+    return found
+
+
+def set_round_status(engine: Engine, round_id: int, status: str, *, actor: Principal) -> Round:
     """Close or reopen a round. A round that closed with enough answers to show results cannot
     reopen: one more answer followed by a second close would reveal that person's scores."""
     if status not in (ROUND_OPEN, ROUND_CLOSED):
@@ -214,9 +225,7 @@ def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
 
     def work(session: Session) -> Round:
         # Row lock (PostgreSQL): a submit that already read "open" finishes before the close.
-        found = session.get(Round, round_id, with_for_update=True)
-        if found is None:
-            raise InvalidInput("Deze ronde bestaat niet (meer).")
+        found = _ensure_changes(actor, session.get(Round, round_id, with_for_update=True))
         if status == ROUND_OPEN and found.status == ROUND_CLOSED:
             answered = session.execute(
                 select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
@@ -233,8 +242,8 @@ def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
     return run_write(engine, work)
 
 
-def close_round(engine: Engine, round_id: int) -> Round:
-    return set_round_status(engine, round_id, ROUND_CLOSED)
+def close_round(engine: Engine, round_id: int, *, actor: Principal) -> Round:
+    return set_round_status(engine, round_id, ROUND_CLOSED, actor=actor)
 
 
 def count_responses(engine: Engine, round_id: int) -> int:
@@ -373,7 +382,7 @@ def _check_invitation(session: Session, round_id: int, code: str | None, *, use:
         raise Refused("invitation.needed")
 
 
-def create_invitations(engine: Engine, round_id: int, count: int) -> list[str]:
+def create_invitations(engine: Engine, round_id: int, count: int, *, actor: Principal) -> list[str]:
     """`count` new personal single-use codes for an open invitation-only round. The codes are
     returned once, to hand out; only their digests are stored."""
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_INVITATIONS:
@@ -381,8 +390,8 @@ def create_invitations(engine: Engine, round_id: int, count: int) -> list[str]:
     codes = [access.new_invitation_code() for _ in range(count)]
 
     def work(session: Session) -> None:
-        found = session.get(Round, round_id, with_for_update=True)
-        if found is None or not found.invitation_only:
+        found = _ensure_changes(actor, session.get(Round, round_id, with_for_update=True))
+        if not found.invitation_only:
             raise Refused("invitation.not_for_this_round")
         if found.status != ROUND_OPEN:
             raise InvalidInput("Deze ronde is gesloten. Je kunt niets meer invullen of veranderen.")
@@ -476,10 +485,11 @@ def round_comments(engine: Engine, round_id: int, min_group: int) -> dict[str, l
     return by_item
 
 
-def save_note(engine: Engine, round_id: int, item_id: str, text: str) -> None:
+def save_note(engine: Engine, round_id: int, item_id: str, text: str, *, actor: Principal) -> None:
     cleaned = clean_comment(text)
 
     def work(session: Session) -> None:
+        _ensure_changes(actor, session.get(Round, round_id))
         existing = session.execute(select(Note).where(Note.round_id == round_id, Note.item_id == item_id)).scalars().first()
         if cleaned is None:
             if existing:
@@ -508,7 +518,7 @@ class ActionInput:
     scope: str = "team"
 
 
-def add_action(engine: Engine, round_id: int, action: ActionInput) -> Action:
+def add_action(engine: Engine, round_id: int, action: ActionInput, *, actor: Principal) -> Action:
     what = clean_text(action.what, max_length=500)
     if not what:
         raise InvalidInput("Schrijf op wat jullie gaan doen.")
@@ -517,9 +527,7 @@ def add_action(engine: Engine, round_id: int, action: ActionInput) -> Action:
     owner = clean_name(action.owner, "De eigenaar") if action.owner and action.owner.strip() else None
 
     def work(session: Session) -> Action:
-        found = session.get(Round, round_id)
-        if found is None:
-            raise InvalidInput("Deze ronde bestaat niet (meer).")
+        found = _ensure_changes(actor, session.get(Round, round_id))
         if action.item_id is not None and action.item_id not in get_frameworks()[found.framework].item_ids:
             raise InvalidInput("Dit beginsel of deze blokkade hoort niet bij deze ronde.")
         new = Action(
@@ -549,12 +557,15 @@ def round_actions(engine: Engine, round_id: int) -> list[Action]:
         return list(session.execute(select(Action).where(Action.round_id == round_id).order_by(Action.id)).scalars())
 
 
-def review_action(engine: Engine, action_id: int, status: str, in_round_id: int | None = None) -> None:
+def review_action(
+    engine: Engine, action_id: int, status: str, in_round_id: int | None = None, *, actor: Principal
+) -> None:
     if status not in ACTION_STATUSES:
         raise InvalidInput("Kies: open, bezig, gedaan of gestopt.")
 
     def work(session: Session) -> None:
         found = session.get(Action, action_id)
+        ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id if found else None))
         if found is None:
             raise InvalidInput("Deze actie bestaat niet (meer).")
         found.status = status
@@ -599,11 +610,11 @@ def residents_round_of(engine: Engine, team_round: Round) -> Round | None:
         ).scalars().first()
 
 
-def open_residents_round(engine: Engine, team_round_id: int) -> Round:
+def open_residents_round(engine: Engine, team_round_id: int, *, actor: Principal) -> Round:
     """Ask residents too: a residents' round with its own join code next to a team round.
     Asking again returns the same round."""
-    found = get_round(engine, team_round_id)
-    if found is None or found.audience != AUDIENCE_TEAM:
+    found = _ensure_changes(actor, get_round(engine, team_round_id))
+    if found.audience != AUDIENCE_TEAM:
         raise InvalidInput("Deze ronde bestaat niet (meer).")
     if not get_frameworks()[found.framework].resident_statements:
         raise InvalidInput("Deze vragenlijst heeft geen vragen voor bewoners.")

@@ -170,7 +170,8 @@ def _joinable(found):
 
 
 def _resolve_join_link() -> None:
-    st.query_params.pop("me", None)  # older links carried the respondent key; it opens nothing now
+    if "me" in st.query_params:  # older links carried the respondent key; it opens nothing now
+        del st.query_params["me"]
     invitation = st.query_params.get("invite")
     if invitation is not None:
         own = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
@@ -219,7 +220,8 @@ def principal() -> Principal:
         if team is None or team.key_hash is None or team.key_hash != current.key_digest:
             st.session_state[NOTICE_KEY] = "access.key_renewed"
             st.session_state.pop(PRINCIPAL_KEY, None)
-            st.query_params.pop("team", None)
+            if "team" in st.query_params:
+                del st.query_params["team"]
             return ANONYMOUS
     return current
 
@@ -425,7 +427,7 @@ def invitations_form(round_id: int) -> None:
             )
             if st.form_submit_button(t("invitation.make"), type="primary", icon=":material/mail:"):
                 try:
-                    codes = services.create_invitations(engine(), round_id, int(count or 0))
+                    codes = services.create_invitations(engine(), round_id, int(count or 0), actor=current())
                 except InvalidInput as error:
                     show_error(error)
                 else:

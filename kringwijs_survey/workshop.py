@@ -101,10 +101,11 @@ def issue_workshop_key(engine: Engine, round_id: int) -> str:
     return key
 
 
-def open_team_round_for_workshop(engine: Engine, round_id: int) -> str:
+def open_team_round_for_workshop(engine: Engine, round_id: int, *, actor: access.Principal) -> str:
     """The team itself lets a trainer run its own open round live: returns the workshop key the
     team hands to the trainer (the only way a workshop reaches a team's own round)."""
     found = services.get_round(engine, round_id)
+    access.ensure_permission(actor, access.Permission.CHANGE_TEAM, access.Resource(found.team_id if found else None, round_id))
     if found is None or found.audience != AUDIENCE_TEAM:
         raise InvalidInput("Deze ronde bestaat niet (meer).")
     return issue_workshop_key(engine, round_id)

@@ -152,7 +152,7 @@ if section("actions"):
             try:
                 for item_id, text in written.items():
                     if text != notes.get(item_id, ""):
-                        services.save_note(engine, quarter.id, item_id, text)
+                        services.save_note(engine, quarter.id, item_id, text, actor=who)
                 st.success(ui.t("results.saved"), icon=":material/check:")
             except InvalidInput as error:
                 ui.show_error(error)
@@ -171,7 +171,7 @@ if section("actions"):
         scope = st.radio(ui.t("results.action_scope"), ACTION_SCOPES, format_func=lambda s: ui.t("results.scope." + s), horizontal=True)
         if st.form_submit_button(ui.t("results.add_action"), type="primary"):
             try:
-                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope))
+                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope), actor=who)
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)

@@ -48,7 +48,7 @@ for quarter in services.list_rounds(engine, team.id):
                     st.markdown(ui.t("team.workshop_intro"))
                     if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
                         try:
-                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, quarter.id)))
+                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, quarter.id, actor=who)))
                         except InvalidInput as error:
                             ui.show_error(error)
             else:
@@ -56,11 +56,11 @@ for quarter in services.list_rounds(engine, team.id):
                 st.markdown(ui.t("team.share_join", code=quarter.join_code))
                 st.code(ui.join_link(quarter.join_code), language=None)
             if st.button(ui.t("team.close"), key=f"close-{quarter.id}", icon=":material/lock:"):
-                services.close_round(engine, quarter.id)
+                services.close_round(engine, quarter.id, actor=who)
                 st.rerun()
         else:
             if answered < ui.PRIVACY_FLOOR and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open"))
+                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open", actor=who))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = ui.settings().min_group_org
             # Only a click changes sharing (on_change); the switch always shows the stored state,
@@ -90,7 +90,7 @@ for quarter in services.list_rounds(engine, team.id):
             residents = services.residents_round_of(engine, quarter)
             if residents is None:
                 if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
-                    services.open_residents_round(engine, quarter.id)
+                    services.open_residents_round(engine, quarter.id, actor=who)
                     st.rerun()
             else:
                 with st.expander(ui.t("residents.invite_title", answered=services.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):
@@ -102,7 +102,7 @@ for quarter in services.list_rounds(engine, team.id):
                         st.download_button(ui.t("residents.qr_download"), ui.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
                         st.markdown(ui.t("residents.open_state"))
                         if st.button(ui.t("residents.close"), key=f"close-{residents.id}", icon=":material/lock:"):
-                            services.close_round(engine, residents.id)
+                            services.close_round(engine, residents.id, actor=who)
                             st.rerun()
                     else:
                         st.markdown(ui.t("residents.closed_state"))
@@ -119,7 +119,7 @@ for quarter in services.list_rounds(engine, team.id):
                         if residents.published and residents_answered < residents_minimum:
                             st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
-                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open"))
+                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open", actor=who))
 
 open_actions = services.open_actions(engine, team.id)
 if open_actions:
@@ -142,7 +142,7 @@ if open_actions:
         if st.form_submit_button(ui.t("team.save_review"), type="primary"):
             for action in open_actions:
                 if choices[action.id] != action.status:
-                    services.review_action(engine, action.id, choices[action.id], latest_round.id)
+                    services.review_action(engine, action.id, choices[action.id], latest_round.id, actor=who)
             st.rerun()
 
 st.divider()

@@ -7,6 +7,7 @@ are about something else can keep calling one function."""
 from __future__ import annotations
 
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 
 _invitations: dict[tuple[str, int, str], str] = {}
 
@@ -20,7 +21,7 @@ def invitation_for(engine, round_id: int, respondent: str) -> str | None:
     if key not in _invitations:
         if quarter.status != "open":
             return None
-        _invitations[key] = services.create_invitations(engine, round_id, 1)[0]
+        _invitations[key] = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
     return _invitations[key]
 
 

@@ -14,6 +14,7 @@ from kringwijs_survey.access import Principal, Role, hash_passphrase
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
 import factories
+from kringwijs_survey.access import SYSTEM
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET_COMMENT_A = "Vertrouwelijke opmerking van team Alfa"
@@ -36,18 +37,18 @@ def world(tmp_path, monkeypatch):
         for index in range(5 if name == "Team Alfa" else 4):
             answers = [services.AnswerInput("AB1", 3 + index % 2, secret if index == 0 else None)]
             factories.submit(engine, closed.id, f"{name}-{index}", answers)
-        services.close_round(engine, closed.id)
+        services.close_round(engine, closed.id, actor=SYSTEM)
         if name == "Team Alfa":  # Alfa shares its round with the organisation; Bravo never does
             sharing.publish_round(engine, closed.id)
         codes[f"{name} closed"] = closed.join_code
         still_open = services.start_round(engine, team.id, "2026-Q2")
         codes[f"{name} open"] = still_open.join_code
-        codes[f"{name} invitation"] = services.create_invitations(engine, still_open.id, 1)[0]
+        codes[f"{name} invitation"] = services.create_invitations(engine, still_open.id, 1, actor=SYSTEM)[0]
     for name in ("Team Charlie", "Team Delta"):  # two more sharing teams, so the manager view shows figures
         shared = services.start_round(engine, services.create_team(engine, name).id, "2026-Q1")
         for index in range(5):
             factories.submit(engine, shared.id, f"{name}-{index}", [services.AnswerInput("AB1", 2 + index % 3)])
-        services.close_round(engine, shared.id)
+        services.close_round(engine, shared.id, actor=SYSTEM)
         sharing.publish_round(engine, shared.id)
     return {"url": url, "keys": keys, "codes": codes}
 

@@ -6,6 +6,7 @@ from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 import factories
+from kringwijs_survey.access import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +28,8 @@ def hostile_team(tmp_path):
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for index, attack in enumerate(ATTACKS):
         factories.submit(engine, quarter.id, f"p{index}", [services.AnswerInput("AB1", 3, comment=attack)])
-    services.close_round(engine, quarter.id)
-    services.add_action(engine, quarter.id, services.ActionInput(ATTACKS[1], owner=ATTACKS[3]))
+    services.close_round(engine, quarter.id, actor=SYSTEM)
+    services.add_action(engine, quarter.id, services.ActionInput(ATTACKS[1], owner=ATTACKS[3]), actor=SYSTEM)
     yield url, key, quarter.id
     dispose_engines()
 

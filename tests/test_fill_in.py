@@ -5,6 +5,7 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.access import SYSTEM
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
@@ -17,7 +18,7 @@ def open_round(app_engine):
 
 def invited(engine, quarter) -> dict[str, str]:
     """The query of a personal invitation link, as a team hands it to one member."""
-    return {"invite": services.create_invitations(engine, quarter.id, 1)[0]}
+    return {"invite": services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)[0]}
 
 
 def own_respondent(app) -> str:
@@ -115,6 +116,6 @@ def test_after_the_round_closes_answers_cannot_change(open_round):
     engine, quarter = open_round
     app = open_page("pages/join.py", query=invited(engine, quarter))
     answer_current_item(app)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     next(b for b in app.button if b.label == "Volgende").click().run()
     assert "Deze ronde is gesloten" in all_text(app)

@@ -12,6 +12,7 @@ from kringwijs_survey import access, services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import current_revision, dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.access import SYSTEM
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
@@ -36,7 +37,7 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
     """Finding 1: a member with the team link opened the join link in two fresh browser
     sessions, answered both, closed the round and subtracted the one real colleague's scores."""
     engine, key, quarter = team_round
-    colleague, insider = services.create_invitations(engine, quarter.id, 2)  # a team of two
+    colleague, insider = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)  # a team of two
     fill_in_and_send(open_page("pages/join.py", query={"invite": colleague}), 4)
     fill_in_and_send(open_page("pages/join.py", query={"invite": insider}), 1)
 
@@ -53,10 +54,10 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
     assert services.count_responses(engine, quarter.id) == 2
 
     # The insider can make extra invitations, but the whole team sees how many there are.
-    extra = services.create_invitations(engine, quarter.id, 2)
+    extra = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     for code in extra:
         fill_in_and_send(open_page("pages/join.py", query={"invite": code}), 1)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     results = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
     assert "**4** uitnodigingen, **4** ingevuld" in all_text(results)
     team_page = open_page("pages/team.py", query={"team": key})
@@ -65,7 +66,7 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
 
 def test_one_browser_session_holds_one_response_per_round(team_round):
     engine, _, quarter = team_round
-    first, second = services.create_invitations(engine, quarter.id, 2)
+    first, second = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     app = open_page("pages/join.py", query={"invite": first})
     fill_in_and_send(app, 3)
     mine = app.session_state["principal"].respondent
@@ -80,7 +81,7 @@ def test_one_browser_session_holds_one_response_per_round(team_round):
 
 def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
     engine, _, quarter = team_round
-    (shared,) = services.create_invitations(engine, quarter.id, 1)
+    (shared,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     answers = [services.AnswerInput("AB1", 3)]
     barrier, refused = threading.Barrier(2), []
 
@@ -98,7 +99,7 @@ def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
         thread.join(timeout=60)
     assert len(refused) == 1 and services.count_responses(engine, quarter.id) == 1
     # A draft does not use the invitation up; sending does. Editing after sending needs none.
-    (later,) = services.create_invitations(engine, quarter.id, 1)
+    (later,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     services.submit_response(engine, quarter.id, "draft", answers, final=False, invitation=later)
     assert services.invitation_count(engine, quarter.id).used == 1
     services.submit_response(engine, quarter.id, "draft", answers, invitation=later)
@@ -108,7 +109,7 @@ def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
 
 def test_invitations_are_stored_as_digests_with_no_link_to_any_response(team_round):
     engine, _, quarter = team_round
-    codes = services.create_invitations(engine, quarter.id, 3)
+    codes = services.create_invitations(engine, quarter.id, 3, actor=SYSTEM)
     assert len(set(codes)) == 3 and all(len(code) == access.INVITATION_CODE_LENGTH for code in codes)
     assert not set("".join(codes)) & set("0O1IL")
     services.submit_response(engine, quarter.id, "r1", [services.AnswerInput("AB1", 2)], invitation=codes[0])
@@ -128,13 +129,13 @@ def test_invitations_only_for_an_open_invitation_round_and_a_sane_number(team_ro
     engine, _, quarter = team_round
     for wrong in (0, -1, services.MAX_INVITATIONS + 1, "8", True):
         with pytest.raises(InvalidInput, match="1 tot en met"):
-            services.create_invitations(engine, quarter.id, wrong)
+            services.create_invitations(engine, quarter.id, wrong, actor=SYSTEM)
     workshop_round = services.start_round(engine, quarter.team_id, "2026-Q4", invitation_only=False)
     with pytest.raises(InvalidInput, match="niet met uitnodigingen"):
-        services.create_invitations(engine, workshop_round.id, 1)
-    services.close_round(engine, quarter.id)
+        services.create_invitations(engine, workshop_round.id, 1, actor=SYSTEM)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="gesloten"):
-        services.create_invitations(engine, quarter.id, 1)
+        services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
 
 
 def test_the_team_makes_invitations_on_its_page_and_sees_them_once(team_round):

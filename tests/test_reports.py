@@ -23,6 +23,7 @@ from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
 import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5
@@ -46,12 +47,12 @@ def world(tmp_path_factory):
                     for position, item in enumerate(FRAMEWORK.items)
                 ]
                 factories.submit(engine, quarter.id, f"{name}-{period}-{person}", answers)
-            services.close_round(engine, quarter.id)
+            services.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
             rounds[name, period] = quarter
     noord = rounds["Wijkteam Noord", "2026-Q2"]
-    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.")
-    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"))
+    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.", actor=SYSTEM)
+    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"), actor=SYSTEM)
     yield engine, rounds
     dispose_engines()
 
@@ -105,7 +106,7 @@ def test_team_pdf_refuses_an_open_round_and_too_few_people(world, tmp_path):
         factories.submit(engine, quarter.id, person, [services.AnswerInput("AB1", 3)])
     with pytest.raises(InvalidInput, match="nog open"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="te weinig"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from kringwijs_survey import services
 from kringwijs_survey.database import head_revision, current_revision
 import factories
+from kringwijs_survey.access import SYSTEM
 
 
 def _round_with_response(engine):
@@ -78,7 +79,7 @@ def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
     team = services.create_team(engine, "Wijkteam Dicht")
     quarter = services.start_round(engine, team.id, "2026-Q2")
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(services.InvalidInput, match="gesloten"):
         factories.submit(engine, quarter.id, "late", [services.AnswerInput("AB1", 3)])
     assert services.count_responses(engine, quarter.id) == 0
@@ -109,12 +110,12 @@ def test_a_round_that_showed_results_cannot_reopen(engine):
     team = services.create_team(engine, "Wijkteam Heropen")
     small = services.start_round(engine, team.id, "2026-Q1")
     factories.submit(engine, small.id, "a", [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, small.id)
-    assert services.set_round_status(engine, small.id, "open").status == "open"  # never showed results
+    services.close_round(engine, small.id, actor=SYSTEM)
+    assert services.set_round_status(engine, small.id, "open", actor=SYSTEM).status == "open"  # never showed results
     full = services.start_round(engine, team.id, "2026-Q2")
     for person in "abc":
         factories.submit(engine, full.id, person, [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, full.id)
+    services.close_round(engine, full.id, actor=SYSTEM)
     with pytest.raises(services.InvalidInput, match="kan niet meer open"):
-        services.set_round_status(engine, full.id, "open")
+        services.set_round_status(engine, full.id, "open", actor=SYSTEM)
     assert services.get_round(engine, full.id).status == "closed"

@@ -13,6 +13,7 @@ from kringwijs_survey import services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
 import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 ADMIN = {"principal": Principal(Role.ADMIN)}
@@ -23,7 +24,7 @@ def shared_round(engine, team, scores, period="2026-Q1"):
     quarter = services.start_round(engine, team.id, period)
     for index, score in enumerate(scores):
         factories.submit(engine, quarter.id, f"{team.name}-{index}", [services.AnswerInput(i.id, score) for i in FRAMEWORK.items])
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     sharing.publish_round(engine, quarter.id)
 
 

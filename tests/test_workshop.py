@@ -16,6 +16,7 @@ from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
 import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
@@ -113,7 +114,7 @@ def test_a_trainer_cannot_take_over_a_teams_own_round(world):
     assert own.status == "open" and services.count_responses(engine, own.id) == 3
     assert services.response_sources(engine, own.id) == {"invited": 3}
     # Only the team itself can open its own round for a trainer, with a code it hands over.
-    key = workshop.open_team_round_for_workshop(engine, own.id)
+    key = workshop.open_team_round_for_workshop(engine, own.id, actor=SYSTEM)
     assert workshop.workshop_by_key(engine, key).id == own.id
     with pytest.raises(InvalidInput, match="eigen uitnodiging"):
         workshop.paper_entry(engine, own.id, {item_id: 1 for item_id in FRAMEWORK.item_ids})
@@ -363,7 +364,7 @@ def test_the_projector_opens_only_workshops_this_facilitator_started(world):
     own = services.start_round(engine, team.id, "2026-Q1")
     for person, first in zip("abcd", (1, 2, 3, 4)):
         answer(engine, own.id, person, first)
-    services.close_round(engine, own.id)
+    services.close_round(engine, own.id, actor=SYSTEM)
     for query in ({"workshop": own.join_code}, {"workshop": "ABCDEFGH"}):
         app = open_page("pages/presenter.py", query=query, session=FACILITATOR)
         text = all_text(app)
