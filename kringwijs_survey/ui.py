@@ -319,8 +319,12 @@ def join_with_code(code: str) -> bool:
     is_invitation = len(access.normalise_join_code(code)) == access.INVITATION_CODE_LENGTH
     st.query_params["invite" if is_invitation else "join"] = code
     _resolve_join_link()
-    st.session_state.pop(NOTICE_KEY, None)
     return st.session_state.get(PRINCIPAL_KEY, ANONYMOUS).role == Role.PARTICIPANT
+
+
+def take_notice() -> str | None:
+    """The text key of why the last code was refused (a wait, or an unknown code), once."""
+    return st.session_state.pop(NOTICE_KEY, None)
 
 
 def sign_out() -> None:

@@ -16,12 +16,12 @@ if who.role != Role.PARTICIPANT:
     st.title(ui.t("join.title"))
     st.markdown(ui.t("join.intro"))
     with st.form("join"):
-        code = st.text_input(ui.t("join.code"), max_chars=12, placeholder="ABC234")
+        code = st.text_input(ui.t("join.code"), max_chars=20, placeholder="ABC234")
         if st.form_submit_button(ui.t("join.submit"), type="primary", width="stretch"):
             if ui.join_with_code(code):
                 st.rerun()
             else:
-                st.error(ui.t("access.unknown_code"), icon=":material/error:")
+                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
     st.stop()
 
 quarter = services.get_round(engine, who.round_id)

@@ -54,8 +54,8 @@ if quarter is None:
     with st.form("presenter_code_form"):
         typed = st.text_input(ui.t("presenter.key_label"), max_chars=12)
         if st.form_submit_button(ui.t("presenter.open"), type="primary"):
-            if not ui.allow_attempt("presenter") or workshop.workshop_by_key(engine, typed) is None:
-                st.error(ui.t("access.unknown_code"), icon=":material/error:")
+            if ui.checked_code("presenter", typed, lambda: workshop.workshop_by_key(engine, typed)) is None:
+                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
             else:
                 st.session_state[CODE_KEY] = typed
                 st.rerun()

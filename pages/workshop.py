@@ -67,9 +67,9 @@ if quarter is None:
         with st.form("team_workshop"):
             typed = st.text_input(ui.t("workshop.team_key_label"), max_chars=12)
             if st.form_submit_button(ui.t("workshop.team_key_open")):
-                opened = workshop.workshop_by_key(engine, typed) if ui.allow_attempt("workshop-key") else None
+                opened = ui.checked_code("workshop-key", typed, lambda: workshop.workshop_by_key(engine, typed))
                 if opened is None or opened.status != "open":
-                    st.error(ui.t("access.unknown_code"), icon=":material/error:")
+                    st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
                 else:
                     st.session_state[KEY] = typed
                     st.session_state[CURRENT] = opened.id

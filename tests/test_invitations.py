@@ -193,3 +193,20 @@ def test_demo_data_has_invitations_and_counts_them(app_engine):
     assert totals["responses"] == sum(
         services.count_responses(app_engine, r.id) for t in services.list_teams(app_engine) for r in services.list_rounds(app_engine, t.id)
     )
+
+
+def test_a_session_that_guesses_codes_has_to_wait_and_others_still_get_in(team_round):
+    """Finding 8: join codes could be guessed with no slow-down."""
+    engine, _, quarter = team_round
+    (real,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    guesser = open_page("pages/join.py")
+    for guess in range(access.FREE_ATTEMPTS):
+        guesser.text_input[0].input(f"ABCD-EFGH-JK{guess + 2}2")
+        guesser.button[0].click().run()
+        assert "Deze uitnodiging werkt niet (meer)" in all_text(guesser)
+    guesser.text_input[0].input(real)  # even the right code waits now, in this session
+    guesser.button[0].click().run()
+    assert "Te veel pogingen" in all_text(guesser)
+    assert "vragen beantwoord" not in all_text(guesser)
+    member = open_page("pages/join.py", query={"invite": real})  # the real member's own phone
+    assert "0 van 15 vragen beantwoord" in all_text(member)
