@@ -122,6 +122,11 @@ def show_summary() -> None:
 
 
 def show_welcome() -> None:
+    if quarter.invitation_only:  # the team's own round, opened by the team: everyone has an invitation
+        st.title(ui.t("presenter.welcome"))
+        st.markdown(ui.t("presenter.use_invitation"))
+        live_counts(big=True)
+        return
     text, qr = st.columns([3, 2], gap="large", vertical_alignment="center")
     with text:
         st.title(ui.t("presenter.welcome"))

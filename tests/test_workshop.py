@@ -400,3 +400,25 @@ def test_paper_answers_alone_never_reach_the_reveal_minimum(world):
     assert not summary.shown and summary.profile["median"].isna().all()
     screen = presenter(quarter)
     assert not screen.get("download_button") and not screen.get("image")
+
+
+def test_a_team_opens_its_own_round_for_a_trainer_with_its_team_link(world):
+    engine, team = world
+    key = services.issue_team_key(engine, team.id)
+    own = services.start_round(engine, team.id, "2026-Q3")
+    team_page = open_page("pages/team.py", query={"team": key})
+    button(team_page, "Workshopcode maken").click().run()
+    text = all_text(team_page)
+    code = text.split("Workshopcode voor de trainer: **")[1].split("**")[0]
+    app = open_page("pages/workshop.py", session=FACILITATOR)
+    next(t for t in app.text_input if t.label == "Workshopcode (8 tekens)").input(code)
+    button(app, "Ronde van het team openen").click().run()
+    assert app.session_state["workshop_round"] == own.id
+    KEYS[own.id] = code
+    screen = all_text(presenter(own))
+    assert "eigen uitnodiging" in screen and own.join_code not in screen  # no QR to a code that opens nothing
+    # A made-up or another team's code opens nothing.
+    other = open_page("pages/workshop.py", session=FACILITATOR)
+    next(t for t in other.text_input if t.label == "Workshopcode (8 tekens)").input(own.join_code + "XY")
+    button(other, "Ronde van het team openen").click().run()
+    assert "Deze code werkt niet" in all_text(other) and "workshop_round" not in other.session_state
