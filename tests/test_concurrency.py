@@ -177,7 +177,7 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        submitter = threading.Thread(target=services.submit_response, args=(engine, round_id, "geduld", ANSWERS))
+        submitter = threading.Thread(target=factories.submit, args=(engine, round_id, "geduld", ANSWERS))
         submitter.start()
         time.sleep(1.5)
     finally:

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, read_session, sqlite_path
 from kringwijs_survey.models import Answer, Response
-import factories
 
 ITEMS = ("AB1", "AB2", "AO1", "B1")
 KILLS = 3
@@ -26,6 +25,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from kringwijs_survey import services
+    from kringwijs_survey.access import SYSTEM
     from kringwijs_survey.database import get_engine
 
     url, round_id, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -34,7 +34,8 @@ WRITER = textwrap.dedent(
     number = 0
     while True:
         key = f"{{prefix}}-{{number}}"
-        factories.submit(engine, round_id, key, answers)
+        invitation = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
+        services.submit_response(engine, round_id, key, answers, invitation=invitation)
         print(key, flush=True)
         number += 1
     """

@@ -226,7 +226,8 @@ def test_a_team_code_never_opens_the_residents_page(world):
     app = open_page("pages/residents.py", query={"bewoner": team_round.join_code})
     assert "Deze code is voor de vragenlijst van het team" in all_text(app)
     assert not resident_radios(app)
-    member = open_page("pages/join.py", query={"join": team_round.join_code})
+    (invitation,) = services.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
+    member = open_page("pages/join.py", query={"invite": invitation})
     member.switch_page("pages/residents.py").run()
     assert "Deze pagina is alleen voor bewoners" in all_text(member) and not resident_radios(member)
 
