@@ -129,7 +129,7 @@ def test_results_from_the_menu_open_the_newest_round_that_has_results(engine):
     first = services.start_round(engine, team.id, "2026-Q1")
     for person, score in (("a", 2), ("b", 2), ("c", 3)):
         submit(engine, first.id, person, [score])
-    services.close_round(engine, first.id)
+    services.close_round(engine, first.id, actor=SYSTEM)
     services.start_round(engine, team.id, "2026-Q2")
     app = open_page("pages/results.py", query={"team": key})
     text = all_text(app)
