@@ -56,7 +56,7 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     screenshot(page, "phone-fill-in-overview", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
-    assert page.get_by_text("Dank je wel").is_visible()
+    page.get_by_text("Dank je wel").wait_for(timeout=20_000)
     assert services.count_responses(engine, quarter.id) == 3
     assert "me=" not in page.url and invitation in page.url  # no respondent key in the address bar
     phone.close()
