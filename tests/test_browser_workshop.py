@@ -162,6 +162,7 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
                 phone.wait_for_selector(APP_IDLE, state="attached", timeout=20_000)
                 radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
                 radio.locator('[data-testid="stRadioOption"]').nth(score(number, index) - 1).click()
+                page_ready(phone, settle_ms=100)  # the choice is stored before the next click
                 phone.get_by_role("button", name="Volgende").click()
         for phone in phones:
             phone.get_by_role("button", name="Versturen").wait_for(timeout=20_000)
