@@ -89,6 +89,7 @@ def wait_until(predicate, timeout: float, step: float = 0.05):
     return predicate()
 
 
+@pytest.mark.timeout(900)  # eight phones answer all fifteen items in the browser (no draft can be resumed from a link)
 def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, workshop_world):
     url, engine, team = workshop_world
     base = streamlit_server(
