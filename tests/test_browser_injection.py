@@ -5,7 +5,8 @@ or group name, and the team name residents and participants see.
 For each place every string of the hostile corpus (tests/hostile_strings.py) must be in the
 page's text exactly as the app stored it, the page must hold no link, image or frame made from
 it, no dialog may open and no request may leave for any address in it (all of them are hosts
-under `.example`). One server and one browser context serve the whole corpus.
+under `.example`). Three tests, each with one server and one browser context for the whole corpus;
+the pages of one team see every name through reruns of the same pages, not new page loads.
 
 What "as typed" means: the app stores text after validation, which drops control and format
 characters (a right-to-left override U+202E, zero-width spaces; the zero-width joiner of emoji
@@ -46,12 +47,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@pytest.fixture
-def hostile_world(tmp_path):
+@pytest.fixture(scope="module")
+def hostile_world(tmp_path_factory):
     """Teams named with the corpus, each with an area, a shared closed round with a message to
     the organisation, an open round (join code) and an open residents' round; the first team
     also holds every corpus string as a comment, in a note and as an action."""
-    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('injection') / 'hostile.db'}"
     migrate(url)
     engine = get_engine(url)
     world = {"url": url, "teams": []}
@@ -194,13 +195,15 @@ def rerun(page) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]:not(:has(input:checked))').first.click()
 
 
-def test_every_place_shows_the_hostile_corpus_exactly_as_typed(streamlit_server, browser, hostile_world):
+def start(streamlit_server, browser, hostile_world):
     env = {"DATABASE_URL": hostile_world["url"], "MIN_GROUP_ORG": "3"}
     env |= {f"KRINGWIJS_{role}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in ("ADMIN", "MANAGER", "FACILITATOR")}
-    base = streamlit_server(env)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    return streamlit_server(env), browser.new_context(viewport={"width": 1280, "height": 900})
+
+
+def test_every_page_of_one_team_shows_each_name_and_area_as_typed(streamlit_server, browser, hostile_world):
+    base, context = start(streamlit_server, browser, hostile_world)
     problems: list[str] = []
-    teams = hostile_world["teams"]
 
     # Every name and area where a page shows one team: the team's own page, the title of its
     # results, and what participants (join) and residents see. Four tabs, rerun together.
@@ -227,6 +230,14 @@ def test_every_place_shows_the_hostile_corpus_exactly_as_typed(streamlit_server,
         screenshot(tab, f"injection-{place.split()[0].strip(chr(39))}")
         tab.close()
 
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed(streamlit_server, browser, hostile_world):
+    base, context = start(streamlit_server, browser, hostile_world)
+    problems: list[str] = []
+    teams = hostile_world["teams"]
     page = context.new_page()
     watch = Watch(page)
 
@@ -275,6 +286,15 @@ def test_every_place_shows_the_hostile_corpus_exactly_as_typed(streamlit_server,
     go_to(page, "Beheer")
     check(page, watch, "admin team list", [team["name"] for team in teams] + [team["area"] for team in teams], problems)
 
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_workshop_and_projector_show_group_names_as_typed(streamlit_server, browser, hostile_world):
+    base, context = start(streamlit_server, browser, hostile_world)
+    problems: list[str] = []
+    page = context.new_page()
+    watch = Watch(page)
     # Workshops: a group name typed by the facilitator, and the summary on the projector.
     sign_in(page, base, "trainer")
     go_to(page, "Workshop leiden")
