@@ -43,6 +43,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
     page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.locator('.st-key-kw-residents [data-testid="stRadio"]').nth(len(STATEMENTS) - 1).wait_for(timeout=30_000)
     assert page.locator('.st-key-kw-residents [data-testid="stRadio"]').count() == len(STATEMENTS)  # all on one page
     box = page.locator(OPTION).first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box  # big touch targets

@@ -224,14 +224,14 @@ def open_manager_page(page, teams: int) -> None:
 
 def facilitator_done(facilitator) -> str:
     facilitator.get_by_role("button", name="Opnieuw tellen").click()
-    page_ready(facilitator)
+    page_ready(facilitator, timeout=90_000)
     metric = facilitator.locator('[data-testid="stMetric"]').filter(has_text="Klaar")
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def answer_current_item(phone, phone_number: int, index: int) -> None:
     phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=20_000)
-    page_ready(phone, settle_ms=50)
+    page_ready(phone, timeout=90_000, settle_ms=50)
     radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
     radio.locator('[data-testid="stRadioOption"]').nth(score(phone_number, index) - 1).click()
     phone.get_by_role("button", name="Volgende").click()
@@ -250,7 +250,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         facilitator.get_by_role("option", name="Wijkteam Beamer").click()
         facilitator.get_by_role("button", name="Workshop starten").click()
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
-        page_ready(facilitator)
+        page_ready(facilitator, timeout=90_000)
         quarter = services.list_rounds(engine, cluster["workshop_team"])[0]
         code = quarter.join_code
 
@@ -260,7 +260,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         presenter.get_by_label("Code (6 tekens)").fill(code)
         presenter.get_by_role("button", name="Laat zien").click()
         presenter.get_by_text("Doe mee met je telefoon").wait_for(timeout=20_000)
-        page_ready(presenter)
+        page_ready(presenter, timeout=90_000)
         # The QR code is an image from app2's memory, loaded through the proxy.
         qr = presenter.locator('[class*="st-key-kw-qr"] img')
         qr.wait_for(timeout=20_000)
@@ -304,18 +304,18 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         sign_in_as_manager(manager, base)
         open_manager_page(manager, SHARED_TEAMS)
         team_page.goto(f"{base}/team?team={cluster['publishing_team_key']}")
-        page_ready(team_page)
+        page_ready(team_page, timeout=90_000)
         team_page.get_by_text("Delen met de organisatie").click()
         team_page.get_by_text("Deze ronde is gedeeld met de organisatie.").wait_for(timeout=20_000)
         assert services.get_round(engine, cluster["publishing_round"]).published
         manager.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Welkom").click()
-        page_ready(manager)
+        page_ready(manager, timeout=90_000)
         open_manager_page(manager, SHARED_TEAMS + 1)
         assert served_by(manager, base) == "app2" and served_by(team_page, base) == "app1"
 
         # A PDF download from app2's memory, through the proxy.
         manager.locator('[data-testid="stMain"] [data-testid="stRadioOption"]').filter(has_text="Downloaden").first.click()
-        page_ready(manager)
+        page_ready(manager, timeout=90_000)
         with manager.expect_download(timeout=60_000) as download:
             manager.get_by_role("button", name="Verslag als PDF").click()
         pdf = Path(download.value.path()).read_bytes()
@@ -328,12 +328,12 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         assert not first.healthy() and second.healthy()
         phone = phones[2]
         phone.reload()
-        page_ready(phone)
+        page_ready(phone, timeout=90_000)
         phone.get_by_text("14 van 15 vragen beantwoord").wait_for(timeout=30_000)
         assert served_by(phone, base) == "app2"
         answer_current_item(phone, 2, PREFILLED + 1)
         phone.get_by_role("button", name="Versturen").wait_for(timeout=20_000)
-        page_ready(phone)
+        page_ready(phone, timeout=90_000)
         overview = phone.locator('[data-testid="stMain"]').inner_text()
         for index, item in enumerate(FRAMEWORK.items):
             assert f"{item.title.nl} — {score(2, index)}" in overview, (item.title.nl, overview)
@@ -351,7 +351,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
 
         # The facilitator's app1 is gone too: a reload brings them to app2, signed out.
         facilitator.reload()
-        page_ready(facilitator)
+        page_ready(facilitator, timeout=90_000)
         assert served_by(facilitator, base) == "app2"
         assert proxy_health(base) == "ok"
     except BaseException:
