@@ -92,3 +92,16 @@ def choose_view(page, name: str) -> None:
     """Pick one of the results page's views (a horizontal radio group) and wait for it."""
     page.locator('[data-testid="stMain"] [data-testid="stRadioOption"]').filter(has_text=name).first.click()
     page_ready(page)
+
+
+def sign_in_as_manager(page, base: str, passphrase: str) -> None:
+    """Sign in on /login as the manager, the way a person would."""
+    page.goto(f"{base}/login")
+    page_ready(page)
+    page.get_by_role("tab", name="Trainer, manager of beheer").click()
+    staff = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text("Ik ben"))
+    staff.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="manager").click()
+    staff.get_by_label("Wachtwoord").fill(passphrase)
+    staff.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)

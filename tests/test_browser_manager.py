@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot, sign_in_as_manager
 from kringwijs_survey import reports, services, sharing
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
@@ -56,16 +56,8 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
     base = streamlit_server({"DATABASE_URL": url, "KRINGWIJS_MANAGER_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE)})
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
-    page.goto(f"{base}/login")
+    sign_in_as_manager(page, base, PASSPHRASE)
     page_ready(page)
-    page.get_by_role("tab", name="Trainer, manager of beheer").click()
-    staff = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text("Ik ben"))
-    staff.locator('[data-testid="stSelectbox"]').click()
-    page.get_by_role("option", name="manager").click()
-    staff.get_by_label("Wachtwoord").fill(PASSPHRASE)
-    staff.get_by_role("button", name="Inloggen").click()
-    page_ready(page)
-    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)
 
     page.get_by_role("link", name="Teams vergelijken").click()
     page_ready(page)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+import browser_helpers
 from browser_helpers import page_ready, screenshot
 from conftest import _stop_process_group, free_port, skip_or_fail
 from PIL import Image
@@ -205,15 +206,7 @@ def served_by(page, base: str) -> str | None:
 
 
 def sign_in_as_manager(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page_ready(page)
-    page.get_by_role("tab", name="Trainer, manager of beheer").click()
-    staff = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text("Ik ben"))
-    staff.locator('[data-testid="stSelectbox"]').click()
-    page.get_by_role("option", name="manager").click()
-    staff.get_by_label("Wachtwoord").fill(MANAGER_PASSPHRASE)
-    staff.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)
+    browser_helpers.sign_in_as_manager(page, base, MANAGER_PASSPHRASE)
 
 
 def open_manager_page(page, teams: int) -> None:
