@@ -352,6 +352,42 @@ def chart_labels(**extra: str) -> dict[str, str]:
     return {**labels, **extra}
 
 
+# The width of the page's main column, measured in the browser: charts are built to fit it
+# (a phone, a laptop with the sidebar open, a projector). The element reports again when the
+# width changes by a step, which reruns the page once with charts of the new width.
+CONTENT_WIDTH_KEY = "kw-content-width"
+CONTENT_WIDTH_SEEN = "content_width"
+DEFAULT_CONTENT_WIDTH = 700  # until the browser has reported (first run of a session, AppTest)
+_CONTENT_WIDTH_JS = """
+export default function ({ parentElement, setStateValue }) {
+  const host = parentElement.host || parentElement;
+  const column = host.closest('[data-testid="stVerticalBlock"]') || host.parentElement;
+  let sent = null;
+  const report = () => {
+    const width = Math.floor(column.getBoundingClientRect().width);
+    if (width > 0 && (sent === null || Math.abs(width - sent) >= 16)) {
+      sent = width;
+      setStateValue("width", width);
+    }
+  };
+  const observer = new ResizeObserver(report);
+  observer.observe(column);
+  report();
+  return () => observer.disconnect();
+}
+"""
+_content_width_probe = st.components.v2.component("kringwijs_content_width", js=_CONTENT_WIDTH_JS)
+
+
+def content_width() -> int:
+    """The main column's width in px (call once per page run, at the page's top level)."""
+    reported = _content_width_probe(key=CONTENT_WIDTH_KEY, default={"width": None}, on_width_change=lambda: None, height=0)
+    width = getattr(reported, "width", None)
+    if isinstance(width, (int, float)) and 200 <= width <= 10_000:
+        st.session_state[CONTENT_WIDTH_SEEN] = int(width)  # kept across pages of the session
+    return st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH)
+
+
 def _natural_size(chart):
     return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 

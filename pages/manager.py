@@ -8,6 +8,7 @@ lang = ui.language()
 engine = ui.engine()
 settings = ui.settings()
 labels = ui.chart_labels()
+fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
 framework = ui.frameworks()[sharing.DEFAULT_FRAMEWORK]
 
@@ -79,8 +80,8 @@ if view_name == "overview":
     st.markdown(ui.t("manager.heatmap_legend_text"))
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
-        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang),
-        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items)),
+        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang, fit),
+        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, width=fit)),
     )
     ui.show_chart(
         heat,
@@ -107,9 +108,9 @@ if view_name == "profiles":
                 with column:
                     profile = sharing.team_profile(view, team)
                     ranked = profile.dropna(subset=["median"]).sort_values("median")
-                    radar = reports.natural_size(  # a square of 360 px: two fit side by side
-                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team})
-                        .properties(width=360, height=360)
+                    radar = reports.natural_size(  # two side by side; one under the other on a phone
+                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
+                                     width=fit if fit < 600 else (fit - 32) / 2)
                     )
                     ui.show_chart(
                         radar,
@@ -124,7 +125,7 @@ if view_name == "spread":
     st.markdown(ui.t("manager.spread_intro"))
     highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
     spread = sharing.item_spread(view, highlight)
-    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight))
+    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight, width=fit))
     ui.show_chart(
         spread_chart,
         ui.plain("manager.spread_summary_team", team=highlight) if highlight else ui.plain("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
@@ -145,7 +146,7 @@ if view_name == "trend":
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
     trend = sharing.trend(view, trend_item, lang)
-    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight))
+    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit))
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
     chart_downloads(trend_chart, "door-de-tijd")
 
@@ -153,7 +154,7 @@ if view_name == "blockades":
     st.subheader(ui.t("manager.blockades"))
     st.markdown(ui.t("manager.blockades_intro"))
     pressure = sharing.blockade_pressure(view, lang)
-    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}))
+    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}, width=fit))
     ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
     chart_downloads(pressure_chart, "blokkades")
 
@@ -199,8 +200,8 @@ if view_name == "residents":
             principles = list(residents.organisation["item"])
             st.markdown(ui.t("manager.residents_legend_text"))
             residents_heat = ui.chart_spec(
-                ("residents-heatmap", period, tuple(areas), lang),
-                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles)),
+                ("residents-heatmap", period, tuple(areas), lang, fit),
+                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles, width=fit)),
             )
             ui.show_chart(
                 residents_heat, summary,

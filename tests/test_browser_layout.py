@@ -1,0 +1,132 @@
+"""Nothing is cut off on a laptop (1280 × 800), a phone (390 × 844) or a projector-sized screen
+(1920 × 1080): on every view of a team's results and of the manager's comparison, no chart,
+table or image reaches past the window and the main area never scrolls sideways.
+
+One page per role; each view is measured at the three sizes by resizing that page (the charts
+are rebuilt for the width the browser reports). A screenshot of each view and size goes to
+tests/output/layout-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import OUTPUT_DIR, page_ready, sign_in_as_manager
+from kringwijs_survey import services, sharing
+from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.demo import create_demo_data
+from kringwijs_survey.i18n import t
+
+pytestmark = pytest.mark.browser
+PASSPHRASE = "een lange zin als wachtwoord voor de manager"
+SIZES = [(1280, 800), (390, 844), (1920, 1080)]
+VIEW_OPTIONS = '[data-testid="stMain"] [data-testid="stRadioOption"]'
+
+# Everything drawn that could run past the window, and whether the main area scrolls sideways.
+MEASURE = """() => {
+  const window_width = document.documentElement.clientWidth;
+  const drawn = '[data-testid="stVegaLiteChart"], [data-testid="stVegaLiteChart"] canvas, '
+    + '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stDataFrame"], [data-testid="stTable"], '
+    + '[data-testid="stImage"] img';
+  const over = [];
+  for (const element of document.querySelectorAll('[data-testid="stMain"] :is(' + drawn + ')')) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && element.checkVisibility() && box.right > window_width + 1) {
+      over.push(`${element.getAttribute('data-testid') || element.tagName} ${Math.round(box.left)}–${Math.round(box.right)}`);
+    }
+  }
+  const main = document.querySelector('[data-testid="stMain"]');
+  const sideways = [main, document.scrollingElement].filter(box => box && box.scrollWidth > box.clientWidth + 1)
+    .map(box => `${box.getAttribute('data-testid') || 'page'} scrolls ${box.scrollWidth} > ${box.clientWidth}`);
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const drawn_all = charts.every(chart => chart.querySelector('canvas, svg.marks'));
+  return {window_width, problems: [...over, ...sideways], drawn: drawn_all};
+}"""
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, module_streamlit_server):
+    folder = tmp_path_factory.mktemp("layout")
+    url = f"sqlite:///{folder / 'layout.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    keys = create_demo_data(engine)["keys"]
+    for team in services.list_teams(engine):  # every closed round shared: the manager has all views
+        for quarter in services.list_rounds(engine, team.id):
+            if quarter.status != "open":
+                sharing.publish_round(engine, quarter.id)
+    base = module_streamlit_server(
+        {"DATABASE_URL": url, "KRINGWIJS_MANAGER_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE)}
+    )
+    yield base, next(iter(keys.values()))
+    dispose_engines()
+
+
+def fits(page) -> dict:
+    """What the page shows once Streamlit is idle and the charts are drawn for this width:
+    waits (generously) for nothing to stick out, then measures once more."""
+    page_ready(page, settle_ms=800)
+    try:
+        page.wait_for_function(f"() => {{ const m = ({MEASURE})(); return m.drawn && m.problems.length === 0; }}", timeout=15_000)
+    except Exception:
+        pass  # the measurement below says what sticks out
+    page_ready(page)
+    return page.evaluate(MEASURE)
+
+
+def save_screenshot(page, name: str, size: tuple[int, int]) -> None:
+    """The whole main column: Streamlit scrolls inside its own container, so the window is made
+    as tall as the content for the picture (the width, and so the layout, stays the same)."""
+    width, height = size
+    content = page.evaluate("() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(content + 120, 8000))})
+    page.wait_for_timeout(400)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT_DIR / f"layout-{name}-{width}x{height}.png"))
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def measure_every_view(page, role: str) -> list[str]:
+    """Every view of the page's view switch at every size: what sticks out, per view and size."""
+    options = page.locator(VIEW_OPTIONS)
+    names = [options.nth(index).inner_text().strip() for index in range(options.count())]
+    assert len(names) >= 6, f"the {role} page shows views {names}"
+    problems = []
+    for number, name in enumerate(names):
+        page.locator(VIEW_OPTIONS).filter(has_text=name).first.click()
+        for size in SIZES if number % 2 == 0 else SIZES[::-1]:  # one resize fewer per view
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+            shown = fits(page)
+            if not shown["drawn"]:
+                problems.append(f"{role} · {name} · {size}: a chart was not drawn")
+            problems += [f"{role} · {name} · {size}: {problem}" for problem in shown["problems"]]
+            save_screenshot(page, f"{role}-{number}", size)
+    return problems
+
+
+def test_every_results_view_fits_a_laptop_a_phone_and_a_projector(browser, demo_app):
+    base, team_key = demo_app
+    context = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/results?team={team_key}")
+        page_ready(page, timeout=60_000)
+        problems = measure_every_view(page, "results")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_every_manager_view_fits_a_laptop_a_phone_and_a_projector(browser, demo_app):
+    base, _ = demo_app
+    context = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+    try:
+        page = context.new_page()
+        sign_in_as_manager(page, base, PASSPHRASE)
+        page_ready(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t("nav.manager"), exact=True).click()
+        page_ready(page, timeout=60_000)
+        problems = measure_every_view(page, "manager")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
