@@ -191,7 +191,7 @@ def _fit_rows(
     lines = {str(text): [str(text)] for text in texts}
     if width is None:
         return plot, lines
-    room = width - 2 * PADDING - beside - 8 * style.font_factor
+    room = width - 2 * PADDING - beside - 8 * style.font_factor - 8  # 8: text a little wider than measured
     longest = max((text_px(text, style.label) for text in lines), default=0.0)
     if room - longest >= MIN_PLOT:
         return min(plot, room - longest), lines
@@ -215,6 +215,17 @@ def _label_lines_axis(lines: Mapping[str, list[str]], style: Style) -> dict:
     if not _wrapped(lines):
         return {}
     return {"labelExpr": _lookup_expression(dict(lines), "datum.value"), "labelLineHeight": style.label * 1.2}
+
+
+def _legend_height(style: Style, rows: int = 1) -> float:
+    """About the height of a legend under a chart (its offset and padding included)."""
+    return rows * style.label * 1.3 + 40 * style.font_factor
+
+
+def _title_height(labels: Mapping[str, str], style: Style) -> float:
+    if not labels.get("title"):
+        return 0.0
+    return style.heading * 1.3 + (style.label * 1.3 if labels.get("subtitle") else 0) + 12 * style.font_factor
 
 
 def _legend_fit(entries: Mapping[str, str] | Sequence[str], style: Style, room: float | None, columns: int) -> dict:
@@ -375,38 +386,53 @@ def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: Style, u
     return reach, max(half, float(rights.max())) + max(half, float(-lefts.min()))
 
 
-def _radar_fit(frame: pd.DataFrame, style: Style, width: float | None) -> tuple[list[str], float]:
+def _radar_fit(
+    frame: pd.DataFrame, style: Style, width: float | None, height: float | None = None
+) -> tuple[list[str], float]:
     """Axis labels and px per scale point: the natural size, or the largest that fits `width`
-    with wrapped titles, with narrower titles, or else with the item ids alone."""
+    and the view's `height` with wrapped titles (more or fewer lines). A box too low for titles
+    around a readable circle gets the titles anyway, as low as they go (the picture is then
+    shrunk to the box); a box too narrow for them gets the item ids."""
     theta = frame["theta"].to_numpy()
     natural = style.px(34)
-    choices = [
-        [_wrap(title, 18) for title in frame["title"]],
-        [_wrap(title, 11) for title in frame["title"]],
-        list(frame["item"].astype(str)),
-    ]
-    if width is None:
-        return choices[0], natural
-    width -= 2 * PADDING
-    for number, axis_labels in enumerate(choices):
+    titles = [[_wrap(title, chars) for title in frame["title"]] for chars in (18, 30, 11)]
+    ids = list(frame["item"].astype(str))
+    if width is None and height is None:
+        return titles[0], natural
+    smallest = max(RADAR_MIN_UNIT, 1.5 * style.label)  # below it the labels run into each other
+
+    def too_wide(axis_labels: list[str], unit: float) -> bool:
+        return width is not None and _radar_extent(axis_labels, theta, style, unit)[1] > width - 2 * PADDING
+
+    def too_big(axis_labels: list[str], unit: float) -> bool:
+        return too_wide(axis_labels, unit) or (height is not None and 2 * _radar_extent(axis_labels, theta, style, unit)[0] * unit > height)
+
+    def largest(axis_labels: list[str]) -> float:
         unit = natural
-        while unit > 8 and _radar_extent(axis_labels, theta, style, unit)[1] > width:
+        while unit > 8 and too_big(axis_labels, unit):
             unit -= 1
-        if unit >= RADAR_MIN_UNIT or number == len(choices) - 1:
+        return unit
+
+    for axis_labels in titles:
+        if (unit := largest(axis_labels)) >= smallest:
             return axis_labels, unit
-    raise AssertionError("unreachable")
+    fitting = [axis_labels for axis_labels in titles if not too_wide(axis_labels, smallest)]
+    if fitting:
+        return min(fitting, key=lambda axis_labels: _radar_extent(axis_labels, theta, style, smallest)[0]), smallest
+    return ids, largest(ids)
 
 
 def radar(
-    profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
+    profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None,
+    height: float | None = None,
 ) -> alt.LayerChart:
     """Spider chart of the principles' medians (1–5 per axis, first axis at the top, clockwise).
 
     Columns: item, title, median; optional target_mean (diamonds), previous_median (dashed grey
     "ghost" polygon of the previous round). Labels: no_data, median (legend entry of the current
     polygon); previous and target (needed when those columns hold values); optional title,
-    subtitle, decimal. `width`: the px the whole chart may take (it stays round: the height
-    shrinks with it); None for its natural size.
+    subtitle, decimal. `width`, `height`: the px the whole chart may take (it stays round:
+    both shrink together, e.g. to fill a projector's screen); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "median")
@@ -421,7 +447,8 @@ def radar(
     frame["previous_median"] = _numbers(frame, "previous_median")
     count = len(frame)
     frame["theta"] = 2 * math.pi * np.arange(count) / count
-    frame["axis_label"], unit = _radar_fit(frame, style, width)
+    around = _legend_height(style) + (_title_height(labels, style) + 2 * PADDING)
+    frame["axis_label"], unit = _radar_fit(frame, style, width, None if height is None else height - around)
     frame["median_text"] = [format_number(value, decimal) for value in frame["median"]]
     frame["target_text"] = [format_number(value, decimal) for value in frame["target_mean"]]
     frame["previous_text"] = [format_number(value, decimal) for value in frame["previous_median"]]
@@ -808,14 +835,16 @@ def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: Style, toolt
 
 
 def blockade_pairs_chart(
-    pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
+    pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None,
+    height: float | None = None,
 ) -> alt.LayerChart:
     """Per blockade: its median on one line and the median of the principle that answers it just
     below, both as labelled dots on a 1–5 track.
 
     Columns: blockade, blockade_title, blockade_median, principle, principle_title,
     principle_median. Labels: no_data, blockade, principle (legend entries); optional x_title,
-    title, subtitle, decimal. `width`: the px the whole chart may take; None for its natural size.
+    title, subtitle, decimal. `width`, `height`: the px the whole chart may take (closer rows,
+    e.g. to fill a projector's screen); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "blockade", "principle")
@@ -848,6 +877,9 @@ def blockade_pairs_chart(
     fitting = width is not None
     width, row_lines = _fit_rows(list(long["row_label"]), style, width, style.px(420), 4)
     row_px = _row_px(row_lines, style, style.px(30))
+    if height is not None:  # the score axis on top, the legend below
+        around = style.label * 1.3 + 16 * style.font_factor + _legend_height(style) + _title_height(labels, style) + 2 * PADDING
+        row_px = max(style.label * 1.15, min(row_px, (height - around) / (bottom - top)))
     height = (bottom - top) * row_px
     x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "row_label", top, bottom, row_lines)
     roles = [labels["blockade"], labels["principle"]]

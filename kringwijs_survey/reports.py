@@ -86,10 +86,13 @@ def team_spread_chart(
     series = [labels["team_dot"], *([highlight_label] if highlight_label else []), labels["organisation"]]
     data["series"] = np.where(data["team"] == highlight_label, highlight_label or "", labels["team_dot"])
 
-    value_columns = 2 if highlight_label else 1
-    beside = 14 * style.font_factor + 96 * style.font_factor * (value_columns - 1) + max(
-        text_px(_wrap(series[-1], 11), style.label), text_px(_wrap(series[0], 11), style.label)
-    ) + 6
+    headers = [_wrap(header, 11) for header in ([highlight_label] if highlight_label else []) + [labels["organisation"]]]
+    # On a phone only the first column is printed (the organisation's mean is the black tick,
+    # and in the table under the chart).
+    narrow = width is not None and width < 480
+    headers = headers[:1] if narrow else headers
+    column_step = 96 * style.font_factor
+    beside = 14 * style.font_factor + column_step * (len(headers) - 1) + max(text_px(header, style.label) for header in headers) + 6
     fitting = width is not None
     width, row_lines = _fit_rows(order, style, width, style.px(460), beside)
     row_px = _row_px(row_lines, style, style.px(34))
@@ -132,6 +135,7 @@ def team_spread_chart(
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
         columns.insert(0, (highlight_label, chosen, "mean_text", BLUE))
+    columns = columns[: len(headers)]
     # The numbers beside the plot, each under its own header.
     column_x = width + 14 * style.font_factor
     for header, part, text_field, colour_value in columns:
@@ -146,7 +150,7 @@ def team_spread_chart(
             .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, lineBreak="\n")
             .encode(x=alt.value(column_x), y=alt.value(-4 * style.font_factor), text="header:N")
         )
-        column_x += 96 * style.font_factor
+        column_x += column_step
     return alt.layer(*layers, title=_title(labels, style)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
