@@ -14,7 +14,11 @@ Design rules, for every builder:
   for a projector;
 * an empty frame (or one without any numbers, e.g. a suppressed period) gives a chart that
   shows ``labels["no_data"]``;
-* numbers printed in a chart use ``labels.get("decimal", ".")`` as decimal separator.
+* numbers printed in a chart use ``labels.get("decimal", ".")`` as decimal separator;
+* ``width=`` (the px a page has for the chart, e.g. a phone's 358) makes the chart fit it
+  without smaller type: plots narrow, row labels and legends wrap, panels go one under the
+  other, the radar shrinks (staying round) and names its axes by id when titles no longer fit.
+  Without it a chart has its natural size (PDF and PNG downloads).
 
 Show the radar with its own width (``st.altair_chart(chart, use_container_width=False)``):
 stretching only its width would make the circle an ellipse.

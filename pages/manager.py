@@ -15,12 +15,12 @@ framework = ui.frameworks()[sharing.DEFAULT_FRAMEWORK]
 
 def chart_downloads(chart, name: str) -> None:
     """PNG and SVG of a chart, rendered only when someone clicks."""
-    png, svg, _ = st.columns([1, 1, 3])
-    png.download_button(
+    buttons = st.container(horizontal=True)  # side by side as far as they fit, never cut off
+    buttons.download_button(
         ui.t("manager.download_png"), data=lambda: charts.chart_image(chart, "png"), file_name=reports.chart_file_name(name, "png"),
         mime="image/png", icon=":material/image:", on_click="ignore", key=f"png-{name}",
     )
-    svg.download_button(
+    buttons.download_button(
         ui.t("manager.download_svg"), data=lambda: charts.chart_image(chart, "svg"), file_name=reports.chart_file_name(name, "svg"),
         mime="image/svg+xml", icon=":material/image:", on_click="ignore", key=f"svg-{name}",
     )
@@ -34,7 +34,7 @@ st.title(ui.t("manager.title"))
 st.markdown(ui.t("manager.intro", min_group=settings.min_group_org))
 
 areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org)
-area_column, quarter_column, mode_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+area_column, quarter_column, mode_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 areas = area_column.multiselect(ui.t("manager.area"), areas_available, placeholder=ui.t("manager.all_areas"))
 period = quarter_column.selectbox(
     ui.t("manager.quarter"), [None, *periods_available], format_func=lambda p: ui.t("manager.latest_round") if p is None else p
