@@ -422,7 +422,7 @@ def _radar_fit(
             return axis_labels, unit
     fitting = [axis_labels for axis_labels in titles if not too_wide(axis_labels, smallest)]
     if fitting:
-        return min(fitting, key=lambda axis_labels: _radar_extent(axis_labels, theta, style, smallest)[0]), smallest
+        return fitting[0], smallest
     return ids, largest(ids)
 
 
