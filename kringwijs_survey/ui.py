@@ -12,7 +12,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from . import i18n, services, tables, typed_text
+from . import charts, i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -392,6 +392,45 @@ def _natural_size(chart):
     return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
+TABLE_FONT_PX = 14
+TABLE_FONT_SCALE = 0.9  # Streamlit's table font (Source Sans) is narrower than the chart font we measure with
+TABLE_CELL_PADDING = 20  # px beside a table cell's text, left and right together
+TABLE_MIN_COLUMN = 56
+
+
+def show_table(frame) -> None:
+    """A readable table (see tables.readable) that fits the page's width: when its columns
+    together are wider than the page, the headers longer than their column's values are cut to
+    a common width (the whole header shows on hover), so the table does not scroll sideways on
+    a laptop. On a phone a wide table still scrolls inside its own frame."""
+    room = st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH) - 4
+    cells = {
+        column: max([charts.text_px(value, TABLE_FONT_PX) for value in frame[column].astype(str)], default=0.0) * TABLE_FONT_SCALE
+        + TABLE_CELL_PADDING
+        for column in frame.columns
+    }
+    natural = {
+        column: max(cells[column], charts.text_px(column, TABLE_FONT_PX) * TABLE_FONT_SCALE + TABLE_CELL_PADDING)
+        for column in frame.columns
+    }
+    config = None
+    if sum(natural.values()) > room:
+        floors = {column: max(cells[column], TABLE_MIN_COLUMN) for column in frame.columns}
+
+        def total(cap: float) -> float:
+            return sum(max(floors[column], min(natural[column], cap)) for column in frame.columns)
+
+        cap = max(natural.values())
+        while cap > TABLE_MIN_COLUMN and total(cap) > room:
+            cap -= 4
+        widths = {column: int(max(floors[column], min(natural[column], cap))) for column in frame.columns}
+        config = {
+            column: st.column_config.Column(width=widths[column], help=str(column) if widths[column] < natural[column] else None)
+            for column in frame.columns
+        }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
 def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:
     """A chart with its text alternative: a short summary, and the numbers as a table on request.
 
@@ -405,7 +444,7 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):
-            st.dataframe(tables.readable(table, language()), hide_index=True, width="stretch")
+            show_table(tables.readable(table, language()))
 
 
 _chart_specs: OrderedDict = OrderedDict()

@@ -92,10 +92,7 @@ if view_name == "overview":
     chart_downloads(heat, "teams-en-vragen")
     st.subheader(ui.t("manager.org_figures"))
     st.markdown(ui.t("manager.org_figures_intro"))
-    st.dataframe(
-        columns_named(view.organisation, ["item", "title", "teams", "median", "mean", "sd_teams", "lowest", "highest"]),
-        hide_index=True, width="stretch",
-    )
+    ui.show_table(columns_named(view.organisation, ["item", "title", "teams", "median", "mean", "sd_teams", "lowest", "highest"]))
 
 if view_name == "profiles":
     chosen = st.multiselect(ui.t("manager.profiles_pick"), list(view.teams), default=list(view.teams[:3]), max_selections=6)
@@ -168,7 +165,7 @@ if view_name == "actions":
         shown = actions.assign(
             scope=actions["scope"].map(lambda s: ui.t(f"results.scope.{s}")), status=actions["status"].map(lambda s: ui.t(f"results.status.{s}"))
         )
-        st.dataframe(columns_named(shown, ["team", "what", "item", "scope", "status", "due"]), hide_index=True, width="stretch")
+        ui.show_table(columns_named(shown, ["team", "what", "item", "scope", "status", "due"]))
     if view.messages:
         st.subheader(ui.t("manager.messages"))
         for message in view.messages:
@@ -208,15 +205,12 @@ if view_name == "residents":
                 cells.pivot(index="team", columns="item", values="mean").reindex(index=list(residents.teams), columns=principles).reset_index(),
             )
             chart_downloads(residents_heat, "wat-vinden-bewoners")
-            st.dataframe(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]), hide_index=True, width="stretch")
+            ui.show_table(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]))
         st.subheader(ui.t("manager.residents_org"))
         st.markdown(ui.t("manager.residents_org_intro"))
         if low_trust:
             typed_text.show(summary, "caption")
-        st.dataframe(
-            columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]),
-            hide_index=True, width="stretch",
-        )
+        ui.show_table(columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]))
 
 if view_name == "downloads":
     st.markdown(ui.t("manager.downloads_intro"))

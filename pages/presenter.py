@@ -30,6 +30,7 @@ st.html(
     .st-key-kw-presenter [role="tablist"], .st-key-kw-presenter [data-testid="stTab"] { height: auto !important; }
     .st-key-kw-presenter [data-testid="stTab"] { padding-bottom: 0.3em !important; }
     .st-key-kw-topbar { border-bottom: 3px solid #1f4e9c; padding-bottom: 0.3rem; flex-wrap: wrap !important; row-gap: 0 !important; }
+    .st-key-kw-topbar > * { flex-shrink: 0 !important; max-width: 100%; }
     .st-key-kw-topbar [data-testid="stMarkdownContainer"] p,
     .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; white-space: nowrap; }
     .st-key-kw-code [data-testid="stMarkdownContainer"] p { font-size: max(96px, 7.5vw); font-weight: 800; letter-spacing: 0.12em; line-height: 1.05; }

@@ -128,10 +128,7 @@ if section("changes"):
 
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
-    st.dataframe(
-        tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang),
-        hide_index=True, width="stretch",
-    )
+    ui.show_table(tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
     comments = services.round_comments(engine, quarter.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:

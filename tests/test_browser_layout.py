@@ -37,9 +37,20 @@ MEASURE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const sideways = [main, document.scrollingElement].filter(box => box && box.scrollWidth > box.clientWidth + 1)
     .map(box => `${box.getAttribute('data-testid') || 'page'} scrolls ${box.scrollWidth} > ${box.clientWidth}`);
+  // On a laptop or wider, a table shows all its columns without scrolling sideways in its frame.
+  const scrollers = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"] .dvn-scroller')]
+    .filter(scroller => scroller.checkVisibility());
+  if (window_width >= 1000) {
+    for (const scroller of scrollers) {
+      if (scroller.scrollWidth > scroller.clientWidth + 1) {
+        const header = scroller.closest('[data-testid="stDataFrame"]').getAttribute('aria-label') || '';
+        over.push(`a table scrolls sideways ${scroller.scrollWidth} > ${scroller.clientWidth} ${header}`);
+      }
+    }
+  }
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
   const drawn_all = charts.every(chart => chart.querySelector('canvas, svg.marks'));
-  return {window_width, problems: [...over, ...sideways], drawn: drawn_all};
+  return {window_width, problems: [...over, ...sideways], drawn: drawn_all, tables: scrollers.length};
 }"""
 
 
@@ -95,7 +106,7 @@ def measure_every_view(page, role: str) -> list[str]:
     The window is resized once per size; each view is then one click (one rerun)."""
     names = [option.strip() for option in view_options(page).all_inner_texts()]
     assert len(names) >= 6, f"the {role} page shows views {names}"
-    problems = []
+    problems, tables_seen = [], 0
     for size in SIZES:
         page.set_viewport_size({"width": size[0], "height": size[1]})
         for number, name in enumerate(names):
@@ -104,7 +115,10 @@ def measure_every_view(page, role: str) -> list[str]:
             if not shown["drawn"]:
                 problems.append(f"{role} · {name} · {size}: a chart was not drawn")
             problems += [f"{role} · {name} · {size}: {problem}" for problem in shown["problems"]]
+            tables_seen += shown["tables"]
             save_screenshot(page, f"{role}-{number}", size)
+    if role == "manager":
+        assert tables_seen > 0, "no table of the manager's views was measured"
     return problems
 
 

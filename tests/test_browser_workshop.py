@@ -210,8 +210,9 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
         assert smallest_presenter_font(presenter) >= MIN_PRESENTER_FONT_PX
         # The top bar (item, code, live counts) stays inside the screen's margins: it wraps.
         top_bar_right = presenter.evaluate(
-            """() => Math.max(...[...document.querySelectorAll('.st-key-kw-topbar [data-testid="stMarkdownContainer"]')]
-                .map(text => text.getBoundingClientRect().right))"""
+            """() => Math.max(...[...document.querySelectorAll('.st-key-kw-topbar [data-testid="stMarkdownContainer"] p')]
+                .map(text => { const range = document.createRange(); range.selectNodeContents(text);
+                               return range.getBoundingClientRect().right; }))"""
         )
         assert top_bar_right <= 1280 - 32, top_bar_right
         screenshot(presenter, "presenter-revealed-1280x720", full_page=False)
