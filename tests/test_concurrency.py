@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from kringwijs_survey import services
 from kringwijs_survey.database import dispose_engines, get_engine, read_session
 from kringwijs_survey.models import Answer, Response
+import factories
 
 PARTICIPANTS = 100
 PROCESSES = 10
@@ -47,7 +48,7 @@ def _submit_together(engine, round_id: int, keys: list[str], start, times: list 
         try:
             start.wait(timeout=60)
             released = time.time()
-            services.submit_response(engine, round_id, key, ANSWERS)
+            factories.submit(engine, round_id, key, ANSWERS)
             if times is not None:
                 times.append((released, time.time()))
         except BaseException as exc:  # noqa: BLE001 - every failure counts
@@ -178,7 +179,7 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        submitter = threading.Thread(target=services.submit_response, args=(engine, round_id, "geduld", ANSWERS))
+        submitter = threading.Thread(target=factories.submit, args=(engine, round_id, "geduld", ANSWERS))
         submitter.start()
         time.sleep(1.5)
     finally:

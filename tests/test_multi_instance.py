@@ -33,6 +33,8 @@ from test_browser_workshop import (
     wait_until,
 )
 
+import factories
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import services, sharing, workshop
 from kringwijs_survey.access import hash_passphrase, new_respondent_key
 from kringwijs_survey.content import get_frameworks
@@ -176,8 +178,8 @@ def seed(engine) -> dict:
         quarter = services.start_round(engine, team.id, "2026-Q2")
         for person in range(6):
             answers = [services.AnswerInput(item.id, score(person + index, i)) for i, item in enumerate(FRAMEWORK.items)]
-            services.submit_response(engine, quarter.id, f"{index}-{person}", answers)
-        services.close_round(engine, quarter.id)
+            factories.submit(engine, quarter.id, f"{index}-{person}", answers)
+        services.close_round(engine, quarter.id, actor=SYSTEM)
         if index < SHARED_TEAMS:
             sharing.publish_round(engine, quarter.id)
     last = services.list_rounds(engine, team.id)[0]
@@ -267,7 +269,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         for number, key in enumerate(keys):
             prefilled = PREFILLED if number == 2 else PREFILLED + 1
             draft = [services.AnswerInput(item.id, score(number, i)) for i, item in enumerate(FRAMEWORK.items[:prefilled])]
-            services.submit_response(engine, quarter.id, key, draft, final=False)
+            factories.submit(engine, quarter.id, key, draft, final=False)
         phones = []
         for number, (key, server) in enumerate(zip(keys, ("app2", "app2", "app1"))):
             context, phone = pinned_page(
