@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import threading
 import time
@@ -128,6 +129,31 @@ def format_invitation_code(code: str) -> str:
 
 def normalise_join_code(raw: str) -> str:
     return "".join(char for char in (raw or "").upper() if char.isalnum())
+
+
+# A phone keeps its own respondent key in a cookie of its own browser (one per round), so a
+# reload continues the same answers on any app instance (issue 17) while the key is never in a
+# link that can be shared or shows up in someone's history. Only that browser sends it.
+ANSWER_COOKIE_PREFIX = "kw_answer_"
+ANSWER_COOKIE_DAYS = 60
+_RESPONDENT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def answer_cookie_name(round_id: int) -> str:
+    return f"{ANSWER_COOKIE_PREFIX}{int(round_id)}"
+
+
+def answer_cookie_value(respondent: str, invitation: str | None) -> str:
+    return f"{respondent}.{invitation or ''}"
+
+
+def parse_answer_cookie(raw: str | None) -> tuple[str, str | None] | None:
+    """(respondent key, invitation) from a cookie value; None for anything this app did not write."""
+    respondent, _, invitation = (raw or "").partition(".")
+    if not _RESPONDENT_PATTERN.match(respondent):
+        return None
+    invitation = normalise_join_code(invitation)
+    return respondent, (invitation if len(invitation) == INVITATION_CODE_LENGTH else None)
 
 
 def key_digest(key: str) -> str:

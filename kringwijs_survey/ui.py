@@ -151,11 +151,49 @@ def _resolve_team_link() -> None:
 ANSWERING_KEY = "answering"  # round id -> this session's own respondent key
 
 
+def _held_in_browser(round_id: int) -> tuple[str, str | None] | None:
+    """The response this browser already holds in a round: its own cookie (written by
+    keep_answering_in_browser), trusted only when that response exists. So a reload continues
+    on any app instance, while a made-up cookie in another browser opens nothing."""
+    try:
+        raw = st.context.cookies.get(access.answer_cookie_name(round_id))
+    except Exception:  # no browser request behind this run (a script, a bare test)
+        return None
+    held = access.parse_answer_cookie(raw)
+    if held is None or services.load_own_response(engine(), round_id, held[0]) is None:
+        return None
+    return held
+
+
+def _browser_round_for_invitation(invitation: str):
+    """A used invitation still opens the round for the browser that answered with it."""
+    try:
+        names = [name for name in st.context.cookies if name.startswith(access.ANSWER_COOKIE_PREFIX)]
+    except Exception:
+        return None
+    for name in names:
+        round_id = name.removeprefix(access.ANSWER_COOKIE_PREFIX)
+        if not round_id.isdigit():
+            continue
+        held = _held_in_browser(int(round_id))
+        if held is not None and held[1] == invitation:
+            found = services.get_round(engine(), int(round_id))
+            if found is not None and found.status == "open":
+                return found
+    return None
+
+
 def _participate(found, invitation: str | None = None) -> None:
-    """This browser session answers `found`. One session holds one response per round: coming
-    back (another link, the code again) continues that response. The respondent key lives only
-    in the session, never in the URL, so a link from someone's browser history opens nothing."""
-    held = st.session_state.setdefault(ANSWERING_KEY, {}).get(found.id)
+    """This browser answers `found`. One browser holds one response per round: coming back
+    (another link, the code again, a reload on another app instance) continues that response.
+    The respondent key lives in the session and in this browser's own cookie, never in the URL,
+    so a link from someone's browser history opens nothing."""
+    answering = st.session_state.setdefault(ANSWERING_KEY, {})
+    if found.id not in answering:
+        held_in_browser = _held_in_browser(found.id)
+        if held_in_browser is not None:
+            answering[found.id] = held_in_browser
+    held = answering.get(found.id)
     current_principal = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
     if held is not None:
         respondent, used_invitation = held
@@ -173,8 +211,32 @@ def _participate(found, invitation: str | None = None) -> None:
 
 
 def remember_answering(who: Principal) -> None:
-    """After the first save: this session now holds a response in this round."""
+    """After the first save: this session (and, from the next run, this browser) holds a
+    response in this round."""
     st.session_state.setdefault(ANSWERING_KEY, {})[who.round_id] = (who.respondent, who.invitation)
+
+
+WRITTEN_COOKIES_KEY = "answer_cookies_written"
+
+
+def keep_answering_in_browser(who: Principal) -> None:
+    """Write this session's response into a cookie of this browser only (SameSite=Strict, for
+    this site's path), once per value. A reload, also on another app instance, reads it back."""
+    held = st.session_state.get(ANSWERING_KEY, {}).get(who.round_id)
+    if held is None:
+        return
+    name, value = access.answer_cookie_name(who.round_id), access.answer_cookie_value(*held)
+    written = st.session_state.setdefault(WRITTEN_COOKIES_KEY, {})
+    if written.get(name) == value:
+        return
+    written[name] = value
+    max_age = access.ANSWER_COOKIE_DAYS * 24 * 3600
+    st.html(
+        "<script>document.cookie = "
+        f"'{name}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _joinable(found):
@@ -190,8 +252,10 @@ def _resolve_join_link() -> None:
         own = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
         if own.invitation == access.normalise_join_code(invitation):  # this session's own invitation
             found = services.round_by_invitation(engine(), invitation)
-        else:
-            found = checked_code("invitation", invitation, lambda: services.round_by_invitation(engine(), invitation))
+        else:  # this browser's own (also once used), else a new code through the throttle
+            found = _browser_round_for_invitation(access.normalise_join_code(invitation)) or checked_code(
+                "invitation", invitation, lambda: services.round_by_invitation(engine(), invitation)
+            )
         if found is None:
             if own.invitation != access.normalise_join_code(invitation):  # not the one this session just sent
                 st.session_state.setdefault(NOTICE_KEY, "invitation.unknown")

@@ -25,6 +25,7 @@ if who.role != Role.PARTICIPANT:
     st.stop()
 
 quarter = services.get_round(engine, who.round_id)
+ui.keep_answering_in_browser(who)
 framework = ui.frameworks()[quarter.framework]
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
