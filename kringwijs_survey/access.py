@@ -149,7 +149,9 @@ def answer_cookie_value(respondent: str, invitation: str | None) -> str:
 
 def parse_answer_cookie(raw: str | None) -> tuple[str, str | None] | None:
     """(respondent key, invitation) from a cookie value; None for anything this app did not write."""
-    respondent, _, invitation = (raw or "").partition(".")
+    if not isinstance(raw, str):
+        return None
+    respondent, _, invitation = raw.partition(".")
     if not _RESPONDENT_PATTERN.match(respondent):
         return None
     invitation = normalise_join_code(invitation)

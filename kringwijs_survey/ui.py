@@ -151,15 +151,23 @@ def _resolve_team_link() -> None:
 ANSWERING_KEY = "answering"  # round id -> this session's own respondent key
 
 
+def _answer_cookies() -> dict[str, str]:
+    """This browser's kw_answer_ cookies, as sent with the page's own request."""
+    try:
+        cookies = dict(st.context.cookies)
+    except Exception:  # no browser request behind this run (a script, a bare AppTest)
+        return {}
+    return {
+        name: value for name, value in cookies.items()
+        if isinstance(name, str) and isinstance(value, str) and name.startswith(access.ANSWER_COOKIE_PREFIX)
+    }
+
+
 def _held_in_browser(round_id: int) -> tuple[str, str | None] | None:
     """The response this browser already holds in a round: its own cookie (written by
     keep_answering_in_browser), trusted only when that response exists. So a reload continues
     on any app instance, while a made-up cookie in another browser opens nothing."""
-    try:
-        raw = st.context.cookies.get(access.answer_cookie_name(round_id))
-    except Exception:  # no browser request behind this run (a script, a bare test)
-        return None
-    held = access.parse_answer_cookie(raw)
+    held = access.parse_answer_cookie(_answer_cookies().get(access.answer_cookie_name(round_id)))
     if held is None or services.load_own_response(engine(), round_id, held[0]) is None:
         return None
     return held
@@ -167,11 +175,7 @@ def _held_in_browser(round_id: int) -> tuple[str, str | None] | None:
 
 def _browser_round_for_invitation(invitation: str):
     """A used invitation still opens the round for the browser that answered with it."""
-    try:
-        names = [name for name in st.context.cookies if name.startswith(access.ANSWER_COOKIE_PREFIX)]
-    except Exception:
-        return None
-    for name in names:
+    for name in _answer_cookies():
         round_id = name.removeprefix(access.ANSWER_COOKIE_PREFIX)
         if not round_id.isdigit():
             continue

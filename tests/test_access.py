@@ -10,7 +10,7 @@ import pytest
 
 from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role, hash_passphrase
+from kringwijs_survey.access import Principal, Role, hash_passphrase, new_respondent_key
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
 import factories
@@ -141,3 +141,15 @@ def test_team_key_typed_on_the_login_page_opens_only_that_team(world):
 def test_url_paths_match_file_names_so_first_requests_route_the_same():
     for spec in PAGES:
         assert spec.url_path == Path(spec.path).stem
+
+
+def test_the_answer_cookie_takes_only_what_the_app_writes():
+    from kringwijs_survey.access import answer_cookie_value, parse_answer_cookie
+
+    key = new_respondent_key()
+    assert parse_answer_cookie(answer_cookie_value(key, "ABCDEFGHJKMN")) == (key, "ABCDEFGHJKMN")
+    assert parse_answer_cookie(answer_cookie_value(key, None)) == (key, None)
+    assert parse_answer_cookie(f"{key}.ABCD-EFGH-JKMN") == (key, "ABCDEFGHJKMN")
+    assert parse_answer_cookie(f"{key}.TOO-SHORT") == (key, None)
+    for junk in (None, "", "short.ABCDEFGHJKMN", "<script>x</script>." , "a" * 65, "key with spaces" * 2):
+        assert parse_answer_cookie(junk) is None
