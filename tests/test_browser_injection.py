@@ -88,7 +88,8 @@ def hostile_world(tmp_path_factory):
     services.close_round(engine, stage_closed.id, actor=SYSTEM)
     stage_open = services.start_round(engine, stage.id, "2026-Q2")
     world["stage"] = {
-        "id": stage.id, "key": services.issue_team_key(engine, stage.id), "join": stage_open.join_code,
+        "id": stage.id, "key": services.issue_team_key(engine, stage.id),
+        "invitation": services.create_invitations(engine, stage_open.id, 1, actor=SYSTEM)[0],
         "residents": services.open_residents_round(engine, stage_open.id, actor=SYSTEM).join_code,
     }
     world["engine"] = engine
@@ -210,7 +211,7 @@ def test_every_page_of_one_team_shows_each_name_and_area_as_typed(streamlit_serv
     stage = hostile_world["stage"]
     places = {
         "team page": f"/team?team={stage['key']}", "results title": f"/results?team={stage['key']}",
-        "join page": f"/join?join={stage['join']}", "residents' page": f"/residents?bewoner={stage['residents']}",
+        "join page": f"/join?invite={stage['invitation']}", "residents' page": f"/residents?bewoner={stage['residents']}",
     }
     tabs = {}
     for place, address in places.items():
