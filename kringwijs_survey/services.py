@@ -34,7 +34,6 @@ from .models import (
     Round,
     Team,
 )
-from .settings import PRIVACY_FLOOR
 from .validation import InvalidInput, Refused, check_period, check_score, clean_comment, clean_name, clean_text
 
 

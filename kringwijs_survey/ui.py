@@ -18,7 +18,7 @@ from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
-from .settings import PRIVACY_FLOOR, load_settings
+from .settings import load_settings
 from .validation import InvalidInput, Refused
 
 LANG_KEY = "lang"

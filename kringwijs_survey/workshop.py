@@ -30,7 +30,7 @@ from .aggregation import COUNT_COLUMNS, Scope, summarize
 from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
 from .database import read_session, run_write
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER, Response, Round, Team
-from .settings import NAME_MAX, PRIVACY_FLOOR
+from .settings import NAME_MAX
 from .validation import InvalidInput, Refused, check_score, clean_name
 
 SNAPSHOT_FIELDS = ("respondents", "n", "median", "sd", "n_dont_know", *COUNT_COLUMNS)
@@ -181,9 +181,9 @@ def answer_sources(engine: Engine, round_id: int) -> Sources:
     return Sources(phone=sum(sent.values()) - paper, paper=paper)
 
 
-def _enough_phones(engine: Engine, round_id: int, threshold: int) -> bool:
+def _enough_phones(engine: Engine, round_id: int, minimum: int) -> bool:
     """Paper answers are typed by the trainer: they never make up the minimum on their own."""
-    return answer_sources(engine, round_id).phone >= threshold
+    return policy.enough_phone_answers(answer_sources(engine, round_id).phone, minimum)
 
 
 def live_counts(engine: Engine, round_id: int) -> tuple[int, int]:
@@ -246,7 +246,7 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
             f"Er zijn nog te weinig antwoorden: {done}. Er zijn er minstens {threshold} nodig. Zo blijft ieders antwoord anoniem."
         )
     phones = answer_sources(engine, round_id).phone
-    if phones < threshold:
+    if not policy.enough_phone_answers(phones, threshold):
         raise Refused("workshop.too_few_phones", phone=phones, minimum=threshold)
     item_id = get_frameworks()[found.framework].items[found.live_item].id
     stored = _stored_snapshots(found).get(item_id)
@@ -407,7 +407,7 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
         quarter.status == ROUND_CLOSED
         and not frame.empty
         and not bool(frame["suppressed"].any())
-        and _enough_phones(engine, quarter.id, max(PRIVACY_FLOOR, min_group))
+        and _enough_phones(engine, quarter.id, min_group)
     )
     if not shown:
         frame = frame.iloc[0:0]

@@ -2,7 +2,7 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, services, typed_text, ui, workshop
+from kringwijs_survey import charts, typed_text, ui, workshop
 
 who = ui.guard_page(__file__)
 

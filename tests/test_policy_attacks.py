@@ -121,7 +121,8 @@ def test_finding_5_the_workshop_reveal_shows_too_few_answers_not_the_one_score(t
     frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
     assert frozen["too_few_scores"] and frozen["n"] == 1 and frozen["median"] is None
     assert all(frozen[f"count_{score}"] is None for score in range(1, 6))
-    app = open_page("pages/presenter.py", query={"workshop": quarter.join_code}, session={"principal": Principal(Role.FACILITATOR)})
+    beamer_code = workshop.issue_workshop_key(engine, quarter.id)  # the projector opens with the beamer code
+    app = open_page("pages/presenter.py", query={"workshop": beamer_code}, session={"principal": Principal(Role.FACILITATOR)})
     assert not app.exception, app.exception
     text = all_text(app)
     assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
