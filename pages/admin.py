@@ -28,7 +28,7 @@ for team in teams:
 
 approved_name = st.session_state.pop("admin_approved", None)
 if approved_name:
-    st.success(ui.t("admin.approved", name=approved_name), icon=":material/verified:")
+    ui.say("admin.approved", "success", name=approved_name)
 issued = st.session_state.pop("admin_new_key", None)
 if issued:
     ui.say("admin.key_issued", "success", name=issued[0])
