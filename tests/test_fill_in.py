@@ -119,3 +119,24 @@ def test_after_the_round_closes_answers_cannot_change(open_round):
     services.close_round(engine, quarter.id, actor=SYSTEM)
     next(b for b in app.button if b.label == "Volgende").click().run()
     assert "Deze ronde is gesloten" in all_text(app)
+
+
+def test_the_first_stored_answer_writes_this_browsers_own_cookie_and_no_link(open_round):
+    """The respondent key goes into a cookie of this browser only (so a reload, also on another
+    app instance, continues: tests/test_browser_resume.py), never into the address bar."""
+    from kringwijs_survey.access import answer_cookie_name, answer_cookie_value
+
+    engine, quarter = open_round
+    query = invited(engine, quarter)
+    app = open_page("pages/join.py", query=query)
+
+    def scripts() -> str:
+        return " ".join(element.proto.body for element in app.get("html"))
+
+    assert answer_cookie_name(quarter.id) not in scripts()  # nothing stored yet, nothing to keep
+    answer_current_item(app)
+    cookie = f"{answer_cookie_name(quarter.id)}={answer_cookie_value(own_respondent(app), query['invite'])}"
+    assert cookie in scripts() and "SameSite=Strict" in scripts()
+    assert own_respondent(app) not in str(dict(app.query_params))
+    answer_current_item(app)
+    assert answer_cookie_name(quarter.id) not in scripts()  # written once per session
