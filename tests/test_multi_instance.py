@@ -224,6 +224,19 @@ def facilitator_done(facilitator) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def reload_until_the_app_shows(page, attempts: int = 10) -> None:
+    """Reload as a person does after an instance stopped: a request that HAProxy had already
+    sent over a kept-alive connection to the stopped instance comes back as "502 Bad Gateway"
+    (only refused connections are redispatched), and the person simply reloads again."""
+    for _ in range(attempts):
+        page.reload()
+        if "Bad Gateway" not in page.locator("body").inner_text(timeout=30_000):
+            page_ready(page, timeout=90_000)
+            return
+        page.wait_for_timeout(1_000)
+    raise AssertionError(f"the app never came back at {page.url}")
+
+
 def answer_cookie(page, base: str, round_id: int) -> tuple[str, str | None] | None:
     """The respondent key this phone's browser keeps for the round (its kw_answer_ cookie)."""
     name = answer_cookie_name(round_id)
@@ -235,6 +248,8 @@ def answer_current_item(phone, phone_number: int, index: int) -> None:
     page_ready(phone, timeout=90_000, settle_ms=50)
     radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
     radio.locator('[data-testid="stRadioOption"]').nth(score(phone_number, index) - 1).click()
+    radio.locator("input:checked").wait_for(state="attached", timeout=20_000)
+    page_ready(phone, timeout=90_000, settle_ms=100)  # the choice is in the form before "Volgende"
     phone.get_by_role("button", name="Volgende").click()
 
 
@@ -331,8 +346,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         first.stop()
         assert not first.healthy() and second.healthy()
         phone = phones[2]
-        phone.reload()
-        page_ready(phone, timeout=90_000)
+        reload_until_the_app_shows(phone)
         phone.get_by_text("14 van 15 vragen beantwoord").wait_for(timeout=30_000)
         assert served_by(phone, base) == "app2"
         answer_current_item(phone, 2, PREFILLED + 1)
@@ -355,8 +369,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         assert wait_until(lambda: count_done(presenter) == 3, 30), count_done(presenter)
 
         # The facilitator's app1 is gone too: a reload brings them to app2, signed out.
-        facilitator.reload()
-        page_ready(facilitator, timeout=90_000)
+        reload_until_the_app_shows(facilitator)
         assert served_by(facilitator, base) == "app2"
         assert proxy_health(base) == "ok"
     except BaseException:
