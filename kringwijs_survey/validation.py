@@ -15,6 +15,18 @@ class InvalidInput(ValueError):
     """Input a person can fix; the message is plain Dutch and safe to show."""
 
 
+class Refused(InvalidInput):
+    """A refusal whose text comes from the translation tables, so a page can show it in the
+    person's own language (ui.show_error); str() is the default language for the CLI and logs."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        from . import i18n
+
+        super().__init__(i18n.t(key, **values))
+        self.key = key
+        self.values = values
+
+
 def _keep(char: str, multiline: bool) -> bool:
     if multiline and char in "\n\t":
         return True
