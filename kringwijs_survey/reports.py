@@ -21,17 +21,35 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from . import charts, i18n, policy, services, sharing, team_results
-from .spreadsheet import csv_frame, text_cells
-from .charts import BLACK, BLUE, FONT, INK, MUTED, VERMILLION, Style, format_number
-from .content import get_frameworks
-from .validation import InvalidInput
 
 # charts.py keeps its helpers private; the organisation charts below follow the same rules
 # (labels from the translation table, colour never alone, ≥13 px), so they share them.
 from .charts import (  # noqa: E402
-    _axis, _fit_rows, _item_label, _label_lines_axis, _legend, _legend_fit, _no_data, _numbers, _require, _row_px,
-    _title, _wrap, text_px,
+    BLACK,
+    BLUE,
+    FONT,
+    INK,
+    MUTED,
+    VERMILLION,
+    Style,
+    _axis,
+    _fit_rows,
+    _item_label,
+    _label_lines_axis,
+    _legend,
+    _legend_fit,
+    _no_data,
+    _numbers,
+    _require,
+    _row_px,
+    _title,
+    _wrap,
+    format_number,
+    text_px,
 )
+from .content import get_frameworks
+from .spreadsheet import csv_frame, text_cells
+from .validation import InvalidInput
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}

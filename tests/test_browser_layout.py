@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import OUTPUT_DIR, page_ready, sign_in_as_manager
 from kringwijs_survey import services, sharing
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.i18n import t
+
+from browser_helpers import OUTPUT_DIR, page_ready, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange zin als wachtwoord voor de manager"

@@ -7,10 +7,10 @@ import struct
 
 import pandas as pd
 import pytest
+from test_charts import CURRENT, FRAMEWORK, _font_sizes, realistic_summary
 
 from kringwijs_survey import charts, reports, team_results
 from kringwijs_survey.content import get_frameworks
-from test_charts import CURRENT, FRAMEWORK, _font_sizes, realistic_summary
 
 WIDTHS = [358, 820, 1500]
 SCORE_WORDS = {score: label.nl for score, label in FRAMEWORK.scales["principle"].labels.items()}
