@@ -197,7 +197,7 @@ def _fit_rows(
         return plot, lines
     room = width - 2 * PADDING - beside - 8 * style.font_factor - 8  # 8: text a little wider than measured
     longest = max((text_px(text, style.label) for text in lines), default=0.0)
-    if room - longest >= MIN_PLOT:
+    if longest + MIN_PLOT <= room:  # the labels fit on one line beside a plot of at least MIN_PLOT
         return min(plot, room - longest), lines
     lines = {text: _wrap_px(text, max(room - MIN_PLOT, room * 0.4), style.label) for text in lines}
     longest = max(text_px("\n".join(wrapped), style.label) for wrapped in lines.values())
@@ -1418,8 +1418,10 @@ def heatmap(
     data["tooltip_title"] = data["title"].astype(str) if "title" in data else data["item"]
     cell = style.px(48)
     legend_length = style.px(220)
+    team_limit = 1000  # px of a team's name; a longer one ends in "…" (the tooltip and the table hold it whole)
     if width is not None:
-        room = width - 2 * PADDING - max(text_px(team, style.label) for team in teams) - 12 * style.font_factor
+        team_limit = max(120, 0.45 * width)
+        room = width - 2 * PADDING - min(team_limit, max(text_px(team, style.label) for team in teams)) - 12 * style.font_factor
         per_row = max(1, int(room // style.px(34)))  # a cell still holds "3,4"
         if per_row < len(items):
             blocks = [items[start:start + per_row] for start in range(0, len(items), per_row)]
@@ -1433,7 +1435,7 @@ def heatmap(
                 spacing=16 * style.font_factor,
             ).resolve_scale(color="shared")
         cell = min(cell, room / len(items))
-        legend_length = min(legend_length, room - text_px(labels["mean"], style.label) - 40)
+        legend_length = max(60, min(legend_length, room - text_px(labels["mean"], style.label) - 40))
     x = alt.X(
         "item:N",
         sort=items,
@@ -1441,7 +1443,8 @@ def heatmap(
         axis=_axis(style, title=None, orient="top", labelAngle=0, ticks=False, domain=False),
     )
     y = alt.Y(
-        "team:N", sort=teams, scale=alt.Scale(domain=teams), axis=_axis(style, title=None, ticks=False, domain=False)
+        "team:N", sort=teams, scale=alt.Scale(domain=teams),
+        axis=_axis(style, title=None, ticks=False, domain=False, labelLimit=team_limit),
     )
     background = (
         alt.Chart(data, name="cells_empty")

@@ -132,3 +132,12 @@ def test_the_projector_summary_is_built_for_its_box_with_big_type(summary):
         assert min(_font_sizes(chart.to_dict())) >= 26
     axis_labels = {row["title"] for rows in radar.to_dict()["datasets"].values() for row in rows if "axis_label" in row}
     assert axis_labels == set(profile["title"])
+
+
+def test_a_team_name_longer_than_the_screen_neither_breaks_the_heatmap_nor_widens_it():
+    """A team may be called anything (up to the name limit): its name ends in "…" on screen."""
+    rows = organisation_frames()["heatmap"]
+    rows.loc[rows["team"] == "Wijkteam Oost", "team"] = "Wijkteam " + "Heel-lang-" * 20
+    nl = reports.chart_labels("nl")
+    for width in WIDTHS:
+        assert png_size(charts.heatmap(rows, labels={**nl, "mean": "Gemiddelde"}, width=width))[0] <= width
