@@ -153,7 +153,7 @@ def _item_label(frame: pd.DataFrame, item: str = "item", title: str = "title") -
 # are estimated, since Vega measures text only in the browser.
 CHAR_WIDTH = 0.62  # a wide DejaVu Sans character, as a share of the font size (when the font is missing)
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-MIN_PLOT = 150  # px: the narrowest a 1–5 track or a bar gets before row labels wrap
+NARROWEST_PLOT = 150  # px: the narrowest a 1–5 track or a bar gets before row labels wrap
 PADDING = 5  # px Vega keeps free around every chart
 
 
@@ -190,16 +190,16 @@ def _fit_rows(
     texts: Sequence[str], style: Style, width: float | None, plot: float, beside: float
 ) -> tuple[float, dict[str, list[str]]]:
     """Plot width and row labels (text -> lines) so that labels | plot | `beside` px (printed
-    values right of the plot) fit `width`. The plot shrinks first, down to MIN_PLOT; then the
+    values right of the plot) fit `width`. The plot shrinks first, down to NARROWEST_PLOT; then the
     labels wrap. Without a width: the natural `plot` and every label on one line."""
     lines = {str(text): [str(text)] for text in texts}
     if width is None:
         return plot, lines
     room = width - 2 * PADDING - beside - 8 * style.font_factor - 8  # 8: text a little wider than measured
     longest = max((text_px(text, style.label) for text in lines), default=0.0)
-    if longest + MIN_PLOT <= room:  # the labels fit on one line beside a plot of at least MIN_PLOT
+    if longest + NARROWEST_PLOT <= room:  # the labels fit on one line beside a plot of at least NARROWEST_PLOT
         return min(plot, room - longest), lines
-    lines = {text: _wrap_px(text, max(room - MIN_PLOT, room * 0.4), style.label) for text in lines}
+    lines = {text: _wrap_px(text, max(room - NARROWEST_PLOT, room * 0.4), style.label) for text in lines}
     longest = max(text_px("\n".join(wrapped), style.label) for wrapped in lines.values())
     return max(room - longest, 60.0), lines
 

@@ -203,7 +203,7 @@ def pressure_chart(
     most = float(data["teams"].max())
     fitting = width is not None
     one_line = 12 * style.font_factor + max(text_px(text, style.label) for text in data["text"]) + 6
-    if fitting and width - one_line < 2 * charts.MIN_PLOT:
+    if fitting and width - one_line < 2 * charts.NARROWEST_PLOT:
         data["text"] = data["text"].str.replace(" · ", "\n", regex=False)
     beside = 12 * style.font_factor + max(text_px(text, style.label) for text in data["text"]) + 6
     width, row_lines = _fit_rows(order, style, width, style.px(360), beside)
