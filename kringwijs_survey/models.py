@@ -37,6 +37,10 @@ AUDIENCE_TEAM = "team"
 AUDIENCE_RESIDENTS = "residents"
 ACTION_SCOPES = ("team", "organisation", "municipality")
 ACTION_STATUSES = ("open", "ongoing", "done", "dropped")
+# The version of the answer scales new rounds are answered on (see content.ScaleSet); rounds
+# from before versions were stored keep "2025", the first scales.
+CURRENT_SCALES = "2026"
+FIRST_SCALES = "2025"
 
 
 class Team(SQLModel, table=True):
@@ -50,6 +54,8 @@ class Team(SQLModel, table=True):
     key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
     # A workshop group that is not a standing team (mixed group at a training day).
     is_group: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # How the residents' page addresses residents: "u" (the default; many Wmo users expect it) or "jij".
+    residents_informal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Round(SQLModel, table=True):
@@ -79,6 +85,10 @@ class Round(SQLModel, table=True):
     live_item: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     live_revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     live_snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The answer scales this round was answered on: its numbers mean what those words say.
+    scales: str = Field(
+        default=CURRENT_SCALES, sa_column=Column(String(20), nullable=False, server_default=FIRST_SCALES)
+    )
 
 
 class Response(SQLModel, table=True):

@@ -104,14 +104,27 @@ def frameworks() -> dict[str, Framework]:
     return get_frameworks()
 
 
-def render_item(framework: Framework, item: Item) -> None:
-    """One principle or blockade: its words, what it means, the questions and the examples."""
+def render_quote(framework: Framework, item: Item) -> None:
+    """The source's own words first, so people score the text itself and not our paraphrase."""
     lang = language()
-    st.markdown(f"**{t('principles.summary')}:** {item.summary.get(lang)}")
-    with st.expander(t("principles.text")):
-        st.text(item.text.nl)
+    kind = "blockade" if item.kind == "blockade" else "principle"
+    with st.container(border=True, key=f"kw-quote-{item.id}"):
+        st.caption(t(f"quote.{kind}_intro", source=framework.title.get(lang)))
+        st.markdown(f"*“{item.text.nl}”*")
         if lang != "nl":
-            st.caption(item.text.get(lang))
+            st.caption(t("quote.translation", text=item.text.get(lang)))
+        if framework.source_note:
+            st.caption(framework.source_note.get(lang))
+
+
+def render_help(item: Item) -> None:
+    """The plain-language help under the quote."""
+    st.markdown(f"**{t('principles.summary')}:** {item.summary.get(language())}")
+
+
+def render_examples(framework: Framework, item: Item) -> None:
+    """Questions to talk about, the examples and the link between blockade and principle."""
+    lang = language()
     st.markdown(f"**{t('principles.questions')}**")
     st.markdown("\n".join(f"- {question.get(lang)}" for question in item.questions))
     works, fails = st.columns(2)
@@ -123,6 +136,13 @@ def render_item(framework: Framework, item: Item) -> None:
     if item.answered_by:
         principle = framework.item(item.answered_by)
         st.info(t("principles.answered_by", principle=principle.id, title=principle.title.get(lang)), icon=":material/link:")
+
+
+def render_item(framework: Framework, item: Item) -> None:
+    """One principle or blockade: the source's words, what they mean, the questions and the examples."""
+    render_quote(framework, item)
+    render_help(item)
+    render_examples(framework, item)
 
 
 def _secrets() -> dict:
@@ -290,8 +310,10 @@ def current() -> Principal:
 
 
 def show_error(error: Exception) -> None:
-    """An error message may repeat what someone typed (a name that is taken), so it is typed text."""
-    typed_text.show(str(error), "error")
+    """An error a person can fix, in their own language. The message may repeat what someone typed
+    (a name that is taken), so it is shown as typed text."""
+    message = error.text(language()) if isinstance(error, InvalidInput) else str(error)
+    typed_text.show(message, "error")
 
 
 def run_or_explain(action) -> None:

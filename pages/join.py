@@ -48,13 +48,14 @@ def save(final: bool) -> bool:
 
 if state.step < len(items):
     item = items[state.step]
-    scale = framework.scale_for(item)
+    scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
     st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))
-    st.markdown(item.summary.get(lang))
+    ui.render_quote(framework, item)
+    ui.render_help(item)
     with st.expander(ui.t("join.more")):
-        ui.render_item(framework, item)
+        ui.render_examples(framework, item)
     with st.form(f"item-{item.id}"):
         options = [1, 2, 3, 4, 5, DONT_KNOW]
         labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
