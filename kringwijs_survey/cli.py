@@ -119,7 +119,7 @@ def cmd_hash_passphrase(_args) -> int:
 
     from .access import hash_passphrase
 
-    passphrase = getpass.getpass("Wachtwoord: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    passphrase = getpass.getpass(t("login.passphrase") + ": ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(passphrase) < 12:
         print(t("cli.passphrase_short"), file=sys.stderr)
         return 1

@@ -104,3 +104,20 @@ def test_singular_and_plural():
     assert i18n.t("results.based_on", "nl", answered=1) == "Gebaseerd op de antwoorden van 1 teamlid."
     assert i18n.t("results.based_on", "nl", answered=4) == "Gebaseerd op de antwoorden van 4 teamleden."
     assert i18n.t("residents.too_few", "en", answered=1, minimum=5).startswith("**1** resident has")
+
+
+def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine):
+    """A page shows a refusal in the reader's language, and a name it repeats exactly as typed:
+    as plain text in the error box, never as a link (the refusal may quote what was typed)."""
+    from app_helpers import open_page, typed_texts
+    from kringwijs_survey import services
+
+    taken = "Team www.example.com [klik](https://evil.example)"
+    services.create_team(app_engine, taken)
+    app = open_page("pages/new_team.py", query={"lang": "en"})
+    app.text_input[0].input(taken)
+    app.button[0].click().run()
+    assert not app.exception
+    assert typed_texts(app, "error") == [f"There is already a team called '{taken}'. Choose another name."]
+    assert not app.error  # not through st.error, whose markdown would turn the name into links
+    assert not app.code  # nothing was made: no team link
