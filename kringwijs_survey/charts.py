@@ -65,6 +65,7 @@ PERIOD_LABEL = (
     "(datum.index == 0 || split(datum.value, '-')[1] == 'Q1') ? split(datum.value, '-')[0] : ''] : datum.value"
 )
 VERTICAL_BAR = "M-0.18,-1H0.18V1H-0.18Z"  # a legend symbol that looks like the median tick
+LEGEND_TITLE_BESIDE = 180  # px: Vega cuts a longer legend title off with "…"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1174,6 +1175,17 @@ def small_multiples(
 # ---------------------------------------------------------------------------------------------
 
 
+def _heat_legend_title(title: str, *, width: float, style: Style) -> dict:
+    """A legend title that is read in full: beside the gradient when it is short, otherwise
+    above it in lines as wide as the panel (a blockade panel's title says its colours are
+    reversed; cut off, it would not)."""
+    characters = int(width / (style.label * 0.55))
+    if len(title) * style.label * 0.55 <= LEGEND_TITLE_BESIDE:
+        return {"title": title}
+    lines = textwrap.wrap(title, width=max(characters, 20), break_long_words=False, break_on_hyphens=False)
+    return {"title": lines, "titleOrient": "top", "titleAnchor": "start", "titleLimit": 1000}
+
+
 def heatmap(
     frame: pd.DataFrame,
     *,
@@ -1262,7 +1274,7 @@ def heatmap(
                 scale=alt.Scale(scheme="viridis", domain=[1, 5], reverse=reverse_colours),
                 legend=_legend(
                     style,
-                    title=labels["mean"],
+                    **_heat_legend_title(labels["mean"], width=max(cell * len(items), style.px(220)), style=style),
                     gradientLength=style.px(220),
                     gradientThickness=style.px(14),
                     values=list(SCORES),

@@ -166,5 +166,8 @@ def test_the_heatmap_reads_blockades_in_their_own_direction():
         assert shown and {FRAMEWORK.item(item_id).kind for item_id in shown} == {kind}
         colours = [node["color"] for node in _walk(panel) if isinstance(node.get("color"), dict) and "scale" in node["color"]]
         assert colours and all(colour["scale"].get("reverse", False) is reversed_ for colour in colours)
-        assert any(colour["legend"]["title"] == labels[f"heat_{kind}"] for colour in colours)
+        titles = [colour["legend"]["title"] for colour in colours]
+        # the whole legend title is read, in lines no wider than the panel, never cut off with "…"
+        assert any(" ".join(title) == labels[f"heat_{kind}"] for title in titles if isinstance(title, list))
+        assert all(colour["legend"].get("titleLimit", 0) >= 1000 for colour in colours)
     assert "omgedraaid" in labels["heat_blockade"]
