@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -22,13 +23,17 @@ def table(lang: str) -> dict[str, str]:
 COUNT_VALUES = ("count", "answered")
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The text for `key`; a missing key fails loudly so it is caught by the tests, not by users.
-    When the count is 1 and the table has `key.one`, that singular text is used."""
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    words = table(lang)
+def template(key: str, lang: str, values: Mapping[str, object]) -> str:
+    """The unfilled text for `key`; a missing key fails loudly so it is caught by the tests, not
+    by users. When the count is 1 and the table has `key.one`, that singular text is used."""
+    words = table(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     count = next((values[name] for name in COUNT_VALUES if name in values), None)
-    text = words[f"{key}.one"] if count == 1 and f"{key}.one" in words else words[key]
+    return words[f"{key}.one"] if count == 1 and f"{key}.one" in words else words[key]
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text for `key` with its values filled in (see template)."""
+    text = template(key, lang, values)
     return text.format(**values) if values else text
 
 

@@ -64,7 +64,7 @@ def plain(key: str, **values: object) -> str:
 def say(key: str, kind: str = "text", **values: object) -> None:
     """Show an interface text that holds values people typed (a team name, an area…): the
     values appear exactly as typed (see typed_text). kind: as in typed_text.show."""
-    typed_text.sentence(i18n.t(key, language()), kind, **values)
+    typed_text.sentence(i18n.template(key, language(), values), kind, **values)
 
 
 def _remember_language() -> None:
@@ -311,9 +311,13 @@ def current() -> Principal:
 
 def show_error(error: Exception) -> None:
     """An error a person can fix, in their own language. The message may repeat what someone typed
-    (a name that is taken), so it is shown as typed text."""
-    message = error.text(language()) if isinstance(error, InvalidInput) else str(error)
-    typed_text.show(message, "error")
+    (a name that is taken), so its values are shown as typed (see say)."""
+    if not isinstance(error, InvalidInput):
+        typed_text.show(str(error), "error")
+        return
+    lang = language()
+    values = {name: value.text(lang) if isinstance(value, i18n.Msg) else value for name, value in error.message.values.items()}
+    say(error.message.key, "error", **values)
 
 
 def run_or_explain(action) -> None:

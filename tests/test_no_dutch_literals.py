@@ -121,3 +121,11 @@ def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed
     assert typed_texts(app, "error") == [f"There is already a team called '{taken}'. Choose another name."]
     assert not app.error  # not through st.error, whose markdown would turn the name into links
     assert not app.code  # nothing was made: no team link
+
+
+def test_texts_shown_with_typed_values_have_singular_forms_too():
+    """ui.say and ui.show_error fill the template themselves (values shown as typed): they get
+    the singular text from the same place as i18n.t."""
+    assert i18n.template("manager.teams_in_view", "nl", {"count": 1}) == "{count} team in beeld."
+    assert i18n.template("manager.teams_in_view", "nl", {"count": 2}) == i18n.table("nl")["manager.teams_in_view"]
+    assert i18n.t("manager.teams_in_view", "nl", count=1) == "1 team in beeld."

@@ -50,9 +50,11 @@ def test_typed_text_is_one_fixed_element_holding_only_escaped_text(kind):
 
 def say_keys() -> set[str]:
     """Every locale text the pages fill with typed values (ui.say), with the 'jij' form of the
-    residents' texts (the page adds ".jij" to the key when the team chose it)."""
+    residents' texts (the page adds ".jij" to the key when the team chose it), and the refusals."""
     keys = {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.say\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
-    return keys | {f"{key}.jij" for key in keys if f"{key}.jij" in table("nl")}
+    keys |= {f"{key}.jij" for key in keys if f"{key}.jij" in table("nl")}
+    # ui.show_error tells every refusal (InvalidInput) the same way: its values may be typed
+    return keys | {key for key, text in table("nl").items() if key.startswith("error.") and "{" in text}
 
 
 def test_locale_texts_with_typed_values_keep_their_format_and_add_none():
