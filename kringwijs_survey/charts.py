@@ -740,6 +740,21 @@ def _key(value: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _own_view_names(chart: alt.TopLevelMixin, prefix: str) -> alt.TopLevelMixin:
+    """Panels drawn by the same builder repeat its view names ("segments", "cells"), and
+    Vega-Lite then draws every panel from the data of one of them: before panels are put side
+    by side or one under the other, each one's names get a prefix of its own."""
+    for attribute in ("layer", "hconcat", "vconcat"):
+        parts = getattr(chart, attribute, None)
+        if isinstance(parts, list):
+            for part in parts:
+                _own_view_names(part, prefix)
+    name = getattr(chart, "name", None)
+    if isinstance(name, str):
+        chart.name = f"{prefix}_{name}"
+    return chart
+
+
 def distribution(
     disagreement_df: pd.DataFrame,
     *,
@@ -762,11 +777,14 @@ def distribution(
     if score_labels_by_kind is not None and "kind" in frame and not frame.empty:
         kinds = [kind for kind in score_labels_by_kind if (frame["kind"] == kind).any()]
         panels = [
-            distribution(
-                frame[frame["kind"] == kind],
-                labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
-                score_labels=score_labels_by_kind[kind],
-                big=big,
+            _own_view_names(
+                distribution(
+                    frame[frame["kind"] == kind],
+                    labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
+                    score_labels=score_labels_by_kind[kind],
+                    big=big,
+                ),
+                kind,
             )
             for kind in kinds
         ]
@@ -1219,10 +1237,10 @@ def heatmap(
                 part = data[kinds == kind]
                 if part.empty:
                     continue
-                panels.append(heatmap(
+                panels.append(_own_view_names(heatmap(
                     part, labels={**labels, "mean": labels.get(f"heat_{kind}", labels["mean"]), "title": "", "subtitle": ""},
                     item_order=[item for item in order if kind_of.get(item) == kind], reverse_colours=kind == "blockade", big=big,
-                ))
+                ), kind))
             if len(panels) == 1:
                 return panels[0]
             return alt.hconcat(*panels, spacing=28 * style.font_factor, title=_title(labels, style)).resolve_scale(color="independent")

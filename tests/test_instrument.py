@@ -4,6 +4,7 @@ never compared silently."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -93,6 +94,32 @@ def test_distribution_gives_blockades_their_own_words(round_with_both_kinds):
     spec = chart.to_dict()
     assert assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales) == {"principle", "blockade"}
     assert "5 · Heel erg" in legend_words(spec) and "5 · Helemaal" in legend_words(spec)
+
+
+def drawn_texts(chart) -> list[str]:
+    """The texts of the chart as drawn (SVG), in drawing order."""
+    return [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", charts.chart_image(chart, "svg").decode())]
+
+
+def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
+    """The panels come from one builder; each must be drawn from its own rows, not all from the
+    rows of one of them (Vega-Lite does that when the panels' views share names)."""
+    engine, team, quarter = round_with_both_kinds
+    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
+    by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
+    chart = charts.distribution(spread, labels=reports.chart_labels("nl"), score_labels_by_kind=by_kind)
+    rows = [text for text in drawn_texts(chart) if ITEM_ID.match(text)]
+    expected = [f"{row.item} · {row.title}" for kind in ("principle", "blockade") for row in spread.itertuples() if row.kind == kind]
+    assert rows == expected
+
+    import pandas as pd
+
+    frame = pd.DataFrame([{"team": "Noord", "item": item.id, "title": item.title.nl, "mean": 2.0} for item in FRAMEWORK.items])
+    heat = charts.heatmap(frame, labels=reports.chart_labels("nl", mean="Gemiddelde"), item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of)
+    columns = [text for text in drawn_texts(heat) if ITEM_ID.fullmatch(text)]
+    kinds = {item_id: FRAMEWORK.item(item_id).kind for item_id in FRAMEWORK.item_ids}
+    assert columns == [i for i in FRAMEWORK.item_ids if kinds[i] == "principle"] + [i for i in FRAMEWORK.item_ids if kinds[i] == "blockade"]
 
 
 def test_the_results_page_shows_blockades_on_their_own_scale(round_with_both_kinds):
