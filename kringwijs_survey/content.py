@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from .i18n import t
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -18,6 +17,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .i18n import t
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRINCIPLES_DIR = REPO_ROOT / "principles"

@@ -19,9 +19,9 @@ from sqlmodel import Session, SQLModel
 
 from .aggregation import STAT_COLUMNS, Scope, summarize
 from .database import read_session, run_write
+from .i18n import t
 from .models import Action, Answer, Note, Response, RetainedAggregate, Round, Team
 from .services import current_period, shift_period
-from .i18n import t
 from .validation import InvalidInput
 
 SECRET_COLUMNS = {"key_hash"}  # a hash of the team's secret key is a credential, not information

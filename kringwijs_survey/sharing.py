@@ -48,6 +48,8 @@ from .validation import InvalidInput, clean_comment
 MIN_TEAMS = policy.MIN_TEAMS
 ORG_SCOPES = ("organisation", "municipality")
 HIGH_PRESSURE = 4  # a blockade with a team median of 4 ("veel last") or more weighs on that team
+# The columns that count people: they are left out where a team's size would give it away.
+COUNT_COLUMNS = ["respondents", "n", "n_dont_know", "count_1", "count_2", "count_3", "count_4", "count_5"]
 NUMBER_COLUMNS = ["respondents", "n", "mean", "median", "sd", "n_dont_know", "count_1", "count_2", "count_3", "count_4", "count_5"]
 TEAM_COLUMNS = ["team", "area", "period", "item", "title", "kind", *NUMBER_COLUMNS]
 ORG_COLUMNS = ["item", "title", "kind", "teams", "median", "mean", "sd_teams", "lowest", "highest"]
@@ -600,7 +602,7 @@ def new_seed() -> int:
 def anonymise(view: OrgView, seed: int) -> OrgView:
     """Team names become letters (A, B, C … in an order shuffled by `seed`, so the same session
     keeps the same letters) and everything over time is dropped: no history, no per-team
-    quarter, no area. The organisation's own figures and trend stay. Messages keep the team's
+    quarter, no area, and no counts of people (a team's size can name it). The organisation's own figures and trend stay. Messages keep the team's
     letter; their text is the team's own words."""
     if view.anonymous:
         return view
@@ -611,6 +613,8 @@ def anonymise(view: OrgView, seed: int) -> OrgView:
     latest["team"] = latest["team"].map(aliases)
     latest["area"] = pd.NA
     latest["period"] = pd.NA
+    # How many people answered gives a team's size away, and a size can name the team.
+    latest[COUNT_COLUMNS] = pd.NA
     latest = latest.sort_values(["team"], key=lambda names: names.map(team_sort_key), kind="stable", ignore_index=True)
     return replace(
         view,
@@ -623,4 +627,3 @@ def anonymise(view: OrgView, seed: int) -> OrgView:
         anonymous=True,
         _aliases=aliases,
     )
-    return anonymous

@@ -330,6 +330,26 @@ def run_or_explain(action) -> None:
         st.rerun()
 
 
+def confirm_then(label: str, key: str, question: str, yes: str, action, icon: str | None = None) -> None:
+    """A button for a step that cannot be undone: the first click asks `question` (a locale
+    text, already filled in), "yes" runs `action` through run_or_explain, "no" asks nothing."""
+    asking = f"confirm-{key}"
+    if not st.session_state.get(asking):
+        if st.button(label, key=key, icon=icon):
+            st.session_state[asking] = True
+            st.rerun()
+        return
+    with st.container(border=True):
+        st.warning(question, icon=":material/warning:")
+        yes_column, no_column = st.columns(2)
+        if yes_column.button(yes, key=f"{key}-yes", type="primary", icon=icon):
+            st.session_state[asking] = False
+            run_or_explain(action)
+        if no_column.button(t("common.not_now"), key=f"{key}-no"):
+            st.session_state[asking] = False
+            st.rerun()
+
+
 class FillInState:
     """A participant's answers while moving back and forth, loaded once from their own draft."""
 

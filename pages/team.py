@@ -42,9 +42,11 @@ for quarter in services.list_rounds(engine, team.id):
         if quarter.status == "open":
             st.markdown(ui.t("team.share_join", code=quarter.join_code))
             st.code(ui.join_link(quarter.join_code), language=None)
-            if st.button(ui.t("team.close"), key=f"close-{quarter.id}", icon=":material/lock:"):
-                services.close_round(engine, quarter.id)
-                st.rerun()
+            final = "final" if not policy.may_reopen(answered) else "reopenable"
+            ui.confirm_then(
+                ui.t("team.close"), f"close-{quarter.id}", ui.t(f"team.close_confirm.{final}", answered=answered),
+                ui.t("team.close_yes"), lambda rid=quarter.id: services.close_round(engine, rid), icon=":material/lock:",
+            )
         else:
             if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
                 ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open"))
@@ -95,9 +97,13 @@ for quarter in services.list_rounds(engine, team.id):
                         if informal != team.residents_informal:
                             services.set_residents_informal(engine, team.id, informal)
                             st.rerun()
-                        if st.button(ui.t("residents.close"), key=f"close-{residents.id}", icon=":material/lock:"):
-                            services.close_round(engine, residents.id)
-                            st.rerun()
+                        residents_answered = services.count_responses(engine, residents.id)
+                        final = "final" if not policy.may_reopen(residents_answered) else "reopenable"
+                        ui.confirm_then(
+                            ui.t("residents.close"), f"close-{residents.id}",
+                            ui.t(f"residents.close_confirm.{final}", answered=residents_answered), ui.t("residents.close_yes"),
+                            lambda rid=residents.id: services.close_round(engine, rid), icon=":material/lock:",
+                        )
                     else:
                         st.markdown(ui.t("residents.closed_state"))
                         # Sharing the residents' view, exactly like sharing a team round (see sharing.py).

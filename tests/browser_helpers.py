@@ -28,8 +28,9 @@ def page_ready(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
                 return app ? app.getAttribute('data-test-script-state') : 'no stApp element';
             }"""
         )
+        shown = page.evaluate("() => (document.body ? document.body.innerText : '').slice(0, 300)")
         raise AssertionError(
-            f"Streamlit app at {page.url} did not become idle (script state: {state})"
+            f"Streamlit app at {page.url} did not become idle (script state: {state}); the page shows: {shown!r}"
         ) from exc
 
 

@@ -442,13 +442,19 @@ _BROWSER_FIXTURES = {"chromium_path", "browser", "page"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use the PostgreSQL or browser fixtures get the matching marker,
-    so ``-m "not postgres"`` / ``-m "not browser"`` select them out."""
+    so ``-m "not postgres"`` / ``-m "not browser"`` select them out.
+
+    Files with browser tests run first: they are the longest, and with `--dist loadfile` the
+    two workers end together when the short files come last. The order is the same in every
+    worker, as pytest-xdist requires."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & _POSTGRES_FIXTURES:
             item.add_marker(pytest.mark.postgres)
         if names & _BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
+    browser_files = {item.path for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.path not in browser_files)
 
 
 # --- Application database fixtures -------------------------------------------------------

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 from contextlib import closing
 
+import cli_runner
 import pytest
 
 from kringwijs_survey import backup, services
@@ -19,8 +17,7 @@ ANSWERS = [services.AnswerInput("AB1", 4, "Één keer 🙂"), services.AnswerInp
 
 
 def run_cli(db_url, *args):
-    env = {**os.environ, "DATABASE_URL": db_url}
-    return subprocess.run([sys.executable, "-m", "kringwijs_survey", *args], env=env, capture_output=True, text=True, timeout=120)
+    return cli_runner.run_cli(db_url, *args)
 
 
 def dump(path) -> list[str]:

@@ -193,14 +193,21 @@ def rerun(page) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]:not(:has(input:checked))').first.click()
 
 
-def start(streamlit_server, browser, hostile_world):
+@pytest.fixture(scope="module")
+def hostile_server(module_streamlit_server, hostile_world) -> str:
+    """One server for the module's tests: each test has its own browser context and its own rounds."""
+    hashed = hash_passphrase(PASSPHRASE)
     env = {"DATABASE_URL": hostile_world["url"], "MIN_GROUP_ORG": "3"}
-    env |= {f"KRINGWIJS_{role}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in ("ADMIN", "MANAGER", "FACILITATOR")}
-    return streamlit_server(env), browser.new_context(viewport={"width": 1280, "height": 900})
+    env |= {f"KRINGWIJS_{role}_PASSPHRASE_HASH": hashed for role in ("ADMIN", "MANAGER", "FACILITATOR")}
+    return module_streamlit_server(env)
 
 
-def test_every_page_of_one_team_shows_each_name_and_area_as_typed(streamlit_server, browser, hostile_world):
-    base, context = start(streamlit_server, browser, hostile_world)
+def start(hostile_server, browser):
+    return hostile_server, browser.new_context(viewport={"width": 1280, "height": 900})
+
+
+def test_every_page_of_one_team_shows_each_name_and_area_as_typed(hostile_server, browser, hostile_world):
+    base, context = start(hostile_server, browser)
     problems: list[str] = []
 
     # Every name and area where a page shows one team: the team's own page, the title of its
@@ -232,8 +239,8 @@ def test_every_page_of_one_team_shows_each_name_and_area_as_typed(streamlit_serv
     assert not problems, "\n".join(problems)
 
 
-def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed(streamlit_server, browser, hostile_world):
-    base, context = start(streamlit_server, browser, hostile_world)
+def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed(hostile_server, browser, hostile_world):
+    base, context = start(hostile_server, browser)
     problems: list[str] = []
     teams = hostile_world["teams"]
     page = context.new_page()
@@ -288,8 +295,8 @@ def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed
     assert not problems, "\n".join(problems)
 
 
-def test_workshop_and_projector_show_group_names_as_typed(streamlit_server, browser, hostile_world):
-    base, context = start(streamlit_server, browser, hostile_world)
+def test_workshop_and_projector_show_group_names_as_typed(hostile_server, browser, hostile_world):
+    base, context = start(hostile_server, browser)
     problems: list[str] = []
     page = context.new_page()
     watch = Watch(page)

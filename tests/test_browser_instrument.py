@@ -3,10 +3,11 @@ plain-language help sits under it and the examples are one tap away."""
 
 import pytest
 
-from browser_helpers import page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]

@@ -1,4 +1,5 @@
-"""The admin command line, run as a real process against a real database file."""
+"""The admin command line against a real database file: in this process through `cli_runner`, and
+once as a real `python -m kringwijs_survey` process."""
 
 import csv
 import io
@@ -7,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_runner import run_cli
 from sqlalchemy import create_engine, text
 
 GOOD_CSV = (
@@ -19,7 +21,7 @@ GOOD_CSV = (
 )
 
 
-def run_cli(db_url, *args):
+def run_module(db_url, *args):
     env = {**os.environ, "DATABASE_URL": db_url}
     return subprocess.run([sys.executable, "-m", "kringwijs_survey", *args], env=env, capture_output=True, text=True, timeout=120)
 
@@ -125,12 +127,11 @@ def test_demo_data_fills_an_empty_database_and_refuses_a_second_time(db_url):
 def test_hash_passphrase_prints_an_argon2_hash_that_verifies(db_url):
     from kringwijs_survey.access import Role, check_passphrase
 
-    env = {**os.environ, "DATABASE_URL": db_url}
-    result = subprocess.run([sys.executable, "-m", "kringwijs_survey", "hash-passphrase"], input="een lange zin als wachtwoord\n", env=env, capture_output=True, text=True)
+    result = run_cli(db_url, "hash-passphrase", stdin="een lange zin als wachtwoord\n")
     assert result.returncode == 0, result.stderr
     hashed = result.stdout.strip()
     assert hashed.startswith("$argon2") and check_passphrase(Role.ADMIN, "een lange zin als wachtwoord", {Role.ADMIN: hashed})
-    short = subprocess.run([sys.executable, "-m", "kringwijs_survey", "hash-passphrase"], input="kort\n", env=env, capture_output=True, text=True)
+    short = run_cli(db_url, "hash-passphrase", stdin="kort\n")
     assert short.returncode != 0 and "minstens 12 tekens" in short.stderr
 
 
@@ -138,7 +139,8 @@ def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_u
     from kringwijs_survey import services
     from kringwijs_survey.database import dispose_engines, get_engine
 
-    result = run_cli(db_url, "demo-data")
+    result = run_module(db_url, "demo-data")  # the real entry point, in its own process
+    assert result.returncode == 0, result.stderr
     links = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if "/team?team=" in line]
     assert len(links) >= 5
     engine = get_engine(db_url)

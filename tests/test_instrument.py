@@ -11,11 +11,12 @@ import re
 import altair as alt
 import pytest
 
-from app_helpers import open_page
 from kringwijs_survey import charts, reports, services, team_results
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.models import CURRENT_SCALES, FIRST_SCALES, Round
 from kringwijs_survey.database import run_write
+from kringwijs_survey.models import CURRENT_SCALES, FIRST_SCALES, Round
+
+from app_helpers import open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 ITEM_ID = re.compile(r"\b(AB\d|AO\d|B\d|KU\d)\b")

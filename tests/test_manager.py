@@ -6,6 +6,9 @@ conftest is parametrized); the page runs in AppTest on SQLite.
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -228,6 +231,23 @@ def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     trend = sharing.trend(hidden)
     assert trend["is_organisation"].all() and len(trend) == 2
     assert sorted(pd.to_numeric(hidden.organisation["mean"]).tolist()) == sorted(pd.to_numeric(view.organisation["mean"]).tolist())
+
+
+def test_low_trust_mode_gives_no_team_sizes_that_could_name_a_team(engine):
+    """Everyone knows Noord has 9 people and Zuid 5: a count per letter would undo the letters."""
+    sizes = {"Wijkteam Noord": 9, "Wijkteam Zuid": 5, "Wijkteam Oost": 6, "Wijkteam West": 7}
+    for name, size in sizes.items():
+        add_round(engine, name, [3] * size)
+    hidden = sharing.anonymise(view_of(engine), seed=3)
+
+    assert hidden.latest[sharing.COUNT_COLUMNS].isna().all().all()
+    exported = pd.read_csv(io.BytesIO(reports.aggregates_csv(hidden)))
+    team_rows = exported[exported["level"] == "team"]
+    assert len(team_rows) and team_rows[["respondents", "n", "count_3"]].isna().all().all()
+    workbook = openpyxl.load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, hidden)))
+    numbers = {cell.value for row in workbook.worksheets[1].iter_rows(min_row=2) for cell in row}
+    assert not numbers & set(sizes.values())
+    assert hidden.organisation["teams"].eq(4).all()  # the organisation's own figures stay
 
 
 def test_blockade_pressure_counts_teams_with_a_median_of_four_or_more(engine):

@@ -351,6 +351,8 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         for number, context in enumerate(contexts):
             for page in context.pages:
                 screenshot(page, f"multi-instance-failure-{number}")
+        # What the proxy saw (servers marked up or down), shown with the failure.
+        print(cluster["proxy_log"].read_text(errors="replace")[-5000:])
         raise
     finally:
         for context in contexts:

@@ -109,8 +109,9 @@ def test_singular_and_plural():
 def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine):
     """A page shows a refusal in the reader's language, and a name it repeats exactly as typed:
     as plain text in the error box, never as a link (the refusal may quote what was typed)."""
-    from app_helpers import open_page, typed_texts
     from kringwijs_survey import services
+
+    from app_helpers import open_page, typed_texts
 
     taken = "Team www.example.com [klik](https://evil.example)"
     services.create_team(app_engine, taken)

@@ -4,17 +4,23 @@ the `summary` command for every round state. What each one shows must be what po
 
 import csv
 import io
-import os
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from app_helpers import all_text, open_page
+from cli_runner import run_cli
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app_helpers import all_text, open_page
-from kringwijs_survey import charts, policy, reports, services, sharing, tables, workshop
+from kringwijs_survey import (
+    charts,
+    policy,
+    reports,
+    services,
+    sharing,
+    tables,
+    workshop,
+)
 from kringwijs_survey.access import ANONYMOUS, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.navigation import PAGES
@@ -263,8 +269,7 @@ def test_workshop_pdf_and_png_follow_the_policy(world, state):
 
 
 def run_summary(db_url: str, *args: str) -> list[dict]:
-    env = {**os.environ, "DATABASE_URL": db_url}
-    done = subprocess.run([sys.executable, "-m", "kringwijs_survey", "summary", *args], env=env, capture_output=True, text=True, timeout=120)
+    done = run_cli(db_url, "summary", *args)
     assert done.returncode == 0, done.stderr
     return list(csv.DictReader(io.StringIO(done.stdout)))
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
+import cli_runner
 import pytest
 from sqlalchemy import func, select
 
@@ -36,12 +34,7 @@ SECRET_OF_ZUID = "ZUID-GEHEIM"
 
 
 def run_cli(db_url, *args, stdin: str | None = None, **env):
-    environment = {key: value for key, value in os.environ.items() if key != "RETENTION_QUARTERS"}
-    environment.update(DATABASE_URL=db_url, **env)
-    return subprocess.run(
-        [sys.executable, "-m", "kringwijs_survey", *args],
-        env=environment, input=stdin, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    return cli_runner.run_cli(db_url, *args, stdin=stdin, unset=("RETENTION_QUARTERS",), **env)
 
 
 def _answers(number: int, comment: str | None) -> list[services.AnswerInput]:

@@ -77,6 +77,8 @@ def services_engine():
 def close_residents_round_in_the_app(key: str) -> None:
     app = open_page("pages/team.py", query={"team": key})
     next(button for button in app.button if button.label == "Inwonersronde sluiten").click().run()
+    assert any("Weet je het zeker?" in warning.value for warning in app.warning)
+    next(button for button in app.button if button.label == "Ja, inwonersronde sluiten").click().run()
     assert not app.exception, app.exception
 
 
