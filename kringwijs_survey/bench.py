@@ -33,7 +33,7 @@ import pandas as pd
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from . import services
+from . import access, services
 from .aggregation import Scope, compute_summary, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import dispose_engines, get_engine, is_sqlite, migrate
@@ -239,20 +239,21 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
 def submit_latencies(engine: Engine, team_id: int) -> list[float]:
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
     quarter = services.start_round(engine, team_id, services.shift_period(services.current_period(), 1))
+    invitations = services.create_invitations(engine, quarter.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
     barrier = threading.Barrier(CONCURRENT_SUBMITS)
     latencies: list[float] = []
     lock = threading.Lock()
 
-    def one() -> None:
+    def one(invitation: str) -> None:
         answers = [services.AnswerInput(item, random.randint(1, 5)) for item in framework.item_ids]
         key = uuid.uuid4().hex
         barrier.wait()
         started = time.perf_counter()
-        services.submit_response(engine, quarter.id, key, answers)
+        services.submit_response(engine, quarter.id, key, answers, invitation=invitation)
         with lock:
             latencies.append(time.perf_counter() - started)
 
-    threads = [threading.Thread(target=one) for _ in range(CONCURRENT_SUBMITS)]
+    threads = [threading.Thread(target=one, args=(code,)) for code in invitations]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -3,9 +3,11 @@
 A facilitator signs in and starts the workshop, a projector session signs in and shows it, and
 N phones join with the code. Every session is a real websocket client of Streamlit's own protocol
 (the BackMsg/ForwardMsg protobufs the browser sends and receives), so the server runs every
-script, fragment and rerun exactly as for browsers; only the drawing is left out. Each phone
-resumes a draft of the first 14 items (as after a reload), answers item 15 and sends, all within
-SPREAD_S of each other. Measured:
+script, fragment and rerun exactly as for browsers; only the drawing is left out. The projector
+opens with the workshop's own beamer code, as the facilitator's page shows it. Each phone joins
+with the room's code and answers the first 14 items one by one (each stored as a draft at once;
+it learns its own respondent key from the cookie the page writes, as a browser keeps it); then
+all answer item 15 and send within SPREAD_S of each other. Measured:
 
 - click → stored: from a phone's "Versturen" message until its response is stored as sent (seen
   by a separate database connection that polls every POLL_S);
@@ -37,12 +39,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from . import i18n, services
-from .access import hash_passphrase, new_respondent_key
+from . import access, i18n, services
+from .access import hash_passphrase
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import dispose_engines, get_engine, migrate, read_session
 from .models import Response
 from .settings import REPO_ROOT
+from .workshop import WORKSHOP_SUFFIX
 
 WORKSHOP_KEYS = [
     "phones",
@@ -64,6 +67,7 @@ SPREAD_S = 0.5
 POLL_S = 0.01
 STEP_TIMEOUT_S = 120.0
 LANG = i18n.DEFAULT_LANGUAGE
+TEAM_NAME = "Wijkteam Meetlat"
 
 
 def _text(key: str, **values) -> str:
@@ -318,7 +322,7 @@ def final_score(phone: int) -> int:
     return phone % 5 + 1
 
 
-async def _poll_stored(engine, round_id: int, keys: set[str], stored: dict[str, float], stop: asyncio.Event) -> None:
+async def _poll_stored(engine, round_id: int, stored: dict[str, float], stop: asyncio.Event) -> None:
     """When each response was first seen as sent, from a connection of its own."""
     query = select(Response.respondent).where(Response.round_id == round_id, Response.submitted.is_(True))
 
@@ -330,31 +334,55 @@ async def _poll_stored(engine, round_id: int, keys: set[str], stored: dict[str, 
         seen = await asyncio.to_thread(poll)
         now = time.perf_counter()
         for key in seen:
-            if key in keys and key not in stored:
+            if key not in stored:
                 stored[key] = now
         await asyncio.sleep(POLL_S)
 
 
-async def _phone(base: str, number: int, code: str, key: str, ready: asyncio.Barrier, clicks: dict, errors: list) -> None:
+_ANSWER_COOKIE = re.compile(re.escape(access.ANSWER_COOKIE_PREFIX) + r"\d+=([^;']*)")
+
+
+def draft_score(phone: int, index: int) -> int:
+    return (phone + index) % 5 + 1
+
+
+async def _answer(phone: Session, item, value: int) -> None:
+    """Choose `value` for the item on screen and press "Volgende"."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+    await phone.wait_for("heading", contains=item.title.get(LANG))
+    score = await phone.wait_for("radio", get_frameworks()[DEFAULT_FRAMEWORK].scale_for(item).question.get(LANG))
+    next_button = await phone.wait_for("button", _text("join.next"))
+    await phone.click(next_button, [WidgetState(id=score.id, string_value=score.options[value - 1])])
+
+
+async def _phone(base: str, number: int, code: str, keys: dict, ready: asyncio.Barrier, clicks: dict, errors: list) -> None:
     phone = Session(base, f"phone {number}")
+    arrived = False
     try:
-        await phone.connect("join", f"join={code}&me={key}")
-        last = get_frameworks()[DEFAULT_FRAMEWORK].items[-1]
-        framework = get_frameworks()[DEFAULT_FRAMEWORK]
-        score = await phone.wait_for("radio", framework.scale_for(last).question.get(LANG))
-        next_button = await phone.wait_for("button", _text("join.next"))
+        await phone.connect("join", f"join={code}")
+        items = get_frameworks()[DEFAULT_FRAMEWORK].items
+        for index, item in enumerate(items[:-1]):
+            await _answer(phone, item, draft_score(number, index))
+            if index == 0:  # the first stored answer makes the page write this phone's cookie
+                cookie = await phone.wait_for("html", contains=access.ANSWER_COOKIE_PREFIX)
+                keys[number] = access.parse_answer_cookie(_ANSWER_COOKIE.search(cookie.body).group(1))[0]
+        last = items[-1]
+        await phone.wait_for("heading", contains=last.title.get(LANG))
+        await phone.wait_for("button", _text("join.next"))
+        arrived = True
         await ready.wait()  # every phone shows item 15
         await asyncio.sleep(random.uniform(0, SPREAD_S))
-        await phone.click(next_button, [WidgetState(id=score.id, string_value=score.options[final_score(number) - 1])])
+        await _answer(phone, last, final_score(number))
         send = await phone.wait_for("button", _text("join.send"))
         await phone.wait_for("markdown", contains=last.title.get(LANG))
-        clicks[key] = time.perf_counter()
+        clicks[keys[number]] = time.perf_counter()
         await phone.click(send)
         await phone.wait_for("alert", contains=_text("join.thanks").split("!")[0])
     except Exception as exc:  # noqa: BLE001 - counted, the run goes on
         errors.append(f"phone {number}: {exc}")
+        if not arrived:
+            await ready.wait()  # the others must not wait for this phone forever
     finally:
         errors.extend(phone.errors)
         await phone.close()
@@ -370,7 +398,8 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     start = await facilitator.wait_for("button", _text("workshop.start"))
     await facilitator.click(start)
     await facilitator.wait_for("markdown", contains=_text("workshop.code", code="").split("*")[0].strip())
-    quarter = services.list_rounds(engine, services.list_teams(engine)[0].id)[0]
+    group = services.find_team(engine, TEAM_NAME + WORKSHOP_SUFFIX)  # the workshop's own round
+    quarter = services.list_rounds(engine, group.id)[0]
 
     shown: list[tuple[float, int]] = []
     pattern = _counts_pattern()
@@ -381,24 +410,23 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
             if found:
                 shown.append((time.perf_counter(), int(found.group(1))))
 
+    # The projector opens with the beamer code the facilitator's page shows (never the join code).
+    shown_key = await facilitator.wait_for("markdown", contains=_text("workshop.key", code="").split("*")[0].strip())
+    beamer_code = re.search(r"\*\*([A-Z0-9]+)\*\*", shown_key.body).group(1)
     projector = Session(base, "projector", on_element=on_projector)
     await projector.sign_in()
-    projector.query = f"workshop={quarter.join_code}"
+    projector.query = f"workshop={beamer_code}"
     await projector.rerun(page="presenter")
     await projector.wait_for("markdown", contains=quarter.join_code)
 
-    keys = [new_respondent_key() for _ in range(phones)]
-    for number, key in enumerate(keys):
-        draft = [services.AnswerInput(item.id, (number + index) % 5 + 1) for index, item in enumerate(items[:-1])]
-        services.submit_response(engine, quarter.id, key, draft, final=False)
-
+    keys: dict[int, str] = {}
     clicks: dict[str, float] = {}
     stored: dict[str, float] = {}
     stop = asyncio.Event()
-    poller = asyncio.create_task(_poll_stored(engine, quarter.id, set(keys), stored, stop))
     ready = asyncio.Barrier(phones + 1)
-    tasks = [asyncio.create_task(_phone(base, n, quarter.join_code, key, ready, clicks, errors)) for n, key in enumerate(keys)]
+    tasks = [asyncio.create_task(_phone(base, n, quarter.join_code, keys, ready, clicks, errors)) for n in range(phones)]
     await ready.wait()
+    poller = asyncio.create_task(_poll_stored(engine, quarter.id, stored, stop))
     cpu_before, server_cpu_before = own_cpu_s(), process_cpu_s(pid)
     await asyncio.gather(*tasks)
     deadline = time.monotonic() + STEP_TIMEOUT_S
@@ -411,7 +439,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     await facilitator.close()
     await projector.close()
 
-    click_to_stored = [stored[key] - clicks[key] for key in keys if key in clicks and key in stored]
+    click_to_stored = [stored[key] - clicks[key] for key in keys.values() if key in clicks and key in stored]
     stored_times = sorted(stored.values())
     to_projector = []
     for k, when in enumerate(stored_times, start=1):
@@ -423,18 +451,18 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     return {
         "click_to_stored": click_to_stored,
         "stored_to_projector": to_projector,
-        "lost": _lost_answers(engine, quarter.id, keys, items),
+        "lost": _lost_answers(engine, quarter.id, keys, items, phones),
         "errors": errors,
         "load_generator_cpu_s": load_cpu,
         "server_cpu_s": server_cpu,
     }
 
 
-def _lost_answers(engine, round_id: int, keys: list[str], items) -> int:
+def _lost_answers(engine, round_id: int, keys: dict[int, str], items, phones: int) -> int:
     lost = 0
-    for number, key in enumerate(keys):
-        own = services.load_own_response(engine, round_id, key)
-        expected = {item.id: (number + index) % 5 + 1 for index, item in enumerate(items[:-1])}
+    for number in range(phones):
+        own = services.load_own_response(engine, round_id, keys[number]) if number in keys else None
+        expected = {item.id: draft_score(number, index) for index, item in enumerate(items[:-1])}
         expected[items[-1].id] = final_score(number)
         if own is None or not own.submitted or {i: a.score for i, a in own.answers.items()} != expected:
             lost += 1
@@ -453,7 +481,7 @@ def run_workshop_bench(phones: int, *, database_url: str | None = None) -> dict:
     with _database(database_url) as url:
         migrate(url)
         engine = get_engine(url)
-        services.create_team(engine, "Wijkteam Meetlat")
+        services.create_team(engine, TEAM_NAME)
         with streamlit_server(url) as (base, pid, log):
             result = asyncio.run(_workshop(base, pid, engine, phones))
             peak = process_peak_rss_mb(pid)

@@ -33,7 +33,7 @@ def cmd_migrate(_args) -> int:
 
 def cmd_import_csv(args) -> int:
     try:
-        result = import_csv(_engine(), Path(args.file))
+        result = import_csv(_engine(), Path(args.file), into=args.into or ())
     except FileNotFoundError:
         print(t("cli.file_not_found", path=args.file), file=sys.stderr)
         return 2
@@ -262,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=cmd_migrate)
     p = commands.add_parser("import-csv", help="import answers (team,period,respondent,item,score,comment)")
     p.add_argument("file")
+    p.add_argument(
+        "--into", action="append", metavar="TEAM",
+        help="an existing team not made by an import that may take these answers (repeat for more teams)",
+    )
     p.set_defaults(run=cmd_import_csv)
     p = commands.add_parser("export-csv", help="export all answers in the import format")
     p.add_argument("file")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from sqlmodel import Session
 from .content import framework_of_item, get_frameworks
 from .database import read_session, run_write
 from .i18n import t
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, SOURCE_IMPORT, Answer, Response, Round, Team
 from .spreadsheet import csv_row, from_csv_cell
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
@@ -133,11 +134,20 @@ def parse_csv(text: str) -> list[Row]:
     return rows
 
 
-def _write_rows(session: Session, rows: list[Row]) -> ImportResult:
-    team_ids = dict(session.execute(select(Team.name, Team.id)).all())
+def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozenset()) -> ImportResult:
+    """Teams the file names are made (origin "import"), or must have been made by an earlier
+    import: answers never land in a team someone else made (e.g. a look-alike an outsider
+    registered first) unless the admin names that team explicitly (`into`)."""
+    existing = session.execute(select(Team.name, Team.id, Team.origin)).all()
+    team_ids = {name: team_id for name, team_id, _ in existing}
+    foreign = sorted(
+        {name for name, _, origin in existing if origin != "import"} & {row.team for row in rows} - set(into)
+    )
+    if foreign:
+        raise ImportFailed([t("csv.foreign_team", team=name) for name in foreign])
     new_teams = sorted({row.team for row in rows} - team_ids.keys())
     for name in new_teams:
-        team = Team(name=name)
+        team = Team(name=name, origin="import")
         session.add(team)
         session.flush()
         team_ids[name] = team.id
@@ -194,18 +204,20 @@ def _ensure_responses(session: Session, keys: list[tuple[int, str]]) -> dict[tup
     found = _response_ids(session, keys)
     missing = [key for key in keys if key not in found]
     if missing:
-        session.execute(insert(Response), [{"round_id": r, "respondent": p} for r, p in missing])
+        session.execute(insert(Response), [{"round_id": r, "respondent": p, "source": SOURCE_IMPORT} for r, p in missing])
         found = _response_ids(session, keys)
     return found
 
 
-def import_csv(engine: Engine, path: Path) -> ImportResult:
+def import_csv(engine: Engine, path: Path, into: Iterable[str] = ()) -> ImportResult:
+    """All or nothing; `into` names existing teams (not made by an import) that may take answers."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFailed([t("csv.not_utf8")]) from None
     rows = parse_csv(text)
-    return run_write(engine, lambda session: _write_rows(session, rows))
+    named = frozenset(clean_name(name, "team") for name in into)
+    return run_write(engine, lambda session: _write_rows(session, rows, named))
 
 
 def export_rows(engine: Engine) -> list[list[str]]:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, insert
 from . import access
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import run_write
-from .models import ROUND_CLOSED, ROUND_OPEN, Answer, Response, Round, Team
+from .models import ROUND_CLOSED, ROUND_OPEN, SOURCE_INVITED, Answer, Invitation, Response, Round, Team
 from .services import current_period, is_empty, shift_period
 from .validation import InvalidInput
 
@@ -67,13 +67,23 @@ def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dic
                 is_last = quarter_index == len(periods) - 1
                 status = ROUND_OPEN if is_last and team_index == 0 else ROUND_CLOSED
                 quarter_round = Round(
-                    team_id=team.id, period=period, framework=framework.id, status=status, join_code=access.new_join_code()
+                    team_id=team.id, period=period, framework=framework.id, status=status,
+                    join_code=access.new_join_code(), invitation_only=True,
                 )
                 session.add(quarter_round)
                 session.flush()
                 totals["rounds"] += 1
-                for _ in range(max(3, size - rng.randint(0, 2))):
-                    response = Response(round_id=quarter_round.id, respondent=secrets.token_urlsafe(16))
+                answered = max(3, size - rng.randint(0, 2))
+                # One invitation per member; the codes themselves are never needed again.
+                session.execute(
+                    insert(Invitation),
+                    [
+                        {"round_id": quarter_round.id, "code_hash": access.key_digest(access.new_invitation_code()), "used": index < answered}
+                        for index in range(max(size, answered))
+                    ],
+                )
+                for _ in range(answered):
+                    response = Response(round_id=quarter_round.id, respondent=secrets.token_urlsafe(16), source=SOURCE_INVITED)
                     session.add(response)
                     session.flush()
                     totals["responses"] += 1

@@ -41,11 +41,24 @@ ACTION_STATUSES = ("open", "ongoing", "done", "dropped")
 # from before versions were stored keep "2025", the first scales.
 CURRENT_SCALES = "2026"
 FIRST_SCALES = "2025"
+# Where a team came from: made by an admin, by itself ("Nieuw team", off by default), by
+# import-csv, or by a workshop for a mixed group. Only import-made teams take imported answers.
+TEAM_ORIGINS = ("admin", "self", "import", "group")
+# How a response came in: through a personal invitation, the round's open join code (workshops,
+# residents, rounds from before invitations), a trainer's paper form, or import-csv.
+SOURCE_INVITED = "invited"
+SOURCE_OPEN = "open"
+SOURCE_PAPER = "paper"
+SOURCE_IMPORT = "import"
+RESPONSE_SOURCES = (SOURCE_INVITED, SOURCE_OPEN, SOURCE_PAPER, SOURCE_IMPORT)
 
 
 class Team(SQLModel, table=True):
     __tablename__ = "team"
-    __table_args__ = (CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),)
+    __table_args__ = (
+        CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),
+        CheckConstraint("origin IN ('admin', 'self', 'import', 'group')", name="origin_value"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
@@ -56,6 +69,9 @@ class Team(SQLModel, table=True):
     is_group: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     # How the residents' page addresses residents: "u" (the default; many Wmo users expect it) or "jij".
     residents_informal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    origin: str = Field(default="admin", sa_column=Column(String(10), nullable=False, server_default="admin"))
+    # A self-made team stays out of every organisation view until an admin approves it.
+    approved: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class Round(SQLModel, table=True):
@@ -89,19 +105,42 @@ class Round(SQLModel, table=True):
     scales: str = Field(
         default=CURRENT_SCALES, sa_column=Column(String(20), nullable=False, server_default=FIRST_SCALES)
     )
+    # Team rounds made since invitations exist take answers only through an unused invitation;
+    # older rounds, workshops and residents' rounds keep their open join code.
+    invitation_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # SHA-256 of the secret that lets a facilitator steer and project this round (workshops only).
+    presenter_key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
 
 
 class Response(SQLModel, table=True):
     """One person's answers to one round, known only by a random pseudonymous key."""
 
     __tablename__ = "response"
-    __table_args__ = (UniqueConstraint("round_id", "respondent", name="uq_response_round_respondent"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "respondent", name="uq_response_round_respondent"),
+        CheckConstraint("source IN ('invited', 'open', 'paper', 'import')", name="source_value"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False))
     respondent: str = Field(sa_column=Column(String(64), nullable=False))
     # A draft is kept so a person can resume; only submitted responses count.
     submitted: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
+    source: str = Field(default=SOURCE_OPEN, sa_column=Column(String(10), nullable=False, server_default=SOURCE_OPEN))
+
+
+class Invitation(SQLModel, table=True):
+    """One personal, single-use invitation to a team round. Only a digest of its code is kept,
+    and nothing links it to the response it allowed: the row only says whether it was used."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("round.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    code_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    used: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Answer(SQLModel, table=True):

@@ -273,6 +273,13 @@ def reveal_allowed(sent: int, minimum: int) -> bool:
     return enough(sent, minimum)
 
 
+def enough_phone_answers(phones: int, minimum: int) -> bool:
+    """A reveal and a workshop's closed summary also need `minimum` answers from phones (never
+    below three): paper answers are typed by the trainer, so they never make up the minimum on
+    their own (a trainer could otherwise add made-up people next to one real answer)."""
+    return enough(phones, minimum)
+
+
 def snapshot_renewed(sent: int, at_last_snapshot: int, minimum: int) -> bool:
     """A revealed item shows its stored snapshot again; a new one is taken only once at least
     `minimum` more people sent their answers, so two snapshots always differ by a group."""

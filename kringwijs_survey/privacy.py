@@ -20,11 +20,12 @@ from sqlmodel import Session, SQLModel
 from .aggregation import STAT_COLUMNS, Scope, summarize
 from .database import read_session, run_write
 from .i18n import t
-from .models import Action, Answer, Note, Response, RetainedAggregate, Round, Team
+from .models import Action, Answer, Invitation, Note, Response, RetainedAggregate, Round, Team
 from .services import current_period, shift_period
 from .validation import InvalidInput
 
-SECRET_COLUMNS = {"key_hash"}  # a hash of the team's secret key is a credential, not information
+# Hashes of the team's key and of a workshop's beamer code are credentials, not information.
+SECRET_COLUMNS = {"key_hash", "presenter_key_hash"}
 FLOAT_COLUMNS = {"mean", "median", "sd"}
 
 
@@ -60,9 +61,16 @@ def _rows_of_round(session: Session, model, round_id: int) -> list[dict]:
     return [_plain(row, {"round_id"}) for row in rows.scalars()]
 
 
+def _invitations_of(session: Session, round_id: int) -> dict[str, int]:
+    """How many invitations and how many were used: their codes' digests are credentials."""
+    used = session.execute(select(Invitation.used).where(Invitation.round_id == round_id)).scalars().all()
+    return {"invited": len(used), "used": sum(1 for flag in used if flag)}
+
+
 def _round_export(session: Session, found: Round) -> dict:
     return {
-        **_plain(found, {"team_id"}),
+        **_plain(found, {"team_id", *SECRET_COLUMNS}),
+        "invitations": _invitations_of(session, found.id),
         "responses": _responses_of(session, found.id),
         "notes": _rows_of_round(session, Note, found.id),
         "retained_aggregates": _rows_of_round(session, RetainedAggregate, found.id),

@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from . import access, policy
+from .access import Permission, Principal, Resource, ensure_permission
 from .aggregation import Scope, pool_by_principle, summarize
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import read_session, run_write
@@ -20,16 +21,20 @@ from .models import (
     ACTION_STATUSES,
     AUDIENCE_RESIDENTS,
     AUDIENCE_TEAM,
+    RESPONSE_SOURCES,
     ROUND_CLOSED,
     ROUND_OPEN,
+    SOURCE_INVITED,
+    SOURCE_OPEN,
     Action,
     Answer,
+    Invitation,
     Note,
     Response,
     Round,
     Team,
 )
-from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name, clean_text
+from .validation import InvalidInput, Refused, check_period, check_score, clean_comment, clean_name, clean_text
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,19 @@ def find_team(engine: Engine, name: str) -> Team | None:
         return session.execute(select(Team).where(Team.name == name)).scalars().first()
 
 
-def create_team(engine: Engine, name: str, area: str | None = None, *, is_group: bool = False) -> Team:
+def create_team(
+    engine: Engine, name: str, area: str | None = None, *, is_group: bool = False, origin: str | None = None
+) -> Team:
+    """A new team. origin "self" (the "Nieuw team" page) makes a team that stays out of every
+    organisation view until an admin approves it."""
     name = clean_name(name, "team_name")
+    origin = origin or ("group" if is_group else "admin")
     area = clean_name(area, "area") if area and area.strip() else None
 
     def work(session: Session) -> Team:
         if session.execute(select(Team.id).where(Team.name == name)).first():
             raise InvalidInput("error.team_exists", name=name)
-        team = Team(name=name, area=area, is_group=is_group)
+        team = Team(name=name, area=area, is_group=is_group, origin=origin, approved=origin != "self")
         session.add(team)
         session.flush()
         return team
@@ -76,8 +86,10 @@ def create_team(engine: Engine, name: str, area: str | None = None, *, is_group:
     return run_write(engine, work)
 
 
-def set_residents_informal(engine: Engine, team_id: int, informal: bool) -> None:
-    """Whether the residents' page says "jij" (True) or "u" (False) to this team's residents."""
+def set_residents_informal(engine: Engine, team_id: int, informal: bool, *, actor: Principal) -> None:
+    """Whether the residents' page says "jij" (True) or "u" (False) to this team's residents.
+    Only the team itself decides how its residents are addressed."""
+    ensure_permission(actor, Permission.CHANGE_TEAM, Resource(team_id))
 
     def work(session: Session) -> None:
         team = session.get(Team, team_id)
@@ -86,6 +98,21 @@ def set_residents_informal(engine: Engine, team_id: int, informal: bool) -> None
         team.residents_informal = bool(informal)
 
     run_write(engine, work)
+
+
+def approve_team(engine: Engine, team_id: int) -> None:
+    """An admin vouches for a self-made team: from now on it may appear in organisation views."""
+
+    def work(session: Session) -> None:
+        if session.execute(update(Team).where(Team.id == team_id).values(approved=True)).rowcount != 1:
+            raise InvalidInput("error.no_team")
+
+    run_write(engine, work)
+
+
+def organisation_teams(engine: Engine) -> list[Team]:
+    """Standing teams an organisation view may show: no workshop groups, no unapproved teams."""
+    return [team for team in list_teams(engine) if not team.is_group and team.approved]
 
 
 def issue_team_key(engine: Engine, team_id: int) -> str:
@@ -139,8 +166,16 @@ def start_round(
     period: str | None = None,
     framework: str = DEFAULT_FRAMEWORK,
     audience: str = AUDIENCE_TEAM,
+    *,
+    invitation_only: bool | None = None,
 ) -> Round:
-    """Open a round for a quarter; starting the same quarter again returns the existing round."""
+    """Open a round for a quarter; starting the same quarter again returns the existing round.
+
+    A team round takes answers only through personal invitations (create_invitations) unless
+    invitation_only=False is asked for explicitly (workshop groups, whose trainer sees the room).
+    Residents' rounds keep their open code."""
+    if invitation_only is None:
+        invitation_only = audience == AUDIENCE_TEAM
     period = check_period(period or current_period())
     framework = _check_framework(framework)
 
@@ -161,6 +196,7 @@ def start_round(
             status=ROUND_OPEN,
             audience=audience,
             join_code=_unused_join_code(session),
+            invitation_only=invitation_only,
         )
         session.add(new_round)
         session.flush()
@@ -184,16 +220,25 @@ def get_round(engine: Engine, round_id: int) -> Round | None:
         return session.get(Round, round_id)
 
 
-def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
+def _ensure_changes(actor: Principal, found: Round | None) -> Round:
+    """The round exists and `actor` may change its team's data (else NotAllowed, which says
+    nothing about whether the round exists)."""
+    if found is None:
+        ensure_permission(actor, Permission.CHANGE_TEAM, Resource(None))
+        raise InvalidInput("error.no_round")
+    ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id, found.id))
+    return found
+
+
+def set_round_status(engine: Engine, round_id: int, status: str, *, actor: Principal) -> Round:
     """Close or reopen a round. A round that closed with enough answers to show results cannot
     reopen: one more answer followed by a second close would reveal that person's scores."""
     if status not in (ROUND_OPEN, ROUND_CLOSED):
         raise InvalidInput("error.unknown_status")
 
     def work(session: Session) -> Round:
-        found = session.get(Round, round_id)
-        if found is None:
-            raise InvalidInput("error.no_round")
+        # Row lock (PostgreSQL): a submit that already read "open" finishes before the close.
+        found = _ensure_changes(actor, session.get(Round, round_id, with_for_update=True))
         if status == ROUND_OPEN and found.status == ROUND_CLOSED:
             answered = session.execute(
                 select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
@@ -207,8 +252,8 @@ def set_round_status(engine: Engine, round_id: int, status: str) -> Round:
     return run_write(engine, work)
 
 
-def close_round(engine: Engine, round_id: int) -> Round:
-    return set_round_status(engine, round_id, ROUND_CLOSED)
+def close_round(engine: Engine, round_id: int, *, actor: Principal) -> Round:
+    return set_round_status(engine, round_id, ROUND_CLOSED, actor=actor)
 
 
 def count_responses(engine: Engine, round_id: int) -> int:
@@ -260,32 +305,53 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: st
 
 
 def submit_response(
-    engine: Engine, round_id: int, respondent: str, answers: list[AnswerInput], *, final: bool = True
+    engine: Engine,
+    round_id: int,
+    respondent: str,
+    answers: list[AnswerInput],
+    *,
+    final: bool = True,
+    invitation: str | None = None,
+    source: str = SOURCE_OPEN,
 ) -> int:
     """Store one person's answers. The respondent key makes it idempotent: sending the same
     key again (double click, reload, second tab) replaces that person's answers, never adds a person.
-    With final=False the answers are kept as a draft that does not count until submitted."""
+    With final=False the answers are kept as a draft that does not count until submitted.
+
+    In an invitation-only round a new response needs an unused invitation code; sending it the
+    first time uses the invitation up, in the same transaction (paper and imported answers
+    come from a trainer or an admin and need none)."""
     if not respondent or len(respondent) > 64:
         raise InvalidInput("error.bad_respondent")
+    if source not in RESPONSE_SOURCES:
+        raise InvalidInput("error.unknown_source")
 
     def work(session: Session) -> int:
         # Core statements rather than ORM objects: this is the hot path of a full workshop hall.
+        # FOR UPDATE (PostgreSQL): a close waits for this answer, so none lands after a close.
         found = session.execute(
-            select(Round.status, Round.framework, Round.audience).where(Round.id == round_id)
+            select(Round.status, Round.framework, Round.audience, Round.invitation_only)
+            .where(Round.id == round_id)
+            .with_for_update()
         ).first()
         if found is None:
             raise InvalidInput("error.no_round")
         if found.status != ROUND_OPEN:
             raise InvalidInput("error.round_closed")
         checked = _checked_answers(found.framework, answers, found.audience)
-        response_id = session.execute(
-            select(Response.id).where(Response.round_id == round_id, Response.respondent == respondent)
-        ).scalar()
-        if response_id is None:
+        existing = session.execute(
+            select(Response.id, Response.submitted).where(Response.round_id == round_id, Response.respondent == respondent)
+        ).first()
+        needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
+        kind = SOURCE_INVITED if needs_invitation else source
+        if needs_invitation and not (existing and existing.submitted):
+            _check_invitation(session, round_id, invitation, use=final)
+        if existing is None:
             response_id = session.execute(
-                insert(Response).values(round_id=round_id, respondent=respondent, submitted=final)
+                insert(Response).values(round_id=round_id, respondent=respondent, submitted=final, source=kind)
             ).inserted_primary_key[0]
         else:
+            response_id = existing.id
             if final:
                 session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
             session.execute(delete(Answer).where(Answer.response_id == response_id))
@@ -305,6 +371,84 @@ def submit_response(
     except IntegrityError:
         # A simultaneous first submit with the same key won the race; now it is an update.
         return run_write(engine, work)
+
+
+# ---------------------------------------------------------------------------------------------
+# invitations: respondents are invited by their team, never self-made
+# ---------------------------------------------------------------------------------------------
+
+MAX_INVITATIONS = 200
+
+
+def _check_invitation(session: Session, round_id: int, code: str | None, *, use: bool) -> None:
+    """Refuse unless `code` is an unused invitation of this round; with use=True, use it up.
+    The UPDATE … WHERE used = false makes two phones with the same code race safely."""
+    digest = access.key_digest(access.normalise_join_code(code or ""))
+    condition = (Invitation.round_id == round_id) & (Invitation.code_hash == digest) & Invitation.used.is_(False)
+    if use:
+        if session.execute(update(Invitation).where(condition).values(used=True)).rowcount != 1:
+            raise Refused("invitation.needed")
+    elif session.execute(select(Invitation.id).where(condition)).first() is None:
+        raise Refused("invitation.needed")
+
+
+def create_invitations(engine: Engine, round_id: int, count: int, *, actor: Principal) -> list[str]:
+    """`count` new personal single-use codes for an open invitation-only round. The codes are
+    returned once, to hand out; only their digests are stored."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_INVITATIONS:
+        raise Refused("invitation.count_range", maximum=MAX_INVITATIONS)
+    codes = [access.new_invitation_code() for _ in range(count)]
+
+    def work(session: Session) -> None:
+        found = _ensure_changes(actor, session.get(Round, round_id, with_for_update=True))
+        if not found.invitation_only:
+            raise Refused("invitation.not_for_this_round")
+        if found.status != ROUND_OPEN:
+            raise InvalidInput("error.round_closed")
+        session.execute(insert(Invitation), [{"round_id": round_id, "code_hash": access.key_digest(code)} for code in codes])
+
+    run_write(engine, work)
+    return codes
+
+
+@dataclass(frozen=True)
+class InvitationCount:
+    invited: int
+    used: int
+
+
+def invitation_count(engine: Engine, round_id: int) -> InvitationCount:
+    """How many invitations a round has and how many were used: shown to every member, so an
+    invitation a colleague made for a made-up respondent is visible to the whole team."""
+    used = func.coalesce(func.sum(case((Invitation.used.is_(True), 1), else_=0)), 0)
+    with read_session(engine) as session:
+        invited, used_count = session.execute(select(func.count(), used).where(Invitation.round_id == round_id)).one()
+    return InvitationCount(int(invited), int(used_count))
+
+
+def round_by_invitation(engine: Engine, code: str | None) -> Round | None:
+    """The open round an unused invitation code belongs to; None for unknown, used or closed."""
+    code = access.normalise_join_code(code or "")
+    if len(code) != access.INVITATION_CODE_LENGTH:
+        return None
+    query = (
+        select(Round)
+        .join(Invitation, Invitation.round_id == Round.id)
+        .where(Invitation.code_hash == access.key_digest(code), Invitation.used.is_(False), Round.status == ROUND_OPEN)
+    )
+    with read_session(engine) as session:
+        return session.execute(query).scalars().first()
+
+
+def response_sources(engine: Engine, round_id: int) -> dict[str, int]:
+    """Sent responses per source (invited, open, paper, import): counts only."""
+    query = (
+        select(Response.source, func.count())
+        .where(Response.round_id == round_id, Response.submitted.is_(True))
+        .group_by(Response.source)
+    )
+    with read_session(engine) as session:
+        return {source: int(count) for source, count in session.execute(query).all()}
 
 
 @dataclass(frozen=True)
@@ -351,10 +495,11 @@ def round_comments(engine: Engine, round_id: int, min_group: int) -> dict[str, l
     return by_item
 
 
-def save_note(engine: Engine, round_id: int, item_id: str, text: str) -> None:
+def save_note(engine: Engine, round_id: int, item_id: str, text: str, *, actor: Principal) -> None:
     cleaned = clean_comment(text)
 
     def work(session: Session) -> None:
+        _ensure_changes(actor, session.get(Round, round_id))
         existing = session.execute(select(Note).where(Note.round_id == round_id, Note.item_id == item_id)).scalars().first()
         if cleaned is None:
             if existing:
@@ -383,7 +528,7 @@ class ActionInput:
     scope: str = "team"
 
 
-def add_action(engine: Engine, round_id: int, action: ActionInput) -> Action:
+def add_action(engine: Engine, round_id: int, action: ActionInput, *, actor: Principal) -> Action:
     what = clean_text(action.what, max_length=500)
     if not what:
         raise InvalidInput("error.action_what")
@@ -392,9 +537,7 @@ def add_action(engine: Engine, round_id: int, action: ActionInput) -> Action:
     owner = clean_name(action.owner, "owner") if action.owner and action.owner.strip() else None
 
     def work(session: Session) -> Action:
-        found = session.get(Round, round_id)
-        if found is None:
-            raise InvalidInput("error.no_round")
+        found = _ensure_changes(actor, session.get(Round, round_id))
         if action.item_id is not None and action.item_id not in get_frameworks()[found.framework].item_ids:
             raise InvalidInput("error.item_not_in_round")
         new = Action(
@@ -424,12 +567,15 @@ def round_actions(engine: Engine, round_id: int) -> list[Action]:
         return list(session.execute(select(Action).where(Action.round_id == round_id).order_by(Action.id)).scalars())
 
 
-def review_action(engine: Engine, action_id: int, status: str, in_round_id: int | None = None) -> None:
+def review_action(
+    engine: Engine, action_id: int, status: str, in_round_id: int | None = None, *, actor: Principal
+) -> None:
     if status not in ACTION_STATUSES:
         raise InvalidInput("error.action_status")
 
     def work(session: Session) -> None:
         found = session.get(Action, action_id)
+        ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id if found else None))
         if found is None:
             raise InvalidInput("error.no_action")
         found.status = status
@@ -474,11 +620,11 @@ def residents_round_of(engine: Engine, team_round: Round) -> Round | None:
         ).scalars().first()
 
 
-def open_residents_round(engine: Engine, team_round_id: int) -> Round:
+def open_residents_round(engine: Engine, team_round_id: int, *, actor: Principal) -> Round:
     """Ask residents too: a residents' round with its own join code next to a team round.
     Asking again returns the same round."""
-    found = get_round(engine, team_round_id)
-    if found is None or found.audience != AUDIENCE_TEAM:
+    found = _ensure_changes(actor, get_round(engine, team_round_id))
+    if found.audience != AUDIENCE_TEAM:
         raise InvalidInput("error.no_round")
     if not get_frameworks()[found.framework].resident_statements:
         raise InvalidInput("error.no_resident_statements")

@@ -23,6 +23,8 @@ class Settings:
     base_url: str
     # Fewest residents before a team sees the residents' view of a round (floor 3).
     min_group_residents: int = 5
+    # "Nieuw team" for anyone: off unless SELF_SERVICE_TEAMS is set; such teams wait for approval.
+    self_service_teams: bool = False
 
 
 def _int_env(name: str, default: int) -> int:
@@ -35,6 +37,10 @@ def _int_env(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _bool_env(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
 def load_settings() -> Settings:
     retention = _int_env("RETENTION_QUARTERS", 0)
     return Settings(
@@ -44,4 +50,5 @@ def load_settings() -> Settings:
         retention_quarters=retention if retention > 0 else None,
         base_url=os.environ.get("BASE_URL", "http://localhost:8501").rstrip("/"),
         min_group_residents=max(PRIVACY_FLOOR, _int_env("MIN_GROUP_RESIDENTS", 5)),
+        self_service_teams=_bool_env("SELF_SERVICE_TEAMS"),
     )

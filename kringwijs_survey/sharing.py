@@ -209,7 +209,7 @@ def _shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str
 
 @cached_per_revision
 def _cached_shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str, areas: tuple) -> pd.DataFrame:
-    teams = [team for team in services.list_teams(engine) if not team.is_group]
+    teams = services.organisation_teams(engine)
     if areas:
         teams = [team for team in teams if team.area in set(areas)]
     if not teams:
@@ -365,7 +365,7 @@ def _residents_view(
     empty = ResidentsView(minimum, 0, (), _empty(RESIDENT_TEAM_COLUMNS), _empty(RESIDENT_ORG_COLUMNS))
     chosen = get_frameworks()[framework]
     principle_of = {statement.id: statement.principle for statement in chosen.resident_statements}
-    teams = [team for team in services.list_teams(engine) if not team.is_group and (not areas or team.area in set(areas))]
+    teams = [team for team in services.organisation_teams(engine) if not areas or team.area in set(areas)]
     if not teams or not principle_of:
         return empty
     area_of = {team.name: team.area for team in teams}

@@ -12,7 +12,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from . import i18n, services, tables, typed_text
+from . import access, i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -152,6 +152,10 @@ def _secrets() -> dict:
         return {}
 
 
+def _team_principal(team) -> Principal:
+    return Principal(Role.TEAM, team_id=team.id, key_digest=team.key_hash)
+
+
 def _resolve_team_link() -> None:
     key = st.query_params.get("team")
     if key is None:
@@ -161,34 +165,147 @@ def _resolve_team_link() -> None:
         st.session_state[NOTICE_KEY] = "access.wrong_key"
         st.session_state.pop(PRINCIPAL_KEY, None)
         return
-    st.session_state[PRINCIPAL_KEY] = Principal(Role.TEAM, team_id=team.id)
+    st.session_state[PRINCIPAL_KEY] = _team_principal(team)
+
+
+ANSWERING_KEY = "answering"  # round id -> this session's own respondent key
+
+
+def _answer_cookies() -> dict[str, str]:
+    """This browser's kw_answer_ cookies, as sent with the page's own request."""
+    try:
+        cookies = dict(st.context.cookies)
+    except Exception:  # no browser request behind this run (a script, a bare AppTest)
+        return {}
+    return {
+        name: value for name, value in cookies.items()
+        if isinstance(name, str) and isinstance(value, str) and name.startswith(access.ANSWER_COOKIE_PREFIX)
+    }
+
+
+def _held_in_browser(round_id: int) -> tuple[str, str | None] | None:
+    """The response this browser already holds in a round: its own cookie (written by
+    keep_answering_in_browser), trusted only when that response exists. So a reload continues
+    on any app instance, while a made-up cookie in another browser opens nothing."""
+    held = access.parse_answer_cookie(_answer_cookies().get(access.answer_cookie_name(round_id)))
+    if held is None or services.load_own_response(engine(), round_id, held[0]) is None:
+        return None
+    return held
+
+
+def _browser_round_for_invitation(invitation: str):
+    """A used invitation still opens the round for the browser that answered with it."""
+    for name in _answer_cookies():
+        round_id = name.removeprefix(access.ANSWER_COOKIE_PREFIX)
+        if not round_id.isdigit():
+            continue
+        held = _held_in_browser(int(round_id))
+        if held is not None and held[1] == invitation:
+            found = services.get_round(engine(), int(round_id))
+            if found is not None and found.status == "open":
+                return found
+    return None
+
+
+def _participate(found, invitation: str | None = None) -> None:
+    """This browser answers `found`. One browser holds one response per round: coming back
+    (another link, the code again, a reload on another app instance) continues that response.
+    The respondent key lives in the session and in this browser's own cookie, never in the URL,
+    so a link from someone's browser history opens nothing."""
+    answering = st.session_state.setdefault(ANSWERING_KEY, {})
+    if found.id not in answering:
+        held_in_browser = _held_in_browser(found.id)
+        if held_in_browser is not None:
+            answering[found.id] = held_in_browser
+    held = answering.get(found.id)
+    current_principal = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+    if held is not None:
+        respondent, used_invitation = held
+        if invitation and invitation != used_invitation:
+            st.session_state[NOTICE_KEY] = "invitation.one_per_session"
+        invitation = used_invitation
+    elif current_principal.role == Role.PARTICIPANT and current_principal.round_id == found.id:
+        respondent = current_principal.respondent
+        invitation = invitation or current_principal.invitation
+    else:
+        respondent = new_respondent_key()
+    st.session_state[PRINCIPAL_KEY] = Principal(
+        Role.PARTICIPANT, team_id=found.team_id, round_id=found.id, respondent=respondent, invitation=invitation
+    )
+
+
+def remember_answering(who: Principal) -> None:
+    """After the first save: this session (and, from the next run, this browser) holds a
+    response in this round."""
+    st.session_state.setdefault(ANSWERING_KEY, {})[who.round_id] = (who.respondent, who.invitation)
+
+
+WRITTEN_COOKIES_KEY = "answer_cookies_written"
+
+
+def keep_answering_in_browser(who: Principal) -> None:
+    """Write this session's response into a cookie of this browser only (SameSite=Strict, for
+    this site's path), once per value. A reload, also on another app instance, reads it back."""
+    held = st.session_state.get(ANSWERING_KEY, {}).get(who.round_id)
+    if held is None:
+        return
+    name, value = access.answer_cookie_name(who.round_id), access.answer_cookie_value(*held)
+    written = st.session_state.setdefault(WRITTEN_COOKIES_KEY, {})
+    if written.get(name) == value:
+        return
+    written[name] = value
+    max_age = access.ANSWER_COOKIE_DAYS * 24 * 3600
+    st.html(
+        "<script>document.cookie = "
+        f"'{name}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _joinable(found):
+    """A round a join code may open: open, and not one that needs personal invitations."""
+    return found if found is not None and found.status == "open" and not found.invitation_only else None
 
 
 def _resolve_join_link() -> None:
+    if "me" in st.query_params:  # older links carried the respondent key; it opens nothing now
+        del st.query_params["me"]
+    invitation = st.query_params.get("invite")
+    if invitation is not None:
+        own = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
+        if own.invitation == access.normalise_join_code(invitation):  # this session's own invitation
+            found = services.round_by_invitation(engine(), invitation)
+        else:  # this browser's own (also once used), else a new code through the throttle
+            found = _browser_round_for_invitation(access.normalise_join_code(invitation)) or checked_code(
+                "invitation", invitation, lambda: services.round_by_invitation(engine(), invitation)
+            )
+        if found is None:
+            if own.invitation != access.normalise_join_code(invitation):  # not the one this session just sent
+                st.session_state.setdefault(NOTICE_KEY, "invitation.unknown")
+            return
+        _participate(found, access.normalise_join_code(invitation))
+        return
     code = st.query_params.get("join")
     if code is None:
         return
+    own = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
     found = services.round_by_join_code(engine(), code)
-    if found is None:
-        st.session_state[NOTICE_KEY] = "access.unknown_code"
+    if found is None or own.round_id != found.id:  # a new code, not this session's own round
+        found = checked_code("join", code, lambda: _joinable(services.round_by_join_code(engine(), code)))
+    # Unknown, closed and invitation-only codes get the same answer: guessing learns nothing.
+    if found is None or found.status != "open" or found.invitation_only:
+        st.session_state.setdefault(NOTICE_KEY, "access.unknown_code")
         return
     if found.audience == AUDIENCE_RESIDENTS:  # a residents' code never opens the team's questionnaire
         st.session_state[NOTICE_KEY] = "residents.code_is_for_residents"
         return
-    if found.status != "open":
-        st.session_state[NOTICE_KEY] = "access.closed_code"
-        st.session_state.pop(PRINCIPAL_KEY, None)
-        return
-    # The respondent key lives in the URL, so a reload or a second tab resumes the same response.
-    respondent = st.query_params.get("me") or new_respondent_key()
-    st.query_params["me"] = respondent
-    st.session_state[PRINCIPAL_KEY] = Principal(
-        Role.PARTICIPANT, team_id=found.team_id, round_id=found.id, respondent=respondent
-    )
+    _participate(found)
 
 
 def principal() -> Principal:
-    """The person looking at this page, from their link, join code or sign-in."""
+    """The person looking at this page, from their link, join code or sign-in. Checked again on
+    every run: a closed round ends a participant's session, a renewed team link a team's."""
     _resolve_team_link()
     _resolve_join_link()
     _resolve_residents_link()
@@ -199,11 +316,57 @@ def principal() -> Principal:
             st.session_state[NOTICE_KEY] = "access.closed_code"
             st.session_state.pop(PRINCIPAL_KEY, None)
             return ANONYMOUS
+    if current.role == Role.TEAM:
+        team = services.get_team(engine(), current.team_id)
+        if team is None or team.key_hash is None or team.key_hash != current.key_digest:
+            st.session_state[NOTICE_KEY] = "access.key_renewed"
+            st.session_state.pop(PRINCIPAL_KEY, None)
+            if "team" in st.query_params:
+                del st.query_params["team"]
+            return ANONYMOUS
     return current
 
 
+SESSION_ID_KEY = "session_id"
+
+
+def session_id() -> str:
+    """A random name for this browser session, for throttling only (never stored)."""
+    if SESSION_ID_KEY not in st.session_state:
+        st.session_state[SESSION_ID_KEY] = secrets.token_hex(8)
+    return st.session_state[SESSION_ID_KEY]
+
+
+def allow_attempt(scope: str) -> bool:
+    """May this session try a code of `scope` now? False (and a notice) while it has to wait;
+    under a flood of guesses from many sessions, waits for its turn (access.AttemptLimiter)."""
+    if access.attempts.wait_seconds(scope, session_id()) > 0:
+        st.session_state[NOTICE_KEY] = "access.wait"
+        return False
+    access.attempts.take_turn(scope)
+    return True
+
+
+REFUSED_CODES_KEY = "refused_codes"
+
+
+def checked_code(scope: str, code: str, lookup):
+    """Look a typed or linked code up through the throttle; records whether it was right. A code
+    this session already had refused (a link still in the address bar) costs no new attempt."""
+    refused = st.session_state.setdefault(REFUSED_CODES_KEY, set())
+    if (scope, code) in refused:
+        return None
+    if not allow_attempt(scope):
+        return None
+    found = lookup()
+    access.attempts.record(scope, session_id(), found is not None)
+    if found is None:
+        refused.add((scope, code))
+    return found
+
+
 def sign_in_with_passphrase(role: Role, passphrase: str) -> bool:
-    if check_passphrase(role, passphrase, configured_passphrase_hashes(_secrets())):
+    if check_passphrase(role, passphrase, configured_passphrase_hashes(_secrets()), session=session_id()):
         st.session_state[PRINCIPAL_KEY] = Principal(role)
         return True
     return False
@@ -214,7 +377,7 @@ def sign_in_with_team_key(key: str) -> bool:
     if team is None:
         return False
     st.query_params["team"] = key.strip()
-    st.session_state[PRINCIPAL_KEY] = Principal(Role.TEAM, team_id=team.id)
+    st.session_state[PRINCIPAL_KEY] = _team_principal(team)
     return True
 
 
@@ -248,15 +411,26 @@ def sign_in_with_sso() -> list[Role]:
     return roles
 
 
+def invitation_link(code: str) -> str:
+    return f"{settings().base_url}/join?invite={code}{_language_in_link()}"
+
+
 def join_with_code(code: str) -> bool:
-    st.query_params["join"] = code
+    """A typed code: a personal invitation (12 characters) or a workshop's join code (6)."""
+    is_invitation = len(access.normalise_join_code(code)) == access.INVITATION_CODE_LENGTH
+    st.query_params["invite" if is_invitation else "join"] = code
     _resolve_join_link()
     return st.session_state.get(PRINCIPAL_KEY, ANONYMOUS).role == Role.PARTICIPANT
 
 
+def take_notice() -> str | None:
+    """The text key of why the last code was refused (a wait, or an unknown code), once."""
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
 def sign_out() -> None:
     st.session_state.pop(PRINCIPAL_KEY, None)
-    for param in ("team", "join", "me"):
+    for param in ("team", "join", "me", "invite"):
         st.query_params.pop(param, None)
 
 
@@ -348,6 +522,46 @@ def confirm_then(label: str, key: str, question: str, yes: str, action, icon: st
         if no_column.button(t("common.not_now"), key=f"{key}-no"):
             st.session_state[asking] = False
             st.rerun()
+
+NEW_INVITATIONS_KEY = "new_invitations"
+
+
+def show_invitation_state(round_id: int) -> None:
+    """"N uitnodigingen, M ingevuld": every member sees it, so extra invitations cannot hide."""
+    counted = services.invitation_count(engine(), round_id)
+    st.markdown(t("invitation.state", invited=counted.invited, used=counted.used), help=t("invitation.state_help"))
+
+
+def invitations_form(round_id: int) -> None:
+    """Make personal single-use invitations; their links and codes are shown once, to hand out."""
+    made = st.session_state.pop(NEW_INVITATIONS_KEY, None)
+    if made and made[0] == round_id:
+        lines = [
+            i18n.t("invitation.line", language(), number=index, link=invitation_link(code), code=access.format_invitation_code(code))
+            for index, code in enumerate(made[1], start=1)
+        ]
+        st.warning(t("invitation.once"), icon=":material/mail:")
+        st.code("\n".join(lines), language=None)
+        st.download_button(
+            t("invitation.download"), "\n".join(lines) + "\n", file_name="uitnodigingen.txt", mime="text/plain",
+            key=f"invitations-download-{round_id}", icon=":material/download:", on_click="ignore",
+        )
+    existing = services.invitation_count(engine(), round_id).invited
+    with st.expander(t("invitation.title"), expanded=existing == 0, icon=":material/mail:"):
+        st.markdown(t("invitation.intro"))
+        with st.form(f"invitations-{round_id}"):
+            count = st.number_input(
+                t("invitation.how_many_more" if existing else "invitation.how_many"),
+                min_value=1, max_value=services.MAX_INVITATIONS, value=None if existing else 8, step=1,
+            )
+            if st.form_submit_button(t("invitation.make"), type="primary", icon=":material/mail:"):
+                try:
+                    codes = services.create_invitations(engine(), round_id, int(count or 0), actor=current())
+                except InvalidInput as error:
+                    show_error(error)
+                else:
+                    st.session_state[NEW_INVITATIONS_KEY] = (round_id, codes)
+                    st.rerun()
 
 
 class FillInState:
@@ -470,11 +684,13 @@ def _resolve_residents_link() -> None:
     code = st.query_params.get("bewoner")
     if code is None:
         return
+    current_principal = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
     found = services.round_by_join_code(engine(), code)
-    refusal = (
-        "access.unknown_code" if found is None
+    if found is None or current_principal.round_id != found.id:
+        found = checked_code("join", code, lambda: services.round_by_join_code(engine(), code))
+    refusal = (  # unknown and closed codes get the same answer: guessing learns nothing
+        "access.unknown_code" if found is None or found.status != "open"
         else "residents.code_is_for_team" if found.audience != AUDIENCE_RESIDENTS
-        else "access.closed_code" if found.status != "open"
         else None
     )
     if refusal:
@@ -485,7 +701,7 @@ def _resolve_residents_link() -> None:
         return
     # From here on this screen belongs to residents: whoever used it before is signed out, and
     # the respondent key is kept in the session only, never in the URL or the browser history.
-    for param in ("team", "join", "me"):
+    for param in ("team", "join", "me", "invite"):
         st.query_params.pop(param, None)
     _start_resident(found.team_id, found.id)
 

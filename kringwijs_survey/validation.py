@@ -24,6 +24,19 @@ class InvalidInput(ValueError):
         return self.message.text(lang)
 
 
+class Refused(InvalidInput):
+    """Not a typing mistake but something the person may not or cannot do (no invitation, not
+    their team): told like every InvalidInput, from the translation tables in their language."""
+
+    @property
+    def key(self) -> str:
+        return self.message.key
+
+    @property
+    def values(self) -> dict[str, object]:
+        return self.message.values
+
+
 def _keep(char: str, multiline: bool) -> bool:
     if multiline and char in "\n\t":
         return True

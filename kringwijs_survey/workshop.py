@@ -29,8 +29,9 @@ from . import access, charts, i18n, policy, services, team_results
 from .aggregation import COUNT_COLUMNS, Scope, summarize
 from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
 from .database import read_session, run_write
-from .models import ROUND_CLOSED, ROUND_OPEN, Response, Round, Team
-from .validation import InvalidInput, check_score, clean_name
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER, Response, Round, Team
+from .settings import NAME_MAX
+from .validation import InvalidInput, Refused, check_score, clean_name
 
 SNAPSHOT_FIELDS = ("respondents", "n", "median", "sd", "n_dont_know", *COUNT_COLUMNS)
 AGENDA_TOP = 5
@@ -42,6 +43,10 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # ---------------------------------------------------------------------------------------------
 
 
+WORKSHOP_SUFFIX = " · workshop"
+WORKSHOP_KEY_LENGTH = 8
+
+
 def start_workshop(
     engine: Engine,
     team_id: int | None = None,
@@ -49,26 +54,69 @@ def start_workshop(
     period: str | None = None,
     framework: str = DEFAULT_FRAMEWORK,
 ) -> Round:
-    """The round a workshop runs in.
+    """The round a workshop runs in: always a round of its own, never a team's own round.
 
-    For a team: that team's round of the quarter (services.start_round), so it appears in the
-    team's own history. For a mixed group: a Team with is_group=True (made once, found again by
-    its name) and its round. Starting again returns the same round, so a facilitator whose
-    browser closed simply continues where they were.
+    For a mixed group: a Team with is_group=True (made once, found again by its name). For a
+    team: the group "<team> · workshop", so a trainer never gets the code, counts, paper form,
+    reveal or close of the team's own round (a team that wants that opens the workshop itself
+    with open_team_round_for_workshop). Starting again returns the same round, so a facilitator
+    whose browser closed simply continues where they were. Workshop rounds keep an open join
+    code: the trainer sees the room.
     """
     if (team_id is None) == (group_name is None or not group_name.strip()):
         raise InvalidInput("error.workshop_team_or_group")
-    if team_id is None:
-        name = clean_name(group_name, "group_name")
-        existing = services.find_team(engine, name)
-        if existing is not None and not existing.is_group:
-            raise InvalidInput("error.group_name_taken", name=name)
-        team = existing or services.create_team(engine, name, is_group=True)
-        team_id = team.id
-    found = services.start_round(engine, team_id, period, framework)
+    if team_id is not None:
+        team = services.get_team(engine, team_id)
+        if team is None or team.is_group:
+            raise InvalidInput("error.no_team")
+        group_name = team.name[: NAME_MAX - len(WORKSHOP_SUFFIX)] + WORKSHOP_SUFFIX
+    name = clean_name(group_name, "group_name")
+    existing = services.find_team(engine, name)
+    if existing is not None and not existing.is_group:
+        raise InvalidInput("error.group_name_taken", name=name)
+    group = existing or services.create_team(engine, name, is_group=True)
+    found = services.start_round(engine, group.id, period, framework, invitation_only=False)
     if found.status != ROUND_OPEN:
         raise InvalidInput("error.workshop_round_closed", period=found.period)
     return found
+
+
+def issue_workshop_key(engine: Engine, round_id: int) -> str:
+    """The secret that lets a signed-in facilitator steer and project this round (the beamer code).
+    A new key replaces the old one, so a projector left open elsewhere stops showing the round.
+    Only its digest is stored; the join code, which the whole room sees, opens no projector."""
+    key = "".join(access.new_join_code() for _ in range(2))[:WORKSHOP_KEY_LENGTH]
+
+    def work(session: Session) -> None:
+        found = session.get(Round, round_id, with_for_update=True)
+        if found is None:
+            raise InvalidInput("error.no_workshop")
+        if found.status != ROUND_OPEN:
+            raise Refused("workshop.closed_round")
+        found.presenter_key_hash = access.key_digest(key)
+
+    run_write(engine, work)
+    return key
+
+
+def open_team_round_for_workshop(engine: Engine, round_id: int, *, actor: access.Principal) -> str:
+    """The team itself lets a trainer run its own open round live: returns the workshop key the
+    team hands to the trainer (the only way a workshop reaches a team's own round)."""
+    found = services.get_round(engine, round_id)
+    access.ensure_permission(actor, access.Permission.CHANGE_TEAM, access.Resource(found.team_id if found else None, round_id))
+    if found is None or found.audience != AUDIENCE_TEAM:
+        raise InvalidInput("error.no_round")
+    return issue_workshop_key(engine, round_id)
+
+
+def workshop_by_key(engine: Engine, key: str | None) -> Round | None:
+    """The workshop round this key steers and projects; None for anything else (a join code,
+    a typo, a replaced key)."""
+    key = access.normalise_join_code(key or "")
+    if len(key) != WORKSHOP_KEY_LENGTH:
+        return None
+    with read_session(engine) as session:
+        return session.execute(select(Round).where(Round.presenter_key_hash == access.key_digest(key))).scalars().first()
 
 
 def get_workshop(engine: Engine, round_id: int) -> Round:
@@ -80,7 +128,8 @@ def get_workshop(engine: Engine, round_id: int) -> Round:
 
 def _change_live(engine: Engine, round_id: int, change) -> Round:
     def work(session: Session) -> Round:
-        found = session.get(Round, round_id)
+        # Row lock (PostgreSQL): closing waits for a submit that already read "open".
+        found = session.get(Round, round_id, with_for_update=True)
         if found is None:
             raise InvalidInput("error.no_workshop")
         if found.status != ROUND_OPEN:
@@ -115,6 +164,24 @@ def step(engine: Engine, round_id: int, direction: int) -> Round:
     current = -1 if found.live_item is None else found.live_item
     wanted = max(-1, min(last, current + direction))
     return set_live_item(engine, round_id, None if wanted < 0 else wanted)
+
+
+@dataclass(frozen=True)
+class Sources:
+    phone: int
+    paper: int
+
+
+def answer_sources(engine: Engine, round_id: int) -> Sources:
+    """Sent answers from phones (join code or invitation) and from the trainer's paper form."""
+    sent = services.response_sources(engine, round_id)
+    paper = sent.get(SOURCE_PAPER, 0)
+    return Sources(phone=sum(sent.values()) - paper, paper=paper)
+
+
+def _enough_phones(engine: Engine, round_id: int, minimum: int) -> bool:
+    """Paper answers are typed by the trainer: they never make up the minimum on their own."""
+    return policy.enough_phone_answers(answer_sources(engine, round_id).phone, minimum)
 
 
 def live_counts(engine: Engine, round_id: int) -> tuple[int, int]:
@@ -174,6 +241,9 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
     done = services.count_responses(engine, round_id)
     if not policy.reveal_allowed(done, threshold):
         raise InvalidInput("error.too_few_to_reveal", done=done, minimum=threshold)
+    phones = answer_sources(engine, round_id).phone
+    if not policy.enough_phone_answers(phones, threshold):
+        raise Refused("workshop.too_few_phones", phone=phones, minimum=threshold)
     item_id = get_frameworks()[found.framework].items[found.live_item].id
     stored = _stored_snapshots(found).get(item_id)
     fresh = None
@@ -232,8 +302,12 @@ def paper_entry(engine: Engine, round_id: int, answers: Mapping[str, int | None]
     missing = [item_id for item_id in framework.item_ids if item_id not in answers]
     if missing:
         raise InvalidInput("error.paper_missing", missing=", ".join(missing))
+    if found.invitation_only:  # a team's own round: everyone answers with their own invitation
+        raise Refused("workshop.paper_needs_invitation")
     checked = [services.AnswerInput(item_id, check_score(answers[item_id])) for item_id in framework.item_ids]
-    return services.submit_response(engine, round_id, access.new_respondent_key(), checked, final=True)
+    return services.submit_response(
+        engine, round_id, access.new_respondent_key(), checked, final=True, source=SOURCE_PAPER
+    )
 
 
 def close_workshop(engine: Engine, round_id: int) -> Round:
@@ -325,7 +399,12 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
     framework = get_frameworks()[quarter.framework]
     frame = summarize(engine, Scope.of(round_ids=[quarter.id], released_only=True), min_group=min_group)
     respondents = services.count_responses(engine, quarter.id)
-    shown = quarter.status == ROUND_CLOSED and not frame.empty and not bool(frame["suppressed"].any())
+    shown = (
+        quarter.status == ROUND_CLOSED
+        and not frame.empty
+        and not bool(frame["suppressed"].any())
+        and _enough_phones(engine, quarter.id, min_group)
+    )
     if not shown:
         frame = frame.iloc[0:0]
     return WorkshopSummary(

@@ -16,10 +16,19 @@ for team in teams:
     with st.container(border=True):
         typed_text.show(team.name + (f" · {team.area}" if team.area else ""), "strong")
         st.caption(ui.t("admin.team_rounds", rounds=len(services.list_rounds(engine, team.id))))
+        if not team.approved:
+            st.warning(ui.t("admin.unapproved"), icon=":material/pending:")
+            if st.button(ui.t("admin.approve"), key=f"approve-{team.id}", icon=":material/verified:", type="primary"):
+                services.approve_team(engine, team.id)
+                st.session_state["admin_approved"] = team.name
+                st.rerun()
         if st.button(ui.t("admin.new_key"), key=f"key-{team.id}", icon=":material/key:"):
             st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
             st.rerun()
 
+approved_name = st.session_state.pop("admin_approved", None)
+if approved_name:
+    ui.say("admin.approved", "success", name=approved_name)
 issued = st.session_state.pop("admin_new_key", None)
 if issued:
     ui.say("admin.key_issued", "success", name=issued[0])

@@ -16,15 +16,16 @@ if who.role != Role.PARTICIPANT:
     st.title(ui.t("join.title"))
     st.markdown(ui.t("join.intro"))
     with st.form("join"):
-        code = st.text_input(ui.t("join.code"), max_chars=12, placeholder="ABC234")
+        code = st.text_input(ui.t("join.code"), max_chars=20, placeholder="ABC234")
         if st.form_submit_button(ui.t("join.submit"), type="primary", width="stretch"):
             if ui.join_with_code(code):
                 st.rerun()
             else:
-                st.error(ui.t("access.unknown_code"), icon=":material/error:")
+                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
     st.stop()
 
 quarter = services.get_round(engine, who.round_id)
+ui.keep_answering_in_browser(who)
 framework = ui.frameworks()[quarter.framework]
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
@@ -37,11 +38,13 @@ st.progress(answered / len(items), text=ui.t("join.progress", done=answered, tot
 def save(final: bool) -> bool:
     try:
         services.submit_response(
-            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted
+            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted,
+            invitation=who.invitation,
         )
     except InvalidInput as error:
         ui.show_error(error)
         return False
+    ui.remember_answering(who)
     state.submitted = state.submitted or final
     return True
 

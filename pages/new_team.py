@@ -6,6 +6,9 @@ from kringwijs_survey.validation import InvalidInput
 who = ui.guard_page(__file__)
 
 st.title(ui.t("new_team.title"))
+if not ui.settings().self_service_teams:
+    st.info(ui.t("new_team.closed"), icon=":material/admin_panel_settings:")
+    st.stop()
 st.markdown(ui.t("new_team.intro"))
 
 with st.form("new_team"):
@@ -15,13 +18,14 @@ with st.form("new_team"):
 
 if created:
     try:
-        team = services.create_team(ui.engine(), name, area)
+        team = services.create_team(ui.engine(), name, area, origin="self")
         key = services.issue_team_key(ui.engine(), team.id)
     except InvalidInput as error:
         ui.show_error(error)
     else:
         ui.sign_in_with_team_key(key)
         ui.say("new_team.done", "success", name=team.name)
+        st.caption(ui.t("new_team.pending"))
         st.markdown(ui.t("new_team.keep_link"))
         st.code(ui.team_link(key), language=None)
         st.page_link("pages/team.py", label=ui.t("new_team.go"), icon=":material/groups:")

@@ -2,7 +2,7 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, services, typed_text, ui, workshop
+from kringwijs_survey import charts, typed_text, ui, workshop
 
 who = ui.guard_page(__file__)
 
@@ -43,22 +43,25 @@ st.html(
     </style>"""
 )
 
+# Only the beamer code of a workshop opens a projector: the join code that the room (or a team)
+# sees opens nothing here, so a trainer cannot project a team's round they did not start.
 code = st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
-quarter = services.round_by_join_code(engine, code) if code else None
+quarter = workshop.workshop_by_key(engine, code) if code else None
 if quarter is None:
+    st.session_state.pop(CODE_KEY, None)
     st.title(ui.t("presenter.title"))
     st.markdown(ui.t("presenter.choose"))
     with st.form("presenter_code_form"):
-        typed = st.text_input(ui.t("join.code"), max_chars=12, placeholder="ABC234")
+        typed = st.text_input(ui.t("presenter.key_label"), max_chars=12)
         if st.form_submit_button(ui.t("presenter.open"), type="primary"):
-            if services.round_by_join_code(engine, typed) is None:
-                st.error(ui.t("access.unknown_code"), icon=":material/error:")
+            if ui.checked_code("presenter", typed, lambda: workshop.workshop_by_key(engine, typed)) is None:
+                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
             else:
                 st.session_state[CODE_KEY] = typed
                 st.rerun()
     st.stop()
 
-st.session_state[CODE_KEY] = quarter.join_code
+st.session_state[CODE_KEY] = code
 started = st.session_state.setdefault(f"presenter_started_{quarter.id}", time.time())
 view = workshop.live_view(engine, quarter.id)
 st.session_state[SIGNATURE_KEY] = view.signature
@@ -74,11 +77,13 @@ def live_counts(big: bool) -> None:
     if workshop.live_view(engine, quarter.id).signature != st.session_state.get(SIGNATURE_KEY):
         st.rerun()
     joined, done = workshop.live_counts(engine, quarter.id)
+    sources = workshop.answer_sources(engine, quarter.id)
     with st.container(key="kw-counts" if big else "kw-topcounts", width="content"):
         st.markdown(
             ui.t("presenter.counts", joined=joined, done=done, time=workshop.format_duration(time.time() - started)),
             width="content",
         )
+        st.markdown(ui.t("presenter.sources", phone=sources.phone, paper=sources.paper), width="content")
 
 
 def show_summary() -> None:
@@ -120,6 +125,11 @@ def show_summary() -> None:
 
 
 def show_welcome() -> None:
+    if quarter.invitation_only:  # the team's own round, opened by the team: everyone has an invitation
+        st.title(ui.t("presenter.welcome"))
+        st.markdown(ui.t("presenter.use_invitation"))
+        live_counts(big=True)
+        return
     text, qr = st.columns([3, 2], gap="large", vertical_alignment="center")
     with text:
         st.title(ui.t("presenter.welcome"))

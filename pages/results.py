@@ -32,6 +32,8 @@ if quarter.id != rounds[0].id and not services.results_released(rounds[0]):
     st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=rounds[0].period))
 framework = ui.frameworks()[quarter.framework]
 answered = services.count_responses(engine, quarter.id)
+if quarter.invitation_only:
+    ui.show_invitation_state(quarter.id)
 
 if not services.results_released(quarter):
     st.info(ui.t("results.still_open", answered=answered), icon=":material/hourglass_top:")
@@ -158,7 +160,7 @@ if section("actions"):
             try:
                 for item_id, text in written.items():
                     if text != notes.get(item_id, ""):
-                        services.save_note(engine, quarter.id, item_id, text)
+                        services.save_note(engine, quarter.id, item_id, text, actor=who)
                 st.success(ui.t("results.saved"), icon=":material/check:")
             except InvalidInput as error:
                 ui.show_error(error)
@@ -177,7 +179,7 @@ if section("actions"):
         scope = st.radio(ui.t("results.action_scope"), ACTION_SCOPES, format_func=lambda s: ui.t("results.scope." + s), horizontal=True)
         if st.form_submit_button(ui.t("results.add_action"), type="primary"):
             try:
-                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope))
+                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope), actor=who)
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import policy, services, sharing, typed_text, ui
+from kringwijs_survey import policy, services, sharing, typed_text, ui, workshop
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -39,17 +39,30 @@ for quarter in services.list_rounds(engine, team.id):
         st.subheader(f"{quarter.period} · {frameworks[quarter.framework].title.get(lang)}")
         status = ui.t(f"team.status.{quarter.status}")
         st.markdown(ui.t("team.round_state", status=status, answered=answered))
+        if quarter.invitation_only:
+            ui.show_invitation_state(quarter.id)
         if quarter.status == "open":
-            st.markdown(ui.t("team.share_join", code=quarter.join_code))
-            st.code(ui.join_link(quarter.join_code), language=None)
+            if quarter.invitation_only:
+                ui.invitations_form(quarter.id)
+                with st.expander(ui.t("team.workshop_title"), icon=":material/co_present:"):
+                    st.markdown(ui.t("team.workshop_intro"))
+                    if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
+                        try:
+                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, quarter.id, actor=who)))
+                        except InvalidInput as error:
+                            ui.show_error(error)
+            else:
+                st.caption(ui.t("invitation.legacy"))
+                st.markdown(ui.t("team.share_join", code=quarter.join_code))
+                st.code(ui.join_link(quarter.join_code), language=None)
             final = "final" if not policy.may_reopen(answered) else "reopenable"
             ui.confirm_then(
                 ui.t("team.close"), f"close-{quarter.id}", ui.t(f"team.close_confirm.{final}", answered=answered),
-                ui.t("team.close_yes"), lambda rid=quarter.id: services.close_round(engine, rid), icon=":material/lock:",
+                ui.t("team.close_yes"), lambda rid=quarter.id: services.close_round(engine, rid, actor=who), icon=":material/lock:",
             )
         else:
             if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open"))
+                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open", actor=who))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = policy.group_minimum(policy.View.ORGANISATION, ui.settings())
             # Only a click changes sharing (on_change); the switch always shows the stored state,
@@ -79,7 +92,7 @@ for quarter in services.list_rounds(engine, team.id):
             residents = services.residents_round_of(engine, quarter)
             if residents is None:
                 if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
-                    services.open_residents_round(engine, quarter.id)
+                    services.open_residents_round(engine, quarter.id, actor=who)
                     st.rerun()
             else:
                 with st.expander(ui.t("residents.invite_title", answered=services.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):
@@ -95,14 +108,14 @@ for quarter in services.list_rounds(engine, team.id):
                             help=ui.t("residents.informal_help"),
                         )
                         if informal != team.residents_informal:
-                            services.set_residents_informal(engine, team.id, informal)
+                            services.set_residents_informal(engine, team.id, informal, actor=who)
                             st.rerun()
                         residents_answered = services.count_responses(engine, residents.id)
                         final = "final" if not policy.may_reopen(residents_answered) else "reopenable"
                         ui.confirm_then(
                             ui.t("residents.close"), f"close-{residents.id}",
                             ui.t(f"residents.close_confirm.{final}", answered=residents_answered), ui.t("residents.close_yes"),
-                            lambda rid=residents.id: services.close_round(engine, rid), icon=":material/lock:",
+                            lambda rid=residents.id: services.close_round(engine, rid, actor=who), icon=":material/lock:",
                         )
                     else:
                         st.markdown(ui.t("residents.closed_state"))
@@ -119,7 +132,7 @@ for quarter in services.list_rounds(engine, team.id):
                         if residents.published and not policy.shows_organisation(residents_answered, ui.settings(), residents=True):
                             st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
-                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open"))
+                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open", actor=who))
 
 open_actions = services.open_actions(engine, team.id)
 if open_actions:
@@ -144,7 +157,7 @@ if open_actions:
         if st.form_submit_button(ui.t("team.save_review"), type="primary"):
             for action in open_actions:
                 if choices[action.id] != action.status:
-                    services.review_action(engine, action.id, choices[action.id], latest_round.id)
+                    services.review_action(engine, action.id, choices[action.id], latest_round.id, actor=who)
             st.rerun()
 
 st.divider()

@@ -7,6 +7,7 @@ from kringwijs_survey.validation import InvalidInput
 who = ui.guard_page(__file__)
 
 CURRENT = "workshop_round"
+KEY = "workshop_key"  # the beamer code of the workshop this session steers
 PAPER = "workshop_paper"
 DONT_KNOW = 0
 lang = ui.language()
@@ -28,6 +29,8 @@ def run(action, *args) -> bool:
 
 round_id = st.session_state.get(CURRENT)
 quarter = services.get_round(engine, round_id) if round_id else None
+if quarter is not None and (workshop.workshop_by_key(engine, st.session_state.get(KEY)) or quarter).id != quarter.id:
+    quarter = None
 
 if quarter is None:
     st.markdown(ui.t("workshop.intro"))
@@ -55,10 +58,22 @@ if quarter is None:
         if st.form_submit_button(ui.t("workshop.start"), type="primary", icon=":material/play_arrow:"):
             try:
                 started = workshop.start_workshop(engine, team_id, group_name, period, framework_id)
+                st.session_state[KEY] = workshop.issue_workshop_key(engine, started.id)
                 st.session_state[CURRENT] = started.id
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)
+    with st.expander(ui.t("workshop.team_key"), icon=":material/key:"):
+        with st.form("team_workshop"):
+            typed = st.text_input(ui.t("workshop.team_key_label"), max_chars=12)
+            if st.form_submit_button(ui.t("workshop.team_key_open")):
+                opened = ui.checked_code("workshop-key", typed, lambda: workshop.workshop_by_key(engine, typed))
+                if opened is None or opened.status != "open":
+                    st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
+                else:
+                    st.session_state[KEY] = typed
+                    st.session_state[CURRENT] = opened.id
+                    st.rerun()
     st.stop()
 
 framework = frameworks[quarter.framework]
@@ -69,11 +84,12 @@ code_col, count_col = st.columns([3, 2])
 with code_col:
     st.markdown(ui.t("workshop.code", code=quarter.join_code))
     st.code(ui.join_link(quarter.join_code), language=None)
+    st.markdown(ui.t("workshop.key", code=st.session_state[KEY]))
     st.page_link(
         "pages/presenter.py", label=ui.t("workshop.open_presenter"), icon=":material/co_present:",
-        query_params={"workshop": quarter.join_code},
+        query_params={"workshop": st.session_state[KEY]},
     )
-    st.caption(ui.t("workshop.presenter_help", code=quarter.join_code))
+    st.caption(ui.t("workshop.presenter_help", code=st.session_state[KEY]))
 with count_col:
     left, right = st.columns(2)
     left.metric(ui.t("presenter.joined"), joined)
@@ -84,7 +100,7 @@ if quarter.status != "open":
     st.success(ui.t("workshop.closed"), icon=":material/check_circle:")
     st.page_link(
         "pages/presenter.py", label=ui.t("workshop.see_summary"), icon=":material/summarize:",
-        query_params={"workshop": quarter.join_code},
+        query_params={"workshop": st.session_state[KEY]},
     )
     if st.button(ui.t("workshop.new"), icon=":material/add:"):
         st.session_state.pop(CURRENT, None)

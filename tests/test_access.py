@@ -10,9 +10,11 @@ import pytest
 
 from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role, hash_passphrase
+from kringwijs_survey.access import Principal, Role, hash_passphrase, new_respondent_key
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
+import factories
+from kringwijs_survey.access import SYSTEM
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET_COMMENT_A = "Vertrouwelijke opmerking van team Alfa"
@@ -34,17 +36,19 @@ def world(tmp_path, monkeypatch):
         closed = services.start_round(engine, team.id, "2026-Q1")
         for index in range(5 if name == "Team Alfa" else 4):
             answers = [services.AnswerInput("AB1", 3 + index % 2, secret if index == 0 else None)]
-            services.submit_response(engine, closed.id, f"{name}-{index}", answers)
-        services.close_round(engine, closed.id)
+            factories.submit(engine, closed.id, f"{name}-{index}", answers)
+        services.close_round(engine, closed.id, actor=SYSTEM)
         if name == "Team Alfa":  # Alfa shares its round with the organisation; Bravo never does
             sharing.publish_round(engine, closed.id)
         codes[f"{name} closed"] = closed.join_code
-        codes[f"{name} open"] = services.start_round(engine, team.id, "2026-Q2").join_code
+        still_open = services.start_round(engine, team.id, "2026-Q2")
+        codes[f"{name} open"] = still_open.join_code
+        codes[f"{name} invitation"] = services.create_invitations(engine, still_open.id, 1, actor=SYSTEM)[0]
     for name in ("Team Charlie", "Team Delta"):  # two more sharing teams, so the manager view shows figures
         shared = services.start_round(engine, services.create_team(engine, name).id, "2026-Q1")
         for index in range(5):
-            services.submit_response(engine, shared.id, f"{name}-{index}", [services.AnswerInput("AB1", 2 + index % 3)])
-        services.close_round(engine, shared.id)
+            factories.submit(engine, shared.id, f"{name}-{index}", [services.AnswerInput("AB1", 2 + index % 3)])
+        services.close_round(engine, shared.id, actor=SYSTEM)
         sharing.publish_round(engine, shared.id)
     return {"url": url, "keys": keys, "codes": codes}
 
@@ -57,7 +61,8 @@ def visitors(world):
         ("wrong team key", {"team": "x" * 32}, None, set(), set()),
         ("team Alfa", {"team": keys["Team Alfa"]}, None, {"Team Alfa"}, {SECRET_COMMENT_A}),
         ("team Bravo", {"team": keys["Team Bravo"]}, None, {"Team Bravo"}, {SECRET_COMMENT_B}),
-        ("participant Alfa", {"join": codes["Team Alfa open"]}, None, {"Team Alfa"}, set()),
+        ("participant Alfa", {"invite": codes["Team Alfa invitation"]}, None, {"Team Alfa"}, set()),
+        ("join code of an invitation round", {"join": codes["Team Alfa open"]}, None, set(), set()),
         ("expired join code", {"join": codes["Team Alfa closed"]}, None, set(), set()),
         ("facilitator", {}, Principal(Role.FACILITATOR), set(), set()),
         ("manager", {}, Principal(Role.MANAGER), {"Team Alfa"}, set()),  # only teams that published
@@ -104,8 +109,10 @@ def test_an_unregistered_page_is_nobodys_to_open(tmp_path):
 def test_wrong_key_and_expired_code_say_why_in_dutch(world):
     app = open_page("pages/team.py", query={"team": "verkeerd"})
     assert "Deze teamlink klopt niet" in all_text(app)
-    app = open_page("pages/join.py", query={"join": world["codes"]["Team Alfa closed"]})
-    assert "Deze ronde is gesloten" in all_text(app)
+    closed = all_text(open_page("pages/join.py", query={"join": world["codes"]["Team Alfa closed"]}))
+    unknown = all_text(open_page("pages/join.py", query={"join": "ZZZZZZ"}))
+    # Unknown and closed codes answer alike (finding 8): a guesser learns nothing from the text.
+    assert "Deze code werkt niet" in closed and closed == unknown
 
 
 def test_passphrase_sign_in_and_a_wrong_passphrase(world):
@@ -134,3 +141,15 @@ def test_team_key_typed_on_the_login_page_opens_only_that_team(world):
 def test_url_paths_match_file_names_so_first_requests_route_the_same():
     for spec in PAGES:
         assert spec.url_path == Path(spec.path).stem
+
+
+def test_the_answer_cookie_takes_only_what_the_app_writes():
+    from kringwijs_survey.access import answer_cookie_value, parse_answer_cookie
+
+    key = new_respondent_key()
+    assert parse_answer_cookie(answer_cookie_value(key, "ABCDEFGHJKMN")) == (key, "ABCDEFGHJKMN")
+    assert parse_answer_cookie(answer_cookie_value(key, None)) == (key, None)
+    assert parse_answer_cookie(f"{key}.ABCD-EFGH-JKMN") == (key, "ABCDEFGHJKMN")
+    assert parse_answer_cookie(f"{key}.TOO-SHORT") == (key, None)
+    for junk in (None, "", "short.ABCDEFGHJKMN", "<script>x</script>." , "a" * 65, "key with spaces" * 2):
+        assert parse_answer_cookie(junk) is None

@@ -51,3 +51,50 @@ def test_single_sign_on_maps_e_mail_addresses_to_roles():
     assert access.roles_for_email("wethouder@gemeente.nl", table) == [Role.MANAGER]
     assert access.roles_for_email("x@y.nl", table) == []  # teams never get in through sign-on
     assert access.roles_for_email(None, table) == []
+
+
+def test_guessing_is_slowed_per_session_and_queued_globally(monkeypatch):
+    """Finding 8: one counter per role for the whole process let an attacker slow the real admin
+    down, and parallel guesses were not queued; join codes could be guessed with no slow-down."""
+    import threading
+
+    limiter = access.AttemptLimiter()
+    for _ in range(access.FREE_ATTEMPTS):
+        assert limiter.wait_seconds("join", "guesser") == 0
+        limiter.record("join", "guesser", success=False)
+    assert limiter.wait_seconds("join", "guesser") > 0  # this session now has to wait
+    assert limiter.wait_seconds("join", "real member") == 0  # another session does not
+    limiter.record("join", "guesser", success=True)
+    assert limiter.wait_seconds("join", "guesser") == 0
+
+    # Wrong passphrases in one browser session never slow the admin in another one down.
+    hashes = {Role.ADMIN: access.hash_passphrase("de echte lange zin")}
+    assert not access.check_passphrase(Role.ADMIN, "fout", hashes, session="aanvaller")
+    assert access.throttle.delay("admin:aanvaller") > 0 and access.throttle.delay("admin:beheerder") == 0
+    assert access.check_passphrase(Role.ADMIN, "de echte lange zin", hashes, session="beheerder")
+    access.throttle.record("admin:aanvaller", True)
+
+    # A flood from many sessions: checks of that scope now take their turn one at a time.
+    monkeypatch.setattr(access, "GLOBAL_FREE_PER_MINUTE", 3)
+    monkeypatch.setattr(access, "GLOBAL_SPACING_SECONDS", 0.05)
+    for number in range(4):
+        limiter.record("invitation", f"session-{number}", success=False)
+    assert limiter.under_pressure("invitation") and not limiter.under_pressure("presenter")
+    inside, overlaps, lock = [], [], threading.Lock()
+    real_sleep = access.time.sleep
+
+    def watched_sleep(seconds):
+        with lock:
+            inside.append(1)
+            overlaps.append(len(inside))
+        real_sleep(seconds)
+        with lock:
+            inside.pop()
+
+    monkeypatch.setattr(access.time, "sleep", watched_sleep)
+    threads = [threading.Thread(target=limiter.take_turn, args=("invitation",)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(overlaps) == 6 and max(overlaps) == 1  # queued, and every check still got its turn

@@ -7,6 +7,7 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import privacy, services
 from kringwijs_survey.access import Principal, Role
+import factories
 
 ADMIN = {"principal": Principal(Role.ADMIN)}
 
@@ -20,7 +21,7 @@ def team_with_answers(engine, name):
     team = services.create_team(engine, name)
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for person in "abc":
-        services.submit_response(engine, quarter.id, f"{name}-{person}", [services.AnswerInput("AB1", 3)])
+        factories.submit(engine, quarter.id, f"{name}-{person}", [services.AnswerInput("AB1", 3)])
     return team
 
 

@@ -7,13 +7,15 @@ import pytest
 
 from kringwijs_survey import services
 from kringwijs_survey.aggregation import SUMMARY_COLUMNS, Scope, summarize
+import factories
+from kringwijs_survey.access import SYSTEM
 
 
 def _fill(engine, team_name, period, scores_per_person, item="AB1"):
     team = services.find_team(engine, team_name) or services.create_team(engine, team_name)
     quarter = services.start_round(engine, team.id, period)
     for index, score in enumerate(scores_per_person):
-        services.submit_response(engine, quarter.id, f"{team_name}-{period}-{index}", [services.AnswerInput(item, score)])
+        factories.submit(engine, quarter.id, f"{team_name}-{period}-{index}", [services.AnswerInput(item, score)])
     return quarter
 
 
@@ -79,9 +81,9 @@ def test_empty_database_gives_an_empty_frame_with_all_columns(engine):
 def test_cached_summary_refreshes_after_every_write(engine):
     quarter = _fill(engine, "Team H", "2026-Q1", [2, 2, 2])
     assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(2.0)
-    services.submit_response(engine, quarter.id, "Team H-2026-Q1-0", [services.AnswerInput("AB1", 5)])
+    factories.submit(engine, quarter.id, "Team H-2026-Q1-0", [services.AnswerInput("AB1", 5)])
     assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(3.0)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     assert not summarize(engine, Scope.of(released_only=True), min_group=3).empty
 
 

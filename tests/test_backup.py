@@ -12,6 +12,7 @@ import pytest
 from kringwijs_survey import backup, services
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
+import factories
 
 ANSWERS = [services.AnswerInput("AB1", 4, "Één keer 🙂"), services.AnswerInput("AB2", None), services.AnswerInput("B1", 2)]
 
@@ -120,7 +121,7 @@ def test_backup_while_people_are_submitting_is_consistent(sqlite_engine, tmp_pat
     def keep_submitting() -> None:
         number = 0
         while not stop.is_set():
-            services.submit_response(sqlite_engine, round_id, f"druk-{number}", ANSWERS)
+            factories.submit(sqlite_engine, round_id, f"druk-{number}", ANSWERS)
             number += 1
 
     writer = threading.Thread(target=keep_submitting)

@@ -5,7 +5,7 @@ import pytest
 
 from browser_helpers import axe_violations, page_ready, screenshot
 from kringwijs_survey import services
-from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.access import SYSTEM, hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.demo import create_demo_data
@@ -27,10 +27,11 @@ def demo_server(tmp_path_factory, module_streamlit_server):
     team_key = next(iter(keys.values()))
     team = services.team_by_key(engine, team_key)
     open_round = next(r for t_ in services.list_teams(engine) for r in services.list_rounds(engine, t_.id) if r.status == "open")
+    invitations = services.create_invitations(engine, open_round.id, 3, actor=SYSTEM)  # one per person who fills in
     env = {f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in STAFF_ROLE_LABEL}
     env["DATABASE_URL"] = url
     base = module_streamlit_server(env)
-    yield {"base": base, "team_key": team_key, "team": team, "code": open_round.join_code, "engine": engine}
+    yield {"base": base, "team_key": team_key, "team": team, "invitations": invitations, "engine": engine}
     dispose_engines()
 
 
@@ -55,7 +56,7 @@ def arrive(page, base, spec, world):
         sign_in_as_staff(page, base, next(role for role in roles if role in STAFF_ROLE_LABEL))
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t(spec.title_key), exact=True).click()
     elif spec.url_path == "join":
-        page.goto(f"{base}/join?join={world['code']}")
+        page.goto(f"{base}/join?invite={world['invitations'][0]}")
     else:
         page.goto(f"{base}/{spec.url_path}")
     page_ready(page)
@@ -79,7 +80,7 @@ def test_filling_in_works_with_the_keyboard_alone(browser, demo_server):
     base = demo_server["base"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{base}/join?join={demo_server['code']}")
+    page.goto(f"{base}/join?invite={demo_server['invitations'][1]}")
     page_ready(page)
     items = get_frameworks()["verklaring-van-eindhoven"].items
     for number in range(1, len(items) + 1):
@@ -106,7 +107,7 @@ def test_phone_at_360_px_has_no_sideways_scrolling_and_big_touch_targets(browser
     base = demo_server["base"]
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(f"{base}/join?join={demo_server['code']}")
+    page.goto(f"{base}/join?invite={demo_server['invitations'][2]}")
     page_ready(page)
     page.wait_for_timeout(500)
     screenshot(page, "phone-360-fill-in", full_page=True)

@@ -28,6 +28,8 @@ from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate, run_write
 from kringwijs_survey.models import Team
 from kringwijs_survey.settings import NAME_MAX
+import factories
+from kringwijs_survey.access import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -61,13 +63,13 @@ def hostile_world(tmp_path_factory):
         for person in range(4):  # on the first team every corpus string is one person's comment on one item
             comments = [CORPUS[person * len(ITEMS) + position] if index == 0 and person * len(ITEMS) + position < len(CORPUS) else None for position in range(len(ITEMS))]
             answers = [services.AnswerInput(item, 3, comment=comment) for item, comment in zip(ITEMS, comments)]
-            services.submit_response(engine, closed.id, f"t{index}p{person}", answers)
-        services.close_round(engine, closed.id)
+            factories.submit(engine, closed.id, f"t{index}p{person}", answers)
+        services.close_round(engine, closed.id, actor=SYSTEM)
         sharing.publish_round(engine, closed.id)
         sharing.share_summary(engine, closed.id, "\n".join(messages[index]))
-        services.add_action(engine, closed.id, services.ActionInput(CORPUS[index], None, as_name(CORPUS[index]), None, "organisation"))
+        services.add_action(engine, closed.id, services.ActionInput(CORPUS[index], None, as_name(CORPUS[index]), None, "organisation"), actor=SYSTEM)
         open_round = services.start_round(engine, team.id, "2026-Q2")
-        residents = services.open_residents_round(engine, open_round.id)
+        residents = services.open_residents_round(engine, open_round.id, actor=SYSTEM)
         world["teams"].append({
             "name": team.name, "area": services.get_team(engine, team.id).area, "key": services.issue_team_key(engine, team.id),
             "join": open_round.join_code, "residents": residents.join_code, "message": stored_comment("\n".join(messages[index])),
@@ -76,18 +78,19 @@ def hostile_world(tmp_path_factory):
     host_round = services.list_rounds(engine, host.id)[-1]
     assert host_round.period == "2026-Q1"
     for position, item in enumerate(ITEMS):
-        services.save_note(engine, host_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]))
+        services.save_note(engine, host_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
     for text in CORPUS:
-        services.add_action(engine, host_round.id, services.ActionInput(text, None, as_name(text), None, "team"))
+        services.add_action(engine, host_round.id, services.ActionInput(text, None, as_name(text), None, "team"), actor=SYSTEM)
     # One more team whose name and area the test changes between reruns, so every name is seen
     # on the pages that show one team (a rerun is far cheaper than loading a page anew).
     stage = services.create_team(engine, "Podium", area="Podium")
     stage_closed = services.start_round(engine, stage.id, "2026-Q1")
-    services.close_round(engine, stage_closed.id)
+    services.close_round(engine, stage_closed.id, actor=SYSTEM)
     stage_open = services.start_round(engine, stage.id, "2026-Q2")
     world["stage"] = {
-        "id": stage.id, "key": services.issue_team_key(engine, stage.id), "join": stage_open.join_code,
-        "residents": services.open_residents_round(engine, stage_open.id).join_code,
+        "id": stage.id, "key": services.issue_team_key(engine, stage.id),
+        "invitation": services.create_invitations(engine, stage_open.id, 1, actor=SYSTEM)[0],
+        "residents": services.open_residents_round(engine, stage_open.id, actor=SYSTEM).join_code,
     }
     world["engine"] = engine
     world["host_round"] = host_round.id
@@ -215,7 +218,7 @@ def test_every_page_of_one_team_shows_each_name_and_area_as_typed(hostile_server
     stage = hostile_world["stage"]
     places = {
         "team page": f"/team?team={stage['key']}", "results title": f"/results?team={stage['key']}",
-        "join page": f"/join?join={stage['join']}", "residents' page": f"/residents?bewoner={stage['residents']}",
+        "join page": f"/join?invite={stage['invitation']}", "residents' page": f"/residents?bewoner={stage['residents']}",
     }
     tabs = {}
     for place, address in places.items():

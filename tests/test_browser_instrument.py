@@ -4,6 +4,7 @@ plain-language help sits under it and the examples are one tap away."""
 import pytest
 
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
@@ -20,16 +21,18 @@ def open_round(tmp_path):
     migrate(url)
     engine = get_engine(url)
     team = services.create_team(engine, "Buurtteam Citaat")
-    yield url, services.start_round(engine, team.id, "2026-Q3")
+    quarter = services.start_round(engine, team.id, "2026-Q3")
+    (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)  # the team hands one out
+    yield url, quarter, invitation
     dispose_engines()
 
 
 def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, browser, open_round):
-    url, quarter = open_round
+    url, quarter, invitation = open_round
     base = streamlit_server({"DATABASE_URL": url})
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    page.goto(f"{base}/join?join={quarter.join_code}")
+    page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     first = FRAMEWORK.items[0]
     quote = page.get_by_text(first.text.nl[:60])

@@ -13,6 +13,8 @@ from kringwijs_survey import reports, services, sharing
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
+from kringwijs_survey.access import SYSTEM
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -37,16 +39,16 @@ def thirty_teams(tmp_path):
                     services.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
                     for item in FRAMEWORK.items
                 ]
-                services.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers)
-            services.close_round(engine, quarter.id)
+                factories.submit(engine, quarter.id, f"{index}-{period}-{person}", answers)
+            services.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
             if quarter_index == 2 and index % 4 == 0:
-                services.add_action(engine, quarter.id, services.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"))
+                services.add_action(engine, quarter.id, services.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"), actor=SYSTEM)
     hidden = services.create_team(engine, "Wijkteam Verborgen", areas[0])
     quarter = services.start_round(engine, hidden.id, "2026-Q3")
     for person in range(8):
-        services.submit_response(engine, quarter.id, f"hidden-{person}", [services.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
-    services.close_round(engine, quarter.id)  # closed, never published
+        factories.submit(engine, quarter.id, f"hidden-{person}", [services.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
+    services.close_round(engine, quarter.id, actor=SYSTEM)  # closed, never published
     yield url, engine
     dispose_engines()
 

@@ -6,6 +6,8 @@ from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
+from kringwijs_survey.access import SYSTEM
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -24,12 +26,12 @@ def team_with_residents(tmp_path):
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("abcd"):
         answers = [services.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, quarter.id, person, answers)
-    services.close_round(engine, quarter.id)
-    residents = services.open_residents_round(engine, quarter.id)
+        factories.submit(engine, quarter.id, person, answers)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index in range(4):
         answers = [services.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
-        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+        factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     yield url, engine, key, quarter, residents
     dispose_engines()
 
@@ -77,7 +79,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     screenshot(page, "residents-phone-send", full_page=False)
     phone.close()
 
-    services.close_round(engine, residents.id)
+    services.close_round(engine, residents.id, actor=SYSTEM)
     laptop = browser.new_context(viewport={"width": 1366, "height": 1700})  # Streamlit scrolls inside: a tall window shows it all
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")

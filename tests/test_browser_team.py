@@ -1,6 +1,8 @@
 """On a phone: fill in all 15 items and send; then the team's results page shows its charts."""
 
+import os
 import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -9,6 +11,8 @@ from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
+from kringwijs_survey.access import SYSTEM
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -24,12 +28,12 @@ def team_round(tmp_path):
     previous = services.start_round(engine, team.id, "2026-Q2")
     for index, person in enumerate("abcd"):
         answers = [services.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, previous.id, person, answers)
-    services.close_round(engine, previous.id)
+        factories.submit(engine, previous.id, person, answers)
+    services.close_round(engine, previous.id, actor=SYSTEM)
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("xy"):
         answers = [services.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(engine, quarter.id, person, answers)
+        factories.submit(engine, quarter.id, person, answers)
     yield url, engine, key, quarter
     dispose_engines()
 
@@ -39,7 +43,8 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     base = streamlit_server({"DATABASE_URL": url})
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    page.goto(f"{base}/join?join={quarter.join_code}")
+    (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     screenshot(page, "phone-fill-in-first-item", full_page=False)
     for index, item in enumerate(FRAMEWORK.items):
@@ -51,11 +56,12 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     screenshot(page, "phone-fill-in-overview", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
-    assert page.get_by_text("Dank je wel").is_visible()
+    page.get_by_text("Dank je wel").wait_for(timeout=20_000)
     assert services.count_responses(engine, quarter.id) == 3
+    assert "me=" not in page.url and invitation in page.url  # no respondent key in the address bar
     phone.close()
 
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     laptop = browser.new_context(viewport={"width": 1366, "height": 900})
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")
@@ -85,3 +91,27 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
         assert heading in text
     assert "Inloggen" not in text  # no navigation on paper
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(OUTPUT_DIR / "team-results-print")], check=True)
+
+
+def test_a_renewed_team_link_ends_an_open_browser_session(streamlit_server, browser, team_round):
+    """Finding 7: after `team-link`, a browser that was already open still reached the results
+    through the sidebar. Every run now compares the session's key with the stored digest."""
+    url, engine, key, quarter = team_round
+    base = streamlit_server({"DATABASE_URL": url})
+    laptop = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = laptop.new_page()
+    page.goto(f"{base}/team?team={key}")
+    page_ready(page)
+    page.get_by_role("heading", name="Wijkteam Telefoon").wait_for(timeout=20_000)
+    renewed = subprocess.run(
+        [sys.executable, "-m", "kringwijs_survey", "team-link", "Wijkteam Telefoon"],
+        env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=120,
+    )
+    assert renewed.returncode == 0, renewed.stderr
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Uitkomsten").click()
+    page_ready(page)
+    page.get_by_text("Deze teamlink werkt niet meer").wait_for(timeout=20_000)
+    assert page.get_by_text("Je hebt geen toegang").first.is_visible()
+    assert page.get_by_role("heading", name="Uitkomsten van Wijkteam Telefoon").count() == 0
+    screenshot(page, "team-link-renewed-session-ended")
+    laptop.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import factories
 from app_helpers import open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
@@ -17,7 +18,7 @@ def team_with_open_round(engine, answered: int):
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, "2026-Q4")
     for person in range(answered):
-        services.submit_response(engine, quarter.id, f"p{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+        factories.submit(engine, quarter.id, f"p{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
     return key, quarter
 
 

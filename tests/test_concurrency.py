@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.database import dispose_engines, get_engine, read_session
 from kringwijs_survey.models import Answer, Response
+import factories
 
 PARTICIPANTS = 100
 PROCESSES = 10
@@ -47,7 +49,7 @@ def _submit_together(engine, round_id: int, keys: list[str], start, times: list 
         try:
             start.wait(timeout=60)
             released = time.time()
-            services.submit_response(engine, round_id, key, ANSWERS)
+            factories.submit(engine, round_id, key, ANSWERS)
             if times is not None:
                 times.append((released, time.time()))
         except BaseException as exc:  # noqa: BLE001 - every failure counts
@@ -178,7 +180,7 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        submitter = threading.Thread(target=services.submit_response, args=(engine, round_id, "geduld", ANSWERS))
+        submitter = threading.Thread(target=factories.submit, args=(engine, round_id, "geduld", ANSWERS))
         submitter.start()
         time.sleep(1.5)
     finally:
@@ -196,9 +198,12 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
 _SUBMIT_IN_ANOTHER_PROCESS = """
 import sys
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.database import get_engine
-url, round_id, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-services.submit_response(get_engine(url), round_id, key, [services.AnswerInput("AB1", 5), services.AnswerInput("AO1", 5)])
+url, round_id, key, invitation = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+services.submit_response(
+    get_engine(url), round_id, key, [services.AnswerInput("AB1", 5), services.AnswerInput("AO1", 5)], invitation=invitation
+)
 """
 
 
@@ -210,14 +215,16 @@ def test_a_submission_in_another_process_refreshes_the_cached_aggregation(engine
 
     round_id = _open_round(engine)
     for key in _new_keys(3):
-        services.submit_response(engine, round_id, key, ANSWERS)
+        factories.submit(engine, round_id, key, ANSWERS)
     before = summarize(engine, Scope(), min_group=3)
     revision = data_revision(engine)
     assert summarize(engine, Scope(), min_group=3).equals(before) and data_revision(engine) == revision  # reads change nothing
     assert before.loc[before["item"] == "AB1", "n"].tolist() == [3]
 
+    # The other instance's person answers with the personal invitation their team handed out.
+    invitation = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
     subprocess.run(
-        [sys.executable, "-c", _SUBMIT_IN_ANOTHER_PROCESS, db_url, str(round_id), "from-the-other-instance"],
+        [sys.executable, "-c", _SUBMIT_IN_ANOTHER_PROCESS, db_url, str(round_id), "from-the-other-instance", invitation],
         cwd=repo_root, check=True, timeout=120,
     )
 
@@ -239,10 +246,11 @@ def test_on_postgres_submissions_never_wait_for_one_shared_row(fresh_postgres_ur
     engine = get_engine(fresh_postgres_url)
     round_id = _open_round(engine)
     done = threading.Event()
+    factories.invitation_for(engine, round_id, "while-the-row-is-locked")  # handed out before the rush
     with engine.connect() as holder:
         holder.execute(text("SELECT value FROM data_revision WHERE id = 1 FOR UPDATE"))
         worker = threading.Thread(
-            target=lambda: (services.submit_response(engine, round_id, "while-the-row-is-locked", ANSWERS), done.set())
+            target=lambda: (factories.submit(engine, round_id, "while-the-row-is-locked", ANSWERS), done.set())
         )
         worker.start()
         worker.join(timeout=60)

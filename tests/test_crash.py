@@ -25,6 +25,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from kringwijs_survey import services
+    from kringwijs_survey.access import SYSTEM
     from kringwijs_survey.database import get_engine
 
     url, round_id, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -33,7 +34,8 @@ WRITER = textwrap.dedent(
     number = 0
     while True:
         key = f"{{prefix}}-{{number}}"
-        services.submit_response(engine, round_id, key, answers)
+        invitation = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
+        services.submit_response(engine, round_id, key, answers, invitation=invitation)
         print(key, flush=True)
         number += 1
     """

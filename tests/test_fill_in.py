@@ -5,6 +5,7 @@ import pytest
 from app_helpers import all_text, open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.access import SYSTEM
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
@@ -13,6 +14,15 @@ ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 def open_round(app_engine):
     team = services.create_team(app_engine, "Wijkteam Invullen")
     return app_engine, services.start_round(app_engine, team.id, "2026-Q3")
+
+
+def invited(engine, quarter) -> dict[str, str]:
+    """The query of a personal invitation link, as a team hands it to one member."""
+    return {"invite": services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)[0]}
+
+
+def own_respondent(app) -> str:
+    return app.session_state["principal"].respondent
 
 
 def answer_current_item(app, score_index=2, discuss=False, comment=""):
@@ -27,7 +37,7 @@ def answer_current_item(app, score_index=2, discuss=False, comment=""):
 
 def test_fill_in_all_fifteen_and_send(open_round):
     engine, quarter = open_round
-    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    app = open_page("pages/join.py", query=invited(engine, quarter))
     assert "0 van 15 vragen beantwoord" in all_text(app)
     for index, _item in enumerate(ITEMS):
         assert not app.exception
@@ -37,45 +47,63 @@ def test_fill_in_all_fifteen_and_send(open_round):
     next(b for b in app.button if b.label == "Versturen").click().run()
     assert "Dank je wel" in all_text(app)
     assert services.count_responses(engine, quarter.id) == 1
-    own = services.load_own_response(engine, quarter.id, app.query_params["me"])
+    assert "me" not in app.query_params  # the respondent key never enters the address bar
+    own = services.load_own_response(engine, quarter.id, own_respondent(app))
     assert own.submitted and len(own.answers) == 15
     assert own.answers[ITEMS[0].id].discuss and own.answers[ITEMS[1].id].comment == "Mooi 🙂"
     assert own.answers[ITEMS[5].id].score is None  # "weet ik niet"
 
 
-def test_send_twice_and_reload_keep_one_response(open_round):
+def test_send_twice_and_come_back_keep_one_response(open_round):
     engine, quarter = open_round
-    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    app = open_page("pages/join.py", query=invited(engine, quarter))
     for _ in ITEMS:
         answer_current_item(app)
     send = next(b for b in app.button if b.label == "Versturen")
     send.click().run()
     next(b for b in app.button if b.label == "Versturen").click().run()
-    me = app.query_params["me"]
-    reloaded = open_page("pages/join.py", query={"join": quarter.join_code, "me": me})
-    assert "15 van 15 vragen beantwoord" in all_text(reloaded)
-    next(b for b in reloaded.button if b.label == "Versturen").click().run()
+    app.switch_page("pages/principles.py").run()
+    app.switch_page("pages/join.py").run()  # back in the same browser session
+    assert "15 van 15 vragen beantwoord" in all_text(app)
+    next(b for b in app.button if b.label == "Versturen").click().run()
     assert services.count_responses(engine, quarter.id) == 1
+    assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=1, used=1)
 
 
-def test_a_member_resumes_a_half_filled_response(open_round):
+def test_a_member_resumes_a_half_filled_response_in_the_same_session(open_round):
     engine, quarter = open_round
-    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    app = open_page("pages/join.py", query=invited(engine, quarter))
     for _ in range(5):
         answer_current_item(app, score_index=3)
-    me = app.query_params["me"]
-    later = open_page("pages/join.py", query={"join": quarter.join_code, "me": me})
-    text = all_text(later)
+    app.switch_page("pages/principles.py").run()
+    app.switch_page("pages/join.py").run()
+    text = all_text(app)
     assert "5 van 15 vragen beantwoord" in text
     assert f"Vraag 6 van 15" in text
-    next(b for b in later.button if b.label == "Vorige").click().run()
-    radio = next(r for r in later.radio if r.key.startswith("score-"))
+    next(b for b in app.button if b.label == "Vorige").click().run()
+    radio = next(r for r in app.radio if r.key.startswith("score-"))
     assert radio.value == 4
+
+
+def test_a_me_link_from_someone_elses_history_opens_nothing(open_round):
+    """Finding 8: the old links carried the respondent key (?me=); whoever found one in a
+    browser's history opened that person's draft. Now the key lives only in the session."""
+    engine, quarter = open_round
+    invitation = invited(engine, quarter)
+    app = open_page("pages/join.py", query=invitation)
+    for _ in range(3):
+        answer_current_item(app, score_index=0)
+    victim = own_respondent(app)
+    history = {**invitation, "me": victim}  # everything the address bar could ever have held
+    snooper = open_page("pages/join.py", query=history)
+    assert own_respondent(snooper) != victim
+    assert "0 van 15 vragen beantwoord" in all_text(snooper)
+    assert services.load_own_response(engine, quarter.id, victim).answers[ITEMS[0].id].score == 1
 
 
 def test_sending_is_refused_until_every_item_has_an_answer(open_round):
     engine, quarter = open_round
-    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    app = open_page("pages/join.py", query=invited(engine, quarter))
     for _ in range(len(ITEMS) - 1):
         answer_current_item(app)
     next(b for b in app.button if b.label == "Volgende").click().run()  # skip the last one
@@ -86,8 +114,29 @@ def test_sending_is_refused_until_every_item_has_an_answer(open_round):
 
 def test_after_the_round_closes_answers_cannot_change(open_round):
     engine, quarter = open_round
-    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    app = open_page("pages/join.py", query=invited(engine, quarter))
     answer_current_item(app)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     next(b for b in app.button if b.label == "Volgende").click().run()
     assert "Deze ronde is gesloten" in all_text(app)
+
+
+def test_the_first_stored_answer_writes_this_browsers_own_cookie_and_no_link(open_round):
+    """The respondent key goes into a cookie of this browser only (so a reload, also on another
+    app instance, continues: tests/test_browser_resume.py), never into the address bar."""
+    from kringwijs_survey.access import answer_cookie_name, answer_cookie_value
+
+    engine, quarter = open_round
+    query = invited(engine, quarter)
+    app = open_page("pages/join.py", query=query)
+
+    def scripts() -> str:
+        return " ".join(element.proto.body for element in app.get("html"))
+
+    assert answer_cookie_name(quarter.id) not in scripts()  # nothing stored yet, nothing to keep
+    answer_current_item(app)
+    cookie = f"{answer_cookie_name(quarter.id)}={answer_cookie_value(own_respondent(app), query['invite'])}"
+    assert cookie in scripts() and "SameSite=Strict" in scripts()
+    assert own_respondent(app) not in str(dict(app.query_params))
+    answer_current_item(app)
+    assert answer_cookie_name(quarter.id) not in scripts()  # written once per session

@@ -12,11 +12,13 @@ import altair as alt
 import pytest
 
 from kringwijs_survey import charts, reports, services, team_results
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import run_write
 from kringwijs_survey.models import CURRENT_SCALES, FIRST_SCALES, Round
 
 from app_helpers import open_page
+from factories import submit
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 ITEM_ID = re.compile(r"\b(AB\d|AO\d|B\d|KU\d)\b")
@@ -73,8 +75,8 @@ def round_with_both_kinds(app_engine):
     quarter = services.start_round(app_engine, team.id, "2026-Q3")
     for person in range(4):
         answers = [services.AnswerInput(item.id, 1 + (person * 2 + index) % 5) for index, item in enumerate(FRAMEWORK.items)]
-        services.submit_response(app_engine, quarter.id, f"p{person}", answers)
-    services.close_round(app_engine, quarter.id)
+        submit(app_engine, quarter.id, f"p{person}", answers)
+    services.close_round(app_engine, quarter.id, actor=SYSTEM)
     return app_engine, team, quarter
 
 
@@ -160,8 +162,8 @@ def test_an_old_round_keeps_its_words_and_is_not_compared_with_a_new_one(round_w
     old_round = services.start_round(engine, team.id, "2026-Q2")
     run_write(engine, lambda session: setattr(session.get(Round, old_round.id), "scales", FIRST_SCALES))
     for person in range(3):
-        services.submit_response(engine, old_round.id, f"old{person}", [services.AnswerInput(item.id, 2) for item in FRAMEWORK.items])
-    services.close_round(engine, old_round.id)
+        submit(engine, old_round.id, f"old{person}", [services.AnswerInput(item.id, 2) for item in FRAMEWORK.items])
+    services.close_round(engine, old_round.id, actor=SYSTEM)
 
     summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
     assert team_results.other_scale_periods(summary, FRAMEWORK, new_round.period) == ["2026-Q2"]

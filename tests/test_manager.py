@@ -17,6 +17,8 @@ from kringwijs_survey import i18n, reports, services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.validation import InvalidInput
+import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5
@@ -34,9 +36,9 @@ def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True
             services.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
             for position, item in enumerate(FRAMEWORK.items)
         ]
-        services.submit_response(engine, quarter.id, f"{name}-{period}-{index}", answers)
+        factories.submit(engine, quarter.id, f"{name}-{period}-{index}", answers)
     if close:
-        services.close_round(engine, quarter.id)
+        services.close_round(engine, quarter.id, actor=SYSTEM)
     if publish:
         sharing.publish_round(engine, quarter.id)
     return services.get_round(engine, quarter.id)
@@ -55,7 +57,7 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
         sharing.publish_round(engine, quarter.id)
     assert not services.get_round(engine, quarter.id).published
 
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     assert sharing.publish_round(engine, quarter.id).published
     for name, score in (("Wijkteam B", 2), ("Wijkteam C", 4)):
         add_round(engine, name, [score] * 5)
@@ -77,7 +79,7 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
 def test_a_shared_round_stays_closed_and_shown(engine):
     rounds = [add_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
     with pytest.raises(InvalidInput):  # reopening would let one extra answer be worked out
-        services.set_round_status(engine, rounds[0].id, "open")
+        services.set_round_status(engine, rounds[0].id, "open", actor=SYSTEM)
     assert view_of(engine).teams == ("Team A", "Team B", "Team C")
 
 
@@ -109,8 +111,8 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for person in range(5):
         answers = [services.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
-        services.submit_response(engine, quarter.id, f"weet-{person}", answers)
-    services.close_round(engine, quarter.id)
+        factories.submit(engine, quarter.id, f"weet-{person}", answers)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     sharing.publish_round(engine, quarter.id)
     view = view_of(engine)
     row = view.latest[(view.latest["team"] == "Team Weet Niet") & (view.latest["item"] == "AB1")].iloc[0]
@@ -125,9 +127,9 @@ def test_the_to_do_list_holds_shared_organisation_actions_without_owner(engine):
     hidden = add_round(engine, "Team Verborgen", [3] * 5, publish=False)
 
     def action(quarter, what, scope, status="open"):
-        made = services.add_action(engine, quarter.id, services.ActionInput(what, "B4", OWNER, None, scope))
+        made = services.add_action(engine, quarter.id, services.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
         if status != "open":
-            services.review_action(engine, made.id, status, quarter.id)
+            services.review_action(engine, made.id, status, quarter.id, actor=SYSTEM)
 
     action(rounds["A"], "Minder formulieren invullen", "organisation")
     action(rounds["B"], "Wijkbudget zonder aanvraag", "municipality", "ongoing")
@@ -210,7 +212,7 @@ def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     for index, name in enumerate(names):
         add_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
         quarter = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
-        services.add_action(engine, quarter.id, services.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"))
+        services.add_action(engine, quarter.id, services.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
         sharing.share_summary(engine, quarter.id, f"Bericht {index}")
     view = view_of(engine)
     hidden = sharing.anonymise(view, seed=7)

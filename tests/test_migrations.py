@@ -8,6 +8,7 @@ from contextlib import closing
 from sqlalchemy import create_engine, inspect, text
 
 from kringwijs_survey.database import current_revision, dispose_engines, get_engine, head_revision, migrate, sqlite_path
+import factories
 
 COMMENT = "Één keer per week overleg: naïef? Nee! 🙂👩🏽‍⚕️ — “citaat”"
 TEAMS = [("Wijkteam Noord", "Kringstad Noord"), ("Wijkteam Zuid", None)]
@@ -105,7 +106,7 @@ def test_upgraded_database_still_accepts_new_rows(db_url):
     try:
         team = services.create_team(engine, "Wijkteam Nieuw")
         round_id = services.start_round(engine, team.id, "2026-Q2").id
-        services.submit_response(engine, round_id, "nieuw-1", [services.AnswerInput("AB1", 3, COMMENT)])
+        factories.submit(engine, round_id, "nieuw-1", [services.AnswerInput("AB1", 3, COMMENT)])
         assert services.count_responses(engine, round_id) == 1
     finally:
         dispose_engines()

@@ -33,8 +33,10 @@ from test_browser_workshop import (
     wait_until,
 )
 
+import factories
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import services, sharing, workshop
-from kringwijs_survey.access import hash_passphrase, new_respondent_key
+from kringwijs_survey.access import answer_cookie_name, hash_passphrase, parse_answer_cookie
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
@@ -44,7 +46,7 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "haproxy.cfg"
 MANAGER_PASSPHRASE = "de manager kijkt mee op de andere server"
 COOKIE = "KRINGWIJS_SERVER"
-PREFILLED = 13  # the phone on app1 resumes a draft of items 1-13; the others of 1-14
+PREFILLED = 13  # the phone on app1 has answered items 1-13 when it joins the failover part
 SHARED_TEAMS = 4
 
 
@@ -176,8 +178,8 @@ def seed(engine) -> dict:
         quarter = services.start_round(engine, team.id, "2026-Q2")
         for person in range(6):
             answers = [services.AnswerInput(item.id, score(person + index, i)) for i, item in enumerate(FRAMEWORK.items)]
-            services.submit_response(engine, quarter.id, f"{index}-{person}", answers)
-        services.close_round(engine, quarter.id)
+            factories.submit(engine, quarter.id, f"{index}-{person}", answers)
+        services.close_round(engine, quarter.id, actor=SYSTEM)
         if index < SHARED_TEAMS:
             sharing.publish_round(engine, quarter.id)
     last = services.list_rounds(engine, team.id)[0]
@@ -222,11 +224,32 @@ def facilitator_done(facilitator) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def reload_until_the_app_shows(page, attempts: int = 10) -> None:
+    """Reload as a person does after an instance stopped: a request that HAProxy had already
+    sent over a kept-alive connection to the stopped instance comes back as "502 Bad Gateway"
+    (only refused connections are redispatched), and the person simply reloads again."""
+    for _ in range(attempts):
+        page.reload()
+        if "Bad Gateway" not in page.locator("body").inner_text(timeout=30_000):
+            page_ready(page, timeout=90_000)
+            return
+        page.wait_for_timeout(1_000)
+    raise AssertionError(f"the app never came back at {page.url}")
+
+
+def answer_cookie(page, base: str, round_id: int) -> tuple[str, str | None] | None:
+    """The respondent key this phone's browser keeps for the round (its kw_answer_ cookie)."""
+    name = answer_cookie_name(round_id)
+    return parse_answer_cookie(next((c["value"] for c in page.context.cookies(base) if c["name"] == name), None))
+
+
 def answer_current_item(phone, phone_number: int, index: int) -> None:
     phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=20_000)
     page_ready(phone, timeout=90_000, settle_ms=50)
     radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
     radio.locator('[data-testid="stRadioOption"]').nth(score(phone_number, index) - 1).click()
+    radio.locator("input:checked").wait_for(state="attached", timeout=20_000)
+    page_ready(phone, timeout=90_000, settle_ms=100)  # the choice is in the form before "Volgende"
     phone.get_by_role("button", name="Volgende").click()
 
 
@@ -244,13 +267,15 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         facilitator.get_by_role("button", name="Workshop starten").click()
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
         page_ready(facilitator, timeout=90_000)
-        quarter = services.list_rounds(engine, cluster["workshop_team"])[0]
+        group = services.find_team(engine, "Wijkteam Beamer · workshop")  # a round of its own
+        quarter = services.list_rounds(engine, group.id)[0]
         code = quarter.join_code
+        beamer_code = facilitator.get_by_text("Beamercode:").inner_text().split(":")[1].split(".")[0].strip()
 
         projector, presenter = pinned_page(browser, base, "app2", viewport={"width": 1280, "height": 720})
         contexts.append(projector)
         sign_in_as_facilitator(presenter, base, "Beamerscherm")
-        presenter.get_by_label("Code (6 tekens)").fill(code)
+        presenter.get_by_label("Beamercode (8 tekens, staat bij 'Workshop leiden')").fill(beamer_code)
         presenter.get_by_role("button", name="Laat zien").click()
         presenter.get_by_text("Doe mee met je telefoon").wait_for(timeout=20_000)
         page_ready(presenter, timeout=90_000)
@@ -262,23 +287,20 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         decoded = [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
         assert decoded == [f"{base}/join?join={code}"]
 
-        # Three phones: two on app2 that resume a draft of 14 items, one on app1 with 13.
-        keys = [new_respondent_key() for _ in range(3)]
-        for number, key in enumerate(keys):
-            prefilled = PREFILLED if number == 2 else PREFILLED + 1
-            draft = [services.AnswerInput(item.id, score(number, i)) for i, item in enumerate(FRAMEWORK.items[:prefilled])]
-            services.submit_response(engine, quarter.id, key, draft, final=False)
+        # Three phones join with the room's code, the way phones do: two on app2 answer items
+        # 1-15, the one on app1 answers items 1-13 and then 14 (each answer is stored at once).
         phones = []
-        for number, (key, server) in enumerate(zip(keys, ("app2", "app2", "app1"))):
+        for server in ("app2", "app2", "app1"):
             context, phone = pinned_page(
                 browser, base, server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
             )
             contexts.append(context)
-            phone.goto(f"{base}/join?join={code}&me={key}", wait_until="commit")
+            phone.goto(f"{base}/join?join={code}", wait_until="commit")
             phones.append(phone)
-        answer_current_item(phones[2], 2, PREFILLED)
-        for number, phone in enumerate(phones[:2]):
-            answer_current_item(phone, number, PREFILLED + 1)
+        for index in range(PREFILLED + 2):
+            for number, phone in enumerate(phones):
+                if index < PREFILLED + (1 if number == 2 else 2):
+                    answer_current_item(phone, number, index)
         for phone in phones[:2]:
             phone.get_by_role("button", name="Versturen").click()
         for phone in phones[:2]:
@@ -317,11 +339,14 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         # app1 stops in the middle of the round. The phone that was on it reloads, lands on app2
         # and finds its 14 stored answers; it answers the last item and sends.
         phones[2].get_by_text("Vraag 15 van 15").wait_for(timeout=20_000)  # item 14 is stored
+        page_ready(phones[2], timeout=90_000)
+        # The phone's own key is in its own browser's cookie, never in its address.
+        held = answer_cookie(phones[2], base, quarter.id)
+        assert held is not None and held[0] not in phones[2].url and "me=" not in phones[2].url
         first.stop()
         assert not first.healthy() and second.healthy()
         phone = phones[2]
-        phone.reload()
-        page_ready(phone, timeout=90_000)
+        reload_until_the_app_shows(phone)
         phone.get_by_text("14 van 15 vragen beantwoord").wait_for(timeout=30_000)
         assert served_by(phone, base) == "app2"
         answer_current_item(phone, 2, PREFILLED + 1)
@@ -334,7 +359,8 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         phone.get_by_text("Dank je wel").wait_for(timeout=20_000)
         screenshot(phone, "multi-instance-phone-after-failover")
 
-        own = services.load_own_response(engine, quarter.id, keys[2])
+        assert answer_cookie(phone, base, quarter.id) == held  # the same respondent, not a new one
+        own = services.load_own_response(engine, quarter.id, held[0])
         assert own.submitted
         assert {item_id: answer.score for item_id, answer in own.answers.items()} == {
             item.id: score(2, index) for index, item in enumerate(FRAMEWORK.items)
@@ -343,8 +369,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         assert wait_until(lambda: count_done(presenter) == 3, 30), count_done(presenter)
 
         # The facilitator's app1 is gone too: a reload brings them to app2, signed out.
-        facilitator.reload()
-        page_ready(facilitator, timeout=90_000)
+        reload_until_the_app_shows(facilitator)
         assert served_by(facilitator, base) == "app2"
         assert proxy_health(base) == "ok"
     except BaseException:

@@ -106,13 +106,14 @@ def test_singular_and_plural():
     assert i18n.t("residents.too_few", "en", answered=1, minimum=5).startswith("**1** resident has")
 
 
-def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine):
+def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine, monkeypatch):
     """A page shows a refusal in the reader's language, and a name it repeats exactly as typed:
     as plain text in the error box, never as a link (the refusal may quote what was typed)."""
     from kringwijs_survey import services
 
     from app_helpers import open_page, typed_texts
 
+    monkeypatch.setenv("SELF_SERVICE_TEAMS", "1")  # "Nieuw team" is open to anyone
     taken = "Team www.example.com [klik](https://evil.example)"
     services.create_team(app_engine, taken)
     app = open_page("pages/new_team.py", query={"lang": "en"})

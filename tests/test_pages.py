@@ -86,10 +86,17 @@ def test_a_link_made_in_english_opens_in_english(app_db):
     team = services.create_team(engine, "Wijkteam Taal")
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, services.current_period())
-    team_page = open_page("pages/team.py", query={"team": key, "lang": "en"})
-    links = [code.value for code in team_page.code if "/join?join=" in code.value]
-    assert links == [f"http://localhost:8501/join?join={quarter.join_code}&lang=en"]
-    dutch = open_page("pages/team.py", query={"team": key})
-    assert [code.value for code in dutch.code if "/join?join=" in code.value] == [f"http://localhost:8501/join?join={quarter.join_code}"]
-    joined = open_page("pages/join.py", query={"join": quarter.join_code, "lang": "en"})
-    assert "Question 1 of 15" in all_text(joined)
+    def invitation_made_on_the_team_page(query, button):
+        team_page = open_page("pages/team.py", query=query)
+        team_page.number_input[0].set_value(1)
+        next(b for b in team_page.button if b.label == button).click().run()
+        shown = next(code.value for code in team_page.code if "/join?invite=" in code.value)
+        return shown.split(": ", 1)[1].split(" ")[0]  # "Invitation 1: <link> (code …)"
+
+    english = invitation_made_on_the_team_page({"team": key, "lang": "en"}, "Make invitations")
+    assert english.startswith("http://localhost:8501/join?invite=") and english.endswith("&lang=en")
+    dutch = invitation_made_on_the_team_page({"team": key}, "Uitnodigingen maken")
+    assert "&lang=" not in dutch
+    code = english.split("invite=")[1].split("&")[0]
+    joined = open_page("pages/join.py", query={"invite": code, "lang": "en"})
+    assert "Question 1 of 15" in all_text(joined) and quarter.invitation_only

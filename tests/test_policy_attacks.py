@@ -8,6 +8,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from app_helpers import all_text, open_page
+import factories
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import access, services, tables, workshop
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
@@ -88,15 +90,15 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
     got four scores (fewer than MIN_GROUP_RESIDENTS = 5): neither median is shown."""
     engine, ours, key = team
     quarter = make_round(engine, ours.id, "item below threshold")
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     ab1_statements = {s.id for s in RESIDENT_STATEMENTS if s.principle == "AB1"}
     for person in range(6):
         answers = [
             services.AnswerInput(s.id, None if s.id in ab1_statements and person >= 4 else 2)
             for s in RESIDENT_STATEMENTS
         ]
-        services.submit_response(engine, residents.id, f"bewoner-{person}", answers)
-    services.close_round(engine, residents.id)
+        factories.submit(engine, residents.id, f"bewoner-{person}", answers)
+    services.close_round(engine, residents.id, actor=SYSTEM)
     view = services.perspectives(engine, quarter, min_group=3, min_group_residents=5, lang="nl")
     assert view.shown
     ab1 = view.frame.set_index("item").loc["AB1"]
@@ -119,7 +121,8 @@ def test_finding_5_the_workshop_reveal_shows_too_few_answers_not_the_one_score(t
     frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
     assert frozen["too_few_scores"] and frozen["n"] == 1 and frozen["median"] is None
     assert all(frozen[f"count_{score}"] is None for score in range(1, 6))
-    app = open_page("pages/presenter.py", query={"workshop": quarter.join_code}, session={"principal": Principal(Role.FACILITATOR)})
+    beamer_code = workshop.issue_workshop_key(engine, quarter.id)  # the projector opens with the beamer code
+    app = open_page("pages/presenter.py", query={"workshop": beamer_code}, session={"principal": Principal(Role.FACILITATOR)})
     assert not app.exception, app.exception
     text = all_text(app)
     assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
@@ -143,7 +146,7 @@ def test_summary_command_never_includes_an_open_round(team):
     workshop.set_live_item(engine, live.id, 0)
     workshop.reveal_item(engine, live.id, min_group=3)
     assert run_summary(str(engine.url)) == []
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     assert {row["team"] for row in run_summary(str(engine.url))} == {OURS}
 
 
@@ -228,10 +231,10 @@ def test_a_change_after_the_reveal_is_not_shown_as_a_difference(team, late):
     quarter = revealed_workshop(engine)
     lone = [services.AnswerInput(item.id, 1 if item.id == "AB1" else 4) for item in FRAMEWORK.items]
     if late == "a changed answer":
-        services.submit_response(engine, quarter.id, f"{quarter.id}-0", lone)
+        factories.submit(engine, quarter.id, f"{quarter.id}-0", lone)
     else:
         for person in range(1 if late == "one late answer" else 2):
-            services.submit_response(engine, quarter.id, f"late-{person}", lone)
+            factories.submit(engine, quarter.id, f"late-{person}", lone)
     summary, ab1, cli = ab1_after_closing(engine, quarter)
     assert summary.shown and summary.changed_since_reveal == (f"AB1 · {FRAMEWORK.item('AB1').title.get('nl')}",)
     assert ab1[["median", "count_1", "count_4"]].isna().all()
@@ -250,7 +253,7 @@ def test_unchanged_or_a_whole_group_more_after_the_reveal_is_shown(team):
     workshop.set_live_item(engine, other.id, FRAMEWORK.item_ids.index("AB1"))
     workshop.reveal_item(engine, other.id, min_group=3)
     for person in range(3):  # three more people: a whole group, their scores stay hidden among them
-        services.submit_response(engine, other.id, f"later-{person}", [services.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
+        factories.submit(engine, other.id, f"later-{person}", [services.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
     workshop.close_workshop(engine, other.id)
     summary = workshop.workshop_summary(engine, other.id, "nl", min_group=3)
     assert summary.changed_since_reveal == () and summary.profile.set_index("item").at["AB1", "median"] == 3

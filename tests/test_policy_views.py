@@ -7,20 +7,14 @@ import io
 
 import pandas as pd
 import pytest
-from app_helpers import all_text, open_page
-from cli_runner import run_cli
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kringwijs_survey import (
-    charts,
-    policy,
-    reports,
-    services,
-    sharing,
-    tables,
-    workshop,
-)
+import factories
+from app_helpers import all_text, open_page
+from cli_runner import run_cli
+from kringwijs_survey.access import SYSTEM
+from kringwijs_survey import charts, policy, reports, services, sharing, tables, workshop
 from kringwijs_survey.access import ANONYMOUS, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.navigation import PAGES
@@ -51,7 +45,7 @@ def answers_of(person: int, thin: bool) -> list[services.AnswerInput]:
 
 def fill(engine, round_id: int, people: int, thin: bool = False) -> None:
     for person in range(people):
-        services.submit_response(engine, round_id, f"{round_id}-{person}", answers_of(person, thin))
+        factories.submit(engine, round_id, f"{round_id}-{person}", answers_of(person, thin))
 
 
 def make_round(engine, team_id: int, state: str, period: str = PERIOD):
@@ -59,7 +53,7 @@ def make_round(engine, team_id: int, state: str, period: str = PERIOD):
     quarter = services.start_round(engine, team_id, period)
     fill(engine, quarter.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
     if state != "open":
-        services.close_round(engine, quarter.id)
+        services.close_round(engine, quarter.id, actor=SYSTEM)
     if state in ("closed+published", "below threshold", "item below threshold"):
         sharing.publish_round(engine, quarter.id)
     return services.get_round(engine, quarter.id)

@@ -26,6 +26,7 @@ from kringwijs_survey.models import (
     Team,
 )
 from kringwijs_survey.validation import InvalidInput
+import factories
 
 TODAY = dt.date(2026, 11, 23)  # quarter 2026-Q4
 MIN_GROUP = 3
@@ -50,8 +51,8 @@ def _round(engine, team_id: int, period: str, people: int, prefix: str, audience
     round_id = services.start_round(engine, team_id, period, audience=audience).id
     for number in range(people):
         comment = f"{prefix}: één opmerking 🙂" if number == 0 else None
-        services.submit_response(engine, round_id, f"{prefix}-{period}-{number}", _answers(number, comment))
-    services.submit_response(engine, round_id, f"{prefix}-{period}-concept", _answers(9, None), final=False)
+        factories.submit(engine, round_id, f"{prefix}-{period}-{number}", _answers(number, comment))
+    factories.submit(engine, round_id, f"{prefix}-{period}-concept", _answers(9, None), final=False)
     return round_id
 
 

@@ -22,6 +22,8 @@ from kringwijs_survey.aggregation import Scope, summarize
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
+import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5
@@ -44,13 +46,13 @@ def world(tmp_path_factory):
                     services.AnswerInput(item.id, 1 + (person + position + team_index + period_index) % 5 if (person + position) % 7 else None)
                     for position, item in enumerate(FRAMEWORK.items)
                 ]
-                services.submit_response(engine, quarter.id, f"{name}-{period}-{person}", answers)
-            services.close_round(engine, quarter.id)
+                factories.submit(engine, quarter.id, f"{name}-{period}-{person}", answers)
+            services.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
             rounds[name, period] = quarter
     noord = rounds["Wijkteam Noord", "2026-Q2"]
-    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.")
-    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"))
+    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.", actor=SYSTEM)
+    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"), actor=SYSTEM)
     yield engine, rounds
     dispose_engines()
 
@@ -101,10 +103,10 @@ def test_team_pdf_refuses_an_open_round_and_too_few_people(world, tmp_path):
     team = services.create_team(engine, "Wijkteam Klein")
     quarter = services.start_round(engine, team.id, "2026-Q1")
     for person in "ab":
-        services.submit_response(engine, quarter.id, person, [services.AnswerInput("AB1", 3)])
+        factories.submit(engine, quarter.id, person, [services.AnswerInput("AB1", 3)])
     with pytest.raises(InvalidInput, match="nog open"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="te weinig"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
 

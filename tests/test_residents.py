@@ -14,6 +14,8 @@ from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.models import AUDIENCE_RESIDENTS
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
+import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -33,8 +35,8 @@ def world(tmp_path, monkeypatch):
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, "2026-Q3")
     for person in "abc":
-        services.submit_response(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
-    services.close_round(engine, quarter.id)
+        factories.submit(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     return engine, key, quarter
 
 
@@ -142,7 +144,7 @@ def test_with_four_residents_only_the_count_is_shown(world):
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
     engine, key, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
     first = tablet.session_state["principal"].respondent
     radios = resident_radios(tablet)
@@ -176,7 +178,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
 
 def test_sending_nothing_is_refused_kindly(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
     next(button for button in tablet.button if button.label == "Versturen").click().run()
     assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
@@ -185,12 +187,12 @@ def test_sending_nothing_is_refused_kindly(world):
 
 def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
     next(button for button in tablet.button if button.label == "Versturen").click().run()
-    services.submit_response(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
+    factories.submit(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
     assert services.count_responses(engine, residents.id) == 1
     assert list(services.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
 
@@ -200,7 +202,7 @@ def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(wo
 
 def test_a_residents_code_never_opens_the_team_questionnaire(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/join.py", query={"join": residents.join_code})
     text = all_text(app)
     assert "Deze code is voor inwoners" in text
@@ -226,14 +228,15 @@ def test_a_team_code_never_opens_the_residents_page(world):
     app = open_page("pages/residents.py", query={"bewoner": team_round.join_code})
     assert "Deze code is voor de vragenlijst van het team" in all_text(app)
     assert not resident_radios(app)
-    member = open_page("pages/join.py", query={"join": team_round.join_code})
+    (invitation,) = services.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
+    member = open_page("pages/join.py", query={"invite": invitation})
     member.switch_page("pages/residents.py").run()
     assert "Deze pagina is alleen voor inwoners" in all_text(member) and not resident_radios(member)
 
 
 def test_a_resident_types_the_code_from_the_card(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/residents.py")
     assert not resident_radios(app)
     app.text_input[0].input(residents.join_code.lower())
@@ -244,7 +247,7 @@ def test_a_resident_types_the_code_from_the_card(world):
 
 def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
     engine, key, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/team.py", query={"team": key})
     app.query_params["bewoner"] = residents.join_code
     app.switch_page("pages/residents.py").run()
@@ -256,9 +259,9 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
 
 def test_a_closed_residents_round_takes_no_more_answers(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
-    services.close_round(engine, residents.id)
+    services.close_round(engine, residents.id, actor=SYSTEM)
     tablet.run()
     assert "Deze ronde is gesloten" in all_text(tablet) and not resident_radios(tablet)
 
@@ -268,29 +271,29 @@ def test_a_closed_residents_round_takes_no_more_answers(world):
 
 def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
-    assert services.open_residents_round(engine, quarter.id).id == residents.id  # asking again: same round
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    assert services.open_residents_round(engine, quarter.id, actor=SYSTEM).id == residents.id  # asking again: same round
     assert (residents.team_id, residents.period, residents.framework) == (quarter.team_id, quarter.period, quarter.framework)
-    services.submit_response(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
+    factories.submit(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
+        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
     with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
-        services.submit_response(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
+        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
     team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        services.submit_response(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
+        factories.submit(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
     # Residents' rounds belong to a team round: the team's list shows team rounds only.
     assert [r.id for r in services.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
     assert residents.id in [r.id for r in services.list_rounds(engine, quarter.team_id, audience=None)]
     with pytest.raises(InvalidInput):
-        services.open_residents_round(engine, residents.id)
+        services.open_residents_round(engine, residents.id, actor=SYSTEM)
 
 
 def test_summarize_keeps_the_two_audiences_apart(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index, score in enumerate([1, 2, 2, 3, None]):
-        services.submit_response(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
+        factories.submit(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
     frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=4)
     assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
     row = frame[frame["item"] == "R1"].iloc[0]
@@ -302,14 +305,14 @@ def test_summarize_keeps_the_two_audiences_apart(world):
 
 def test_perspectives_pool_the_statements_of_one_principle(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index in range(5):
         answers = [services.AnswerInput("R2", 1 + index), services.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
         answers.append(services.AnswerInput("R1", 4))
-        services.submit_response(engine, residents.id, f"bewoner-{index}", answers)
+        factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     options = dict(min_group=3, min_group_residents=5, lang="nl")
     assert not services.perspectives(engine, quarter, **options).shown  # open: not released
-    services.close_round(engine, residents.id)
+    services.close_round(engine, residents.id, actor=SYSTEM)
     view = services.perspectives(engine, quarter, **options)
     assert view.shown and view.respondents == 5
     frame = view.frame.set_index("item")
@@ -361,7 +364,7 @@ def test_perspectives_chart_without_numbers_says_so():
 
 def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     engine, key, team_round = world
-    residents = services.open_residents_round(engine, team_round.id)
+    residents = services.open_residents_round(engine, team_round.id, actor=SYSTEM)
     formal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
     assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
     assert " jij " not in formal and " je " not in formal

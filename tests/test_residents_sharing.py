@@ -12,6 +12,8 @@ from kringwijs_survey import services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -36,15 +38,15 @@ def add_team(engine, name, resident_scores, *, period="2026-Q1", publish_team=Tr
     team = services.find_team(engine, name) or services.create_team(engine, name, "Kringstad")
     quarter = services.start_round(engine, team.id, period)
     for person in range(5):
-        services.submit_response(engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
-    services.close_round(engine, quarter.id)
+        factories.submit(engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     if publish_team:
         sharing.publish_round(engine, quarter.id)
-    residents = services.open_residents_round(engine, quarter.id)
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index, score in enumerate(resident_scores):
         answers = [services.AnswerInput(statement.id, score) for statement in STATEMENTS]
-        services.submit_response(engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
-    services.close_round(engine, residents.id)
+        factories.submit(engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
+    services.close_round(engine, residents.id, actor=SYSTEM)
     if publish_residents:
         sharing.publish_round(engine, residents.id)
     return quarter, services.get_round(engine, residents.id)

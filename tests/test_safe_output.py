@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
+import factories
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import cli, csv_io, reports, services, sharing, typed_text, workshop
 from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
@@ -123,16 +125,16 @@ def hostile_world(tmp_path_factory):
         for person, respondent in enumerate(("=p1", "-p2", "@p3", "p4")):
             comments = [CORPUS[((index * 4 + person) * len(ITEMS) + position) % len(CORPUS)] for position in range(len(ITEMS))]
             answers = [services.AnswerInput(item, 1 + person, comment=comment) for item, comment in zip(ITEMS, comments)]
-            services.submit_response(engine, quarter.id, f"{respondent}{index}", answers)
-        services.close_round(engine, quarter.id)
+            factories.submit(engine, quarter.id, f"{respondent}{index}", answers)
+        services.close_round(engine, quarter.id, actor=SYSTEM)
         sharing.publish_round(engine, quarter.id)
         sharing.share_summary(engine, quarter.id, "\n".join(CORPUS[index :: len(names)]))
         teams.append((team, quarter))
     first_round = teams[0][1]
     for position, item in enumerate(ITEMS):
-        services.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]))
+        services.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
     for index, text in enumerate(CORPUS):
-        services.add_action(engine, teams[index % len(teams)][1].id, services.ActionInput(text, None, as_name(text), None, "organisation"))
+        services.add_action(engine, teams[index % len(teams)][1].id, services.ActionInput(text, None, as_name(text), None, "organisation"), actor=SYSTEM)
     yield url, engine, teams
     dispose_engines()
 
@@ -249,7 +251,7 @@ def test_workshop_summary_pdf_holds_the_group_name_as_typed(hostile_engine, name
     engine, _ = hostile_engine
     group = workshop.start_workshop(engine, None, name + " groep", "2026-Q2")
     for person in range(3):
-        services.submit_response(engine, group.id, f"w{person}", [services.AnswerInput(item, 3) for item in ITEMS])
+        factories.submit(engine, group.id, f"w{person}", [services.AnswerInput(item, 3) for item in ITEMS])
     workshop.close_workshop(engine, group.id)
     summary = workshop.workshop_summary(engine, group.id, "nl", 3)
     assert summary.name == as_name(name + " groep")

@@ -6,12 +6,14 @@ from sqlalchemy.exc import IntegrityError
 
 from kringwijs_survey import services
 from kringwijs_survey.database import head_revision, current_revision
+import factories
+from kringwijs_survey.access import SYSTEM
 
 
 def _round_with_response(engine):
     team = services.create_team(engine, "Wijkteam Test")
     quarter = services.start_round(engine, team.id, "2026-Q1")
-    services.submit_response(engine, quarter.id, "resp-1", [services.AnswerInput("AB1", 3)])
+    factories.submit(engine, quarter.id, "resp-1", [services.AnswerInput("AB1", 3)])
     with engine.connect() as connection:
         return connection.execute(text("SELECT id FROM response")).scalar_one()
 
@@ -68,7 +70,7 @@ def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
     team = services.create_team(engine, "Wijkteam Dubbel")
     quarter = services.start_round(engine, team.id, "2026-Q2")
     for score in (2, 4):
-        services.submit_response(engine, quarter.id, "same-key", [services.AnswerInput("AB1", score)])
+        factories.submit(engine, quarter.id, "same-key", [services.AnswerInput("AB1", score)])
     assert services.count_responses(engine, quarter.id) == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
@@ -77,9 +79,9 @@ def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
     team = services.create_team(engine, "Wijkteam Dicht")
     quarter = services.start_round(engine, team.id, "2026-Q2")
-    services.close_round(engine, quarter.id)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(services.InvalidInput, match="gesloten"):
-        services.submit_response(engine, quarter.id, "late", [services.AnswerInput("AB1", 3)])
+        factories.submit(engine, quarter.id, "late", [services.AnswerInput("AB1", 3)])
     assert services.count_responses(engine, quarter.id) == 0
 
 
@@ -87,9 +89,9 @@ def test_unknown_items_and_bad_scores_are_refused_before_anything_is_written(eng
     team = services.create_team(engine, "Wijkteam Fout")
     quarter = services.start_round(engine, team.id, "2026-Q2")
     with pytest.raises(services.InvalidInput):
-        services.submit_response(engine, quarter.id, "k", [services.AnswerInput("AB1", 3), services.AnswerInput("ZZ9", 3)])
+        factories.submit(engine, quarter.id, "k", [services.AnswerInput("AB1", 3), services.AnswerInput("ZZ9", 3)])
     with pytest.raises(services.InvalidInput):
-        services.submit_response(engine, quarter.id, "k", [services.AnswerInput("AB1", 7)])
+        factories.submit(engine, quarter.id, "k", [services.AnswerInput("AB1", 7)])
     assert services.count_responses(engine, quarter.id) == 0
 
 
@@ -107,13 +109,13 @@ def test_team_names_are_cleaned_and_checked(engine):
 def test_a_round_that_showed_results_cannot_reopen(engine):
     team = services.create_team(engine, "Wijkteam Heropen")
     small = services.start_round(engine, team.id, "2026-Q1")
-    services.submit_response(engine, small.id, "a", [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, small.id)
-    assert services.set_round_status(engine, small.id, "open").status == "open"  # never showed results
+    factories.submit(engine, small.id, "a", [services.AnswerInput("AB1", 3)])
+    services.close_round(engine, small.id, actor=SYSTEM)
+    assert services.set_round_status(engine, small.id, "open", actor=SYSTEM).status == "open"  # never showed results
     full = services.start_round(engine, team.id, "2026-Q2")
     for person in "abc":
-        services.submit_response(engine, full.id, person, [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, full.id)
+        factories.submit(engine, full.id, person, [services.AnswerInput("AB1", 3)])
+    services.close_round(engine, full.id, actor=SYSTEM)
     with pytest.raises(services.InvalidInput, match="kan niet meer open"):
-        services.set_round_status(engine, full.id, "open")
+        services.set_round_status(engine, full.id, "open", actor=SYSTEM)
     assert services.get_round(engine, full.id).status == "closed"

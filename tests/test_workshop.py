@@ -15,6 +15,8 @@ from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
+import factories
+from kringwijs_survey.access import SYSTEM
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
@@ -38,11 +40,21 @@ def answer(engine, round_id, person, first_score, *, final=True):
         services.AnswerInput(item.id, (first_score - 1 + position) % 5 + 1, discuss=position == 2)
         for position, item in enumerate(FRAMEWORK.items)
     ]
-    services.submit_response(engine, round_id, person, answers, final=final)
+    factories.submit(engine, round_id, person, answers, final=final)
 
 
 def button(app, label):
     return next(b for b in app.button if b.label == label)
+
+
+KEYS: dict[int, str] = {}  # round id -> the beamer code its facilitator got
+
+
+def start(engine, team_id, group_name, period, framework="verklaring-van-eindhoven"):
+    """A facilitator starts a workshop and gets its beamer code, as the workshop page does."""
+    quarter = workshop.start_workshop(engine, team_id, group_name, period, framework)
+    KEYS[quarter.id] = workshop.issue_workshop_key(engine, quarter.id)
+    return quarter
 
 
 def start_from_page(engine):
@@ -51,39 +63,71 @@ def start_from_page(engine):
     assert "Workshop leiden" in all_text(app)
     button(app, "Workshop starten").click().run()
     assert not app.exception, app.exception
+    KEYS[app.session_state["workshop_round"]] = app.session_state["workshop_key"]
     return app
 
 
-def presenter(code):
-    app = open_page("pages/presenter.py", session={**FACILITATOR, "presenter_code": code})
+def page_round(engine, app):
+    return services.get_round(engine, app.session_state["workshop_round"])
+
+
+def presenter(quarter):
+    app = open_page("pages/presenter.py", session={**FACILITATOR, "presenter_code": KEYS[quarter.id]})
     assert not app.exception, app.exception
     return app
 
 
-def test_a_workshop_for_a_team_runs_in_that_teams_round_of_the_quarter(world):
+def test_a_workshop_for_a_team_runs_in_a_round_of_its_own(world):
     engine, team = world
     app = start_from_page(engine)
-    rounds = services.list_rounds(engine, team.id)
-    assert len(rounds) == 1
-    quarter = rounds[0]
+    quarter = page_round(engine, app)
     assert quarter.period == services.current_period() and quarter.status == "open"
-    assert app.session_state["workshop_round"] == quarter.id
+    assert services.list_rounds(engine, team.id) == []  # the team's own history is the team's
+    assert workshop.workshop_name(engine, quarter) == "Wijkteam Workshop · workshop"
     text = all_text(app)
     assert quarter.join_code in text and ui.join_link(quarter.join_code).split("?")[1] in text
+    assert KEYS[quarter.id] in text  # the beamer code, for the facilitator's eyes
     # Starting again (a browser that closed) continues in the same round.
     again = workshop.start_workshop(engine, team.id, None, quarter.period, quarter.framework)
     assert again.id == quarter.id
     assert {b.label for b in app.button} >= {"Vorige", "Volgende", "Laat uitkomst zien", "Verberg"}
 
 
+def test_a_trainer_cannot_take_over_a_teams_own_round(world):
+    """Finding 2: "Workshop leiden" for a team and a quarter with an open team round used to
+    return that round: its code, counts, paper form, reveal and close went to the trainer."""
+    engine, team = world
+    own = services.start_round(engine, team.id, services.current_period())
+    for person in "abc":
+        answer(engine, own.id, person, 2)
+    app = start_from_page(engine)
+    taken = page_round(engine, app)
+    assert taken.id != own.id and taken.join_code != own.join_code
+    assert own.join_code not in all_text(app)
+    assert workshop.live_counts(engine, taken.id) == (0, 0)  # none of the team's three answers
+    button(app, "Antwoorden van papier invoeren").click().run()
+    for item in FRAMEWORK.items:
+        next(r for r in app.radio if r.key == f"paper-{item.id}").set_value(1)
+    button(app, "Antwoorden opslaan").click().run()
+    button(app, "Ja, sluit de workshop").click().run()
+    own = services.get_round(engine, own.id)
+    assert own.status == "open" and services.count_responses(engine, own.id) == 3
+    assert services.response_sources(engine, own.id) == {"invited": 3}
+    # Only the team itself can open its own round for a trainer, with a code it hands over.
+    key = workshop.open_team_round_for_workshop(engine, own.id, actor=SYSTEM)
+    assert workshop.workshop_by_key(engine, key).id == own.id
+    with pytest.raises(InvalidInput, match="eigen uitnodiging"):
+        workshop.paper_entry(engine, own.id, {item_id: 1 for item_id in FRAMEWORK.item_ids})
+
+
 def test_counts_show_started_and_sent_but_never_who(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     answer(engine, quarter.id, "a", 1)
     answer(engine, quarter.id, "b", 2)
     answer(engine, quarter.id, "c", 3, final=False)
     assert workshop.live_counts(engine, quarter.id) == (3, 2)
-    app = presenter(quarter.join_code)
+    app = presenter(quarter)
     text = all_text(app)
     assert "**3** begonnen" in text and "**2** klaar" in text
     assert "Doe mee met je telefoon" in text and quarter.join_code in text
@@ -93,7 +137,7 @@ def test_counts_show_started_and_sent_but_never_who(world):
 def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     engine, team = world
     app = start_from_page(engine)
-    quarter = services.list_rounds(engine, team.id)[0]
+    quarter = page_round(engine, app)
     answer(engine, quarter.id, "a", 1)
     answer(engine, quarter.id, "b", 2)
     button(app, "Volgende").click().run()
@@ -102,7 +146,7 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     assert "te weinig antwoorden: 2" in all_text(app)
     assert not services.get_round(engine, quarter.id).live_revealed
 
-    screen = presenter(quarter.join_code)
+    screen = presenter(quarter)
     text = all_text(screen)
     assert FRAMEWORK.items[0].title.nl in text
     assert "Middelste score" not in text and not screen.get("image")
@@ -111,7 +155,7 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     button(app, "Laat uitkomst zien").click().run()
     assert not app.error, [e.value for e in app.error]
     assert services.get_round(engine, quarter.id).live_revealed
-    screen = presenter(quarter.join_code)
+    screen = presenter(quarter)
     text = all_text(screen)
     assert "Middelste score: **2,0**" in text and "Antwoorden van 3 mensen" in text
     assert len(screen.get("image")) == 1  # the distribution
@@ -123,7 +167,7 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
 
 def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     for person, first in zip("abc", (1, 1, 4)):
         answer(engine, quarter.id, person, first)
     workshop.set_live_item(engine, quarter.id, 0)
@@ -137,7 +181,7 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     assert workshop.snapshot(services.get_round(engine, quarter.id)) is None
     # Revealing again shows the same set, so the fourth score cannot be read from a change.
     assert workshop.reveal_item(engine, quarter.id, min_group=3) == frozen
-    assert "**1** Helemaal niet: **2**" in all_text(presenter(quarter.join_code))
+    assert "**1** Helemaal niet: **2**" in all_text(presenter(quarter))
     # Only once a whole group more (3) answered is a new snapshot taken.
     for person in "ef":
         answer(engine, quarter.id, person, 5)
@@ -150,7 +194,7 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
 
 def test_counts_reveal_and_paper_work_on_sqlite_and_postgresql(engine):
     team = services.create_team(engine, "Wijkteam Beide")
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     for person, first in zip("abc", (2, 2, 5)):
         answer(engine, quarter.id, person, first)
     answer(engine, quarter.id, "draft", 1, final=False)
@@ -169,7 +213,7 @@ def test_the_snapshot_is_the_one_aggregation_of_that_round_only(world):
     elsewhere = services.start_round(engine, other.id, "2026-Q3")
     for person in "xyz":
         answer(engine, elsewhere.id, person, 5)
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     for person in "abc":
         answer(engine, quarter.id, person, 2)
     workshop.set_live_item(engine, quarter.id, 0)
@@ -180,7 +224,7 @@ def test_the_snapshot_is_the_one_aggregation_of_that_round_only(world):
 def test_paper_answers_count_as_one_more_sent_response(world):
     engine, team = world
     app = start_from_page(engine)
-    quarter = services.list_rounds(engine, team.id)[0]
+    quarter = page_round(engine, app)
     assert services.count_responses(engine, quarter.id) == 0
     button(app, "Antwoorden van papier invoeren").click().run()
     assert "Volgende" not in {b.label for b in app.button}  # no arrow-key shortcuts while typing in scores
@@ -205,7 +249,7 @@ def test_paper_answers_count_as_one_more_sent_response(world):
 def test_closing_asks_first_then_shows_the_summary_link(world):
     engine, team = world
     app = start_from_page(engine)
-    quarter = services.list_rounds(engine, team.id)[0]
+    quarter = page_round(engine, app)
     assert services.get_round(engine, quarter.id).status == "open"
     button(app, "Ja, sluit de workshop").click().run()
     assert services.get_round(engine, quarter.id).status == "closed"
@@ -233,7 +277,7 @@ def test_a_mixed_group_gets_a_group_of_its_own(world):
 
 def test_the_qr_code_holds_the_join_link(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     link = ui.join_link(quarter.join_code)
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(workshop.qr_png(link))))
     assert [code.text for code in found] == [link]
@@ -242,13 +286,13 @@ def test_the_qr_code_holds_the_join_link(world):
 
 def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     for person, first in zip("abcd", (1, 2, 3, 4)):
         answer(engine, quarter.id, person, first)
     workshop.close_workshop(engine, quarter.id)
     with pytest.raises(InvalidInput):
         answer(engine, quarter.id, "late", 3)
-    screen = presenter(quarter.join_code)
+    screen = presenter(quarter)
     text = all_text(screen)
     assert "Samenvatting van de workshop" in text and "4 mensen deden mee" in text
     assert "Hier willen we over praten" in text and "willen erover praten" in text
@@ -266,32 +310,32 @@ def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     assert len(pdf.pages[0].images) == 1
     png = Image.open(io.BytesIO(workshop.summary_png(summary, LABELS, "nl")))
     assert png.format == "PNG" and png.width > 800
-    # The round is now part of the team's own history.
-    assert services.results_released(services.get_round(engine, quarter.id))
+    # The workshop's round stays out of the team's own history.
+    assert quarter.id not in {r.id for r in services.list_rounds(engine, team.id)}
 
 
 def test_a_summary_of_too_few_people_shows_no_numbers(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     for person in "ab":
         answer(engine, quarter.id, person, 2)
     workshop.close_workshop(engine, quarter.id)
-    text = all_text(presenter(quarter.join_code))
+    text = all_text(presenter(quarter))
     assert "te weinig antwoorden" in text
-    assert not presenter(quarter.join_code).get("download_button")
+    assert not presenter(quarter).get("download_button")
 
 
-def test_a_closed_quarter_cannot_host_a_workshop(world):
+def test_a_closed_workshop_quarter_cannot_host_a_workshop_again(world):
     engine, team = world
-    quarter = services.start_round(engine, team.id, "2026-Q2")
-    services.close_round(engine, quarter.id)
+    quarter = start(engine, team.id, None, "2026-Q2")
+    workshop.close_workshop(engine, quarter.id)
     with pytest.raises(InvalidInput, match="al gesloten"):
         workshop.start_workshop(engine, team.id, None, "2026-Q2")
 
 
 def test_stepping_goes_from_the_welcome_through_the_items_and_back(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     assert workshop.step(engine, quarter.id, -1).live_item is None
     assert workshop.step(engine, quarter.id, 1).live_item == 0
     workshop.set_live_item(engine, quarter.id, 14)
@@ -302,12 +346,79 @@ def test_stepping_goes_from_the_welcome_through_the_items_and_back(world):
 
 def test_the_presenter_asks_for_a_code_and_hides_the_sidebar(world):
     engine, team = world
-    quarter = workshop.start_workshop(engine, team.id, None, "2026-Q3")
+    quarter = start(engine, team.id, None, "2026-Q3")
     app = open_page("pages/presenter.py", session=FACILITATOR)
     assert not app.exception
     assert "Typ de code van de workshop" in all_text(app) and "Wijkteam Workshop" not in all_text(app)
-    app.text_input[0].input(quarter.join_code.lower())
+    app.text_input[0].input(KEYS[quarter.id].lower())
     app.button[0].click().run()
     assert "Doe mee met je telefoon" in all_text(app)
     css = next(h for h in app.get("html") if "stSidebar" in h.proto.body).proto.body
     assert "display: none" in css and quarter.join_code not in css
+
+
+def test_the_projector_opens_only_workshops_this_facilitator_started(world):
+    """Finding 4: /presenter?workshop=CODE showed the summary, agenda and downloads of any
+    round, also a closed team round that was never shared. Now only a beamer code opens it."""
+    engine, team = world
+    own = services.start_round(engine, team.id, "2026-Q1")
+    for person, first in zip("abcd", (1, 2, 3, 4)):
+        answer(engine, own.id, person, first)
+    services.close_round(engine, own.id, actor=SYSTEM)
+    for query in ({"workshop": own.join_code}, {"workshop": "ABCDEFGH"}):
+        app = open_page("pages/presenter.py", query=query, session=FACILITATOR)
+        text = all_text(app)
+        assert "Samenvatting van de workshop" not in text and "Wijkteam Workshop" not in text
+        assert not app.get("download_button") and not app.get("image")
+    app = open_page("pages/presenter.py", session=FACILITATOR)
+    app.text_input[0].input(own.join_code)
+    app.button[0].click().run()
+    assert "Deze code werkt niet" in all_text(app) and "Samenvatting" not in all_text(app)
+    # A second facilitator who starts the same workshop gets a new beamer code; the first one's
+    # projector stops showing it.
+    quarter = start(engine, team.id, None, "2026-Q3")
+    first_key = KEYS[quarter.id]
+    second = start(engine, team.id, None, "2026-Q3")
+    assert second.id == quarter.id and workshop.workshop_by_key(engine, first_key) is None
+
+
+def test_paper_answers_alone_never_reach_the_reveal_minimum(world):
+    """Finding 3: one real answer plus two paper answers used to allow a reveal, from which the
+    trainer who typed the paper could subtract the one real person's scores."""
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    answer(engine, quarter.id, "the-only-phone", 5)
+    for _ in range(2):
+        workshop.paper_entry(engine, quarter.id, {item_id: 1 for item_id in FRAMEWORK.item_ids})
+    workshop.set_live_item(engine, quarter.id, 0)
+    with pytest.raises(InvalidInput, match="te weinig antwoorden via telefoon: 1"):
+        workshop.reveal_item(engine, quarter.id, min_group=3)
+    text = all_text(presenter(quarter))
+    assert "**1** via telefoon" in text and "**2** op papier" in text
+    workshop.close_workshop(engine, quarter.id)
+    summary = workshop.workshop_summary(engine, quarter.id, "nl", 3)
+    assert not summary.shown and summary.profile["median"].isna().all()
+    screen = presenter(quarter)
+    assert not screen.get("download_button") and not screen.get("image")
+
+
+def test_a_team_opens_its_own_round_for_a_trainer_with_its_team_link(world):
+    engine, team = world
+    key = services.issue_team_key(engine, team.id)
+    own = services.start_round(engine, team.id, "2026-Q3")
+    team_page = open_page("pages/team.py", query={"team": key})
+    button(team_page, "Workshopcode maken").click().run()
+    text = all_text(team_page)
+    code = text.split("Workshopcode voor de trainer: **")[1].split("**")[0]
+    app = open_page("pages/workshop.py", session=FACILITATOR)
+    next(t for t in app.text_input if t.label == "Workshopcode (8 tekens)").input(code)
+    button(app, "Ronde van het team openen").click().run()
+    assert app.session_state["workshop_round"] == own.id
+    KEYS[own.id] = code
+    screen = all_text(presenter(own))
+    assert "eigen uitnodiging" in screen and own.join_code not in screen  # no QR to a code that opens nothing
+    # A made-up or another team's code opens nothing.
+    other = open_page("pages/workshop.py", session=FACILITATOR)
+    next(t for t in other.text_input if t.label == "Workshopcode (8 tekens)").input(own.join_code + "XY")
+    button(other, "Ronde van het team openen").click().run()
+    assert "Deze code werkt niet" in all_text(other) and "workshop_round" not in other.session_state

@@ -1,0 +1,82 @@
+"""Use cases know who is asking (issue 12): every use case that changes a team's data takes the
+principal and refuses what it does not own (access.ensure_permission), so a page cannot forget."""
+
+from pathlib import Path
+
+import pytest
+
+from kringwijs_survey import access, services, workshop
+from kringwijs_survey.access import SYSTEM, NotAllowed, Principal, Role
+from kringwijs_survey.i18n import t
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def two_teams(app_engine):
+    alfa = services.create_team(app_engine, "Team Alfa")
+    bravo = services.create_team(app_engine, "Team Bravo")
+    return app_engine, services.start_round(app_engine, alfa.id, "2026-Q1"), bravo
+
+
+def attempts(engine, quarter):
+    """Every changing use case, aimed at Team Alfa's round."""
+    return {
+        "close": lambda who: services.close_round(engine, quarter.id, actor=who),
+        "reopen": lambda who: services.set_round_status(engine, quarter.id, "open", actor=who),
+        "invite": lambda who: services.create_invitations(engine, quarter.id, 3, actor=who),
+        "note": lambda who: services.save_note(engine, quarter.id, "AB1", "Ingebroken", actor=who),
+        "action": lambda who: services.add_action(engine, quarter.id, services.ActionInput("Ingebroken"), actor=who),
+        "residents": lambda who: services.open_residents_round(engine, quarter.id, actor=who),
+        "workshop": lambda who: workshop.open_team_round_for_workshop(engine, quarter.id, actor=who),
+        "address residents": lambda who: services.set_residents_informal(engine, quarter.team_id, True, actor=who),
+    }
+
+
+def test_only_the_owning_team_changes_its_data(two_teams):
+    engine, quarter, bravo = two_teams
+    outsiders = [
+        Principal(Role.TEAM, team_id=bravo.id),  # another team's link
+        Principal(Role.PARTICIPANT, team_id=quarter.team_id, round_id=quarter.id, respondent="x"),
+        Principal(Role.FACILITATOR),
+        Principal(Role.MANAGER),
+        Principal(Role.ADMIN),  # manages teams, does not run their rounds
+        access.ANONYMOUS,
+    ]
+    for name, attempt in attempts(engine, quarter).items():
+        for who in outsiders:
+            with pytest.raises(NotAllowed) as refused:
+                attempt(who)
+            assert str(refused.value) == t("access.not_allowed"), (name, who)
+    # Nothing changed, and asking about a round that does not exist says the same.
+    assert services.get_round(engine, quarter.id).status == "open"
+    assert services.round_notes(engine, quarter.id) == {} and services.round_actions(engine, quarter.id) == []
+    assert services.invitation_count(engine, quarter.id).invited == 0
+    assert not services.get_team(engine, quarter.team_id).residents_informal
+    with pytest.raises(NotAllowed):
+        services.close_round(engine, 987654, actor=Principal(Role.TEAM, team_id=bravo.id))
+
+    owner = Principal(Role.TEAM, team_id=quarter.team_id)
+    for name, attempt in attempts(engine, quarter).items():
+        if name not in ("close", "reopen"):
+            attempt(owner)
+    services.close_round(engine, quarter.id, actor=owner)
+    assert services.get_round(engine, quarter.id).status == "closed"
+    action = services.round_actions(engine, quarter.id)[0]
+    with pytest.raises(NotAllowed):
+        services.review_action(engine, action.id, "done", actor=Principal(Role.TEAM, team_id=bravo.id))
+    services.review_action(engine, action.id, "done", actor=owner)
+
+
+def test_the_refusal_speaks_the_persons_language():
+    assert t("access.not_allowed", "en").startswith("Not allowed")
+    assert t("access.not_allowed", "nl").startswith("Dit mag niet")
+
+
+def test_pages_pass_the_principal_the_guard_admitted_and_never_the_command_line():
+    for page in sorted((REPO / "pages").glob("*.py")):
+        code = page.read_text(encoding="utf-8")
+        assert "SYSTEM" not in code and "Role.SYSTEM" not in code, page.name
+    for name in ("team.py", "results.py"):
+        code = (REPO / "pages" / name).read_text(encoding="utf-8")
+        assert "actor=who" in code and "actor=" not in code.replace("actor=who", ""), name

@@ -1,0 +1,73 @@
+"""On PostgreSQL an answer never lands after its round closed (issue 12, point 8): submit and
+close both lock the round's row (SELECT … FOR UPDATE), so a close that comes in while a submit
+is halfway waits for it, and a submit that comes in after a close is refused."""
+
+import threading
+
+import pytest
+
+from kringwijs_survey import services, workshop
+from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.validation import InvalidInput
+
+pytestmark = pytest.mark.postgres
+ANSWERS = [services.AnswerInput("AB1", 4)]
+
+
+def close_team_round(engine, round_id):
+    services.close_round(engine, round_id, actor=SYSTEM)
+
+
+def close_workshop_round(engine, round_id):
+    workshop.close_workshop(engine, round_id)
+
+
+@pytest.mark.parametrize("close", [close_team_round, close_workshop_round], ids=["team round", "workshop"])
+def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, monkeypatch, close):
+    migrate(fresh_postgres_url)
+    engine = get_engine(fresh_postgres_url)
+    try:
+        team = services.create_team(engine, "Wijkteam Slot")
+        quarter = services.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        has_read_open, may_go_on = threading.Event(), threading.Event()
+        check_answers = services._checked_answers
+
+        def slow_check(*args, **kwargs):  # the forced delay: after reading "open", before writing
+            has_read_open.set()
+            may_go_on.wait(timeout=60)
+            return check_answers(*args, **kwargs)
+
+        monkeypatch.setattr(services, "_checked_answers", slow_check)
+        order, errors = [], []
+
+        def submit():
+            try:
+                services.submit_response(engine, quarter.id, "laatkomer", ANSWERS)
+                order.append("answer stored")
+            except InvalidInput as error:
+                errors.append(error)
+
+        def closer():
+            close(engine, quarter.id)
+            order.append("round closed")
+
+        submitting = threading.Thread(target=submit)
+        submitting.start()
+        assert has_read_open.wait(timeout=60)
+        closing = threading.Thread(target=closer)
+        closing.start()
+        closing.join(timeout=3)  # give an unlocked close every chance to finish first
+        may_go_on.set()
+        submitting.join(timeout=60)
+        closing.join(timeout=60)
+
+        assert errors == [] and order == ["answer stored", "round closed"]
+        assert services.get_round(engine, quarter.id).status == "closed"
+        assert services.count_responses(engine, quarter.id) == 1
+        monkeypatch.setattr(services, "_checked_answers", check_answers)
+        with pytest.raises(InvalidInput, match="gesloten"):
+            services.submit_response(engine, quarter.id, "te-laat", ANSWERS)
+        assert services.count_responses(engine, quarter.id) == 1
+    finally:
+        dispose_engines()
