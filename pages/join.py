@@ -8,6 +8,7 @@ who = ui.guard_page(__file__)
 ui.touch_friendly()
 
 DONT_KNOW = 0
+CHANGE_KEY = "change-item"
 lang = ui.language()
 engine = ui.engine()
 
@@ -99,23 +100,38 @@ if state.step < len(items):
         )
         next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch", on_click=move, args=(1,))
 else:
+    # The overview fits on a phone: one line per answer in one list, one choice to change an
+    # answer, and "Versturen" above the list. After sending there is nothing left to send:
+    # a change is stored at once (save keeps the response sent).
     st.subheader(ui.t("join.overview"))
     missing = [item for item in items if item.id not in state.answers]
-    for index, item in enumerate(items):
-        answer = state.answers.get(item.id)
-        shown = ui.t("join.not_answered") if answer is None else (
-            framework.dont_know.get(lang) if answer.score is None else str(answer.score)
-        )
-        cols = st.columns([4, 1])
-        cols[0].markdown(f"**{item.title.get(lang)}** — {shown}")
-        if cols[1].button(ui.t("join.change"), key=f"goto-{item.id}", width="stretch"):
-            state.step = index
-            st.rerun()
-    if missing:
-        st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
-    st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch", on_click=save, args=(True,))
     if state.submitted:
         st.success(ui.t("join.thanks"), icon=":material/check_circle:")
+    elif missing:
+        st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
+    else:
+        st.markdown(ui.t("join.ready"))
+    if not state.submitted:
+        st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch", on_click=save, args=(True,))
+
+    def shown(item) -> str:
+        answer = state.answers.get(item.id)
+        if answer is None:
+            return f"*{ui.t('join.not_answered')}*"
+        return framework.dont_know.get(lang) if answer.score is None else str(answer.score)
+
+    st.markdown("\n".join(f"{number}. **{item.title.get(lang)}** — {shown(item)}" for number, item in enumerate(items, start=1)))
+
+    def go_to_chosen_item() -> None:
+        chosen = st.session_state.get(CHANGE_KEY)
+        if chosen is not None:
+            state.step = chosen
+        st.session_state[CHANGE_KEY] = None  # the same item can be chosen again later
+
+    st.selectbox(
+        ui.t("join.change_which"), range(len(items)), index=None, placeholder=ui.t("join.change_placeholder"),
+        format_func=lambda index: f"{index + 1}. {items[index].title.get(lang)}", key=CHANGE_KEY, on_change=go_to_chosen_item,
+    )
     if st.button(ui.t("join.back"), key="overview-back"):
         state.step = len(items) - 1
         st.rerun()
