@@ -118,7 +118,10 @@ else:
         answer = state.answers.get(item.id)
         if answer is None:
             return f"*{ui.t('join.not_answered')}*"
-        return framework.dont_know.get(lang) if answer.score is None else str(answer.score)
+        if answer.score is None:
+            return framework.dont_know.get(lang)
+        # the words of the item's own scale: a blockade's 5 is not a principle's 5
+        return f"{answer.score} · {framework.scale_for(item, quarter.scales).labels[answer.score].get(lang)}"
 
     st.markdown("\n".join(f"{number}. **{item.title.get(lang)}** — {shown(item)}" for number, item in enumerate(items, start=1)))
 
