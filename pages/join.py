@@ -52,13 +52,14 @@ def save(final: bool) -> bool:
 
 if state.step < len(items):
     item = items[state.step]
-    scale = framework.scale_for(item)
+    scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
     st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))
-    st.markdown(item.summary.get(lang))
+    ui.render_quote(framework, item)
+    ui.render_help(item)
     with st.expander(ui.t("join.more")):
-        ui.render_item(framework, item)
+        ui.render_examples(framework, item)
     with st.form(f"item-{item.id}"):
         options = [1, 2, 3, 4, 5, DONT_KNOW]
         labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
@@ -117,7 +118,10 @@ else:
         answer = state.answers.get(item.id)
         if answer is None:
             return f"*{ui.t('join.not_answered')}*"
-        return framework.dont_know.get(lang) if answer.score is None else str(answer.score)
+        if answer.score is None:
+            return framework.dont_know.get(lang)
+        # the words of the item's own scale: a blockade's 5 is not a principle's 5
+        return f"{answer.score} · {framework.scale_for(item, quarter.scales).labels[answer.score].get(lang)}"
 
     st.markdown("\n".join(f"{number}. **{item.title.get(lang)}** — {shown(item)}" for number, item in enumerate(items, start=1)))
 

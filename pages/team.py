@@ -103,6 +103,13 @@ for quarter in services.list_rounds(engine, team.id):
                         st.image(ui.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
                         st.download_button(ui.t("residents.qr_download"), ui.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
                         st.markdown(ui.t("residents.open_state"))
+                        informal = st.toggle(
+                            ui.t("residents.informal"), value=team.residents_informal, key=f"informal-{residents.id}",
+                            help=ui.t("residents.informal_help"),
+                        )
+                        if informal != team.residents_informal:
+                            services.set_residents_informal(engine, team.id, informal, actor=who)
+                            st.rerun()
                         residents_answered = services.count_responses(engine, residents.id)
                         final = "final" if not policy.may_reopen(residents_answered) else "reopenable"
                         ui.confirm_then(

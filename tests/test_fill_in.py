@@ -152,6 +152,8 @@ def test_the_overview_fits_a_phone_and_a_change_after_sending_is_stored_at_once(
     assert "Je hebt alle vragen beantwoord" in all_text(app)
     listed = [m.value for m in app.markdown if ITEMS[0].title.nl in m.value]
     assert len(listed) == 1 and all(item.title.nl in listed[0] for item in ITEMS)
+    blockade = next(item for item in ITEMS if item.kind == "blockade")  # each answer in its own scale's words
+    assert f"**{blockade.title.nl}** — 3 · Nogal" in listed[0] and f"**{ITEMS[0].title.nl}** — 3 · Voor de helft" in listed[0]
     assert not [b for b in app.button if b.label == "Veranderen"]
     next(b for b in app.button if b.label == "Versturen").click().run()
     assert "Dank je wel" in all_text(app)

@@ -51,12 +51,16 @@ def test_typed_text_is_one_fixed_element_holding_only_escaped_text(kind):
 
 
 def say_keys() -> set[str]:
-    """Every locale text the pages fill with typed values (ui.say)."""
-    return {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.say\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
+    """Every locale text the pages fill with typed values (ui.say), with the 'jij' form of the
+    residents' texts (the page adds ".jij" to the key when the team chose it), and the refusals."""
+    keys = {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.say\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
+    keys |= {f"{key}.jij" for key in keys if f"{key}.jij" in table("nl")}
+    # ui.show_error tells every refusal (InvalidInput) the same way: its values may be typed
+    return keys | {key for key, text in table("nl").items() if key.startswith("error.") and "{" in text}
 
 
 def test_locale_texts_with_typed_values_keep_their_format_and_add_none():
-    assert {"results.title", "join.round_title", "residents.intro", "new_team.done", "admin.erase_warning"} <= say_keys()
+    assert {"results.title", "join.round_title", "residents.intro", "residents.intro.jij", "residents.title_team.jij", "new_team.done", "admin.erase_warning"} <= say_keys()
     for lang in LANGUAGES:
         for key in say_keys():
             template = table(lang)[key]
