@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
-from .database import data_revision
 from . import policy
+from .database import data_revision
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 
 SCORES = (1, 2, 3, 4, 5)
 COUNT_COLUMNS = [f"count_{score}" for score in SCORES]

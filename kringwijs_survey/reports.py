@@ -21,14 +21,30 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from . import charts, i18n, policy, services, sharing, team_results
-from .spreadsheet import csv_frame, text_cells
-from .charts import BLACK, BLUE, FONT, INK, MUTED, VERMILLION, Style, format_number
-from .content import get_frameworks
-from .validation import InvalidInput
 
 # charts.py keeps its helpers private; the organisation charts below follow the same rules
 # (labels from the translation table, colour never alone, ≥13 px), so they share them.
-from .charts import _axis, _item_label, _legend, _no_data, _numbers, _require, _title, _wrap  # noqa: E402
+from .charts import (
+    BLACK,
+    BLUE,
+    FONT,
+    INK,
+    MUTED,
+    VERMILLION,
+    Style,
+    _axis,
+    _item_label,
+    _legend,
+    _no_data,
+    _numbers,
+    _require,
+    _title,
+    _wrap,
+    format_number,
+)
+from .content import get_frameworks
+from .spreadsheet import csv_frame, text_cells
+from .validation import InvalidInput
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -357,7 +373,7 @@ class _Report:
         footer_text = title
 
         class Document(FPDF):
-            def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+            def footer(self) -> None:
                 self.set_y(-12)
                 self.set_font("DejaVu", "", 8)
                 self.set_text_color(90, 90, 90)

@@ -13,7 +13,7 @@ import segno
 import streamlit as st
 
 from . import access, i18n, services, tables, typed_text
-from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
+from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS

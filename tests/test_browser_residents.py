@@ -2,12 +2,13 @@
 
 import pytest
 
-from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]

@@ -15,11 +15,12 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from browser_helpers import APP_IDLE, page_ready, screenshot
 from kringwijs_survey import services, workshop
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import APP_IDLE, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from test_team_results import build_summary
 
 from kringwijs_survey import charts, team_results
 from kringwijs_survey.content import get_frameworks
-from test_team_results import build_summary
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 OUTPUT = Path(__file__).resolve().parent / "output" / "charts"

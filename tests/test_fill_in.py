@@ -2,10 +2,11 @@
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services
-from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.content import get_frameworks
+
+from app_helpers import all_text, open_page
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
@@ -79,7 +80,7 @@ def test_a_member_resumes_a_half_filled_response_in_the_same_session(open_round)
     app.switch_page("pages/join.py").run()
     text = all_text(app)
     assert "5 van 15 vragen beantwoord" in text
-    assert f"Vraag 6 van 15" in text
+    assert "Vraag 6 van 15" in text
     next(b for b in app.button if b.label == "Vorige").click().run()
     radio = next(r for r in app.radio if r.key.startswith("score-"))
     assert radio.value == 4

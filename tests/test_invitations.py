@@ -7,12 +7,13 @@ import threading
 import pytest
 from sqlalchemy import inspect, text
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import access, services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import current_revision, dispose_engines, get_engine, head_revision, migrate
 from kringwijs_survey.validation import InvalidInput
-from kringwijs_survey.access import SYSTEM
+
+from app_helpers import all_text, open_page
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 

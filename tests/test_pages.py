@@ -1,10 +1,12 @@
 """Every registered page renders without an exception, on an empty database and on demo data."""
 
 import pytest
-from app_helpers import all_text, open_page
+
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.navigation import PAGES
+
+from app_helpers import all_text, open_page
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kringwijs_survey import access, services, workshop
-from kringwijs_survey.access import SYSTEM, NotAllowed, Principal, Role
+from kringwijs_survey.access import NotAllowed, Principal, Role
 from kringwijs_survey.i18n import t
 
 REPO = Path(__file__).resolve().parents[1]

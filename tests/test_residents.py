@@ -6,16 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import charts, csv_io, services, ui
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.aggregation import Scope, summarize
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.models import AUDIENCE_RESIDENTS
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements

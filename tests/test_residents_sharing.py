@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements

@@ -15,15 +15,16 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
-import factories
-from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import cli, csv_io, reports, services, sharing, typed_text, workshop
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.i18n import LANGUAGES, table
 from kringwijs_survey.settings import NAME_MAX
 from kringwijs_survey.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
+
+import factories
+from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 
 FRAMEWORK = get_frameworks()[DEFAULT_FRAMEWORK]
 ITEMS = FRAMEWORK.item_ids

@@ -8,15 +8,15 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, ui, workshop
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
