@@ -2,7 +2,8 @@
 #
 #   make run          create .venv if needed, migrate the database, start Streamlit on :8501
 #   make test         create .venv with the dev requirements, install Chromium and
-#                     PostgreSQL when missing, run pytest (extra arguments: PYTEST_ARGS=...)
+#                     PostgreSQL when missing, run ruff, then pytest (extra arguments: PYTEST_ARGS=...)
+#   make lint         only ruff (settings in pyproject.toml)
 #   make system-deps  only the Debian packages the tests need
 #   make clean        remove .venv
 
@@ -19,14 +20,17 @@ TEST_WORKERS ?= 2
 AXE_VERSION := 4.14.1
 AXE := tests/.axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test system-deps clean
+.PHONY: run test lint system-deps clean
 
 run: $(RUNTIME_STAMP)
 	$(VENV_PY) -m kringwijs_survey migrate
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
 
-test: $(DEV_STAMP) system-deps $(AXE)
+test: lint system-deps $(AXE)
 	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
 
 # The venv: $(PYTHON) when it exists, python3 otherwise. A half-made venv is removed.
 $(VENV_PY):

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
-from .database import data_revision
 from . import policy
+from .database import data_revision
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 
 SCORES = (1, 2, 3, 4, 5)
 COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
@@ -104,6 +104,7 @@ def _counts_query(scope: Scope):
     query = (
         select(
             Round.id.label("round_id"),
+            Round.scales,
             Team.name.label("team"),
             Round.period,
             Answer.item_id.label("item"),
@@ -119,7 +120,7 @@ def _counts_query(scope: Scope):
         .join(Round, Response.round_id == Round.id)
         .join(Team, Round.team_id == Team.id)
         .join(respondents, respondents.c.round_id == Round.id)
-        .group_by(Round.id, Team.name, Round.period, Answer.item_id, respondents.c.respondents)
+        .group_by(Round.id, Round.scales, Team.name, Round.period, Answer.item_id, respondents.c.respondents)
     )
     return _filtered(query, scope)
 
@@ -130,6 +131,7 @@ def _retained_query(scope: Scope):
     query = (
         select(
             kept.round_id,
+            Round.scales,
             Team.name.label("team"),
             Round.period,
             kept.item_id.label("item"),
@@ -240,7 +242,7 @@ def compute_summary(engine: Engine, scope: Scope = Scope(), *, min_group: int) -
         )
         retained[[*COUNT_COLUMNS, "n_dont_know"]] = retained[[*COUNT_COLUMNS, "n_dont_know"]].fillna(0)
         raw = retained if raw.empty else pd.concat([raw.assign(withheld=False), retained], ignore_index=True)
-    columns = ["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS, *FLAG_COLUMNS]
+    columns = ["round_id", "scales", *SUMMARY_COLUMNS, *EXTRA_COLUMNS, *FLAG_COLUMNS]
     if raw.empty:
         return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
     frame = add_statistics(raw, min_group)

@@ -19,10 +19,6 @@ from sqlalchemy import Engine
 from .database import sqlite_path
 from .validation import InvalidInput
 
-PG_HINT = (
-    "Back-up en terugzetten met dit commando werkt alleen met een SQLite-database. "
-    "Voor PostgreSQL gebruik je pg_dump en pg_restore (zie README, 'Back-ups')."
-)
 BACKUP_DIR = "backups"
 APP_TABLES = {"alembic_version", "team", "round", "response", "answer"}
 
@@ -30,7 +26,7 @@ APP_TABLES = {"alembic_version", "team", "round", "response", "answer"}
 def _require_sqlite(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
-        raise InvalidInput(PG_HINT)
+        raise InvalidInput("error.backup_sqlite_only")
     return path
 
 
@@ -51,17 +47,17 @@ def _is_healthy(connection: sqlite3.Connection) -> bool:
 def check_backup_file(path: Path) -> None:
     """Refuse anything that is not a healthy SQLite database of this app, with a message that says why."""
     if not path.is_file():
-        raise InvalidInput(f"Het bestand {path} bestaat niet.")
+        raise InvalidInput("error.file_missing", path=path)
     try:
         with _open(path, read_only=True) as connection:
             healthy = _is_healthy(connection)
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError:
-        raise InvalidInput(f"{path} is geen SQLite-database. Er is niets veranderd.") from None
+        raise InvalidInput("error.not_sqlite", path=path) from None
     if not healthy:
-        raise InvalidInput(f"{path} is beschadigd. Er is niets veranderd.")
+        raise InvalidInput("error.damaged", path=path)
     if not APP_TABLES <= tables:
-        raise InvalidInput(f"{path} is geen back-up van deze app. Er is niets veranderd.")
+        raise InvalidInput("error.not_a_backup", path=path)
 
 
 def _copy_to_new_file(source: Path, destination: Path) -> None:
@@ -83,10 +79,10 @@ def backup(url: str, destination: Path) -> Path:
     """Write a copy of the SQLite database to `destination`, which must not exist yet."""
     source = _require_sqlite(url)
     if not source.exists():
-        raise InvalidInput(f"Er is nog geen database op {source}.")
+        raise InvalidInput("error.no_database", path=source)
     destination = Path(destination)
     if destination.exists():
-        raise InvalidInput(f"Het bestand {destination} bestaat al. Kies een andere naam; er is niets overschreven.")
+        raise InvalidInput("error.file_exists", path=destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     _copy_to_new_file(source, destination)
     return destination

@@ -71,6 +71,7 @@ PERIOD_LABEL = (
     "(datum.index == 0 || split(datum.value, '-')[1] == 'Q1') ? split(datum.value, '-')[0] : ''] : datum.value"
 )
 VERTICAL_BAR = "M-0.18,-1H0.18V1H-0.18Z"  # a legend symbol that looks like the median tick
+LEGEND_TITLE_BESIDE = 180  # px: Vega cuts a longer legend title off with "…"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -931,23 +932,63 @@ def _key(value: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _own_view_names(chart: alt.TopLevelMixin, prefix: str) -> alt.TopLevelMixin:
+    """Panels drawn by the same builder repeat its view names ("segments", "cells"), and
+    Vega-Lite then draws every panel from the data of one of them: before panels are put side
+    by side or one under the other, each one's names get a prefix of its own."""
+    for attribute in ("layer", "hconcat", "vconcat"):
+        parts = getattr(chart, attribute, None)
+        if isinstance(parts, list):
+            for part in parts:
+                _own_view_names(part, prefix)
+    name = getattr(chart, "name", None)
+    if isinstance(name, str):
+        chart.name = f"{prefix}_{name}"
+    return chart
+
+
 def distribution(
     disagreement_df: pd.DataFrame,
     *,
     labels: Mapping[str, str],
     score_labels: Mapping[int, str] | None = None,
+    score_labels_by_kind: Mapping[str, Mapping[int, str]] | None = None,
     big: bool = False,
     width: float | None = None,
-) -> alt.HConcatChart | alt.LayerChart:
+) -> alt.HConcatChart | alt.VConcatChart | alt.LayerChart:
     """Per item a segmented bar of count_1..count_5 (score 1 left, 5 right, each count printed in
     its segment) and, apart, a grey bar of "weet ik niet"; rows keep the frame's order (the
     disagreement order). The sd is printed after the bar when labels has "sd".
 
-    Columns: item, title, count_1..count_5, n_dont_know; optional sd. Labels: no_data,
-    dont_know, score (legend title); optional x_title, sd, title, subtitle, decimal.
-    `score_labels` (1..5 -> text) extend the legend entries. `width`: the px the whole chart may
-    take; None for its natural size.
+    Columns: item, title, count_1..count_5, n_dont_know; optional sd, kind. Labels: no_data,
+    dont_know, score (legend title); optional x_title, sd, title, subtitle, decimal, and a
+    heading per kind. `score_labels` (1..5 -> text) extend the legend entries. With
+    `score_labels_by_kind` (kind -> 1..5 -> text) and a `kind` column, every kind gets its own
+    panel with its own legend, so a blockade's 5 is never read in a principle's words.
+    `width`: the px the whole chart may take; None for its natural size.
     """
+    frame = disagreement_df if disagreement_df is not None else pd.DataFrame()
+    if score_labels_by_kind is not None and "kind" in frame and not frame.empty:
+        kinds = [kind for kind in score_labels_by_kind if (frame["kind"] == kind).any()]
+        panels = [
+            _own_view_names(
+                distribution(
+                    frame[frame["kind"] == kind],
+                    labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
+                    score_labels=score_labels_by_kind[kind],
+                    big=big,
+                    width=width,
+                ),
+                kind,
+            )
+            for kind in kinds
+        ]
+        if len(panels) == 1:
+            return panels[0]
+        if panels:
+            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big))).resolve_scale(
+                color="independent"
+            )
     style = Style(big)
     _require(labels, "no_data", "dont_know", "score")
     frame = (disagreement_df if disagreement_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
@@ -1375,26 +1416,62 @@ def small_multiples(
 # ---------------------------------------------------------------------------------------------
 
 
+def _heat_legend_title(title: str, *, width: float, style: Style) -> dict:
+    """A legend title that is read in full: beside the gradient when it is short, otherwise
+    above it in lines as wide as the panel (a blockade panel's title says its colours are
+    reversed; cut off, it would not)."""
+    characters = int(width / (style.label * 0.55))
+    if len(title) * style.label * 0.55 <= LEGEND_TITLE_BESIDE:
+        return {"title": title}
+    lines = textwrap.wrap(title, width=max(characters, 20), break_long_words=False, break_on_hyphens=False)
+    return {"title": lines, "titleOrient": "top", "titleAnchor": "start", "titleLimit": 1000}
+
+
 def heatmap(
     frame: pd.DataFrame,
     *,
     labels: Mapping[str, str],
     item_order: Sequence[str] | None = None,
+    kind_of: Mapping[str, str] | None = None,
+    reverse_colours: bool = False,
     big: bool = False,
     width: float | None = None,
-) -> alt.LayerChart | alt.VConcatChart:
+) -> alt.LayerChart | alt.HConcatChart | alt.VConcatChart:
     """Teams × items: the mean as a viridis cell colour with the value printed in every cell.
 
     Columns: team, item, mean; optional title (tooltip), suppressed (no colour; the cell
     shows "–", and a team without any number gets labels["suppressed"] once across its row).
     `item_order` fixes the column order (e.g. framework.item_ids). Labels: no_data, mean
-    (legend title); optional suppressed, title, subtitle, decimal. `width`: the px the whole
-    chart may take (narrower cells, or the items in blocks one under the other); None for its
-    natural size.
+    (legend title); optional suppressed, title, subtitle, decimal, heat_principle and
+    heat_blockade (legend titles of the two panels). `width`: the px the whole chart may take
+    (narrower cells, or the items in blocks one under the other); None for its natural size.
+
+    With `kind_of` (item -> "principle"/"blockade") blockades get their own panel with the
+    colours reversed, so bright always means good: a principle done fully, a blockade that
+    hardly stands in the way. `reverse_colours` draws one panel that way. With a `width` the
+    two panels stand one under the other, each as wide as the page allows.
     """
     style = Style(big)
     _require(labels, "no_data", "mean")
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
+    if kind_of and not data.empty and "item" in data:
+        kinds = data["item"].map(kind_of)
+        if (kinds == "blockade").any():
+            order = list(item_order or dict.fromkeys(data["item"]))
+            panels = []
+            for kind in ("principle", "blockade"):
+                part = data[kinds == kind]
+                if part.empty:
+                    continue
+                panels.append(_own_view_names(heatmap(
+                    part, labels={**labels, "mean": labels.get(f"heat_{kind}", labels["mean"]), "title": "", "subtitle": ""},
+                    item_order=[item for item in order if kind_of.get(item) == kind], reverse_colours=kind == "blockade", big=big,
+                    width=width,
+                ), kind))
+            if len(panels) == 1:
+                return panels[0]
+            concat = alt.hconcat if width is None else alt.vconcat
+            return concat(*panels, spacing=28 * style.font_factor, title=_title(labels, style)).resolve_scale(color="independent")
     if data.empty or not {"team", "item"} <= set(data):
         return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
     data["mean"] = _numbers(data, "mean")
@@ -1409,8 +1486,9 @@ def heatmap(
     teams = list(dict.fromkeys(data["team"]))
     data["item"] = data["item"].astype(str)
     data["value_text"] = [format_number(value, decimal) if pd.notna(value) else "–" for value in data["mean"]]
-    # viridis is dark at the low end: white text there, black from the teal middle upwards.
-    data["text_colour"] = np.where(data["mean"].fillna(5) < 2.7, "light", "dark")
+    # viridis is dark at the low end (the high end when reversed): white text there, black elsewhere.
+    dark_cells = data["mean"].fillna(3) > 3.3 if reverse_colours else data["mean"].fillna(5) < 2.7
+    data["text_colour"] = np.where(dark_cells, "light", "dark")
     # A team without any number gets one note across its row instead of a dash per cell.
     silent = data.groupby("team")["mean"].transform(lambda values: values.isna().all())
     notes = pd.DataFrame({"team": list(dict.fromkeys(data.loc[silent, "team"]))})
@@ -1429,7 +1507,7 @@ def heatmap(
             return alt.vconcat(
                 *[
                     heatmap(frame[frame["item"].astype(str).isin(block)], labels=labels if number == 0 else untitled,
-                            item_order=block, big=big, width=width)
+                            item_order=block, reverse_colours=reverse_colours, big=big, width=width)
                     for number, block in enumerate(blocks)
                 ],
                 spacing=16 * style.font_factor,
@@ -1459,10 +1537,10 @@ def heatmap(
             y=y,
             color=alt.Color(
                 "mean:Q",
-                scale=alt.Scale(scheme="viridis", domain=[1, 5]),
+                scale=alt.Scale(scheme="viridis", domain=[1, 5], reverse=reverse_colours),
                 legend=_legend(
                     style,
-                    title=labels["mean"],
+                    **_heat_legend_title(labels["mean"], width=max(cell * len(items), legend_length), style=style),
                     gradientLength=legend_length,
                     gradientThickness=style.px(14),
                     values=list(SCORES),

@@ -13,6 +13,7 @@ from .aggregation import SUMMARY_COLUMNS, Scope, summarize
 from .backup import backup, restore
 from .csv_io import ImportFailed, export_csv, import_csv
 from .database import get_engine, migrate
+from .i18n import t
 from .settings import load_settings
 from .spreadsheet import csv_row
 from .validation import InvalidInput
@@ -26,7 +27,7 @@ def _engine():
 
 def cmd_migrate(_args) -> int:
     migrate(load_settings().database_url)
-    print("Database is bijgewerkt.")
+    print(t("cli.migrated"))
     return 0
 
 
@@ -34,20 +35,20 @@ def cmd_import_csv(args) -> int:
     try:
         result = import_csv(_engine(), Path(args.file), into=args.into or ())
     except FileNotFoundError:
-        print(f"Bestand niet gevonden: {args.file}", file=sys.stderr)
+        print(t("cli.file_not_found", path=args.file), file=sys.stderr)
         return 2
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        print(f"Niets ingelezen: {len(failure.problems)} probleem/problemen.", file=sys.stderr)
+        print(t("cli.import_failed", count=len(failure.problems)), file=sys.stderr)
         return 1
-    print(f"Ingelezen: {result.rows} antwoorden; {result.teams_created} nieuwe teams, {result.rounds_created} nieuwe rondes.")
+    print(t("cli.imported", rows=result.rows, teams=result.teams_created, rounds=result.rounds_created))
     return 0
 
 
 def cmd_export_csv(args) -> int:
     count = export_csv(_engine(), Path(args.file))
-    print(f"Geschreven: {count} antwoorden naar {args.file}.")
+    print(t("cli.exported", rows=count, path=args.file))
     return 0
 
 
@@ -105,9 +106,9 @@ def cmd_demo_data(_args) -> int:
     except InvalidInput as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Demogegevens gemaakt: {totals['teams']} teams, {totals['rounds']} rondes, {totals['responses']} deelnemers.")
+    print(t("cli.demo_made", teams=totals["teams"], rounds=totals["rounds"], responses=totals["responses"]))
     base_url = load_settings().base_url
-    print("Teamlinks (deel elke link alleen met dat team):")
+    print(t("cli.team_links"))
     for name, key in totals["keys"].items():
         print(f"  {name}: {base_url}/team?team={key}")
     return 0
@@ -118,9 +119,9 @@ def cmd_hash_passphrase(_args) -> int:
 
     from .access import hash_passphrase
 
-    passphrase = getpass.getpass("Wachtwoord: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    passphrase = getpass.getpass(t("login.passphrase") + ": ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(passphrase) < 12:
-        print("Kies een wachtwoord van minstens 12 tekens, bijvoorbeeld een korte zin.", file=sys.stderr)
+        print(t("cli.passphrase_short"), file=sys.stderr)
         return 1
     print(hash_passphrase(passphrase))
     return 0
@@ -132,10 +133,10 @@ def cmd_team_link(args) -> int:
     engine = _engine()
     team = find_team(engine, args.team)
     if team is None:
-        print(f"Team niet gevonden: {args.team}", file=sys.stderr)
+        print(t("cli.team_not_found", team=args.team), file=sys.stderr)
         return 1
     print(f"{load_settings().base_url}/team?team={issue_team_key(engine, team.id)}")
-    print("De vorige link van dit team werkt niet meer.", file=sys.stderr)
+    print(t("cli.old_link_stops"), file=sys.stderr)
     return 0
 
 
@@ -149,7 +150,7 @@ def cmd_backup(args) -> int:
         written = backup(load_settings().database_url, Path(args.file))
     except InvalidInput as problem:
         return _refuse(problem)
-    print(f"Back-up gemaakt: {written}")
+    print(t("cli.backup_made", path=written))
     return 0
 
 
@@ -158,9 +159,9 @@ def cmd_restore(args) -> int:
         previous = restore(load_settings().database_url, Path(args.file))
     except InvalidInput as problem:
         return _refuse(problem)
-    print(f"De database is teruggezet uit {args.file}.")
+    print(t("cli.restored", path=args.file))
     if previous is not None:
-        print(f"De database van vlak daarvoor staat in {previous}.")
+        print(t("cli.previous_kept", path=previous))
     return 0
 
 
@@ -171,27 +172,20 @@ def cmd_export_team(args) -> int:
         return _refuse(problem)
     rounds = len(data["rounds"])
     responses = sum(len(found["responses"]) for found in data["rounds"])
-    print(f"Geschreven: alles over team '{data['team']['name']}' ({rounds} rondes, {responses} deelnemers) naar {args.file}.")
+    print(t("cli.team_exported", team=data["team"]["name"], rounds=rounds, responses=responses, path=args.file))
     return 0
 
 
-ROW_LABELS = {
-    "rounds": "rondes",
-    "responses": "deelnemers",
-    "answers": "antwoorden",
-    "notes": "notities",
-    "actions": "acties",
-    "retained_aggregates": "bewaarde samenvattingen",
-}
+ROW_KINDS = ("rounds", "responses", "answers", "notes", "actions", "retained_aggregates")
 
 
 def _row_counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts[key]} {label}" for key, label in ROW_LABELS.items())
+    return ", ".join(f"{counts[key]} {t('cli.rows.' + key)}" for key in ROW_KINDS)
 
 
 def _erase_confirmed(team: str, counts: dict[str, int]) -> bool:
-    print(f"Je gaat team '{team}' helemaal wissen: {_row_counts_text(counts)}. Dit kun je niet ongedaan maken.")
-    print("Typ de naam van het team om te bevestigen:", flush=True)
+    print(t("cli.erase_warning", team=team, rows=_row_counts_text(counts)))
+    print(t("cli.erase_confirm"), flush=True)
     try:
         typed = input()
     except EOFError:
@@ -205,27 +199,26 @@ def cmd_erase_team(args) -> int:
     try:
         counts = privacy.count_team_rows(engine, team)
         if not args.yes and not _erase_confirmed(team, counts):
-            print("De naam klopt niet. Er is niets gewist.", file=sys.stderr)
+            print(t("admin.erase_mismatch"), file=sys.stderr)
             return 1
         erased = privacy.erase_team(engine, team)
     except InvalidInput as problem:
         return _refuse(problem)
-    print(f"Team '{team}' is gewist: {_row_counts_text(erased)}.")
-    print("Let op: back-ups van eerder bevatten dit team nog. Verwijder of vervang ze als dat nodig is.")
+    print(t("cli.erased", team=team, rows=_row_counts_text(erased)))
+    print(t("cli.erase_backups"))
     return 0
 
 
 def cmd_apply_retention(_args) -> int:
     settings = load_settings()
     if settings.retention_quarters is None:
-        print("Er is geen bewaartermijn ingesteld (RETENTION_QUARTERS). Er is niets gewist.")
+        print(t("cli.no_retention"))
         return 0
     result = privacy.apply_retention(_engine(), settings.retention_quarters, min_group=settings.min_group)
-    print(
-        f"Bewaartermijn: {settings.retention_quarters} kwartalen. Gewist van vóór {result.cutoff}: "
-        f"{result.answers} antwoorden van {result.responses} deelnemers in {result.rounds} rondes. "
-        f"Bewaard: {result.aggregates} samenvattingen."
-    )
+    print(t(
+        "cli.retention_applied", quarters=settings.retention_quarters, cutoff=result.cutoff, answers=result.answers,
+        responses=result.responses, rounds=result.rounds, aggregates=result.aggregates,
+    ))
     return 0
 
 
@@ -264,7 +257,7 @@ def _bench_workshop(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kringwijs_survey", description="Beheer van de reflectie-app.")
+    parser = argparse.ArgumentParser(prog="python -m kringwijs_survey", description=t("cli.description"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=cmd_migrate)
     p = commands.add_parser("import-csv", help="import answers (team,period,respondent,item,score,comment)")

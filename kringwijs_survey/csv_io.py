@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from .content import framework_of_item, get_frameworks
 from .database import read_session, run_write
-from . import i18n
+from .i18n import t
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, SOURCE_IMPORT, Answer, Response, Round, Team
 from .spreadsheet import csv_row, from_csv_cell
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
@@ -63,25 +63,25 @@ def _parse_score(raw: str) -> int | None:
     try:
         return check_score(int(raw))
     except ValueError:
-        raise InvalidInput(f"score moet 1 tot en met 5 zijn, of leeg voor 'weet ik niet'; niet '{raw}'") from None
+        raise InvalidInput("error.csv.score", value=raw) from None
 
 
 def _parse_row(record: dict[str, str | None]) -> Row:
     missing = [column for column in REQUIRED_COLUMNS if record.get(column) is None]
     if missing:
-        raise InvalidInput(f"veld ontbreekt: {', '.join(missing)}")
+        raise InvalidInput("error.csv.field_missing", fields=", ".join(missing))
     if None in record:
-        raise InvalidInput("te veel velden in deze regel")
+        raise InvalidInput("error.csv.too_many_fields")
     respondent = record["respondent"].strip()
     if not respondent:
-        raise InvalidInput("respondent is leeg")
+        raise InvalidInput("error.csv.respondent_empty")
     if len(respondent) > RESPONDENT_MAX:
-        raise InvalidInput(f"respondent is langer dan {RESPONDENT_MAX} tekens")
+        raise InvalidInput("error.csv.respondent_long", maximum=RESPONDENT_MAX)
     item = record["item"].strip()
     try:
         framework_of_item(item)
     except KeyError:
-        raise InvalidInput(f"onbekende vraag '{item}'") from None
+        raise InvalidInput("error.csv.unknown_item", item=item) from None
     return Row(
         team=clean_name(record["team"], "team"),
         period=check_period(record["period"]),
@@ -101,9 +101,9 @@ def parse_csv(text: str) -> list[Row]:
     if missing or unknown:
         problems = []
         if missing:
-            problems.append(f"regel 1: kolom ontbreekt: {', '.join(missing)} (nodig: {','.join(CSV_COLUMNS)})")
+            problems.append(t("csv.missing_columns", missing=", ".join(missing), needed=",".join(CSV_COLUMNS)))
         if unknown:
-            problems.append(f"regel 1: onbekende kolom: {', '.join(unknown)}")
+            problems.append(t("csv.unknown_columns", unknown=", ".join(unknown)))
         raise ImportFailed(problems)
     rows: list[Row] = []
     problems: list[str] = []
@@ -115,17 +115,17 @@ def parse_csv(text: str) -> list[Row]:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(f"regel {line}: kan de CSV niet lezen ({exc})")
+            problems.append(t("csv.unreadable", line=line, problem=exc))
             break
         record = {column: from_csv_cell(value) if isinstance(value, str) else value for column, value in record.items()}
         try:
             row = _parse_row(record)
         except InvalidInput as exc:
-            problems.append(f"regel {line}: {exc}")
+            problems.append(t("csv.line_problem", line=line, problem=exc))
             continue
         key = (row.team, row.period, row.respondent, row.item)
         if key in seen:
-            problems.append(f"regel {line}: dubbel antwoord; dezelfde respondent en vraag staan al op regel {seen[key]}")
+            problems.append(t("csv.duplicate", line=line, first=seen[key]))
             continue
         seen[key] = line
         rows.append(row)
@@ -144,7 +144,7 @@ def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozen
         {name for name, _, origin in existing if origin != "import"} & {row.team for row in rows} - set(into)
     )
     if foreign:
-        raise ImportFailed([i18n.t("csv.foreign_team", team=name) for name in foreign])
+        raise ImportFailed([t("csv.foreign_team", team=name) for name in foreign])
     new_teams = sorted({row.team for row in rows} - team_ids.keys())
     for name in new_teams:
         team = Team(name=name, origin="import")
@@ -214,7 +214,7 @@ def import_csv(engine: Engine, path: Path, into: Iterable[str] = ()) -> ImportRe
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFailed(["het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"]) from None
+        raise ImportFailed([t("csv.not_utf8")]) from None
     rows = parse_csv(text)
     named = frozenset(clean_name(name, "team") for name in into)
     return run_write(engine, lambda session: _write_rows(session, rows, named))

@@ -45,7 +45,7 @@ def _score(rng: random.Random, level: float, spread: float) -> int | None:
 def create_demo_data(engine: Engine, quarters: int = 4, seed: int = 2026) -> dict:
     """Teams, rounds and answers; returns the counts and each team's secret key (for its link)."""
     if not is_empty(engine):
-        raise InvalidInput("De database is niet leeg. Demogegevens komen alleen in een lege database.")
+        raise InvalidInput("error.demo_not_empty")
     rng = random.Random(seed)
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
     periods = previous_periods(quarters, current_period())

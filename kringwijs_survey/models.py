@@ -37,6 +37,10 @@ AUDIENCE_TEAM = "team"
 AUDIENCE_RESIDENTS = "residents"
 ACTION_SCOPES = ("team", "organisation", "municipality")
 ACTION_STATUSES = ("open", "ongoing", "done", "dropped")
+# The version of the answer scales new rounds are answered on (see content.ScaleSet); rounds
+# from before versions were stored keep "2025", the first scales.
+CURRENT_SCALES = "2026"
+FIRST_SCALES = "2025"
 # Where a team came from: made by an admin, by itself ("Nieuw team", off by default), by
 # import-csv, or by a workshop for a mixed group. Only import-made teams take imported answers.
 TEAM_ORIGINS = ("admin", "self", "import", "group")
@@ -63,6 +67,8 @@ class Team(SQLModel, table=True):
     key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
     # A workshop group that is not a standing team (mixed group at a training day).
     is_group: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # How the residents' page addresses residents: "u" (the default; many Wmo users expect it) or "jij".
+    residents_informal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     origin: str = Field(default="admin", sa_column=Column(String(10), nullable=False, server_default="admin"))
     # A self-made team stays out of every organisation view until an admin approves it.
     approved: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
@@ -95,6 +101,10 @@ class Round(SQLModel, table=True):
     live_item: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     live_revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     live_snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The answer scales this round was answered on: its numbers mean what those words say.
+    scales: str = Field(
+        default=CURRENT_SCALES, sa_column=Column(String(20), nullable=False, server_default=FIRST_SCALES)
+    )
     # Team rounds made since invitations exist take answers only through an unused invitation;
     # older rounds, workshops and residents' rounds keep their open join code.
     invitation_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))

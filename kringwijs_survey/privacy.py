@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 
 from .aggregation import STAT_COLUMNS, Scope, summarize
 from .database import read_session, run_write
+from .i18n import t
 from .models import Action, Answer, Invitation, Note, Response, RetainedAggregate, Round, Team
 from .services import current_period, shift_period
 from .validation import InvalidInput
@@ -31,7 +32,7 @@ FLOAT_COLUMNS = {"mean", "median", "sd"}
 def _find_team(session: Session, name: str) -> Team:
     team = session.execute(select(Team).where(Team.name == name.strip())).scalars().first()
     if team is None:
-        raise InvalidInput(f"Er is geen team met de naam '{name}'. Let op hoofdletters en spaties.")
+        raise InvalidInput("error.no_team_named", name=name)
     return team
 
 
@@ -83,7 +84,7 @@ def export_team(engine: Engine, team_name: str) -> dict:
         rounds = session.execute(select(Round).where(Round.team_id == team.id).order_by(Round.period, Round.id))
         actions = session.execute(select(Action).where(Action.team_id == team.id).order_by(Action.id))
         return {
-            "about": "Alles wat de app over dit team bewaart. Deelnemers staan er alleen in met hun willekeurige code.",
+            "about": t("privacy.export_about"),
             "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "team": {**_plain(team, SECRET_COLUMNS), "has_team_key": team.key_hash is not None},
             "rounds": [_round_export(session, found) for found in rounds.scalars()],
@@ -174,7 +175,7 @@ class RetentionResult:
 def retention_cutoff(quarters: int, today: dt.date | None = None) -> str:
     """The oldest quarter whose raw answers are kept: N quarters before the current quarter."""
     if quarters < 1:
-        raise InvalidInput("De bewaartermijn is minstens 1 kwartaal.")
+        raise InvalidInput("error.retention_minimum")
     return shift_period(current_period(today), -quarters)
 
 

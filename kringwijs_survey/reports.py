@@ -24,7 +24,7 @@ from . import charts, i18n, policy, services, sharing, team_results
 
 # charts.py keeps its helpers private; the organisation charts below follow the same rules
 # (labels from the translation table, colour never alone, ≥13 px), so they share them.
-from .charts import (  # noqa: E402
+from .charts import (
     BLACK,
     BLUE,
     FONT,
@@ -398,10 +398,7 @@ def _font_paths() -> dict[str, Path]:
     paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
-        raise InvalidInput(
-            "Het lettertype DejaVu Sans ontbreekt op deze computer, dus er kan geen PDF gemaakt worden. "
-            "Installeer het pakket fonts-dejavu-core (make system-deps)."
-        )
+        raise InvalidInput("error.no_font")
     return paths
 
 
@@ -417,7 +414,7 @@ class _Report:
         footer_text = title
 
         class Document(FPDF):
-            def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+            def footer(self) -> None:
                 self.set_y(-12)
                 self.set_font("DejaVu", "", 8)
                 self.set_text_color(90, 90, 90)
@@ -573,14 +570,14 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     team = services.get_team(engine, team_id)
     quarter = services.get_round(engine, round_id)
     if team is None or quarter is None or quarter.team_id != team.id:
-        raise InvalidInput("Deze ronde hoort niet bij dit team.")
+        raise InvalidInput("error.round_not_of_team")
     if not services.results_released(quarter):
-        raise InvalidInput("Deze ronde is nog open. Het verslag kan pas als de ronde gesloten is.")
+        raise InvalidInput("error.report_open_round")
     framework = get_frameworks()[quarter.framework]
     summary = services.team_summary(engine, team, framework.id, min_group)
     this_round = summary[summary["period"] == quarter.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
-        raise InvalidInput(f"Er zijn te weinig antwoorden voor een verslag. Er zijn er minstens {policy.at_least(min_group)} nodig.")
+        raise InvalidInput("error.report_too_few", minimum=policy.at_least(min_group))
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
     answered = int(this_round["respondents"].iloc[0])
@@ -588,7 +585,8 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
     spread = team_results.disagreement(summary, framework, quarter.period, lang)
     changed = team_results.changes(summary, framework, quarter.period, lang)
-    score_labels = {score: label.get(lang) for score, label in framework.scales["principle"].labels.items()}
+    score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
+    other_scales = team_results.other_scale_periods(summary, framework, quarter.period)
 
     title = t("report.team_title", team=team.name)
     report = _Report(title, lang)
@@ -636,9 +634,11 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     report.chart_section(
         t("results.tab.spread"), t("results.spread_intro"),
-        charts.distribution(spread, labels=labels, score_labels=score_labels), t("report.alt_spread"),
+        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
     )
 
+    if other_scales:
+        report.paragraph(t("results.other_scales", periods=", ".join(other_scales)), style="B", size=9.5)
     if not changed["previous_period"].dropna().empty:
         report.chart_section(
             t("results.tab.changes"), t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
@@ -695,7 +695,10 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
         report.paragraph(t("manager.low_trust_on"), style="B")
 
     teams, items = sharing.heatmap_order(view, "team")
-    heat = charts.heatmap(sharing.heatmap_frame(view, teams, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items)
+    heat = charts.heatmap(
+        sharing.heatmap_frame(view, teams, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
+        kind_of=framework.kind_of,
+    )
     report.chart_section(
         t("manager.heatmap"), t("manager.heatmap_legend_text"), heat, t("report.alt_heatmap", count=view.team_count), max_height=228
     )

@@ -71,13 +71,13 @@ def create_team(
 ) -> Team:
     """A new team. origin "self" (the "Nieuw team" page) makes a team that stays out of every
     organisation view until an admin approves it."""
-    name = clean_name(name, "De teamnaam")
+    name = clean_name(name, "team_name")
     origin = origin or ("group" if is_group else "admin")
-    area = clean_name(area, "Het gebied") if area and area.strip() else None
+    area = clean_name(area, "area") if area and area.strip() else None
 
     def work(session: Session) -> Team:
         if session.execute(select(Team.id).where(Team.name == name)).first():
-            raise InvalidInput(f"Er is al een team met de naam '{name}'. Kies een andere naam.")
+            raise InvalidInput("error.team_exists", name=name)
         team = Team(name=name, area=area, is_group=is_group, origin=origin, approved=origin != "self")
         session.add(team)
         session.flush()
@@ -86,12 +86,26 @@ def create_team(
     return run_write(engine, work)
 
 
+def set_residents_informal(engine: Engine, team_id: int, informal: bool, *, actor: Principal) -> None:
+    """Whether the residents' page says "jij" (True) or "u" (False) to this team's residents.
+    Only the team itself decides how its residents are addressed."""
+    ensure_permission(actor, Permission.CHANGE_TEAM, Resource(team_id))
+
+    def work(session: Session) -> None:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise InvalidInput("error.no_team")
+        team.residents_informal = bool(informal)
+
+    run_write(engine, work)
+
+
 def approve_team(engine: Engine, team_id: int) -> None:
     """An admin vouches for a self-made team: from now on it may appear in organisation views."""
 
     def work(session: Session) -> None:
         if session.execute(update(Team).where(Team.id == team_id).values(approved=True)).rowcount != 1:
-            raise InvalidInput("Dit team bestaat niet (meer).")
+            raise InvalidInput("error.no_team")
 
     run_write(engine, work)
 
@@ -107,7 +121,7 @@ def issue_team_key(engine: Engine, team_id: int) -> str:
 
     def work(session: Session) -> None:
         if session.execute(update(Team).where(Team.id == team_id).values(key_hash=access.key_digest(key))).rowcount != 1:
-            raise InvalidInput("Dit team bestaat niet (meer).")
+            raise InvalidInput("error.no_team")
 
     run_write(engine, work)
     return key
@@ -142,7 +156,7 @@ def _unused_join_code(session: Session) -> str:
 
 def _check_framework(framework: str) -> str:
     if framework not in get_frameworks():
-        raise InvalidInput(f"De vragenlijst '{framework}' bestaat niet.")
+        raise InvalidInput("error.no_framework", framework=framework)
     return framework
 
 
@@ -167,7 +181,7 @@ def start_round(
 
     def work(session: Session) -> Round:
         if session.get(Team, team_id) is None:
-            raise InvalidInput("Dit team bestaat niet (meer).")
+            raise InvalidInput("error.no_team")
         existing = session.execute(
             select(Round).where(
                 Round.team_id == team_id, Round.period == period, Round.framework == framework, Round.audience == audience
@@ -211,7 +225,7 @@ def _ensure_changes(actor: Principal, found: Round | None) -> Round:
     nothing about whether the round exists)."""
     if found is None:
         ensure_permission(actor, Permission.CHANGE_TEAM, Resource(None))
-        raise InvalidInput("Deze ronde bestaat niet (meer).")
+        raise InvalidInput("error.no_round")
     ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id, found.id))
     return found
 
@@ -220,7 +234,7 @@ def set_round_status(engine: Engine, round_id: int, status: str, *, actor: Princ
     """Close or reopen a round. A round that closed with enough answers to show results cannot
     reopen: one more answer followed by a second close would reveal that person's scores."""
     if status not in (ROUND_OPEN, ROUND_CLOSED):
-        raise InvalidInput("Onbekende status.")
+        raise InvalidInput("error.unknown_status")
 
     def work(session: Session) -> Round:
         # Row lock (PostgreSQL): a submit that already read "open" finishes before the close.
@@ -230,10 +244,7 @@ def set_round_status(engine: Engine, round_id: int, status: str, *, actor: Princ
                 select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.submitted.is_(True))
             ).scalar_one()
             if not policy.may_reopen(answered):
-                raise InvalidInput(
-                    "Deze ronde kan niet meer open. De uitkomsten waren al te zien. Eén extra antwoord "
-                    "zou dan laten zien wat die persoon koos. Start volgend kwartaal een nieuwe ronde."
-                )
+                raise InvalidInput("error.cannot_reopen")
         found.status = status
         session.add(found)
         return found
@@ -280,13 +291,13 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: st
     checked = []
     for answer in answers:
         if answer.item_id not in known:
-            raise InvalidInput(f"Vraag '{answer.item_id}' hoort niet bij deze vragenlijst.")
+            raise InvalidInput("error.item_not_in_framework", item=answer.item_id)
         if answer.item_id in seen:
-            raise InvalidInput(f"Vraag '{answer.item_id}' staat er twee keer in.")
+            raise InvalidInput("error.item_twice", item=answer.item_id)
         seen.add(answer.item_id)
         target = check_score(answer.target)
         if target is not None and (answer.item_id not in framework.item_ids or framework.item(answer.item_id).kind != "principle"):
-            raise InvalidInput("Alleen bij een beginsel kun je een doel kiezen.")
+            raise InvalidInput("error.target_only_principle")
         checked.append(
             AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment), bool(answer.discuss), target)
         )
@@ -311,9 +322,9 @@ def submit_response(
     first time uses the invitation up, in the same transaction (paper and imported answers
     come from a trainer or an admin and need none)."""
     if not respondent or len(respondent) > 64:
-        raise InvalidInput("Deze inzending heeft geen geldige sleutel. Laad de pagina opnieuw.")
+        raise InvalidInput("error.bad_respondent")
     if source not in RESPONSE_SOURCES:
-        raise InvalidInput("Onbekende bron.")
+        raise InvalidInput("error.unknown_source")
 
     def work(session: Session) -> int:
         # Core statements rather than ORM objects: this is the hot path of a full workshop hall.
@@ -324,9 +335,9 @@ def submit_response(
             .with_for_update()
         ).first()
         if found is None:
-            raise InvalidInput("Deze ronde bestaat niet (meer).")
+            raise InvalidInput("error.no_round")
         if found.status != ROUND_OPEN:
-            raise InvalidInput("Deze ronde is gesloten. Je kunt niets meer invullen of veranderen.")
+            raise InvalidInput("error.round_closed")
         checked = _checked_answers(found.framework, answers, found.audience)
         existing = session.execute(
             select(Response.id, Response.submitted).where(Response.round_id == round_id, Response.respondent == respondent)
@@ -393,7 +404,7 @@ def create_invitations(engine: Engine, round_id: int, count: int, *, actor: Prin
         if not found.invitation_only:
             raise Refused("invitation.not_for_this_round")
         if found.status != ROUND_OPEN:
-            raise InvalidInput("Deze ronde is gesloten. Je kunt niets meer invullen of veranderen.")
+            raise InvalidInput("error.round_closed")
         session.execute(insert(Invitation), [{"round_id": round_id, "code_hash": access.key_digest(code)} for code in codes])
 
     run_write(engine, work)
@@ -520,15 +531,15 @@ class ActionInput:
 def add_action(engine: Engine, round_id: int, action: ActionInput, *, actor: Principal) -> Action:
     what = clean_text(action.what, max_length=500)
     if not what:
-        raise InvalidInput("Schrijf op wat jullie gaan doen.")
+        raise InvalidInput("error.action_what")
     if action.scope not in ACTION_SCOPES:
-        raise InvalidInput("Kies wie hier iets aan kan doen: het team, de organisatie of de gemeente.")
-    owner = clean_name(action.owner, "De eigenaar") if action.owner and action.owner.strip() else None
+        raise InvalidInput("error.action_scope")
+    owner = clean_name(action.owner, "owner") if action.owner and action.owner.strip() else None
 
     def work(session: Session) -> Action:
         found = _ensure_changes(actor, session.get(Round, round_id))
         if action.item_id is not None and action.item_id not in get_frameworks()[found.framework].item_ids:
-            raise InvalidInput("Dit beginsel of deze blokkade hoort niet bij deze ronde.")
+            raise InvalidInput("error.item_not_in_round")
         new = Action(
             team_id=found.team_id, round_id=round_id, item_id=action.item_id, what=what, owner=owner,
             due=action.due, scope=action.scope, status="open",
@@ -560,13 +571,13 @@ def review_action(
     engine: Engine, action_id: int, status: str, in_round_id: int | None = None, *, actor: Principal
 ) -> None:
     if status not in ACTION_STATUSES:
-        raise InvalidInput("Kies: open, bezig, gedaan of gestopt.")
+        raise InvalidInput("error.action_status")
 
     def work(session: Session) -> None:
         found = session.get(Action, action_id)
         ensure_permission(actor, Permission.CHANGE_TEAM, Resource(found.team_id if found else None))
         if found is None:
-            raise InvalidInput("Deze actie bestaat niet (meer).")
+            raise InvalidInput("error.no_action")
         found.status = status
         found.closed_in_round_id = in_round_id if status in ("done", "dropped") else None
 
@@ -614,9 +625,9 @@ def open_residents_round(engine: Engine, team_round_id: int, *, actor: Principal
     Asking again returns the same round."""
     found = _ensure_changes(actor, get_round(engine, team_round_id))
     if found.audience != AUDIENCE_TEAM:
-        raise InvalidInput("Deze ronde bestaat niet (meer).")
+        raise InvalidInput("error.no_round")
     if not get_frameworks()[found.framework].resident_statements:
-        raise InvalidInput("Deze vragenlijst heeft geen vragen voor bewoners.")
+        raise InvalidInput("error.no_resident_statements")
     return start_round(engine, found.team_id, found.period, found.framework, audience=AUDIENCE_RESIDENTS)
 
 
@@ -633,6 +644,9 @@ class Perspectives:
     minimum: int
     released: bool
     frame: pd.DataFrame
+    # Team and residents answered with the same words: only then may their numbers be compared
+    # as higher or lower; otherwise the screens only say that they see it differently.
+    same_scale: bool = False
 
     @property
     def shown(self) -> bool:
@@ -690,4 +704,14 @@ def perspectives(
     for column in ["team_median", "residents_median", "residents_n"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
     frame["difference"] = frame["residents_median"] - frame["team_median"]
-    return Perspectives(residents, answered, minimum, released, frame[PERSPECTIVE_COLUMNS])
+    return Perspectives(
+        residents, answered, minimum, released, frame[PERSPECTIVE_COLUMNS], same_scale=_same_words(framework, team_round, residents)
+    )
+
+
+def _same_words(framework, team_round: Round, residents_round: Round) -> bool:
+    """Whether the team's principle scale and the residents' scale have the very same words."""
+    team_scale = framework.scale_set(team_round.scales).scales["principle"]
+    residents_scale = framework.scale_set(residents_round.scales).resident_scale
+    words = lambda scale: [label.nl for label in scale.labels.values()]  # noqa: E731
+    return residents_scale is not None and words(team_scale) == words(residents_scale)

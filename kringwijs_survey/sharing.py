@@ -68,7 +68,7 @@ def _change_round(engine: Engine, round_id: int, change) -> Round:
     def work(session: Session) -> Round:
         found = session.get(Round, round_id)
         if found is None:
-            raise InvalidInput("Deze ronde bestaat niet (meer).")
+            raise InvalidInput("error.no_round")
         change(found)
         session.add(found)
         return found
@@ -81,7 +81,7 @@ def publish_round(engine: Engine, round_id: int) -> Round:
 
     def change(found: Round) -> None:
         if found.status != ROUND_CLOSED:
-            raise InvalidInput("Deze ronde is nog open. Sluit de ronde eerst; daarna kunnen jullie hem delen met de organisatie.")
+            raise InvalidInput("error.share_open_round")
         found.published = True
 
     return _change_round(engine, round_id, change)

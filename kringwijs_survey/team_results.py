@@ -125,10 +125,37 @@ def _prepared(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.Data
     return frame.sort_values(["period", "order"], ignore_index=True)
 
 
+def _scales_of(frame: pd.DataFrame, period: str | None) -> object:
+    """The answer scales `period` was answered on (NA when the frame does not say)."""
+    if "scales" not in frame:
+        return pd.NA
+    used = frame.loc[frame["period"] == period, "scales"].dropna()
+    return pd.NA if used.empty else used.iloc[-1]
+
+
+def _same_scales(frame: pd.DataFrame, period: str) -> pd.Series:
+    """Rows answered on the same scales as `period`: numbers on other scales mean something else."""
+    scales = _scales_of(frame, period)
+    if pd.isna(scales):
+        return pd.Series(True, index=frame.index)
+    return frame["scales"].fillna(scales) == scales
+
+
 def _previous_period(frame: pd.DataFrame, period: str) -> str | None:
-    """The latest period before `period` that has statistics (is not suppressed)."""
-    earlier = frame[(frame["period"] < period) & ~frame["suppressed"]]["period"]
+    """The latest period before `period` that has statistics (is not suppressed) and was
+    answered on the same scales."""
+    earlier = frame[(frame["period"] < period) & ~frame["suppressed"] & _same_scales(frame, period)]["period"]
     return None if earlier.empty else str(earlier.max())
+
+
+def other_scale_periods(summary: pd.DataFrame, framework: Framework, period: str) -> list[str]:
+    """The team's other periods of this framework that were answered on different scales than
+    `period`: they are never compared with it, and the screens say so."""
+    frame = _prepared(summary, framework, "nl")
+    if frame.empty:
+        return []
+    other = frame[~_same_scales(frame, period) & (frame["period"] != period)]["period"]
+    return sorted(set(other))
 
 
 def _of_period(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
@@ -286,11 +313,12 @@ def agenda(summary: pd.DataFrame, framework: Framework, period: str, lang: str) 
     return frame[AGENDA_COLUMNS]
 
 
-def history(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+def history(summary: pd.DataFrame, framework: Framework, lang: str, period: str | None = None) -> pd.DataFrame:
     """Long frame of every unsuppressed period: item, title, kind, group, group_title, period,
-    mean, median, n; in framework order, then by period."""
+    mean, median, n; in framework order, then by period. With `period`, only the periods
+    answered on the same scales as that one."""
     frame = _prepared(summary, framework, lang)
-    frame = frame[~frame["suppressed"]]
+    frame = frame[~frame["suppressed"] & (_same_scales(frame, period) if period is not None else True)]
     if frame.empty:
         return _empty(HISTORY_COLUMNS)
     return frame.sort_values(["order", "period"])[HISTORY_COLUMNS].reset_index(drop=True)

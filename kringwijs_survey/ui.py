@@ -13,13 +13,13 @@ import segno
 import streamlit as st
 
 from . import access, charts, i18n, services, tables, typed_text
-from .access import ANONYMOUS, Principal, Role, configured_passphrase_hashes, check_passphrase, new_respondent_key
+from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
 from .settings import load_settings
-from .validation import InvalidInput, Refused
+from .validation import InvalidInput
 
 LANG_KEY = "lang"
 PRINCIPAL_KEY = "principal"
@@ -64,7 +64,7 @@ def plain(key: str, **values: object) -> str:
 def say(key: str, kind: str = "text", **values: object) -> None:
     """Show an interface text that holds values people typed (a team name, an area…): the
     values appear exactly as typed (see typed_text). kind: as in typed_text.show."""
-    typed_text.sentence(i18n.t(key, language()), kind, **values)
+    typed_text.sentence(i18n.template(key, language(), values), kind, **values)
 
 
 def _remember_language() -> None:
@@ -104,14 +104,27 @@ def frameworks() -> dict[str, Framework]:
     return get_frameworks()
 
 
-def render_item(framework: Framework, item: Item) -> None:
-    """One principle or blockade: its words, what it means, the questions and the examples."""
+def render_quote(framework: Framework, item: Item) -> None:
+    """The source's own words first, so people score the text itself and not our paraphrase."""
     lang = language()
-    st.markdown(f"**{t('principles.summary')}:** {item.summary.get(lang)}")
-    with st.expander(t("principles.text")):
-        st.text(item.text.nl)
+    kind = "blockade" if item.kind == "blockade" else "principle"
+    with st.container(border=True, key=f"kw-quote-{item.id}"):
+        st.caption(t(f"quote.{kind}_intro", source=framework.title.get(lang)))
+        st.markdown(f"*“{item.text.nl}”*")
         if lang != "nl":
-            st.caption(item.text.get(lang))
+            st.caption(t("quote.translation", text=item.text.get(lang)))
+        if framework.source_note:
+            st.caption(framework.source_note.get(lang))
+
+
+def render_help(item: Item) -> None:
+    """The plain-language help under the quote."""
+    st.markdown(f"**{t('principles.summary')}:** {item.summary.get(language())}")
+
+
+def render_examples(framework: Framework, item: Item) -> None:
+    """Questions to talk about, the examples and the link between blockade and principle."""
+    lang = language()
     st.markdown(f"**{t('principles.questions')}**")
     st.markdown("\n".join(f"- {question.get(lang)}" for question in item.questions))
     works, fails = st.columns(2)
@@ -123,6 +136,13 @@ def render_item(framework: Framework, item: Item) -> None:
     if item.answered_by:
         principle = framework.item(item.answered_by)
         st.info(t("principles.answered_by", principle=principle.id, title=principle.title.get(lang)), icon=":material/link:")
+
+
+def render_item(framework: Framework, item: Item) -> None:
+    """One principle or blockade: the source's words, what they mean, the questions and the examples."""
+    render_quote(framework, item)
+    render_help(item)
+    render_examples(framework, item)
 
 
 def _secrets() -> dict:
@@ -464,11 +484,14 @@ def current() -> Principal:
 
 
 def show_error(error: Exception) -> None:
-    """An error message may repeat what someone typed (a name that is taken), so it is typed text."""
-    if isinstance(error, Refused):
-        say(error.key, "error", **error.values)
+    """An error a person can fix, in their own language. The message may repeat what someone typed
+    (a name that is taken), so its values are shown as typed (see say)."""
+    if not isinstance(error, InvalidInput):
+        typed_text.show(str(error), "error")
         return
-    typed_text.show(str(error), "error")
+    lang = language()
+    values = {name: value.text(lang) if isinstance(value, i18n.Msg) else value for name, value in error.message.values.items()}
+    say(error.message.key, "error", **values)
 
 
 def run_or_explain(action) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .i18n import DEFAULT_LANGUAGE, Msg
 from .settings import COMMENT_MAX, NAME_MAX
 
 PERIOD_PATTERN = re.compile(r"^(19|20|21)\d\d-Q[1-4]$")
@@ -12,19 +13,28 @@ SCORE_MIN, SCORE_MAX = 1, 5
 
 
 class InvalidInput(ValueError):
-    """Input a person can fix; the message is plain Dutch and safe to show."""
+    """Input a person can fix: a key of the translation table and its values, safe to show.
+    str() is the Dutch text (the command line); pages show text(lang)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.message = Msg(key, **values)
+        super().__init__(self.message.text(DEFAULT_LANGUAGE))
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.message.text(lang)
 
 
 class Refused(InvalidInput):
-    """A refusal whose text comes from the translation tables, so a page can show it in the
-    person's own language (ui.show_error); str() is the default language for the CLI and logs."""
+    """Not a typing mistake but something the person may not or cannot do (no invitation, not
+    their team): told like every InvalidInput, from the translation tables in their language."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        from . import i18n
+    @property
+    def key(self) -> str:
+        return self.message.key
 
-        super().__init__(i18n.t(key, **values))
-        self.key = key
-        self.values = values
+    @property
+    def values(self) -> dict[str, object]:
+        return self.message.values
 
 
 def _keep(char: str, multiline: bool) -> bool:
@@ -40,16 +50,18 @@ def clean_text(value: str | None, *, max_length: int, multiline: bool = False) -
     text = "".join(char for char in value.replace("\r\n", "\n").replace("\r", "\n") if _keep(char, multiline))
     text = text.strip()
     if len(text) > max_length:
-        raise InvalidInput(f"Deze tekst is te lang: {len(text)} tekens. Het mogen er {max_length} zijn.")
+        raise InvalidInput("error.text_too_long", length=len(text), maximum=max_length)
     return text
 
 
-def clean_name(value: str | None, what: str = "De naam") -> str:
+def clean_name(value: str | None, what: str = "name") -> str:
+    """`what` names the field in the messages: a key under error.what.* (name, team_name, ...)."""
     name = " ".join(clean_text(value, max_length=NAME_MAX * 2).split())
+    field = Msg(f"error.what.{what}")
     if not name:
-        raise InvalidInput(f"{what} is leeg. Vul een naam in.")
+        raise InvalidInput("error.name_empty", what=field)
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"{what} is te lang: {len(name)} tekens. Het mogen er {NAME_MAX} zijn.")
+        raise InvalidInput("error.name_too_long", what=field, length=len(name), maximum=NAME_MAX)
     return name
 
 
@@ -61,7 +73,7 @@ def clean_comment(value: str | None) -> str | None:
 def check_period(value: str) -> str:
     period = (value or "").strip().upper()
     if not PERIOD_PATTERN.match(period):
-        raise InvalidInput(f"'{value}' is geen kwartaal. Schrijf het zo: 2026-Q3.")
+        raise InvalidInput("error.period", value=value)
     return period
 
 
@@ -69,5 +81,5 @@ def check_score(value: int | None) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
-        raise InvalidInput(f"Een score is een getal van 1 tot en met 5, of 'weet ik niet'. Niet: {value!r}.")
+        raise InvalidInput("error.score", value=repr(value))
     return value

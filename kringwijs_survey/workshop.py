@@ -64,22 +64,20 @@ def start_workshop(
     code: the trainer sees the room.
     """
     if (team_id is None) == (group_name is None or not group_name.strip()):
-        raise InvalidInput("Kies een team, of geef de groep een naam.")
+        raise InvalidInput("error.workshop_team_or_group")
     if team_id is not None:
         team = services.get_team(engine, team_id)
         if team is None or team.is_group:
-            raise InvalidInput("Dit team bestaat niet (meer).")
+            raise InvalidInput("error.no_team")
         group_name = team.name[: NAME_MAX - len(WORKSHOP_SUFFIX)] + WORKSHOP_SUFFIX
-    name = clean_name(group_name, "De naam van de groep")
+    name = clean_name(group_name, "group_name")
     existing = services.find_team(engine, name)
     if existing is not None and not existing.is_group:
-        raise InvalidInput(f"Er is al een team met de naam '{name}'. Kies 'Een team', of geef de groep een andere naam.")
+        raise InvalidInput("error.group_name_taken", name=name)
     group = existing or services.create_team(engine, name, is_group=True)
     found = services.start_round(engine, group.id, period, framework, invitation_only=False)
     if found.status != ROUND_OPEN:
-        raise InvalidInput(
-            f"De ronde van {found.period} is al gesloten. Kies een ander kwartaal, of laat het team de ronde weer openen."
-        )
+        raise InvalidInput("error.workshop_round_closed", period=found.period)
     return found
 
 
@@ -92,7 +90,7 @@ def issue_workshop_key(engine: Engine, round_id: int) -> str:
     def work(session: Session) -> None:
         found = session.get(Round, round_id, with_for_update=True)
         if found is None:
-            raise InvalidInput("Deze workshop bestaat niet (meer).")
+            raise InvalidInput("error.no_workshop")
         if found.status != ROUND_OPEN:
             raise Refused("workshop.closed_round")
         found.presenter_key_hash = access.key_digest(key)
@@ -107,7 +105,7 @@ def open_team_round_for_workshop(engine: Engine, round_id: int, *, actor: access
     found = services.get_round(engine, round_id)
     access.ensure_permission(actor, access.Permission.CHANGE_TEAM, access.Resource(found.team_id if found else None, round_id))
     if found is None or found.audience != AUDIENCE_TEAM:
-        raise InvalidInput("Deze ronde bestaat niet (meer).")
+        raise InvalidInput("error.no_round")
     return issue_workshop_key(engine, round_id)
 
 
@@ -124,7 +122,7 @@ def workshop_by_key(engine: Engine, key: str | None) -> Round | None:
 def get_workshop(engine: Engine, round_id: int) -> Round:
     found = services.get_round(engine, round_id)
     if found is None:
-        raise InvalidInput("Deze workshop bestaat niet (meer).")
+        raise InvalidInput("error.no_workshop")
     return found
 
 
@@ -133,9 +131,9 @@ def _change_live(engine: Engine, round_id: int, change) -> Round:
         # Row lock (PostgreSQL): closing waits for a submit that already read "open".
         found = session.get(Round, round_id, with_for_update=True)
         if found is None:
-            raise InvalidInput("Deze workshop bestaat niet (meer).")
+            raise InvalidInput("error.no_workshop")
         if found.status != ROUND_OPEN:
-            raise InvalidInput("Deze workshop is gesloten.")
+            raise InvalidInput("error.workshop_closed")
         change(session, found)
         session.add(found)
         return found
@@ -152,7 +150,7 @@ def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
 
     def change(session: Session, found: Round) -> None:
         if index is not None and not 0 <= index < item_count(found):
-            raise InvalidInput(f"Er is geen vraag {index + 1}.")
+            raise InvalidInput("error.no_question", number=index + 1)
         found.live_item = index
         found.live_revealed = False
 
@@ -237,14 +235,12 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
     threshold = policy.at_least(min_group)
     found = get_workshop(engine, round_id)
     if found.status != ROUND_OPEN:
-        raise InvalidInput("Deze workshop is gesloten.")
+        raise InvalidInput("error.workshop_closed")
     if found.live_item is None:
-        raise InvalidInput("Er staat nog geen vraag op het scherm. Kies eerst 'Volgende'.")
+        raise InvalidInput("error.no_live_question")
     done = services.count_responses(engine, round_id)
     if not policy.reveal_allowed(done, threshold):
-        raise InvalidInput(
-            f"Er zijn nog te weinig antwoorden: {done}. Er zijn er minstens {threshold} nodig. Zo blijft ieders antwoord anoniem."
-        )
+        raise InvalidInput("error.too_few_to_reveal", done=done, minimum=threshold)
     phones = answer_sources(engine, round_id).phone
     if not policy.enough_phone_answers(phones, threshold):
         raise Refused("workshop.too_few_phones", phone=phones, minimum=threshold)
@@ -256,7 +252,7 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
 
     def change(session: Session, current: Round) -> None:
         if current.live_item != found.live_item:
-            raise InvalidInput("Er staat intussen een andere vraag op het scherm. Probeer het nog eens.")
+            raise InvalidInput("error.question_moved_on")
         snapshots = _stored_snapshots(current)
         if fresh is not None:
             snapshots[item_id] = fresh
@@ -305,7 +301,7 @@ def paper_entry(engine: Engine, round_id: int, answers: Mapping[str, int | None]
     framework = get_frameworks()[found.framework]
     missing = [item_id for item_id in framework.item_ids if item_id not in answers]
     if missing:
-        raise InvalidInput(f"Vul bij elke vraag een score in, of 'Weet ik niet'. Nog open: {', '.join(missing)}.")
+        raise InvalidInput("error.paper_missing", missing=", ".join(missing))
     if found.invitation_only:  # a team's own round: everyone answers with their own invitation
         raise Refused("workshop.paper_needs_invitation")
     checked = [services.AnswerInput(item_id, check_score(answers[item_id])) for item_id in framework.item_ids]

@@ -8,6 +8,7 @@ who = ui.guard_page(__file__)
 ui.touch_friendly()
 
 DONT_KNOW = 0
+CHANGE_KEY = "change-item"
 lang = ui.language()
 engine = ui.engine()
 
@@ -51,13 +52,14 @@ def save(final: bool) -> bool:
 
 if state.step < len(items):
     item = items[state.step]
-    scale = framework.scale_for(item)
+    scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
     st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))
-    st.markdown(item.summary.get(lang))
+    ui.render_quote(framework, item)
+    ui.render_help(item)
     with st.expander(ui.t("join.more")):
-        ui.render_item(framework, item)
+        ui.render_examples(framework, item)
     with st.form(f"item-{item.id}"):
         options = [1, 2, 3, 4, 5, DONT_KNOW]
         labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
@@ -98,23 +100,41 @@ if state.step < len(items):
         )
         next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch", on_click=move, args=(1,))
 else:
+    # The overview fits on a phone: one line per answer in one list, one choice to change an
+    # answer, and "Versturen" above the list. After sending there is nothing left to send:
+    # a change is stored at once (save keeps the response sent).
     st.subheader(ui.t("join.overview"))
     missing = [item for item in items if item.id not in state.answers]
-    for index, item in enumerate(items):
-        answer = state.answers.get(item.id)
-        shown = ui.t("join.not_answered") if answer is None else (
-            framework.dont_know.get(lang) if answer.score is None else str(answer.score)
-        )
-        cols = st.columns([4, 1])
-        cols[0].markdown(f"**{item.title.get(lang)}** — {shown}")
-        if cols[1].button(ui.t("join.change"), key=f"goto-{item.id}", width="stretch"):
-            state.step = index
-            st.rerun()
-    if missing:
-        st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
-    st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch", on_click=save, args=(True,))
     if state.submitted:
         st.success(ui.t("join.thanks"), icon=":material/check_circle:")
+    elif missing:
+        st.warning(ui.t("join.missing", count=len(missing)), icon=":material/info:")
+    else:
+        st.markdown(ui.t("join.ready"))
+    if not state.submitted:
+        st.button(ui.t("join.send"), type="primary", disabled=bool(missing), width="stretch", on_click=save, args=(True,))
+
+    def shown(item) -> str:
+        answer = state.answers.get(item.id)
+        if answer is None:
+            return f"*{ui.t('join.not_answered')}*"
+        if answer.score is None:
+            return framework.dont_know.get(lang)
+        # the words of the item's own scale: a blockade's 5 is not a principle's 5
+        return f"{answer.score} · {framework.scale_for(item, quarter.scales).labels[answer.score].get(lang)}"
+
+    st.markdown("\n".join(f"{number}. **{item.title.get(lang)}** — {shown(item)}" for number, item in enumerate(items, start=1)))
+
+    def go_to_chosen_item() -> None:
+        chosen = st.session_state.get(CHANGE_KEY)
+        if chosen is not None:
+            state.step = chosen
+        st.session_state[CHANGE_KEY] = None  # the same item can be chosen again later
+
+    st.selectbox(
+        ui.t("join.change_which"), range(len(items)), index=None, placeholder=ui.t("join.change_placeholder"),
+        format_func=lambda index: f"{index + 1}. {items[index].title.get(lang)}", key=CHANGE_KEY, on_change=go_to_chosen_item,
+    )
     if st.button(ui.t("join.back"), key="overview-back"):
         state.step = len(items) - 1
         st.rerun()

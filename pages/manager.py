@@ -81,7 +81,7 @@ if view_name == "overview":
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
         ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang, fit),
-        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, width=fit)),
+        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of, width=fit)),
     )
     ui.show_chart(
         heat,

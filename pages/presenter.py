@@ -165,7 +165,7 @@ def show_item() -> None:
             st.markdown(ui.t("presenter.question", question=item.questions[0].get(lang)))
         st.markdown(ui.t("presenter.wait"))
         return
-    scale = framework.scale_for(item)
+    scale = framework.scale_for(item, quarter.scales)
     score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
     with st.container(key="kw-question"):
         st.markdown(ui.t("presenter.question", question=item.questions[0].get(lang)))

@@ -17,6 +17,11 @@ framework_id = st.selectbox(
 )
 framework = frameworks[framework_id]
 st.markdown(framework.description.get(lang))
+if framework.about:
+    with st.container(border=True, key="kw-about"):
+        st.subheader(ui.t("principles.about"))
+        for paragraph in framework.about:
+            st.markdown(paragraph.get(lang))
 st.caption(ui.t("principles.source", source=framework.source))
 
 for tab, group in zip(st.tabs([group.title.get(lang) for group in framework.groups]), framework.groups):

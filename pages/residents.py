@@ -52,21 +52,23 @@ if not ui.is_resident(who):
 
 quarter = services.get_round(engine, who.round_id)
 framework = ui.frameworks()[quarter.framework]
-scale = framework.resident_scale
+scale = framework.scale_set(quarter.scales).resident_scale
 team = services.get_team(engine, quarter.team_id)
+address = ".jij" if team.residents_informal else ""  # the team chose "jij" or "u" for its residents
 
 with st.container(key="kw-residents"):
     if ui.resident_has_sent(who):
-        st.title(ui.t("residents.thanks_title"))
-        st.markdown(ui.t("residents.thanks"))
+        st.title(ui.t("residents.thanks_title" + address))
+        st.markdown(ui.t("residents.thanks" + address))
         if st.button(ui.t("residents.next"), type="primary", width="stretch", icon=":material/person_add:"):
             ui.next_resident()
             st.rerun()
-        st.markdown(ui.t("residents.next_help"))
+        st.markdown(ui.t("residents.next_help" + address))
         st.stop()
 
-    st.title(ui.t("residents.title"))
-    ui.say("residents.intro", team=team.name)
+    ui.say("residents.title_team" + address, "title", team=team.name)
+    ui.say("residents.intro" + address, team=team.name)
+    st.caption(scale.question_for(lang, team.residents_informal))
     options = [1, 2, 3, 4, 5, DONT_KNOW]
     with st.form("residents", border=False):
         chosen = {

@@ -48,8 +48,9 @@ if this_round.empty or bool(this_round["suppressed"].any()):
 labels = ui.chart_labels()
 fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
-scale = framework.scales["principle"]
-score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
+score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
+score_labels = score_labels_by_kind["principle"]
+other_scales = team_results.other_scale_periods(summary, framework, quarter.period)
 st.caption(ui.t("results.based_on", answered=answered))
 for flag in ("too_few_scores", "changed_since_reveal"):
     if withheld := team_results.withheld_items(summary, framework, quarter.period, lang, flag):
@@ -63,7 +64,7 @@ profile = team_results.profile(summary, framework, quarter.period, lang)
 pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
 spread = team_results.disagreement(summary, framework, quarter.period, lang)
 changed = team_results.changes(summary, framework, quarter.period, lang)
-history = team_results.history(summary, framework, lang)
+history = team_results.history(summary, framework, lang, quarter.period)
 agenda = team_results.agenda(summary, framework, quarter.period, lang)
 
 SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "residents")
@@ -84,6 +85,8 @@ def section(name: str) -> bool:
 
 
 if section("profile"):
+    if other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
     ranked = profile.dropna(subset=["median"]).sort_values("median")
     text = ui.plain(
         "results.profile_summary",
@@ -108,12 +111,14 @@ if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
     top = spread.iloc[0] if not spread.empty else None
     ui.show_chart(
-        charts.distribution(spread, labels=labels, score_labels=score_labels, width=fit),
+        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
 if section("changes"):
+    if other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
     if changed["previous_period"].dropna().empty:
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
@@ -190,7 +195,7 @@ if section("residents"):  # the residents' view beside the team's own view
     elif not view.shown:
         st.warning(ui.t("residents.too_few", answered=view.respondents, minimum=view.minimum), icon=":material/group:")
     else:
-        st.markdown(ui.t("residents.results_intro"))
+        st.markdown(ui.t("residents.results_intro" if view.same_scale else "residents.results_intro_other_scale"))
         st.caption(ui.t("residents.based_on", answered=view.respondents))
         differ = view.largest_differences()
         number = lambda value: charts.format_number(value, decimal)  # noqa: E731
@@ -213,9 +218,12 @@ if section("residents"):  # the residents' view beside the team's own view
         )
         st.subheader(ui.t("residents.differ_most"))
         for row in differ.itertuples():
+            if view.same_scale:
+                key = "residents.difference_lower" if row.difference < 0 else "residents.difference_higher"
+            else:
+                key = "residents.difference_other_scale"
             st.markdown("- " + ui.t(
-                "residents.difference_lower" if row.difference < 0 else "residents.difference_higher",
-                item=f"{row.item} · {row.title}", team=number(row.team_median), residents=number(row.residents_median),
+                key, item=f"{row.item} · {row.title}", team=number(row.team_median), residents=number(row.residents_median),
             ))
         st.markdown(ui.t("residents.talk_about") if not differ.empty else ui.t("residents.no_big_difference"))
     st.caption(ui.t("residents.private"))

@@ -62,7 +62,7 @@ for quarter in services.list_rounds(engine, team.id):
             )
         else:
             if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                ui.run_or_explain(lambda: services.set_round_status(engine, quarter.id, "open", actor=who))
+                ui.run_or_explain(lambda rid=quarter.id: services.set_round_status(engine, rid, "open", actor=who))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = policy.group_minimum(policy.View.ORGANISATION, ui.settings())
             # Only a click changes sharing (on_change); the switch always shows the stored state,
@@ -103,6 +103,13 @@ for quarter in services.list_rounds(engine, team.id):
                         st.image(ui.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
                         st.download_button(ui.t("residents.qr_download"), ui.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
                         st.markdown(ui.t("residents.open_state"))
+                        informal = st.toggle(
+                            ui.t("residents.informal"), value=team.residents_informal, key=f"informal-{residents.id}",
+                            help=ui.t("residents.informal_help"),
+                        )
+                        if informal != team.residents_informal:
+                            services.set_residents_informal(engine, team.id, informal, actor=who)
+                            st.rerun()
                         residents_answered = services.count_responses(engine, residents.id)
                         final = "final" if not policy.may_reopen(residents_answered) else "reopenable"
                         ui.confirm_then(
@@ -125,7 +132,7 @@ for quarter in services.list_rounds(engine, team.id):
                         if residents.published and not policy.shows_organisation(residents_answered, ui.settings(), residents=True):
                             st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
-                            ui.run_or_explain(lambda: services.set_round_status(engine, residents.id, "open", actor=who))
+                            ui.run_or_explain(lambda rid=residents.id: services.set_round_status(engine, rid, "open", actor=who))
 
 open_actions = services.open_actions(engine, team.id)
 if open_actions:

@@ -115,7 +115,7 @@ if st.session_state.get(PAPER):
     with st.form("paper", clear_on_submit=True):
         chosen = {}
         for item in framework.items:
-            scale = framework.scale_for(item)
+            scale = framework.scale_for(item, quarter.scales)
             labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
             labels[DONT_KNOW] = framework.dont_know.get(lang)
             chosen[item.id] = st.radio(

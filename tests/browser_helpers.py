@@ -66,10 +66,10 @@ def axe_violations(page) -> list[dict]:
             continue
         targets = [node["target"][-1] for node in violation["nodes"]]
         in_chrome = page.evaluate(
-            """(selectors) => selectors.map(s => {
+            f"""(selectors) => selectors.map(s => {{
                 const el = document.querySelector(s);
-                return !!(el && el.closest('%s'));
-            })""" % STREAMLIT_CHROME,
+                return !!(el && el.closest('{STREAMLIT_CHROME}'));
+            }})""",
             targets,
         )
         found.append(

@@ -44,7 +44,7 @@ def run_cli(db_url: str, *args: str, stdin: str | None = None, unset: tuple[str,
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
             if isinstance(exit_.code, str):
                 print(exit_.code, file=sys.stderr)
-        except Exception:  # noqa: BLE001 - the real process would print it and exit 1
+        except Exception:
             traceback.print_exc()
             code = 1
     return CliResult(code or 0, out.getvalue(), err.getvalue())

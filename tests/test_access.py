@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role, hash_passphrase, new_respondent_key
+from kringwijs_survey.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET_COMMENT_A = "Vertrouwelijke opmerking van team Alfa"

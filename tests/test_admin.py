@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import privacy, services
 from kringwijs_survey.access import Principal, Role
+
 import factories
+from app_helpers import all_text, open_page
 
 ADMIN = {"principal": Principal(Role.ADMIN)}
 

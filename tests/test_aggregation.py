@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from kringwijs_survey import services
-from kringwijs_survey.aggregation import SUMMARY_COLUMNS, Scope, summarize
-import factories
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.aggregation import SUMMARY_COLUMNS, Scope, summarize
+
+import factories
 
 
 def _fill(engine, team_name, period, scores_per_person, item="AB1"):

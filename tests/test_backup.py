@@ -6,12 +6,13 @@ import sqlite3
 import threading
 from contextlib import closing
 
-import cli_runner
 import pytest
 
 from kringwijs_survey import backup, services
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
+
+import cli_runner
 import factories
 
 ANSWERS = [services.AnswerInput("AB1", 4, "Één keer 🙂"), services.AnswerInput("AB2", None), services.AnswerInput("B1", 2)]

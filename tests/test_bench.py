@@ -5,11 +5,10 @@ import os
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
-from kringwijs_survey.bench import KEYS, check_same_data, floor_rows
 from kringwijs_survey.aggregation import Scope, compute_summary
+from kringwijs_survey.bench import KEYS, check_same_data, floor_rows
 
 EXPECTED_KEYS = set(KEYS) | {"teams", "quarters", "respondents", "answers", "database"}
 

@@ -3,7 +3,6 @@ phones at 360 px without sideways scrolling and with 44 px touch targets."""
 
 import pytest
 
-from browser_helpers import axe_violations, page_ready, screenshot
 from kringwijs_survey import services
 from kringwijs_survey.access import SYSTEM, hash_passphrase
 from kringwijs_survey.content import get_frameworks
@@ -11,6 +10,8 @@ from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.i18n import t
 from kringwijs_survey.navigation import PAGES
+
+from browser_helpers import axe_violations, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange testzin voor iedereen"

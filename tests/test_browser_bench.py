@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from browser_helpers import page_ready, screenshot
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.bench import load_organisation
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import page_ready, screenshot
 
 pytestmark = [pytest.mark.slow_bench, pytest.mark.browser]
 PASSPHRASE = "een lange zin voor de meting"

@@ -20,16 +20,16 @@ import re
 
 import pytest
 
-from browser_helpers import choose_view, page_ready, screenshot
-from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.access import SYSTEM, hash_passphrase
 from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate, run_write
 from kringwijs_survey.models import Team
 from kringwijs_survey.settings import NAME_MAX
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import choose_view, page_ready, screenshot
+from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 
 pytestmark = pytest.mark.browser
 

@@ -8,13 +8,13 @@ import subprocess
 
 import pytest
 
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot, sign_in_as_manager
 from kringwijs_survey import reports, services, sharing
-from kringwijs_survey.access import hash_passphrase
+from kringwijs_survey.access import SYSTEM, hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]

@@ -2,12 +2,13 @@
 
 import pytest
 
-from browser_helpers import choose_view, page_ready, screenshot
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -44,7 +45,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page = tablet.new_page()
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     page.locator('.st-key-kw-residents [data-testid="stRadio"]').nth(len(STATEMENTS) - 1).wait_for(timeout=30_000)
     assert page.locator('.st-key-kw-residents [data-testid="stRadio"]').count() == len(STATEMENTS)  # all on one page
     box = page.locator(OPTION).first.bounding_box()
@@ -56,13 +57,13 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     screenshot(page, "residents-tablet-filled", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
-    page.get_by_text("Dank je wel!").wait_for()
+    page.get_by_text("Dank u wel!").wait_for()
     screenshot(page, "residents-tablet-thanks", full_page=False)
     assert services.count_responses(engine, residents.id) == 5
 
-    page.get_by_role("button", name="Volgende bewoner").click()
+    page.get_by_role("button", name="Volgende inwoner").click()
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     assert page.locator(f'{OPTION} input:checked').count() == 0  # the next resident starts clean
     assert "me=" not in page.url
     tablet.close()
@@ -71,7 +72,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page = phone.new_page()
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
-    page.get_by_text("Wat vind jij van het wijkteam?").wait_for()
+    page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
     box = page.locator(OPTION).first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box
     screenshot(page, "residents-phone-top", full_page=False)
@@ -86,12 +87,12 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page_ready(page)
     page.get_by_role("button", name="Uitkomsten bekijken").first.click()
     page_ready(page)
-    choose_view(page, "Wat vinden bewoners?")
+    choose_view(page, "Wat vinden inwoners?")
     page_ready(page)
     panel = page.locator('[data-testid="stMain"]')
-    panel.get_by_text("Gebaseerd op de antwoorden van 5 bewoners").wait_for()
+    panel.get_by_text("Gebaseerd op de antwoorden van 5 inwoners").wait_for()
     panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=20_000)
     page.wait_for_timeout(800)
     screenshot(page, "residents-side-by-side")
-    assert panel.get_by_text("Hier verschillen team en bewoners het meest").is_visible()
+    assert panel.get_by_text("Hier liggen team en inwoners het verst uit elkaar").is_visible()
     laptop.close()

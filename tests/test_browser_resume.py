@@ -8,11 +8,12 @@ app instance behind the proxy does (tests/test_multi_instance.py shows that with
 
 import pytest
 
-from browser_helpers import page_ready, screenshot
 from kringwijs_survey import services, workshop
 from kringwijs_survey.access import SYSTEM, answer_cookie_name, parse_answer_cookie
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]

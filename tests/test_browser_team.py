@@ -7,12 +7,13 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from kringwijs_survey import services
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -47,7 +48,7 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     screenshot(page, "phone-fill-in-first-item", full_page=False)
-    for index, item in enumerate(FRAMEWORK.items):
+    for index in range(len(FRAMEWORK.items)):
         page.get_by_text(f"Vraag {index + 1} van 15").wait_for()
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(index % 5).click()
         page_ready(page, settle_ms=100)  # the choice is stored before the next click

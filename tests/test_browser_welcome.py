@@ -18,7 +18,7 @@ def test_welcome_and_a_principle_in_headless_chromium(streamlit_server, page, tm
     page_ready(page)
     page.get_by_text("AB1 · ", exact=False).first.click()
     page_ready(page)
-    page.get_by_text("Letterlijke tekst").first.click()
-    page_ready(page)
+    # The source's own words come first, without a further click.
+    assert page.get_by_text("Letterlijk uit de bron", exact=False).first.is_visible()
     assert page.get_by_text("Wat gij niet wil dat u geschiedt", exact=False).first.is_visible()
     screenshot(page, "principles")

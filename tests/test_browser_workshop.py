@@ -15,11 +15,12 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from browser_helpers import APP_IDLE, page_ready, screenshot
 from kringwijs_survey import services, workshop
 from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import APP_IDLE, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -190,7 +191,7 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
         presenter.get_by_role("heading", name=first.title.nl).wait_for(timeout=5_000)
         page_ready(presenter)
         main_text = presenter.locator('[data-testid="stMain"]').inner_text()
-        assert "Middelste score" not in main_text and "Bijna nooit:" not in main_text
+        assert "Middelste score" not in main_text and "Helemaal niet:" not in main_text
         assert presenter.locator('[data-testid="stMain"] img').count() == 0
         assert smallest_presenter_font(presenter) >= MIN_PRESENTER_FONT_PX
         screenshot(presenter, "presenter-item-hidden-1280x720", full_page=False)
@@ -203,7 +204,7 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
         chart_box = presenter.locator('[class*="st-key-kw-chart"] img').bounding_box()
         assert chart_box["x"] + chart_box["width"] <= 1280 and chart_box["y"] + chart_box["height"] <= 720, chart_box
         scores = presenter.locator('[class*="st-key-kw-scores"]').inner_text()
-        for expected in ("1 Bijna nooit: 2", "2 Soms: 2", "3 Ongeveer de helft van de tijd: 2", "4 Meestal: 1", "5 Bijna altijd: 1"):
+        for expected in ("1 Helemaal niet: 2", "2 Een beetje: 2", "3 Voor de helft: 2", "4 Voor een groot deel: 1", "5 Helemaal: 1"):
             assert expected in scores, scores
         stats = presenter.locator('[class*="st-key-kw-stats"]').inner_text()
         assert "Middelste score: 2,5" in stats and "Antwoorden van 8 mensen" in stats

@@ -12,10 +12,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from test_team_results import build_summary
 
 from kringwijs_survey import charts, team_results
 from kringwijs_survey.content import get_frameworks
-from test_team_results import build_summary
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 OUTPUT = Path(__file__).resolve().parent / "output" / "charts"
@@ -199,7 +199,7 @@ def test_member_dots_one_dot_per_member_and_a_median_tick(summary):
     scale = FRAMEWORK.scales["principle"].labels
     chart = charts.member_dots(
         frame,
-        labels=labels(title="Ieder teamlid één stip", x_title="Hoe goed doen wij dit?"),
+        labels=labels(title="Ieder teamlid één stip", x_title="In hoeverre werken wij zo?"),
         score_labels={score: text.nl for score, text in scale.items()},
     )
     spec = assert_valid(chart, "member_dots")

@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from cli_runner import run_cli
 from sqlalchemy import create_engine, text
+
+from cli_runner import run_cli
 
 GOOD_CSV = (
     "team,period,respondent,item,score,comment\n"

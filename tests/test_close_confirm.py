@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-import factories
-from app_helpers import open_page
 from kringwijs_survey import services
 from kringwijs_survey.content import get_frameworks
+
+import factories
+from app_helpers import open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 

@@ -2,10 +2,11 @@
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services
-from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.content import get_frameworks
+
+from app_helpers import all_text, open_page
 
 ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
@@ -61,11 +62,11 @@ def test_send_twice_and_come_back_keep_one_response(open_round):
         answer_current_item(app)
     send = next(b for b in app.button if b.label == "Versturen")
     send.click().run()
-    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert not [b for b in app.button if b.label == "Versturen"]  # nothing left to send twice
     app.switch_page("pages/principles.py").run()
     app.switch_page("pages/join.py").run()  # back in the same browser session
-    assert "15 van 15 vragen beantwoord" in all_text(app)
-    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert "15 van 15 vragen beantwoord" in all_text(app) and "Dank je wel" in all_text(app)
+    assert not [b for b in app.button if b.label == "Versturen"]
     assert services.count_responses(engine, quarter.id) == 1
     assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=1, used=1)
 
@@ -79,7 +80,7 @@ def test_a_member_resumes_a_half_filled_response_in_the_same_session(open_round)
     app.switch_page("pages/join.py").run()
     text = all_text(app)
     assert "5 van 15 vragen beantwoord" in text
-    assert f"Vraag 6 van 15" in text
+    assert "Vraag 6 van 15" in text
     next(b for b in app.button if b.label == "Vorige").click().run()
     radio = next(r for r in app.radio if r.key.startswith("score-"))
     assert radio.value == 4
@@ -140,3 +141,27 @@ def test_the_first_stored_answer_writes_this_browsers_own_cookie_and_no_link(ope
     assert own_respondent(app) not in str(dict(app.query_params))
     answer_current_item(app)
     assert answer_cookie_name(quarter.id) not in scripts()  # written once per session
+
+
+def test_the_overview_fits_a_phone_and_a_change_after_sending_is_stored_at_once(open_round):
+    """One list of answers and one choice to change one (not fifteen rows of buttons); after
+    "Versturen" the page says the answers are sent, and a changed answer counts at once."""
+    engine, quarter = open_round
+    app = open_page("pages/join.py", query=invited(engine, quarter))
+    for _ in ITEMS:
+        answer_current_item(app, score_index=2)
+    assert "Je hebt alle vragen beantwoord" in all_text(app)
+    listed = [m.value for m in app.markdown if ITEMS[0].title.nl in m.value]
+    assert len(listed) == 1 and all(item.title.nl in listed[0] for item in ITEMS)
+    blockade = next(item for item in ITEMS if item.kind == "blockade")  # each answer in its own scale's words
+    assert f"**{blockade.title.nl}** — 3 · Nogal" in listed[0] and f"**{ITEMS[0].title.nl}** — 3 · Voor de helft" in listed[0]
+    assert not [b for b in app.button if b.label == "Veranderen"]
+    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert "Dank je wel" in all_text(app)
+
+    app.selectbox(key="change-item").set_value(3).run()  # the fourth question
+    assert f"Vraag 4 van {len(ITEMS)}" in all_text(app)
+    answer_current_item(app, score_index=4)  # a 5 instead of a 3; "Volgende" stores it
+    own = services.load_own_response(engine, quarter.id, own_respondent(app))
+    assert own.submitted and own.answers[ITEMS[3].id].score == 5
+    assert services.count_responses(engine, quarter.id) == 1

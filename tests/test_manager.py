@@ -12,13 +12,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from app_helpers import all_text, open_page, typed_texts
 from kringwijs_survey import i18n, reports, services, sharing
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page, typed_texts
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5

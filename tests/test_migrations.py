@@ -8,6 +8,7 @@ from contextlib import closing
 from sqlalchemy import create_engine, inspect, text
 
 from kringwijs_survey.database import current_revision, dispose_engines, get_engine, head_revision, migrate, sqlite_path
+
 import factories
 
 COMMENT = "Één keer per week overleg: naïef? Nee! 🙂👩🏽‍⚕️ — “citaat”"

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-import browser_helpers
-from browser_helpers import page_ready, screenshot
 from conftest import _stop_process_group, free_port, skip_or_fail
 from PIL import Image
 from test_browser_workshop import (
@@ -33,12 +31,14 @@ from test_browser_workshop import (
     wait_until,
 )
 
-import factories
-from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import services, sharing, workshop
-from kringwijs_survey.access import answer_cookie_name, hash_passphrase, parse_answer_cookie
+from kringwijs_survey.access import SYSTEM, answer_cookie_name, hash_passphrase, parse_answer_cookie
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
+import browser_helpers
+import factories
+from browser_helpers import page_ready, screenshot
 
 # Four processes and five browser contexts on a shared two-core machine: more room than one page.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]

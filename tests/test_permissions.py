@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kringwijs_survey import access, services, workshop
-from kringwijs_survey.access import SYSTEM, NotAllowed, Principal, Role
+from kringwijs_survey.access import NotAllowed, Principal, Role
 from kringwijs_survey.i18n import t
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,6 +29,7 @@ def attempts(engine, quarter):
         "action": lambda who: services.add_action(engine, quarter.id, services.ActionInput("Ingebroken"), actor=who),
         "residents": lambda who: services.open_residents_round(engine, quarter.id, actor=who),
         "workshop": lambda who: workshop.open_team_round_for_workshop(engine, quarter.id, actor=who),
+        "address residents": lambda who: services.set_residents_informal(engine, quarter.team_id, True, actor=who),
     }
 
 
@@ -51,6 +52,7 @@ def test_only_the_owning_team_changes_its_data(two_teams):
     assert services.get_round(engine, quarter.id).status == "open"
     assert services.round_notes(engine, quarter.id) == {} and services.round_actions(engine, quarter.id) == []
     assert services.invitation_count(engine, quarter.id).invited == 0
+    assert not services.get_team(engine, quarter.team_id).residents_informal
     with pytest.raises(NotAllowed):
         services.close_round(engine, 987654, actor=Principal(Role.TEAM, team_id=bravo.id))
 

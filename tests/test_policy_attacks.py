@@ -2,19 +2,18 @@
 to fail: finding 5 (one score among "weet ik niet"), `summary` on open rounds, single sign-on
 without a verified e-mail address, and counting teams from the welcome page."""
 
-import json
 
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from test_policy_views import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 
-from app_helpers import all_text, open_page
-import factories
-from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import access, services, tables, workshop
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.demo import create_demo_data
-from test_policy_views import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
+
+import factories
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 RESIDENT_STATEMENTS = [s for s in FRAMEWORK.resident_statements]

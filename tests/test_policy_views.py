@@ -10,17 +10,17 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-import factories
-from app_helpers import all_text, open_page
-from cli_runner import run_cli
-from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import charts, policy, reports, services, sharing, tables, workshop
-from kringwijs_survey.access import ANONYMOUS, Principal, Role
+from kringwijs_survey.access import ANONYMOUS, SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.navigation import PAGES
 from kringwijs_survey.policy import RoundState, Shown, View
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
+
+import factories
+from app_helpers import all_text, open_page
+from cli_runner import run_cli
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PERIOD = "2026-Q1"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import cli_runner
 import pytest
 from sqlalchemy import func, select
 
@@ -26,6 +25,8 @@ from kringwijs_survey.models import (
     Team,
 )
 from kringwijs_survey.validation import InvalidInput
+
+import cli_runner
 import factories
 
 TODAY = dt.date(2026, 11, 23)  # quarter 2026-Q4

@@ -11,19 +11,20 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import skip_or_fail
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from browser_helpers import OUTPUT_DIR
-from conftest import skip_or_fail
 from kringwijs_survey import charts, i18n, reports, services, sharing
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.aggregation import Scope, summarize
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from browser_helpers import OUTPUT_DIR
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5

@@ -59,13 +59,13 @@ def test_eindhoven_statements_cover_every_treating_principle_and_some_organising
     assert {"AO1", "AO3", "AO5"} <= covered
     texts = {statement.text.nl for statement in framework.resident_statements}
     assert "Ik word met respect behandeld." in texts
-    assert "Ik heb een vaste persoon die mij kent." in texts
+    assert "Ze hebben oog voor hoe ik me voel." in texts
 
 
 def test_kringwijs_statements_cover_every_starting_point() -> None:
     framework = get_frameworks()[KRINGWIJS]
     assert [statement.principle for statement in framework.resident_statements] == framework.item_ids
-    assert any("mét mij" in statement.text.nl for statement in framework.resident_statements)
+    assert any("samen met mij" in statement.text.nl for statement in framework.resident_statements)
 
 
 def test_statements_are_short_point_at_principles_and_have_unique_ids_everywhere() -> None:

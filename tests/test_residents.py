@@ -6,16 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import charts, csv_io, services, ui
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.aggregation import Scope, summarize
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.models import AUDIENCE_RESIDENTS
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -55,14 +56,14 @@ def answer_as_resident(app, score: int) -> None:
 
 
 def next_resident(app) -> None:
-    next(button for button in app.button if button.label == "Volgende bewoner").click().run()
+    next(button for button in app.button if button.label == "Volgende inwoner").click().run()
     assert not app.exception, app.exception
 
 
 def ask_residents_in_the_app(key: str, quarter) -> str:
-    """On the team page: "Bewoners vragen" opens a residents' round with its own code, link and QR."""
+    """On the team page: "Inwoners vragen" opens a residents' round with its own code, link and QR."""
     app = open_page("pages/team.py", query={"team": key})
-    next(button for button in app.button if button.label == "Bewoners vragen").click().run()
+    next(button for button in app.button if button.label == "Inwoners vragen").click().run()
     assert not app.exception, app.exception
     residents = services.residents_round_of(services_engine(), quarter)
     assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
@@ -78,9 +79,9 @@ def services_engine():
 
 def close_residents_round_in_the_app(key: str) -> None:
     app = open_page("pages/team.py", query={"team": key})
-    next(button for button in app.button if button.label == "Bewonersronde sluiten").click().run()
+    next(button for button in app.button if button.label == "Inwonersronde sluiten").click().run()
     assert any("Weet je het zeker?" in warning.value for warning in app.warning)
-    next(button for button in app.button if button.label == "Ja, bewonersronde sluiten").click().run()
+    next(button for button in app.button if button.label == "Ja, inwonersronde sluiten").click().run()
     assert not app.exception, app.exception
 
 
@@ -103,29 +104,29 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
     code = ask_residents_in_the_app(key, quarter)
 
     tablet = open_page("pages/residents.py", query={"bewoner": code})
-    assert "Wat vind jij van het wijkteam?" in all_text(tablet)
+    assert "Wat vindt u van Wijkteam Bewoners?" in all_text(tablet)
     keys = set()
     for index, score in enumerate(RESIDENT_SCORES):
         keys.add(tablet.session_state["principal"].respondent)
         answer_as_resident(tablet, score)
-        assert "Dank je wel!" in all_text(tablet)
+        assert "Dank u wel!" in all_text(tablet)
         assert services.count_responses(engine, services.residents_round_of(engine, quarter).id) == index + 1
         next_resident(tablet)
     assert len(keys) == 6  # every resident had their own random key
 
     _, text = residents_tab_text(key, quarter)
-    assert "nog open" in text and "**6** bewoners" in text  # still open: only the count
+    assert "nog open" in text and "**6** inwoners" in text  # still open: only the count
 
     close_residents_round_in_the_app(key)
     tab, text = residents_tab_text(key, quarter)
-    assert "Gebaseerd op de antwoorden van 6 bewoners" in text
-    assert "Hier verschillen team en bewoners het meest" in text
-    assert "Bewoners zijn minder positief dan het team" in text
+    assert "Gebaseerd op de antwoorden van 6 inwoners" in text
+    assert "Hier liggen team en inwoners het verst uit elkaar" in text
+    assert "Team en inwoners zien dit anders. Waarom?" in text and "minder positief" not in text
     assert len(tab.get("vega_lite_chart")) == 1
     table = next(frame.value for frame in tab.dataframe)
     row = table[table["Nr."] == "AB1"].iloc[0]
-    assert row["Team"] == f"{TEAM_SCORE},0" and row["Bewoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 2, 3
-    assert row["Antwoorden van bewoners"] == "5"  # "weet ik niet" is not a score
+    assert row["Team"] == f"{TEAM_SCORE},0" and row["Inwoners"] == "2,0" and row["Verschil"] == "\u22122,0"  # median of 1, 2, 2, 2, 3
+    assert row["Antwoorden van inwoners"] == "5"  # "weet ik niet" is not a score
 
 
 def test_with_four_residents_only_the_count_is_shown(world):
@@ -137,9 +138,9 @@ def test_with_four_residents_only_the_count_is_shown(world):
         next_resident(tablet)
     close_residents_round_in_the_app(key)
     tab, text = residents_tab_text(key, quarter)
-    assert "**4** bewoners hebben meegedaan" in text and "vanaf 5 bewoners" in text
+    assert "**4** inwoners hebben meegedaan" in text and "vanaf 5 inwoners" in text
     assert len(tab.get("vega_lite_chart")) == 0 and len(tab.dataframe) == 0
-    assert "antwoorden van 4 bewoners" not in text and "verschillen" not in text
+    assert "antwoorden van 4 inwoners" not in text and "verschillen" not in text
 
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
@@ -154,7 +155,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     next(button for button in tablet.button if button.label == "Versturen").click().run()
 
     # The thank-you screen keeps nothing of the answers.
-    assert "Dank je wel!" in all_text(tablet) and not resident_radios(tablet)
+    assert "Dank u wel!" in all_text(tablet) and not resident_radios(tablet)
     assert not [k for k in tablet.session_state.to_dict() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)]
 
     next_resident(tablet)
@@ -169,7 +170,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     assert first not in repr(state)  # the previous resident's key is gone from the session
     assert "me" not in tablet.query_params  # and was never in the URL or the browser history
     text = all_text(tablet)
-    assert "Dank je wel!" not in text and "Wat vind jij van het wijkteam?" in text
+    assert "Dank u wel!" not in text and "Wat vindt u van Wijkteam Bewoners?" in text
 
     stored = services.load_own_response(engine, residents.id, first)
     assert stored.submitted and stored.answers["R1"].score == 5 and stored.answers["R6"].score is None
@@ -205,7 +206,7 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/join.py", query={"join": residents.join_code})
     text = all_text(app)
-    assert "Deze code is voor bewoners" in text
+    assert "Deze code is voor inwoners" in text
     assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
     assert "Vraag 1 van" not in text and app.session_state.get("principal") is None
 
@@ -231,7 +232,7 @@ def test_a_team_code_never_opens_the_residents_page(world):
     (invitation,) = services.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
     member = open_page("pages/join.py", query={"invite": invitation})
     member.switch_page("pages/residents.py").run()
-    assert "Deze pagina is alleen voor bewoners" in all_text(member) and not resident_radios(member)
+    assert "Deze pagina is alleen voor inwoners" in all_text(member) and not resident_radios(member)
 
 
 def test_a_resident_types_the_code_from_the_card(world):
@@ -360,3 +361,20 @@ def test_perspectives_chart_without_numbers_says_so():
     assert "Niets" in str(spec)
     with pytest.raises(KeyError):
         charts.perspectives_chart(pd.DataFrame(), labels={"no_data": "Niets"})
+
+
+def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
+    engine, key, team_round = world
+    residents = services.open_residents_round(engine, team_round.id, actor=SYSTEM)
+    formal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
+    assert " jij " not in formal and " je " not in formal
+
+    team_page = open_page("pages/team.py", query={"team": key})
+    next(toggle for toggle in team_page.toggle if toggle.label.startswith("Inwoners aanspreken met 'jij'")).set_value(True).run()
+    assert not team_page.exception
+    assert services.get_team(engine, team_round.team_id).residents_informal
+
+    informal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    assert "Wat vind jij van Wijkteam Bewoners?" in informal and "Ben je het eens met deze zin?" in informal
+    assert "wijkteam" not in informal.lower().replace("wijkteam bewoners", "")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -112,13 +112,13 @@ def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(engine):
     app = open_page("pages/team.py", query={"team": key})
     assert not app.exception, app.exception
     text = all_text(app)
-    assert "De bewonersuitkomsten zijn niet gedeeld" in text and "middelste score van alle bewoners" in text
+    assert "De inwonersuitkomsten zijn niet gedeeld" in text and "middelste score van alle inwoners" in text
     toggle = app.toggle(key=f"share-residents-{residents.id}")
-    assert toggle.label == "Bewonersuitkomsten delen met de organisatie"
+    assert toggle.label == "Inwonersuitkomsten delen met de organisatie"
     toggle.set_value(True).run()
     assert not app.exception
     assert services.get_round(engine, residents.id).published
-    assert "De bewonersuitkomsten zijn gedeeld met de organisatie" in all_text(app)
+    assert "De inwonersuitkomsten zijn gedeeld met de organisatie" in all_text(app)
     app.toggle(key=f"share-residents-{residents.id}").set_value(False).run()
     assert not services.get_round(engine, residents.id).published
     # A stale switch never publishes a round that was withdrawn meanwhile.
@@ -143,8 +143,8 @@ def test_the_manager_sees_published_residents_results_only(engine):
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
     text, frames = manager_residents(app)
-    assert "Wat vinden bewoners?" in app.radio(key="manager_view").options
-    assert "3 teams delen wat hun bewoners vinden" in text
+    assert "Wat vinden inwoners?" in app.radio(key="manager_view").options
+    assert "3 teams delen wat hun inwoners vinden" in text
     for name in rounds:
         assert name in frames
     assert len(app.get("vega_lite_chart")) == 1 and "even hoog" in text
@@ -173,7 +173,7 @@ def test_residents_results_show_even_when_teams_keep_their_own_numbers(engine):
         add_team(engine, name, [score] * 5, publish_team=False)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
-    assert app.radio(key="manager_view").options == ["Wat vinden bewoners?"]
+    assert app.radio(key="manager_view").options == ["Wat vinden inwoners?"]
     text, frames = all_text(app), "\n".join(frame.value.to_csv() for frame in app.dataframe)
     assert "terugrekenen" in text  # the team numbers: too few teams shared them
     assert "Wijkteam Zuid" in frames

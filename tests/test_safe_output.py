@@ -15,15 +15,16 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
-import factories
-from kringwijs_survey.access import SYSTEM
 from kringwijs_survey import cli, csv_io, reports, services, sharing, typed_text, workshop
+from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.i18n import LANGUAGES, table
 from kringwijs_survey.settings import NAME_MAX
 from kringwijs_survey.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
+
+import factories
+from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 
 FRAMEWORK = get_frameworks()[DEFAULT_FRAMEWORK]
 ITEMS = FRAMEWORK.item_ids
@@ -51,12 +52,16 @@ def test_typed_text_is_one_fixed_element_holding_only_escaped_text(kind):
 
 
 def say_keys() -> set[str]:
-    """Every locale text the pages fill with typed values (ui.say)."""
-    return {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.say\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
+    """Every locale text the pages fill with typed values (ui.say), with the 'jij' form of the
+    residents' texts (the page adds ".jij" to the key when the team chose it), and the refusals."""
+    keys = {key for page in PAGES.glob("*.py") for key in re.findall(r'ui\.say\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))}
+    keys |= {f"{key}.jij" for key in keys if f"{key}.jij" in table("nl")}
+    # ui.show_error tells every refusal (InvalidInput) the same way: its values may be typed
+    return keys | {key for key, text in table("nl").items() if key.startswith("error.") and "{" in text}
 
 
 def test_locale_texts_with_typed_values_keep_their_format_and_add_none():
-    assert {"results.title", "join.round_title", "residents.intro", "new_team.done", "admin.erase_warning"} <= say_keys()
+    assert {"results.title", "join.round_title", "residents.intro", "residents.intro.jij", "residents.title_team.jij", "new_team.done", "admin.erase_warning"} <= say_keys()
     for lang in LANGUAGES:
         for key in say_keys():
             template = table(lang)[key]

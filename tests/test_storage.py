@@ -5,9 +5,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from kringwijs_survey import services
-from kringwijs_survey.database import head_revision, current_revision
-import factories
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.database import current_revision, head_revision
+
+import factories
 
 
 def _round_with_response(engine):

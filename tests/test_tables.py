@@ -4,12 +4,13 @@ import re
 
 import pandas as pd
 import pytest
-from app_helpers import open_page
 
 from kringwijs_survey import services, sharing
 from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.tables import readable
+
+from app_helpers import open_page
 
 INTERNAL_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^(item|title|median|mean|sd|delta|direction|count_\d)$")
 TOO_PRECISE = re.compile(r"\d[.,]\d{2,}")

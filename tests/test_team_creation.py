@@ -6,14 +6,12 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 ADMIN = {"principal": Principal(Role.ADMIN)}

@@ -2,11 +2,12 @@
 
 import pytest
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services
-from kringwijs_survey.content import get_frameworks
-import factories
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.content import get_frameworks
+
+import factories
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 

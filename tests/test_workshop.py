@@ -8,15 +8,15 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from app_helpers import all_text, open_page
 from kringwijs_survey import services, ui, workshop
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
+
 import factories
-from kringwijs_survey.access import SYSTEM
+from app_helpers import all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
@@ -181,7 +181,7 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     assert workshop.snapshot(services.get_round(engine, quarter.id)) is None
     # Revealing again shows the same set, so the fourth score cannot be read from a change.
     assert workshop.reveal_item(engine, quarter.id, min_group=3) == frozen
-    assert "**1** Bijna nooit: **2**" in all_text(presenter(quarter))
+    assert "**1** Helemaal niet: **2**" in all_text(presenter(quarter))
     # Only once a whole group more (3) answered is a new snapshot taken.
     for person in "ef":
         answer(engine, quarter.id, person, 5)
@@ -302,7 +302,7 @@ def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     summary = workshop.workshop_summary(engine, quarter.id, "nl", 3)
     assert summary.shown and summary.respondents == 4 and len(summary.agenda) == workshop.AGENDA_TOP
     assert summary.agenda.iloc[0]["n_discuss"] == 4  # everyone flagged the third item
-    assert workshop.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: last ")
+    assert workshop.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: staat in de weg ")
     assert "Antwoord: AO1 Kleinschalig en dichtbij werken" in workshop.pair_lines(summary, "nl")[0]
     pdf = PdfReader(io.BytesIO(workshop.summary_pdf(summary, LABELS, "nl")))
     words = "".join(page.extract_text() for page in pdf.pages)
