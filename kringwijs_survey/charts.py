@@ -248,13 +248,20 @@ def _legend_fit(entries: Mapping[str, str] | Sequence[str], style: Style, room: 
     return settings
 
 
-def _title(labels: Mapping[str, str], style: Style):
+def _title(labels: Mapping[str, str], style: Style, width: float | None = None):
+    """The chart's heading; with a `width` (px) it wraps onto lines no wider than the chart."""
     text = labels.get("title")
     if not text:
         return alt.Undefined
+    subtitle = labels.get("subtitle") or alt.Undefined
+    if width is not None:
+        room = max(float(width) - 2 * PADDING, 100.0)
+        text = _wrap_px(text, room, style.heading)
+        if subtitle is not alt.Undefined:
+            subtitle = _wrap_px(subtitle, room, style.label)
     return alt.TitleParams(
         text=text,
-        subtitle=labels.get("subtitle") or alt.Undefined,
+        subtitle=subtitle,
         fontSize=style.heading,
         subtitleFontSize=style.label,
         font=FONT,
@@ -313,7 +320,7 @@ def _no_data(labels: Mapping[str, str], style: Style, width: float = 480, height
     """A chart that only says there is nothing to show (labels["no_data"])."""
     _require(labels, "no_data")
     return (
-        alt.Chart(pd.DataFrame({"message": [labels["no_data"]]}), title=_title(labels, style), name="no_data")
+        alt.Chart(pd.DataFrame({"message": [labels["no_data"]]}), title=_title(labels, style, width), name="no_data")
         .mark_text(fontSize=style.value, font=FONT, color=MUTED, lineBreak="\n")
         .encode(x=alt.value(width / 2), y=alt.value(height / 2), text="message:N")
         .properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
@@ -610,7 +617,7 @@ def radar(
             .mark_point(filled=True, size=style.area(170), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=side, height=side, view=alt.ViewBackground(stroke=None)
     )
 
@@ -782,7 +789,7 @@ def member_dots(
     )
     # The median tick sits behind the dots and reaches beyond them, so neither hides the other.
     return alt.layer(
-        stripe_layer, median_layer, dot_layer, median_values, median_header, title=_title(labels, style)
+        stripe_layer, median_layer, dot_layer, median_values, median_header, title=_title(labels, style, width)
     ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
 
 
@@ -918,7 +925,7 @@ def blockade_pairs_chart(
     )
     valued = long[long["value"].notna()]
     point_layer, value_layer = _median_marks(valued, x, y, colour, shape, style, ["row_label:N", "value_text:N"])
-    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style)).properties(
+    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style, width)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
@@ -977,7 +984,7 @@ def distribution(
                     labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
                     score_labels=score_labels_by_kind[kind],
                     big=big,
-                    width=width,
+                    width=None if width is None else width - 4 * PADDING - 4,  # the panels' frame takes its padding
                 ),
                 kind,
             )
@@ -986,7 +993,7 @@ def distribution(
         if len(panels) == 1:
             return panels[0]
         if panels:
-            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big))).resolve_scale(
+            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big), width)).resolve_scale(
                 color="independent"
             )
     style = Style(big)
@@ -1129,7 +1136,7 @@ def distribution(
     side = alt.layer(unknown_bar, unknown_text).properties(
         width=side_width, height=height, view=alt.ViewBackground(stroke=None)
     )
-    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=_title(labels, style))
+    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=_title(labels, style, width))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1258,7 +1265,7 @@ def changes_chart(
             .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, fontWeight="bold")
             .encode(x=alt.value(width + 14 * style.font_factor), y=alt.value(-6 * style.font_factor), text="header:N")
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
@@ -1407,7 +1414,7 @@ def small_multiples(
         ),
         columns=columns,
         spacing={"row": 18 * style.font_factor, "column": spacing},
-        title=_title(labels, style),
+        title=_title(labels, style, width),
     )
 
 
@@ -1425,6 +1432,14 @@ def _heat_legend_title(title: str, *, width: float, style: Style) -> dict:
         return {"title": title}
     lines = textwrap.wrap(title, width=max(characters, 20), break_long_words=False, break_on_hyphens=False)
     return {"title": lines, "titleOrient": "top", "titleAnchor": "start", "titleLimit": 1000}
+
+
+def _heat_panels_fit(data: pd.DataFrame, items: Sequence[str], width: float, style: Style) -> bool:
+    """Whether a principles panel and a blockades panel fit beside each other in `width` px with
+    48 px cells: each panel repeats the team names."""
+    names = max((text_px(team, style.label) for team in dict.fromkeys(data["team"])), default=0)
+    needed = 2 * (names + 12 * style.font_factor + 2 * PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    return needed <= width
 
 
 def heatmap(
@@ -1458,6 +1473,9 @@ def heatmap(
         kinds = data["item"].map(kind_of)
         if (kinds == "blockade").any():
             order = list(item_order or dict.fromkeys(data["item"]))
+            # Side by side when both panels fit at their natural size, else one under the other.
+            beside = width is None or _heat_panels_fit(data, order, width, style)
+            panel_width = None if beside else width
             panels = []
             for kind in ("principle", "blockade"):
                 part = data[kinds == kind]
@@ -1466,12 +1484,12 @@ def heatmap(
                 panels.append(_own_view_names(heatmap(
                     part, labels={**labels, "mean": labels.get(f"heat_{kind}", labels["mean"]), "title": "", "subtitle": ""},
                     item_order=[item for item in order if kind_of.get(item) == kind], reverse_colours=kind == "blockade", big=big,
-                    width=width,
+                    width=panel_width,
                 ), kind))
             if len(panels) == 1:
                 return panels[0]
-            concat = alt.hconcat if width is None else alt.vconcat
-            return concat(*panels, spacing=28 * style.font_factor, title=_title(labels, style)).resolve_scale(color="independent")
+            concat = alt.hconcat if beside else alt.vconcat
+            return concat(*panels, spacing=28 * style.font_factor, title=_title(labels, style, width)).resolve_scale(color="independent")
     if data.empty or not {"team", "item"} <= set(data):
         return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
     data["mean"] = _numbers(data, "mean")
@@ -1571,7 +1589,7 @@ def heatmap(
             .mark_text(fontSize=style.label, font=FONT, color=MUTED, fontStyle="italic")
             .encode(x=alt.value(cell * len(items) / 2), y=y, text="note:N")
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=cell * len(items), height=cell * len(teams), view=alt.ViewBackground(stroke=None)
     )
 
@@ -1689,7 +1707,7 @@ def perspectives_chart(
     )
     return alt.layer(
         block_layer, heading_layer, track_layer, point_layer, value_layer, missing_layer, difference_layer, header_layer,
-        title=_title(labels, style),
+        title=_title(labels, style, width),
     ).properties(
         width=width,
         height=height,
