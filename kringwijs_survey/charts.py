@@ -14,7 +14,11 @@ Design rules, for every builder:
   for a projector;
 * an empty frame (or one without any numbers, e.g. a suppressed period) gives a chart that
   shows ``labels["no_data"]``;
-* numbers printed in a chart use ``labels.get("decimal", ".")`` as decimal separator.
+* numbers printed in a chart use ``labels.get("decimal", ".")`` as decimal separator;
+* ``width=`` (the px a page has for the chart, e.g. a phone's 358) makes the chart fit it
+  without smaller type: plots narrow, row labels and legends wrap, panels go one under the
+  other, the radar shrinks (staying round) and names its axes by id when titles no longer fit.
+  Without it a chart has its natural size (PDF and PNG downloads).
 
 Show the radar with its own width (``st.altair_chart(chart, use_container_width=False)``):
 stretching only its width would make the circle an ellipse.
@@ -22,6 +26,7 @@ stretching only its width would make the circle an ellipse.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import textwrap
@@ -33,6 +38,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import vl_convert as vlc
+from PIL import ImageFont
 
 # Organisation charts can hold more than Altair's default 5,000 rows (400 teams × 15 items);
 # the data is aggregated already, so the guard against huge inline datasets is not needed.
@@ -144,13 +150,118 @@ def _item_label(frame: pd.DataFrame, item: str = "item", title: str = "title") -
     return frame[item].astype(str) if item in frame else frame[title].astype(str)
 
 
-def _title(labels: Mapping[str, str], style: Style):
+# Fitting a chart into the width a page gives it (``width=`` of the row charts): text widths
+# are estimated, since Vega measures text only in the browser.
+CHAR_WIDTH = 0.62  # a wide DejaVu Sans character, as a share of the font size (when the font is missing)
+FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+NARROWEST_PLOT = 150  # px: the narrowest a 1–5 track or a bar gets before row labels wrap
+PADDING = 5  # px Vega keeps free around every chart
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int):
+    try:
+        return ImageFont.truetype(FONT_FILE, size)
+    except OSError:
+        return None
+
+
+def text_px(text: object, size: float) -> float:
+    """The width in px of the longest line of `text` at font `size`, measured in the chart font
+    (a little wider than Helvetica or Arial, which a browser without DejaVu Sans uses)."""
+    lines = str(text).split("\n")
+    font = _font(round(size))
+    if font is None:
+        return max(len(line) for line in lines) * CHAR_WIDTH * size
+    return max(font.getlength(line) for line in lines) + 1
+
+
+def _wrap_px(text: str, px: float, size: float) -> list[str]:
+    """`text` on lines no wider than `px` (a single longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in str(text).split(" "):
+        if lines and text_px(f"{lines[-1]} {word}", size) <= px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [str(text)]
+
+
+def _fit_rows(
+    texts: Sequence[str], style: Style, width: float | None, plot: float, beside: float
+) -> tuple[float, dict[str, list[str]]]:
+    """Plot width and row labels (text -> lines) so that labels | plot | `beside` px (printed
+    values right of the plot) fit `width`. The plot shrinks first, down to NARROWEST_PLOT; then the
+    labels wrap. Without a width: the natural `plot` and every label on one line."""
+    lines = {str(text): [str(text)] for text in texts}
+    if width is None:
+        return plot, lines
+    room = width - 2 * PADDING - beside - 8 * style.font_factor - 8  # 8: text a little wider than measured
+    longest = max((text_px(text, style.label) for text in lines), default=0.0)
+    if longest + NARROWEST_PLOT <= room:  # the labels fit on one line beside a plot of at least NARROWEST_PLOT
+        return min(plot, room - longest), lines
+    lines = {text: _wrap_px(text, max(room - NARROWEST_PLOT, room * 0.4), style.label) for text in lines}
+    longest = max(text_px("\n".join(wrapped), style.label) for wrapped in lines.values())
+    return max(room - longest, 60.0), lines
+
+
+def _wrapped(lines: Mapping[str, list[str]]) -> bool:
+    return any(len(parts) > 1 for parts in lines.values())
+
+
+def _row_px(lines: Mapping[str, list[str]], style: Style, natural: float) -> float:
+    """A row tall enough for its label's lines."""
+    most = max((len(parts) for parts in lines.values()), default=1)
+    return max(natural, most * style.label * 1.2 + 6)
+
+
+def _label_lines_axis(lines: Mapping[str, list[str]], style: Style) -> dict:
+    """Axis settings printing the wrapped row labels (nothing to add when none is wrapped)."""
+    if not _wrapped(lines):
+        return {}
+    return {"labelExpr": _lookup_expression(dict(lines), "datum.value"), "labelLineHeight": style.label * 1.2}
+
+
+def _legend_height(style: Style, rows: int = 1) -> float:
+    """About the height of a legend under a chart (its offset and padding included)."""
+    return rows * style.label * 1.3 + 40 * style.font_factor
+
+
+def _title_height(labels: Mapping[str, str], style: Style) -> float:
+    if not labels.get("title"):
+        return 0.0
+    return style.heading * 1.3 + (style.label * 1.3 if labels.get("subtitle") else 0) + 12 * style.font_factor
+
+
+def _legend_fit(entries: Mapping[str, str] | Sequence[str], style: Style, room: float | None, columns: int) -> dict:
+    """Legend settings for `room` px (from the plot's left edge): as many entries side by side
+    as fit, and an entry wider than the room on more lines. `entries`: the texts, or value -> text."""
+    shown = dict(entries) if isinstance(entries, Mapping) else {str(text): str(text) for text in entries}
+    if room is None:
+        return {"columns": columns}
+    extra = 24 * style.font_factor + 28 * style.size_factor  # the symbol and the space between entries
+    lines = {value: _wrap_px(text, room - extra, style.label) for value, text in shown.items()}
+    entry = max((text_px("\n".join(parts), style.label) for parts in lines.values()), default=0.0) + extra
+    settings: dict = {"columns": max(1, min(columns, int(room // entry)))}
+    if _wrapped(lines):
+        settings["labelExpr"] = _lookup_expression(lines, "datum.value")
+    return settings
+
+
+def _title(labels: Mapping[str, str], style: Style, width: float | None = None):
+    """The chart's heading; with a `width` (px) it wraps onto lines no wider than the chart."""
     text = labels.get("title")
     if not text:
         return alt.Undefined
+    subtitle = labels.get("subtitle") or alt.Undefined
+    if width is not None:
+        room = max(float(width) - 2 * PADDING, 100.0)
+        text = _wrap_px(text, room, style.heading)
+        if subtitle is not alt.Undefined:
+            subtitle = _wrap_px(subtitle, room, style.label)
     return alt.TitleParams(
         text=text,
-        subtitle=labels.get("subtitle") or alt.Undefined,
+        subtitle=subtitle,
         fontSize=style.heading,
         subtitleFontSize=style.label,
         font=FONT,
@@ -209,7 +320,7 @@ def _no_data(labels: Mapping[str, str], style: Style, width: float = 480, height
     """A chart that only says there is nothing to show (labels["no_data"])."""
     _require(labels, "no_data")
     return (
-        alt.Chart(pd.DataFrame({"message": [labels["no_data"]]}), title=_title(labels, style), name="no_data")
+        alt.Chart(pd.DataFrame({"message": [labels["no_data"]]}), title=_title(labels, style, width), name="no_data")
         .mark_text(fontSize=style.value, font=FONT, color=MUTED, lineBreak="\n")
         .encode(x=alt.value(width / 2), y=alt.value(height / 2), text="message:N")
         .properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
@@ -267,13 +378,73 @@ def radar_polygon(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     return pd.concat([polygon, polygon.iloc[[0]].assign(step=len(frame))], ignore_index=True)
 
 
-def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
+RADAR_MIN_UNIT = 24  # px per scale point: below it the titles make way for the item ids
+
+
+def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: Style, unit: float) -> tuple[float, float]:
+    """The reach (scale units from the centre to the view's edge, labels above and below
+    included) and the whole width in px, labels at the sides included."""
+    label_x, label_y = _polar(RADAR_LABEL_RADIUS, theta)
+    sines, cosines = np.sin(theta), np.cos(theta)
+    heights = np.array([(str(label).count("\n") + 1) * style.label * 1.2 / unit for label in axis_labels])
+    tops = np.where(cosines > 0.6, label_y + heights, np.where(cosines < -0.6, label_y, label_y + heights / 2))
+    bottoms = np.where(cosines > 0.6, label_y, np.where(cosines < -0.6, label_y - heights, label_y - heights / 2))
+    reach = max(RADAR_DOMAIN, float(np.max(tops)), float(-np.min(bottoms))) + 4 * style.font_factor / unit
+    widths = np.array([text_px(label, style.label) for label in axis_labels])
+    centre = label_x * unit
+    rights = np.where(sines > 0.25, centre + widths, np.where(sines < -0.25, centre, centre + widths / 2))
+    lefts = np.where(sines > 0.25, centre, np.where(sines < -0.25, centre - widths, centre - widths / 2))
+    half = reach * unit
+    return reach, max(half, float(rights.max())) + max(half, float(-lefts.min()))
+
+
+def _radar_fit(
+    frame: pd.DataFrame, style: Style, width: float | None, height: float | None = None
+) -> tuple[list[str], float]:
+    """Axis labels and px per scale point: the natural size, or the largest that fits `width`
+    and the view's `height` with wrapped titles (more or fewer lines). A box too low for titles
+    around a readable circle gets the titles anyway, as low as they go (the picture is then
+    shrunk to the box); a box too narrow for them gets the item ids."""
+    theta = frame["theta"].to_numpy()
+    natural = style.px(34)
+    titles = [[_wrap(title, chars) for title in frame["title"]] for chars in (18, 30, 11)]
+    ids = list(frame["item"].astype(str))
+    if width is None and height is None:
+        return titles[0], natural
+    smallest = max(RADAR_MIN_UNIT, 1.5 * style.label)  # below it the labels run into each other
+
+    def too_wide(axis_labels: list[str], unit: float) -> bool:
+        return width is not None and _radar_extent(axis_labels, theta, style, unit)[1] > width - 2 * PADDING
+
+    def too_big(axis_labels: list[str], unit: float) -> bool:
+        return too_wide(axis_labels, unit) or (height is not None and 2 * _radar_extent(axis_labels, theta, style, unit)[0] * unit > height)
+
+    def largest(axis_labels: list[str]) -> float:
+        unit = natural
+        while unit > 8 and too_big(axis_labels, unit):
+            unit -= 1
+        return unit
+
+    for axis_labels in titles:
+        if (unit := largest(axis_labels)) >= smallest:
+            return axis_labels, unit
+    fitting = [axis_labels for axis_labels in titles if not too_wide(axis_labels, smallest)]
+    if fitting:
+        return fitting[0], smallest
+    return ids, largest(ids)
+
+
+def radar(
+    profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None,
+    height: float | None = None,
+) -> alt.LayerChart:
     """Spider chart of the principles' medians (1–5 per axis, first axis at the top, clockwise).
 
     Columns: item, title, median; optional target_mean (diamonds), previous_median (dashed grey
     "ghost" polygon of the previous round). Labels: no_data, median (legend entry of the current
     polygon); previous and target (needed when those columns hold values); optional title,
-    subtitle, decimal.
+    subtitle, decimal. `width`, `height`: the px the whole chart may take (it stays round:
+    both shrink together, e.g. to fill a projector's screen); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "median")
@@ -288,7 +459,8 @@ def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = Fa
     frame["previous_median"] = _numbers(frame, "previous_median")
     count = len(frame)
     frame["theta"] = 2 * math.pi * np.arange(count) / count
-    frame["axis_label"] = [_wrap(title, 18) for title in frame["title"]]
+    around = _legend_height(style) + (_title_height(labels, style) + 2 * PADDING)
+    frame["axis_label"], unit = _radar_fit(frame, style, width, None if height is None else height - around)
     frame["median_text"] = [format_number(value, decimal) for value in frame["median"]]
     frame["target_text"] = [format_number(value, decimal) for value in frame["target_mean"]]
     frame["previous_text"] = [format_number(value, decimal) for value in frame["previous_median"]]
@@ -301,7 +473,6 @@ def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = Fa
 
     # Square view, equal units on x and y (so rings stay circles), with room inside the view
     # for the labels above and below the circle (legends are placed against the view).
-    unit = style.px(34)  # px per scale point
     label_x, label_y = _polar(RADAR_LABEL_RADIUS, frame["theta"])
     sines, cosines = np.sin(frame["theta"]), np.cos(frame["theta"])
     aligns = np.where(sines > 0.25, "left", np.where(sines < -0.25, "right", "center"))
@@ -310,10 +481,7 @@ def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = Fa
     tops = np.where(
         baselines == "bottom", label_y + heights, np.where(baselines == "top", label_y, label_y + heights / 2)
     )
-    bottoms = np.where(
-        baselines == "bottom", label_y, np.where(baselines == "top", label_y - heights, label_y - heights / 2)
-    )
-    reach = max(RADAR_DOMAIN, float(np.max(tops)), float(-np.min(bottoms))) + 4 * style.font_factor / unit
+    reach, _ = _radar_extent(list(frame["axis_label"]), frame["theta"].to_numpy(), style, unit)
     side = 2 * reach * unit
     scale = alt.Scale(domain=[-reach, reach], nice=False, zero=False)
     x = alt.X("x:Q", scale=scale, axis=None)
@@ -327,7 +495,10 @@ def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = Fa
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=series, range=colours),
-        legend=_legend(style, title=None, symbolStrokeWidth=3 * style.size_factor),
+        legend=_legend(
+            style, title=None, symbolStrokeWidth=3 * style.size_factor,
+            **_legend_fit(series, style, width, len(series)),
+        ),
     )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=shapes), legend=None)
     tooltip = [
@@ -446,7 +617,7 @@ def radar(profile_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = Fa
             .mark_point(filled=True, size=style.area(170), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=side, height=side, view=alt.ViewBackground(stroke=None)
     )
 
@@ -491,12 +662,14 @@ def member_dots(
     labels: Mapping[str, str],
     score_labels: Mapping[int, str] | None = None,
     big: bool = False,
+    width: float | None = None,
 ) -> alt.LayerChart:
     """Per principle one row: every member's score as a dot, the team median as a vertical tick.
 
     Columns: item, title, count_1..count_5, median. Labels: no_data, member (legend: one dot =
     one member), median; optional x_title, title, subtitle, decimal. `score_labels` (1..5 ->
-    text, e.g. the framework's scale labels) are printed under the score numbers.
+    text, e.g. the framework's scale labels) are printed under the score numbers when there is
+    room. `width`: the px the whole chart may take (see _fit_rows); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "member", "median")
@@ -509,9 +682,16 @@ def member_dots(
     frame["row_label"] = _item_label(frame)
     frame["row"] = range(len(frame))
     frame["median_text"] = [format_number(value, _decimal(labels)) for value in frame["median"]]
-    row_height = style.px(46)
-    width = style.px(540)
+    header_text = _wrap(labels["median"], 10)
+    beside = 12 * style.font_factor + max(text_px(header_text, style.label), text_px("0,0", style.value) * 1.2) + 6
+    fitting = width is not None
+    width, row_lines = _fit_rows(list(frame["row_label"]), style, width, style.px(540), beside)
+    legend_room = width + beside if fitting else None  # the legend starts under the plot
+    row_height = _row_px(row_lines, style, style.px(46))
     height = row_height * len(frame)
+    # Scale words under the numbers only when they fit between two ticks (wrapped narrower if need be).
+    word_chars = int((width / 4.9 - 8) / (CHAR_WIDTH * style.label))
+    score_words = _score_label_expression(score_labels, min(13, word_chars)) if word_chars >= 8 else alt.Undefined
     dots = member_positions(frame)
     dots["x"] = dots["score"] + dots["dx"]
     dots["y"] = dots["row"] + dots["dy"]
@@ -527,7 +707,7 @@ def member_dots(
             title=labels.get("x_title") or None,
             orient="bottom",
             grid=True,
-            labelExpr=_score_label_expression(score_labels),
+            labelExpr=score_words,
             labelLineHeight=style.label * 1.2,
             labelOverlap=False,
             labelBaseline="top",
@@ -540,7 +720,10 @@ def member_dots(
         axis=_axis(
             style,
             values=list(range(len(frame))),
-            labelExpr=_array_expression(list(frame["row_label"])),
+            labelExpr=_array_expression(
+                [row_lines[label] for label in frame["row_label"]] if _wrapped(row_lines) else list(frame["row_label"])
+            ),
+            labelLineHeight=style.label * 1.2,
             title=None,
             grid=False,
             ticks=False,
@@ -549,7 +732,8 @@ def member_dots(
     )
     series = [labels["member"], labels["median"]]
     colour = alt.Color(
-        "series:N", scale=alt.Scale(domain=series, range=[BLUE, BLACK]), legend=_legend(style, title=None)
+        "series:N", scale=alt.Scale(domain=series, range=[BLUE, BLACK]),
+        legend=_legend(style, title=None, **_legend_fit(series, style, legend_room, len(series))),
     )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", VERTICAL_BAR]), legend=None)
 
@@ -585,9 +769,9 @@ def member_dots(
         .mark_text(align="left", fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
         .encode(x=alt.value(value_x), y=y, text="median_text:N")
     )
-    header_lines = _wrap(labels["median"], 10).count("\n") + 1
+    header_lines = header_text.count("\n") + 1
     median_header = (
-        alt.Chart(pd.DataFrame({"header": [_wrap(labels["median"], 10)]}), name="median_header")
+        alt.Chart(pd.DataFrame({"header": [header_text]}), name="median_header")
         .mark_text(
             align="left",
             baseline="top",
@@ -605,7 +789,7 @@ def member_dots(
     )
     # The median tick sits behind the dots and reaches beyond them, so neither hides the other.
     return alt.layer(
-        stripe_layer, median_layer, dot_layer, median_values, median_header, title=_title(labels, style)
+        stripe_layer, median_layer, dot_layer, median_values, median_header, title=_title(labels, style, width)
     ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
 
 
@@ -614,8 +798,13 @@ def member_dots(
 # ---------------------------------------------------------------------------------------------
 
 
-def _score_track_axes(style: Style, labels: Mapping[str, str], long: pd.DataFrame, label_column: str, top: float, bottom: float):
-    """Axes for rows of dots on a 1–5 track: scores along the top, one labelled row per y value."""
+def _score_track_axes(
+    style: Style, labels: Mapping[str, str], long: pd.DataFrame, label_column: str, top: float, bottom: float,
+    lines: Mapping[str, list[str]] | None = None,
+):
+    """Axes for rows of dots on a 1–5 track: scores along the top, one labelled row per y value
+    (`lines`: wrapped labels, see _fit_rows)."""
+    row_labels = [lines[label] if lines and _wrapped(lines) else label for label in long[label_column]]
     x_scale = alt.Scale(domain=[0.8, 5.6], nice=False, zero=False)
     x = alt.X(
         "value:Q",
@@ -631,9 +820,8 @@ def _score_track_axes(style: Style, labels: Mapping[str, str], long: pd.DataFram
         axis=_axis(
             style,
             values=list(long["y"]),
-            labelExpr=_lookup_expression(
-                dict(zip([_key(v) for v in long["y"]], long[label_column])), "format(datum.value, '.1f')"
-            ),
+            labelExpr=_lookup_expression(dict(zip([_key(v) for v in long["y"]], row_labels)), "format(datum.value, '.1f')"),
+            labelLineHeight=style.label * 1.2,
             title=None,
             grid=False,
             ticks=False,
@@ -658,13 +846,17 @@ def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: Style, toolt
     return points, values
 
 
-def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
+def blockade_pairs_chart(
+    pairs_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None,
+    height: float | None = None,
+) -> alt.LayerChart:
     """Per blockade: its median on one line and the median of the principle that answers it just
     below, both as labelled dots on a 1–5 track.
 
     Columns: blockade, blockade_title, blockade_median, principle, principle_title,
     principle_median. Labels: no_data, blockade, principle (legend entries); optional x_title,
-    title, subtitle, decimal.
+    title, subtitle, decimal. `width`, `height`: the px the whole chart may take (closer rows,
+    e.g. to fill a projector's screen); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "blockade", "principle")
@@ -694,13 +886,20 @@ def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], b
             )
     long = pd.DataFrame(rows)
     top, bottom = -0.7, long["y"].max() + 0.7
-    row_px = style.px(30)
+    fitting = width is not None
+    width, row_lines = _fit_rows(list(long["row_label"]), style, width, style.px(420), 4)
+    row_px = _row_px(row_lines, style, style.px(30))
+    if height is not None:  # the score axis on top, the legend below
+        around = style.label * 1.3 + 16 * style.font_factor + _legend_height(style) + _title_height(labels, style) + 2 * PADDING
+        row_px = max(style.label * 1.15, min(row_px, (height - around) / (bottom - top)))
     height = (bottom - top) * row_px
-    width = style.px(420)
-    x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "row_label", top, bottom)
+    x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "row_label", top, bottom, row_lines)
     roles = [labels["blockade"], labels["principle"]]
     role_scale = alt.Scale(domain=roles, range=[VERMILLION, BLUE])
-    colour = alt.Color("role:N", scale=role_scale, legend=_legend(style, title=None))
+    colour = alt.Color(
+        "role:N", scale=role_scale,
+        legend=_legend(style, title=None, **_legend_fit(roles, style, width if fitting else None, len(roles))),
+    )
     shape = alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["square", "circle"]), legend=None)
 
     blocks = pd.DataFrame({"pair": frame.index, "y": frame.index * 2.9 - 0.55, "y2": frame.index * 2.9 + 1.55})
@@ -726,7 +925,7 @@ def blockade_pairs_chart(pairs_df: pd.DataFrame, *, labels: Mapping[str, str], b
     )
     valued = long[long["value"].notna()]
     point_layer, value_layer = _median_marks(valued, x, y, colour, shape, style, ["row_label:N", "value_text:N"])
-    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style)).properties(
+    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style, width)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
@@ -762,6 +961,7 @@ def distribution(
     score_labels: Mapping[int, str] | None = None,
     score_labels_by_kind: Mapping[str, Mapping[int, str]] | None = None,
     big: bool = False,
+    width: float | None = None,
 ) -> alt.HConcatChart | alt.VConcatChart | alt.LayerChart:
     """Per item a segmented bar of count_1..count_5 (score 1 left, 5 right, each count printed in
     its segment) and, apart, a grey bar of "weet ik niet"; rows keep the frame's order (the
@@ -772,6 +972,7 @@ def distribution(
     heading per kind. `score_labels` (1..5 -> text) extend the legend entries. With
     `score_labels_by_kind` (kind -> 1..5 -> text) and a `kind` column, every kind gets its own
     panel with its own legend, so a blockade's 5 is never read in a principle's words.
+    `width`: the px the whole chart may take; None for its natural size.
     """
     frame = disagreement_df if disagreement_df is not None else pd.DataFrame()
     if score_labels_by_kind is not None and "kind" in frame and not frame.empty:
@@ -783,6 +984,7 @@ def distribution(
                     labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
                     score_labels=score_labels_by_kind[kind],
                     big=big,
+                    width=None if width is None else width - 4 * PADDING - 4,  # the panels' frame takes its padding
                 ),
                 kind,
             )
@@ -791,7 +993,7 @@ def distribution(
         if len(panels) == 1:
             return panels[0]
         if panels:
-            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big))).resolve_scale(
+            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big), width)).resolve_scale(
                 color="independent"
             )
     style = Style(big)
@@ -829,9 +1031,12 @@ def distribution(
     segments = pd.DataFrame(segments)
     totals = counts.sum(axis=1)
     longest = max(float(totals.max()), 1.0)
-    row_px = style.px(34)
+    side_width = style.px(90 if width is None or width >= 600 else 56)  # narrower on a phone
+    beside = 18 * style.font_factor + side_width + 20
+    fitting = width is not None
+    main_width, row_lines = _fit_rows(order, style, width, style.px(420), beside)
+    row_px = _row_px(row_lines, style, style.px(34))
     height = row_px * len(frame)
-    main_width = style.px(420)
 
     score_domain = [str(score) for score in SCORES]
     legend_labels = (
@@ -844,14 +1049,19 @@ def distribution(
         "row_label:N",
         sort=order,
         scale=y_scale,
-        axis=_axis(style, title=None, ticks=False, domain=False),
+        axis=_axis(style, title=None, ticks=False, domain=False, **_label_lines_axis(row_lines, style)),
     )
     x_scale = alt.Scale(domain=[0, longest * (1.18 if "sd" in labels else 1.02)], nice=False)
+    legend_entries = [f"{score} · {text}" for score, text in score_labels.items()] if score_labels else score_domain
+    legend_fit = _legend_fit(
+        dict(zip(score_domain, legend_entries)), style, main_width + beside if fitting else None, 3 if score_labels else 5
+    )
     colour = alt.Color(
         "score:N",
         scale=alt.Scale(domain=score_domain, range=SCORE_COLOURS),
         legend=_legend(
-            style, title=labels["score"], symbolType="square", labelExpr=legend_labels, columns=3 if score_labels else 5
+            style, title=labels["score"], symbolType="square", **{"labelExpr": legend_labels, **legend_fit},
+            **({"titleOrient": "top", "titleAnchor": "start"} if legend_fit["columns"] < 3 else {}),
         ),
     )
     bar_layer = (
@@ -924,9 +1134,9 @@ def distribution(
         .encode(x=alt.X("count:Q", scale=unknown_scale), y=unknown_y, text="count_text:N")
     )
     side = alt.layer(unknown_bar, unknown_text).properties(
-        width=style.px(90), height=height, view=alt.ViewBackground(stroke=None)
+        width=side_width, height=height, view=alt.ViewBackground(stroke=None)
     )
-    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=_title(labels, style))
+    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=_title(labels, style, width))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -934,14 +1144,17 @@ def distribution(
 # ---------------------------------------------------------------------------------------------
 
 
-def changes_chart(changes_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
+def changes_chart(
+    changes_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
+) -> alt.LayerChart:
     """Per item a bar from 0 to the change in mean, with ▲/▼/= and the signed change printed
     at its end, and "previous → now" beside it. Colour says whether the change is good news
     (a principle up, a blockade down), the glyph says the direction.
 
     Columns: item, title, delta, direction, outcome; optional mean, previous_mean. Labels:
     no_data, better, worse, same (legend entries); optional from_to (header above the
-    "previous → now" column), x_title, title, subtitle, decimal.
+    "previous → now" column), x_title, title, subtitle, decimal. `width`: the px the whole chart
+    may take; None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "better", "worse", "same")
@@ -974,9 +1187,13 @@ def changes_chart(changes_df: pd.DataFrame, *, labels: Mapping[str, str], big: b
     frame["zero"] = 0.0
     order = list(frame["row_label"])
     reach = max(float(frame["delta"].abs().max()), 0.5)
-    row_px = style.px(32)
+    beside = 14 * style.font_factor + max(
+        text_px(labels.get("from_to") or "", style.label) * 1.1, *(text_px(text, style.label) for text in frame["from_to"])
+    ) + 6
+    fitting = width is not None
+    width, row_lines = _fit_rows(order, style, width, style.px(440), beside)
+    row_px = _row_px(row_lines, style, style.px(32))
     height = row_px * len(frame)
-    width = style.px(440)
     # Leave room beyond the longest bar for its printed label: (R - reach) units >= label px.
     label_px = max(len(text) for text in frame["delta_text"]) * 0.7 * style.value + 10 * style.size_factor
     reach = reach / max(1 - 2 * label_px / width, 0.3)
@@ -999,13 +1216,16 @@ def changes_chart(changes_df: pd.DataFrame, *, labels: Mapping[str, str], big: b
         "row_label:N",
         sort=order,
         scale=alt.Scale(domain=order, paddingInner=0.35),
-        axis=_axis(style, title=None, ticks=False, domain=False),
+        axis=_axis(style, title=None, ticks=False, domain=False, **_label_lines_axis(row_lines, style)),
     )
     outcomes = [labels["better"], labels["worse"], labels["same"]]
     colour = alt.Color(
         "outcome_label:N",
         scale=alt.Scale(domain=outcomes, range=[BLUE, VERMILLION, "#8C8C8C"]),
-        legend=_legend(style, title=None, symbolType="square"),
+        legend=_legend(
+            style, title=None, symbolType="square",
+            **_legend_fit(outcomes, style, width + beside if fitting else None, len(outcomes)),
+        ),
     )
     tooltip = [
         alt.Tooltip("row_label:N", title=" "),
@@ -1045,7 +1265,7 @@ def changes_chart(changes_df: pd.DataFrame, *, labels: Mapping[str, str], big: b
             .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, fontWeight="bold")
             .encode(x=alt.value(width + 14 * style.font_factor), y=alt.value(-6 * style.font_factor), text="header:N")
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
@@ -1075,6 +1295,7 @@ def small_multiples(
     columns: int = 5,
     periods: Sequence[str] | None = None,
     big: bool = False,
+    width: float | None = None,
 ) -> alt.FacetChart | alt.LayerChart:
     """One small line chart of the mean per item across quarters, y fixed on 1–5.
 
@@ -1082,7 +1303,8 @@ def small_multiples(
     because for a blockade higher is worse). The x axis holds every quarter from the first to
     the last (or `periods`), so a quarter without numbers shows as a gap, not as a smooth line.
     Labels: no_data, mean (y title); principle and blockade (legend entries, needed when kind
-    is present); optional title, subtitle, decimal.
+    is present); optional title, subtitle, decimal. `width`: the px the whole chart may take
+    (fewer panels side by side); None for `columns` panels of their natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "mean")
@@ -1093,10 +1315,18 @@ def small_multiples(
         return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
 
     decimal = _decimal(labels)
-    frame["panel"] = [_wrap(label, 22 if not big else 18) for label in _item_label(frame)]
-    panels = list(dict.fromkeys(frame["panel"]))
     frame["period"] = frame["period"].astype(str)
     periods = list(periods) if periods else quarters_between(sorted(frame["period"].unique()))
+    panel_width = max(style.px(150 if not big else 170), len(periods) * 1.1 * style.label * 3)
+    spacing = 22 * style.font_factor
+    room = None if width is None else width - 2 * PADDING - (2 * style.label + 44 * style.font_factor)  # beside the y axis
+    if room is not None:  # as many panels side by side as fit, each at least 3 characters per quarter
+        narrowest = max(style.px(110), len(periods) * 3 * CHAR_WIDTH * style.label)
+        columns = max(1, min(columns, int((room + spacing) // (narrowest + spacing))))
+        panel_width = min(max(narrowest, (room - (columns - 1) * spacing) / columns), panel_width * 1.6)
+    header_chars = 22 if room is None and not big else 18 if room is None else int(panel_width / (CHAR_WIDTH * style.label))
+    frame["panel"] = [_wrap(label, header_chars) for label in _item_label(frame)]
+    panels = list(dict.fromkeys(frame["panel"]))
     frame["mean_text"] = [format_number(value, decimal) for value in frame["mean"]]
     last = frame.sort_values("period").groupby("panel", sort=False).tail(1)
     frame["is_last"] = frame.index.isin(last.index)
@@ -1116,7 +1346,8 @@ def small_multiples(
         frame["kind_label"] = frame["kind"].map({"principle": labels["principle"], "blockade": labels["blockade"]})
         kinds = [labels["principle"], labels["blockade"]]
         colour = alt.Color(
-            "kind_label:N", scale=alt.Scale(domain=kinds, range=[BLUE, VERMILLION]), legend=_legend(style, title=None)
+            "kind_label:N", scale=alt.Scale(domain=kinds, range=[BLUE, VERMILLION]),
+            legend=_legend(style, title=None, **_legend_fit(kinds, style, None if room is None else room + spacing, 2)),
         )
         shape = alt.Shape("kind_label:N", scale=alt.Scale(domain=kinds, range=["circle", "square"]), legend=None)
     else:
@@ -1163,8 +1394,7 @@ def small_multiples(
         )
         .encode(x=x, y=y, text="mean_text:N")
     )
-    width = max(style.px(150 if not big else 170), len(periods) * 1.1 * style.label * 3)
-    layered = alt.layer(line, points, value).properties(width=width, height=style.px(120))
+    layered = alt.layer(line, points, value).properties(width=panel_width, height=style.px(120))
     return layered.facet(
         facet=alt.Facet(
             "panel:N",
@@ -1183,8 +1413,8 @@ def small_multiples(
             ),
         ),
         columns=columns,
-        spacing={"row": 18 * style.font_factor, "column": 22 * style.font_factor},
-        title=_title(labels, style),
+        spacing={"row": 18 * style.font_factor, "column": spacing},
+        title=_title(labels, style, width),
     )
 
 
@@ -1204,6 +1434,14 @@ def _heat_legend_title(title: str, *, width: float, style: Style) -> dict:
     return {"title": lines, "titleOrient": "top", "titleAnchor": "start", "titleLimit": 1000}
 
 
+def _heat_panels_fit(data: pd.DataFrame, items: Sequence[str], width: float, style: Style) -> bool:
+    """Whether a principles panel and a blockades panel fit beside each other in `width` px with
+    48 px cells: each panel repeats the team names."""
+    names = max((text_px(team, style.label) for team in dict.fromkeys(data["team"])), default=0)
+    needed = 2 * (names + 12 * style.font_factor + 2 * PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    return needed <= width
+
+
 def heatmap(
     frame: pd.DataFrame,
     *,
@@ -1212,18 +1450,21 @@ def heatmap(
     kind_of: Mapping[str, str] | None = None,
     reverse_colours: bool = False,
     big: bool = False,
-) -> alt.LayerChart | alt.HConcatChart:
+    width: float | None = None,
+) -> alt.LayerChart | alt.HConcatChart | alt.VConcatChart:
     """Teams × items: the mean as a viridis cell colour with the value printed in every cell.
 
     Columns: team, item, mean; optional title (tooltip), suppressed (no colour; the cell
     shows "–", and a team without any number gets labels["suppressed"] once across its row).
     `item_order` fixes the column order (e.g. framework.item_ids). Labels: no_data, mean
     (legend title); optional suppressed, title, subtitle, decimal, heat_principle and
-    heat_blockade (legend titles of the two panels).
+    heat_blockade (legend titles of the two panels). `width`: the px the whole chart may take
+    (narrower cells, or the items in blocks one under the other); None for its natural size.
 
     With `kind_of` (item -> "principle"/"blockade") blockades get their own panel with the
     colours reversed, so bright always means good: a principle done fully, a blockade that
-    hardly stands in the way. `reverse_colours` draws one panel that way.
+    hardly stands in the way. `reverse_colours` draws one panel that way. With a `width` the
+    two panels stand one under the other, each as wide as the page allows.
     """
     style = Style(big)
     _require(labels, "no_data", "mean")
@@ -1232,6 +1473,9 @@ def heatmap(
         kinds = data["item"].map(kind_of)
         if (kinds == "blockade").any():
             order = list(item_order or dict.fromkeys(data["item"]))
+            # Side by side when both panels fit at their natural size, else one under the other.
+            beside = width is None or _heat_panels_fit(data, order, width, style)
+            panel_width = None if beside else width
             panels = []
             for kind in ("principle", "blockade"):
                 part = data[kinds == kind]
@@ -1240,10 +1484,12 @@ def heatmap(
                 panels.append(_own_view_names(heatmap(
                     part, labels={**labels, "mean": labels.get(f"heat_{kind}", labels["mean"]), "title": "", "subtitle": ""},
                     item_order=[item for item in order if kind_of.get(item) == kind], reverse_colours=kind == "blockade", big=big,
+                    width=panel_width,
                 ), kind))
             if len(panels) == 1:
                 return panels[0]
-            return alt.hconcat(*panels, spacing=28 * style.font_factor, title=_title(labels, style)).resolve_scale(color="independent")
+            concat = alt.hconcat if beside else alt.vconcat
+            return concat(*panels, spacing=28 * style.font_factor, title=_title(labels, style, width)).resolve_scale(color="independent")
     if data.empty or not {"team", "item"} <= set(data):
         return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
     data["mean"] = _numbers(data, "mean")
@@ -1267,6 +1513,25 @@ def heatmap(
     notes["note"] = labels.get("suppressed", "–")
     data["tooltip_title"] = data["title"].astype(str) if "title" in data else data["item"]
     cell = style.px(48)
+    legend_length = style.px(220)
+    team_limit = 1000  # px of a team's name; a longer one ends in "…" (the tooltip and the table hold it whole)
+    if width is not None:
+        team_limit = max(120, 0.45 * width)
+        room = width - 2 * PADDING - min(team_limit, max(text_px(team, style.label) for team in teams)) - 12 * style.font_factor
+        per_row = max(1, int(room // style.px(34)))  # a cell still holds "3,4"
+        if per_row < len(items):
+            blocks = [items[start:start + per_row] for start in range(0, len(items), per_row)]
+            untitled = {key: value for key, value in labels.items() if key not in ("title", "subtitle")}
+            return alt.vconcat(
+                *[
+                    heatmap(frame[frame["item"].astype(str).isin(block)], labels=labels if number == 0 else untitled,
+                            item_order=block, reverse_colours=reverse_colours, big=big, width=width)
+                    for number, block in enumerate(blocks)
+                ],
+                spacing=16 * style.font_factor,
+            ).resolve_scale(color="shared")
+        cell = min(cell, room / len(items))
+        legend_length = max(60, min(legend_length, room - text_px(labels["mean"], style.label) - 40))
     x = alt.X(
         "item:N",
         sort=items,
@@ -1274,7 +1539,8 @@ def heatmap(
         axis=_axis(style, title=None, orient="top", labelAngle=0, ticks=False, domain=False),
     )
     y = alt.Y(
-        "team:N", sort=teams, scale=alt.Scale(domain=teams), axis=_axis(style, title=None, ticks=False, domain=False)
+        "team:N", sort=teams, scale=alt.Scale(domain=teams),
+        axis=_axis(style, title=None, ticks=False, domain=False, labelLimit=team_limit),
     )
     background = (
         alt.Chart(data, name="cells_empty")
@@ -1292,8 +1558,8 @@ def heatmap(
                 scale=alt.Scale(scheme="viridis", domain=[1, 5], reverse=reverse_colours),
                 legend=_legend(
                     style,
-                    **_heat_legend_title(labels["mean"], width=max(cell * len(items), style.px(220)), style=style),
-                    gradientLength=style.px(220),
+                    **_heat_legend_title(labels["mean"], width=max(cell * len(items), legend_length), style=style),
+                    gradientLength=legend_length,
                     gradientThickness=style.px(14),
                     values=list(SCORES),
                     format="d",
@@ -1323,7 +1589,7 @@ def heatmap(
             .mark_text(fontSize=style.label, font=FONT, color=MUTED, fontStyle="italic")
             .encode(x=alt.value(cell * len(items) / 2), y=y, text="note:N")
         )
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width)).properties(
         width=cell * len(items), height=cell * len(teams), view=alt.ViewBackground(stroke=None)
     )
 
@@ -1335,7 +1601,9 @@ def heatmap(
 PERSPECTIVE_BLOCK = 3.3  # y units per principle: its title line, the team row, the residents row
 
 
-def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
+def perspectives_chart(
+    frame_df: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
+) -> alt.LayerChart:
     """Per principle a small block: its title, then the team's median on one line and the
     residents' median on the line below, each as a labelled mark on a 1–5 track, and the
     difference (residents − team) printed at the right.
@@ -1345,7 +1613,7 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
     of the printed differences); optional missing (printed where a median is missing), x_title,
     title, subtitle, decimal. The team is a blue
     circle, residents a vermillion square: shape, row name and printed value say the same as
-    the colour.
+    the colour. `width`: the px the whole chart may take; None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "team", "residents", "difference")
@@ -1382,10 +1650,15 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
     top, bottom = -0.75, float(frame["block"].max()) + 2.75
     row_px = style.px(27)
     height = (bottom - top) * row_px
-    width = style.px(460)
+    beside = 14 * style.font_factor + max(text_px(_wrap(labels["difference"], 12), style.label), text_px("+0,0", style.value)) + 6
+    fitting = width is not None
+    width, _ = _fit_rows(series, style, width, style.px(460), beside)
     x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "series", top, bottom)
     series_scale = alt.Scale(domain=series, range=[BLUE, VERMILLION])
-    colour = alt.Color("series:N", scale=series_scale, legend=_legend(style, title=None))
+    colour = alt.Color(
+        "series:N", scale=series_scale,
+        legend=_legend(style, title=None, **_legend_fit(series, style, width + beside if fitting else None, 2)),
+    )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "square"]), legend=None)
 
     blocks = frame.assign(y=frame["block"] - 0.55, y2=frame["block"] + 2.55)
@@ -1396,8 +1669,11 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
     )
     heading_layer = (
         alt.Chart(frame[["block", "heading"]], name="principle_titles")
-        .mark_text(align="left", baseline="middle", dx=6 * style.font_factor, fontSize=style.label, font=FONT, fontWeight="bold", color=INK)
-        .encode(x=alt.value(0), y=alt.Y("block:Q", scale=y_scale), text="heading:N")
+        .mark_text(
+            align="left", baseline="middle", dx=6 * style.font_factor, fontSize=style.label, font=FONT, fontWeight="bold", color=INK,
+            limit=width - 8 * style.font_factor if fitting else 0,  # the full title is in the tooltip and the table
+        )
+        .encode(x=alt.value(0), y=alt.Y("block:Q", scale=y_scale), text="heading:N", tooltip=alt.Tooltip("heading:N", title=" "))
     )
     valued = long[long["value"].notna()]
     track_layer = (
@@ -1431,7 +1707,7 @@ def perspectives_chart(frame_df: pd.DataFrame, *, labels: Mapping[str, str], big
     )
     return alt.layer(
         block_layer, heading_layer, track_layer, point_layer, value_layer, missing_layer, difference_layer, header_layer,
-        title=_title(labels, style),
+        title=_title(labels, style, width),
     ).properties(
         width=width,
         height=height,

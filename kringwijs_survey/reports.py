@@ -33,14 +33,19 @@ from .charts import (
     VERMILLION,
     Style,
     _axis,
+    _fit_rows,
     _item_label,
+    _label_lines_axis,
     _legend,
+    _legend_fit,
     _no_data,
     _numbers,
     _require,
+    _row_px,
     _title,
     _wrap,
     format_number,
+    text_px,
 )
 from .content import get_frameworks
 from .spreadsheet import csv_frame, text_cells
@@ -73,7 +78,8 @@ def natural_size(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def team_spread_chart(
-    frame: pd.DataFrame, *, labels: Mapping[str, str], highlight: str | None = None, big: bool = False
+    frame: pd.DataFrame, *, labels: Mapping[str, str], highlight: str | None = None, big: bool = False,
+    width: float | None = None,
 ) -> alt.LayerChart:
     """Per item one row: every team's mean as a grey dot on 1–5, the organisation's mean of team
     means as a black tick, one highlighted team as a large blue diamond; both values printed
@@ -81,6 +87,7 @@ def team_spread_chart(
 
     Columns: team, item, title, mean, org_mean (rows in the order to show). Labels: no_data,
     team_dot (legend: one dot = one team), organisation; optional x_title, title, decimal.
+    `width`: the px the whole chart may take; None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "team_dot", "organisation")
@@ -97,14 +104,26 @@ def team_spread_chart(
     series = [labels["team_dot"], *([highlight_label] if highlight_label else []), labels["organisation"]]
     data["series"] = np.where(data["team"] == highlight_label, highlight_label or "", labels["team_dot"])
 
-    row_px = style.px(34)
-    width, height = style.px(460), row_px * len(order)
+    headers = [_wrap(header, 11) for header in ([highlight_label] if highlight_label else []) + [labels["organisation"]]]
+    # On a phone only the first column is printed (the organisation's mean is the black tick,
+    # and in the table under the chart).
+    narrow = width is not None and width < 480
+    headers = headers[:1] if narrow else headers
+    column_step = 96 * style.font_factor
+    beside = 14 * style.font_factor + column_step * (len(headers) - 1) + max(text_px(header, style.label) for header in headers) + 6
+    fitting = width is not None
+    width, row_lines = _fit_rows(order, style, width, style.px(460), beside)
+    row_px = _row_px(row_lines, style, style.px(34))
+    height = row_px * len(order)
     x_scale = alt.Scale(domain=[0.8, 5.2], nice=False, zero=False)
     x = alt.X("mean:Q", scale=x_scale, axis=_axis(style, values=[1, 2, 3, 4, 5], format="d", grid=True, title=labels.get("x_title") or None))
-    y = alt.Y("row_label:N", sort=order, scale=alt.Scale(domain=order), axis=_axis(style, title=None, ticks=False, domain=False))
+    y = alt.Y(
+        "row_label:N", sort=order, scale=alt.Scale(domain=order),
+        axis=_axis(style, title=None, ticks=False, domain=False, **_label_lines_axis(row_lines, style)),
+    )
     colour = alt.Color(
         "series:N", scale=alt.Scale(domain=series, range=[TEAM_GREY, *([BLUE] if highlight_label else []), BLACK]),
-        legend=_legend(style, title=None),
+        legend=_legend(style, title=None, **_legend_fit(series, style, width + beside if fitting else None, len(series))),
     )
     shape = alt.Shape(
         "series:N", scale=alt.Scale(domain=series, range=["circle", *(["diamond"] if highlight_label else []), charts.VERTICAL_BAR]),
@@ -134,6 +153,7 @@ def team_spread_chart(
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
         columns.insert(0, (highlight_label, chosen, "mean_text", BLUE))
+    columns = columns[: len(headers)]
     # The numbers beside the plot, each under its own header.
     column_x = width + 14 * style.font_factor
     for header, part, text_field, colour_value in columns:
@@ -148,19 +168,22 @@ def team_spread_chart(
             .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, lineBreak="\n")
             .encode(x=alt.value(column_x), y=alt.value(-4 * style.font_factor), text="header:N")
         )
-        column_x += 96 * style.font_factor
+        column_x += column_step
     return alt.layer(*layers, title=_title(labels, style)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
 
-def pressure_chart(frame: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False) -> alt.LayerChart:
+def pressure_chart(
+    frame: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
+) -> alt.LayerChart:
     """Per blockade a bar of how many shown teams have a median of 4 or more (vermillion) on a
     light track of all shown teams, with "7 van 30 teams" and the mean of team means printed.
 
     Columns: item, title, teams, teams_high, mean. Labels: no_data, teams_high, teams_all
     (legend entries), of_teams (a template with {high} and {teams}), mean; optional title,
-    decimal.
+    decimal. `width`: the px the whole chart may take (the printed numbers go on two lines when
+    narrow); None for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "teams_high", "teams_all", "of_teams", "mean")
@@ -178,13 +201,24 @@ def pressure_chart(frame: pd.DataFrame, *, labels: Mapping[str, str], big: bool 
     ]
     order = list(data["row_label"])
     most = float(data["teams"].max())
-    width = style.px(360)
+    fitting = width is not None
+    one_line = 12 * style.font_factor + max(text_px(text, style.label) for text in data["text"]) + 6
+    if fitting and width - one_line < 2 * charts.NARROWEST_PLOT:
+        data["text"] = data["text"].str.replace(" · ", "\n", regex=False)
+    beside = 12 * style.font_factor + max(text_px(text, style.label) for text in data["text"]) + 6
+    width, row_lines = _fit_rows(order, style, width, style.px(360), beside)
+    row_px = _row_px({text: text.split("\n") for text in data["text"]}, style, _row_px(row_lines, style, style.px(36)) / 0.65) * 0.65
     x_scale = alt.Scale(domain=[0, most], nice=False)
-    y = alt.Y("row_label:N", sort=order, scale=alt.Scale(domain=order, paddingInner=0.35), axis=_axis(style, title=None, ticks=False, domain=False))
+    y = alt.Y(
+        "row_label:N", sort=order, scale=alt.Scale(domain=order, paddingInner=0.35),
+        axis=_axis(style, title=None, ticks=False, domain=False, **_label_lines_axis(row_lines, style)),
+    )
     series = [labels["teams_high"], labels["teams_all"]]
     track = data.assign(series=labels["teams_all"])
     high = data.assign(series=labels["teams_high"])
-    colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=[VERMILLION, "#E3E3E3"]), legend=_legend(style, title=None, symbolType="square"))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=[VERMILLION, "#E3E3E3"]), legend=_legend(
+        style, title=None, symbolType="square", **_legend_fit(series, style, width + beside if fitting else None, 2),
+    ))
     x_axis = _axis(style, title=None, format="d", tickMinStep=1, grid=True)
     layers = [
         alt.Chart(track, name="all_teams").mark_bar(cornerRadius=2).encode(x=alt.X("teams:Q", scale=x_scale, axis=x_axis), x2="zero:Q", y=y, color=colour),
@@ -192,20 +226,22 @@ def pressure_chart(frame: pd.DataFrame, *, labels: Mapping[str, str], big: bool 
             x=alt.X("teams_high:Q", scale=x_scale), x2="zero:Q", y=y, color=colour,
             tooltip=[alt.Tooltip("row_label:N", title=" "), alt.Tooltip("text:N", title=" ")],
         ),
-        alt.Chart(data, name="counts").mark_text(align="left", fontSize=style.label, font=FONT, color=INK).encode(
+        alt.Chart(data, name="counts").mark_text(align="left", fontSize=style.label, font=FONT, color=INK, lineBreak="\n").encode(
             x=alt.value(width + 12 * style.font_factor), y=y, text="text:N"
         ),
     ]
-    return alt.layer(*layers, title=_title(labels, style)).properties(width=width, height=style.px(36) * len(order), view=alt.ViewBackground(stroke=None))
+    return alt.layer(*layers, title=_title(labels, style)).properties(width=width, height=row_px * len(order), view=alt.ViewBackground(stroke=None))
 
 
 def trend_chart(
-    frame: pd.DataFrame, *, labels: Mapping[str, str], highlight: str | None = None, big: bool = False
+    frame: pd.DataFrame, *, labels: Mapping[str, str], highlight: str | None = None, big: bool = False,
+    width: float | None = None,
 ) -> alt.LayerChart:
     """Quarters left to right, y fixed on 1–5: every team a thin grey line, one highlighted team
     blue, the organisation a thick black line with its values printed. A quarter without numbers
     breaks a line. Columns: series, is_organisation, period, mean. Labels: no_data, mean (y
-    title), team_line, organisation; optional title, decimal."""
+    title), team_line, organisation; optional title, decimal. `width`: the px the whole chart may
+    take; None for its natural size."""
     style = Style(big)
     _require(labels, "no_data", "mean", "team_line", "organisation")
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
@@ -228,7 +264,10 @@ def trend_chart(
     data["role"] = np.where(data["is_organisation"], labels["organisation"], np.where(data["series"] == highlight_label, highlight_label or "", labels["team_line"]))
     data["mean_text"] = [format_number(value, decimal) for value in data["mean"]]
     roles = [labels["team_line"], *([highlight_label] if highlight_label else []), labels["organisation"]]
-    colour = alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#B5B5B5", *([BLUE] if highlight_label else []), BLACK]), legend=_legend(style, title=None, symbolType="stroke"))
+    colour = alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#B5B5B5", *([BLUE] if highlight_label else []), BLACK]), legend=_legend(
+        style, title=None, symbolType="stroke",
+        **_legend_fit(roles, style, None if width is None else width - 2 * style.label - 40 * style.font_factor, len(roles)),
+    ))
     x = alt.X("period:O", sort=periods, scale=alt.Scale(domain=periods, paddingOuter=0.3),
               axis=_axis(style, title=None, labelAngle=0, labelExpr=charts.PERIOD_LABEL, labelLineHeight=style.label * 1.15, grid=False))
     y = alt.Y("mean:Q", scale=alt.Scale(domain=[1, 5], nice=False, zero=False), axis=_axis(style, title=labels["mean"], values=[1, 2, 3, 4, 5], grid=True))
@@ -250,7 +289,9 @@ def trend_chart(
             .mark_text(baseline="bottom", dy=-9 * style.size_factor, fontSize=style.label, font=FONT, fontWeight="bold", color=BLACK if name == "organisation" else BLUE)
             .encode(x=x, y=y, text="mean_text:N")
         )
-    width = max(style.px(420), len(periods) * style.px(90))
+    natural = max(style.px(420), len(periods) * style.px(90))
+    room = None if width is None else width - 2 * charts.PADDING - (2 * style.label + 40 * style.font_factor)  # the 1–5 axis and its title
+    width = natural if room is None else max(min(natural, room), len(periods) * 3 * style.label)
     return alt.layer(*layers, title=_title(labels, style)).properties(width=width, height=style.px(260), view=alt.ViewBackground(stroke=None))
 
 

@@ -12,7 +12,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from . import access, i18n, services, tables, typed_text
+from . import access, charts, i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
 from .content import Framework, Item, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -592,8 +592,83 @@ def chart_labels(**extra: str) -> dict[str, str]:
     return {**labels, **extra}
 
 
+# The width of the page's main column, measured in the browser: charts are built to fit it
+# (a phone, a laptop with the sidebar open, a projector). The element reports again when the
+# width changes by a step, which reruns the page once with charts of the new width.
+CONTENT_WIDTH_KEY = "kw-content-width"
+CONTENT_WIDTH_SEEN = "content_width"
+DEFAULT_CONTENT_WIDTH = 700  # until the browser has reported (first run of a session, AppTest)
+_CONTENT_WIDTH_JS = """
+export default function ({ parentElement, setStateValue }) {
+  const host = parentElement.host || parentElement;
+  const column = host.closest('[data-testid="stVerticalBlock"]') || host.parentElement;
+  let sent = null;
+  const report = () => {
+    const width = Math.floor(column.getBoundingClientRect().width);
+    if (width > 0 && (sent === null || Math.abs(width - sent) >= 16)) {
+      sent = width;
+      setStateValue("width", width);
+    }
+  };
+  const observer = new ResizeObserver(report);
+  observer.observe(column);
+  report();
+  return () => observer.disconnect();
+}
+"""
+_content_width_probe = st.components.v2.component("kringwijs_content_width", js=_CONTENT_WIDTH_JS)
+
+
+def content_width() -> int:
+    """The main column's width in px (call once per page run, at the page's top level)."""
+    reported = _content_width_probe(key=CONTENT_WIDTH_KEY, default={"width": None}, on_width_change=lambda: None, height=0)
+    width = getattr(reported, "width", None)
+    if isinstance(width, (int, float)) and 200 <= width <= 10_000:
+        st.session_state[CONTENT_WIDTH_SEEN] = int(width)  # kept across pages of the session
+    return st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH)
+
+
 def _natural_size(chart):
     return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+
+
+TABLE_FONT_PX = 14
+TABLE_FONT_SCALE = 0.9  # Streamlit's table font (Source Sans) is narrower than the chart font we measure with
+TABLE_CELL_PADDING = 20  # px beside a table cell's text, left and right together
+TABLE_MIN_COLUMN = 56
+
+
+def show_table(frame) -> None:
+    """A readable table (see tables.readable) that fits the page's width: when its columns
+    together are wider than the page, the headers longer than their column's values are cut to
+    a common width (the whole header shows on hover), so the table does not scroll sideways on
+    a laptop. On a phone a wide table still scrolls inside its own frame."""
+    room = st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH) - 4
+    cells = {
+        column: max([charts.text_px(value, TABLE_FONT_PX) for value in frame[column].astype(str)], default=0.0) * TABLE_FONT_SCALE
+        + TABLE_CELL_PADDING
+        for column in frame.columns
+    }
+    natural = {
+        column: max(cells[column], charts.text_px(column, TABLE_FONT_PX) * TABLE_FONT_SCALE + TABLE_CELL_PADDING)
+        for column in frame.columns
+    }
+    config = None
+    if sum(natural.values()) > room:
+        floors = {column: max(cells[column], TABLE_MIN_COLUMN) for column in frame.columns}
+
+        def total(cap: float) -> float:
+            return sum(max(floors[column], min(natural[column], cap)) for column in frame.columns)
+
+        cap = max(natural.values())
+        while cap > TABLE_MIN_COLUMN and total(cap) > room:
+            cap -= 4
+        widths = {column: int(max(floors[column], min(natural[column], cap))) for column in frame.columns}
+        config = {
+            column: st.column_config.Column(width=widths[column], help=str(column) if widths[column] < natural[column] else None)
+            for column in frame.columns
+        }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:
@@ -609,7 +684,7 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):
-            st.dataframe(tables.readable(table, language()), hide_index=True, width="stretch")
+            show_table(tables.readable(table, language()))
 
 
 _chart_specs: OrderedDict = OrderedDict()

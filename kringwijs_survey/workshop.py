@@ -421,9 +421,19 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
     )
 
 
-def summary_charts(summary: WorkshopSummary, labels: Mapping[str, str], big: bool = True) -> tuple:
-    return charts.radar(summary.profile, labels=labels, big=big), charts.blockade_pairs_chart(
-        summary.pairs, labels=labels, big=big
+# The projector's chart area in CSS px at 1280 × 720 (the page's type grows with the screen
+# width, and so does the picture): the screen's width, 70 % of its height.
+PROJECTOR_CHART_BOX = (1200, 500)
+
+
+def summary_charts(
+    summary: WorkshopSummary, labels: Mapping[str, str], big: bool = True, box: tuple[float, float] | None = None
+) -> tuple:
+    """The profile and the blockade pairs; `box` (width, height): the px each may take."""
+    width, height = box if box else (None, None)
+    return (
+        charts.radar(summary.profile, labels=labels, big=big, width=width, height=height),
+        charts.blockade_pairs_chart(summary.pairs, labels=labels, big=big, width=width, height=height),
     )
 
 

@@ -8,18 +8,19 @@ lang = ui.language()
 engine = ui.engine()
 settings = ui.settings()
 labels = ui.chart_labels()
+fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
 framework = ui.frameworks()[sharing.DEFAULT_FRAMEWORK]
 
 
 def chart_downloads(chart, name: str) -> None:
     """PNG and SVG of a chart, rendered only when someone clicks."""
-    png, svg, _ = st.columns([1, 1, 3])
-    png.download_button(
+    buttons = st.container(horizontal=True)  # side by side as far as they fit, never cut off
+    buttons.download_button(
         ui.t("manager.download_png"), data=lambda: charts.chart_image(chart, "png"), file_name=reports.chart_file_name(name, "png"),
         mime="image/png", icon=":material/image:", on_click="ignore", key=f"png-{name}",
     )
-    svg.download_button(
+    buttons.download_button(
         ui.t("manager.download_svg"), data=lambda: charts.chart_image(chart, "svg"), file_name=reports.chart_file_name(name, "svg"),
         mime="image/svg+xml", icon=":material/image:", on_click="ignore", key=f"svg-{name}",
     )
@@ -33,7 +34,7 @@ st.title(ui.t("manager.title"))
 st.markdown(ui.t("manager.intro", min_group=settings.min_group_org))
 
 areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org)
-area_column, quarter_column, mode_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+area_column, quarter_column, mode_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 areas = area_column.multiselect(ui.t("manager.area"), areas_available, placeholder=ui.t("manager.all_areas"))
 period = quarter_column.selectbox(
     ui.t("manager.quarter"), [None, *periods_available], format_func=lambda p: ui.t("manager.latest_round") if p is None else p
@@ -79,8 +80,8 @@ if view_name == "overview":
     st.markdown(ui.t("manager.heatmap_legend_text"))
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
-        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang),
-        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of)),
+        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang, fit),
+        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of, width=fit)),
     )
     ui.show_chart(
         heat,
@@ -91,10 +92,7 @@ if view_name == "overview":
     chart_downloads(heat, "teams-en-vragen")
     st.subheader(ui.t("manager.org_figures"))
     st.markdown(ui.t("manager.org_figures_intro"))
-    st.dataframe(
-        columns_named(view.organisation, ["item", "title", "teams", "median", "mean", "sd_teams", "lowest", "highest"]),
-        hide_index=True, width="stretch",
-    )
+    ui.show_table(columns_named(view.organisation, ["item", "title", "teams", "median", "mean", "sd_teams", "lowest", "highest"]))
 
 if view_name == "profiles":
     chosen = st.multiselect(ui.t("manager.profiles_pick"), list(view.teams), default=list(view.teams[:3]), max_selections=6)
@@ -107,9 +105,9 @@ if view_name == "profiles":
                 with column:
                     profile = sharing.team_profile(view, team)
                     ranked = profile.dropna(subset=["median"]).sort_values("median")
-                    radar = reports.natural_size(  # a square of 360 px: two fit side by side
-                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team})
-                        .properties(width=360, height=360)
+                    radar = reports.natural_size(  # two side by side; one under the other on a phone
+                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
+                                     width=fit if fit < 600 else (fit - 32) / 2)
                     )
                     ui.show_chart(
                         radar,
@@ -124,7 +122,7 @@ if view_name == "spread":
     st.markdown(ui.t("manager.spread_intro"))
     highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
     spread = sharing.item_spread(view, highlight)
-    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight))
+    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight, width=fit))
     ui.show_chart(
         spread_chart,
         ui.plain("manager.spread_summary_team", team=highlight) if highlight else ui.plain("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
@@ -145,7 +143,7 @@ if view_name == "trend":
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
     trend = sharing.trend(view, trend_item, lang)
-    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight))
+    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit))
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
     chart_downloads(trend_chart, "door-de-tijd")
 
@@ -153,7 +151,7 @@ if view_name == "blockades":
     st.subheader(ui.t("manager.blockades"))
     st.markdown(ui.t("manager.blockades_intro"))
     pressure = sharing.blockade_pressure(view, lang)
-    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}))
+    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}, width=fit))
     ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
     chart_downloads(pressure_chart, "blokkades")
 
@@ -167,7 +165,7 @@ if view_name == "actions":
         shown = actions.assign(
             scope=actions["scope"].map(lambda s: ui.t(f"results.scope.{s}")), status=actions["status"].map(lambda s: ui.t(f"results.status.{s}"))
         )
-        st.dataframe(columns_named(shown, ["team", "what", "item", "scope", "status", "due"]), hide_index=True, width="stretch")
+        ui.show_table(columns_named(shown, ["team", "what", "item", "scope", "status", "due"]))
     if view.messages:
         st.subheader(ui.t("manager.messages"))
         for message in view.messages:
@@ -199,23 +197,20 @@ if view_name == "residents":
             principles = list(residents.organisation["item"])
             st.markdown(ui.t("manager.residents_legend_text"))
             residents_heat = ui.chart_spec(
-                ("residents-heatmap", period, tuple(areas), lang),
-                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles)),
+                ("residents-heatmap", period, tuple(areas), lang, fit),
+                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles, width=fit)),
             )
             ui.show_chart(
                 residents_heat, summary,
                 cells.pivot(index="team", columns="item", values="mean").reindex(index=list(residents.teams), columns=principles).reset_index(),
             )
             chart_downloads(residents_heat, "wat-vinden-bewoners")
-            st.dataframe(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]), hide_index=True, width="stretch")
+            ui.show_table(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]))
         st.subheader(ui.t("manager.residents_org"))
         st.markdown(ui.t("manager.residents_org_intro"))
         if low_trust:
             typed_text.show(summary, "caption")
-        st.dataframe(
-            columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]),
-            hide_index=True, width="stretch",
-        )
+        ui.show_table(columns_named(residents.organisation, ["item", "title", "teams", "median", "lowest_median", "highest_median"]))
 
 if view_name == "downloads":
     st.markdown(ui.t("manager.downloads_intro"))

@@ -26,8 +26,11 @@ st.html(
     .st-key-kw-presenter [data-testid="stMarkdownContainer"] li { font-size: max(32px, 2.5vw); line-height: 1.35; }
     .st-key-kw-presenter h1 { font-size: max(60px, 4.69vw) !important; line-height: 1.1 !important; font-weight: 800 !important; padding: 0 0 0.3rem 0 !important; }
     .st-key-kw-presenter h2 { font-size: max(44px, 3.44vw) !important; line-height: 1.15 !important; padding: 0.2rem 0 !important; }
-    .st-key-kw-presenter [data-baseweb="tab"] p { font-size: max(30px, 2.34vw) !important; font-weight: 700; }
-    .st-key-kw-topbar { border-bottom: 3px solid #1f4e9c; padding-bottom: 0.3rem; }
+    .st-key-kw-presenter [data-testid="stTab"] p { font-size: max(30px, 2.34vw) !important; font-weight: 700; line-height: 1.3 !important; }
+    .st-key-kw-presenter [role="tablist"], .st-key-kw-presenter [data-testid="stTab"] { height: auto !important; }
+    .st-key-kw-presenter [data-testid="stTab"] { padding-bottom: 0.3em !important; }
+    .st-key-kw-topbar { border-bottom: 3px solid #1f4e9c; padding-bottom: 0.3rem; flex-wrap: wrap !important; row-gap: 0 !important; }
+    .st-key-kw-topbar > * { flex-shrink: 0 !important; max-width: 100%; }
     .st-key-kw-topbar [data-testid="stMarkdownContainer"] p,
     .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; white-space: nowrap; }
     .st-key-kw-code [data-testid="stMarkdownContainer"] p { font-size: max(96px, 7.5vw); font-weight: 800; letter-spacing: 0.12em; line-height: 1.05; }
@@ -97,7 +100,7 @@ def show_summary() -> None:
     for flag in ("too_few_scores", "changed_since_reveal"):
         if withheld := getattr(summary, flag):
             st.caption(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group))
-    radar, pairs = workshop.summary_charts(summary, labels, big=True)
+    radar, pairs = workshop.summary_charts(summary, labels, big=True, box=workshop.PROJECTOR_CHART_BOX)
     agenda_tab, profile_tab, blockade_tab = st.tabs(
         [ui.t("presenter.agenda"), ui.t("presenter.profile"), ui.t("presenter.blockades")], key="kw-summary-tabs"
     )

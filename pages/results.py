@@ -46,6 +46,7 @@ if this_round.empty or bool(this_round["suppressed"].any()):
     st.stop()
 
 labels = ui.chart_labels()
+fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
 score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
 score_labels = score_labels_by_kind["principle"]
@@ -92,9 +93,9 @@ if section("profile"):
         best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
         worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal),
     ) if not ranked.empty else labels["no_data"]
-    ui.show_chart(charts.radar(profile, labels=labels), text)
+    ui.show_chart(charts.radar(profile, labels=labels, width=fit), text)
     ui.show_chart(
-        charts.member_dots(profile, labels=labels, score_labels=score_labels),
+        charts.member_dots(profile, labels=labels, score_labels=score_labels, width=fit),
         ui.t("results.dots_summary"),
         profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
     )
@@ -102,7 +103,7 @@ if section("profile"):
 if section("blockades"):
     st.markdown(ui.t("results.blockades_intro"))
     ui.show_chart(
-        charts.blockade_pairs_chart(pairs, labels=labels), ui.t("results.blockades_summary"),
+        charts.blockade_pairs_chart(pairs, labels=labels, width=fit), ui.t("results.blockades_summary"),
         pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
     )
 
@@ -110,7 +111,7 @@ if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
     top = spread.iloc[0] if not spread.empty else None
     ui.show_chart(
-        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind),
+        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
@@ -122,22 +123,19 @@ if section("changes"):
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
         ui.show_chart(
-            charts.changes_chart(changed, labels=labels),
+            charts.changes_chart(changed, labels=labels, width=fit),
             ui.plain("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
             changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
             )
     st.subheader(ui.t("results.history"))
     ui.show_chart(
-        charts.small_multiples(history, labels=labels), ui.t("results.history_summary"),
+        charts.small_multiples(history, labels=labels, width=fit), ui.t("results.history_summary"),
         history[["item", "title", "period", "mean", "median"]],
     )
 
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
-    st.dataframe(
-        tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang),
-        hide_index=True, width="stretch",
-    )
+    ui.show_table(tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
     comments = services.round_comments(engine, quarter.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:
@@ -210,6 +208,7 @@ if section("residents"):  # the residents' view beside the team's own view
                     difference=ui.t("residents.chart_difference"), x_title=ui.t("residents.chart_x_title"),
                     missing=ui.t("residents.chart_missing"),
                 ),
+                width=fit,
             ),
             ui.plain(
                 "residents.chart_summary", item=f"{biggest['item']} · {biggest['title']}",

@@ -209,6 +209,13 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
         stats = presenter.locator('[class*="st-key-kw-stats"]').inner_text()
         assert "Middelste score: 2,5" in stats and "Antwoorden van 8 mensen" in stats
         assert smallest_presenter_font(presenter) >= MIN_PRESENTER_FONT_PX
+        # The top bar (item, code, live counts) stays inside the screen: it wraps.
+        top_bar_right = presenter.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('.st-key-kw-topbar [data-testid="stMarkdownContainer"] p')]
+                .map(text => { const range = document.createRange(); range.selectNodeContents(text);
+                               return range.getBoundingClientRect().right; }))"""
+        )
+        assert top_bar_right <= 1280, top_bar_right
         screenshot(presenter, "presenter-revealed-1280x720", full_page=False)
         presenter.set_viewport_size({"width": 1920, "height": 1080})
         presenter.wait_for_timeout(600)
@@ -224,6 +231,12 @@ def test_eight_phones_a_facilitator_and_a_projector(streamlit_server, browser, w
         page_ready(presenter)
         assert presenter.get_by_role("button", name="Download als PDF").is_visible()
         assert "willen erover praten" in presenter.locator('[data-testid="stMain"]').inner_text()
+        cut_off_tabs = presenter.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stTab"] p')].filter(label =>
+                label.getBoundingClientRect().bottom > label.closest('[role="tablist"]').getBoundingClientRect().bottom + 1
+            ).map(label => label.innerText)"""
+        )
+        assert cut_off_tabs == [], f"tab labels cut off at the bottom: {cut_off_tabs}"
         screenshot(presenter, "presenter-summary-agenda-1920x1080", full_page=False)
         presenter.set_viewport_size({"width": 1280, "height": 720})
         for tab, name in (("Ons profiel", "profile"), ("Blokkades en het beginsel dat erop antwoordt", "blockades")):
