@@ -267,6 +267,50 @@ class AttemptLimiter:
 attempts = AttemptLimiter()
 
 
+HANDOFF_SECONDS = 15 * 60.0
+
+
+class Handoffs:
+    """One-time links that carry a signed-in person into a new tab of the same browser: the
+    facilitator's "Beamerscherm openen" opens the projector there, signed in and on the right
+    workshop, without typing the beamer code again.
+
+    The link holds only a random token, good once and for HANDOFF_SECONDS; what it carries (the
+    principal and the beamer code) stays on the server. Tokens live in this process's memory,
+    like Streamlit's images and downloads: a new tab of the same browser reaches the same
+    instance behind the proxy's sticky-session cookie (deploy/haproxy.cfg)."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, tuple[Principal, str, float]] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, who: Principal, secret: str) -> str:
+        token = secrets.token_urlsafe(24)
+        now = time.monotonic()
+        with self._lock:
+            self._open = {digest: held for digest, held in self._open.items() if held[2] > now}
+            self._open[key_digest(token)] = (who, secret, now + HANDOFF_SECONDS)
+        return token
+
+    def is_open(self, token: str) -> bool:
+        with self._lock:
+            held = self._open.get(key_digest(token))
+        return held is not None and held[2] > time.monotonic()
+
+    def redeem(self, token: str | None) -> tuple[Principal, str] | None:
+        """What the token carries, once; None for an unknown, used or expired token."""
+        if not token or len(token) > 64:
+            return None
+        with self._lock:
+            held = self._open.pop(key_digest(token), None)
+        if held is None or held[2] <= time.monotonic():
+            return None
+        return held[0], held[1]
+
+
+handoffs = Handoffs()
+
+
 def check_passphrase(role: Role, passphrase: str, hashes: dict[Role, str], session: str = "") -> bool:
     """Constant-time Argon2 verification; every wrong attempt makes the next answer slower for
     this browser session (never for the real admin in another one), and a flood of wrong

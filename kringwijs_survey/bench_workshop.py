@@ -4,17 +4,17 @@ A facilitator signs in and starts the workshop, a projector session signs in and
 N phones join with the code. Every session is a real websocket client of Streamlit's own protocol
 (the BackMsg/ForwardMsg protobufs the browser sends and receives), so the server runs every
 script, fragment and rerun exactly as for browsers; only the drawing is left out. The projector
-opens with the workshop's own beamer code, as the facilitator's page shows it. Each phone joins
-with the room's code and answers the first 14 items one by one (each stored as a draft at once;
-it learns its own respondent key from the cookie the page writes, as a browser keeps it); then
-all answer item 15 and send within SPREAD_S of each other. Measured:
+opens with the workshop's own beamer code, as the facilitator's page shows it. The phones wait
+on the waiting screen (each polling the round as phones do); the facilitator puts item 1 on
+screen, every phone goes along by itself and all answer within SPREAD_S of each other.
+Measured:
 
-- click → stored: from a phone's "Versturen" message until its response is stored as sent (seen
-  by a separate database connection that polls every POLL_S);
-- stored → projector: from the k-th stored response until the projector's live count shows k;
-- lost_answers: phones whose 15 answers are not all stored as sent with the scores they chose;
+- click → stored: from a phone's "Antwoord versturen" message until its answer counts (seen by a
+  separate database connection that polls every POLL_S);
+- stored → projector: from the k-th counted answer until the projector's count shows k;
+- lost_answers: phones whose answer is not stored as counted with the score they chose;
 - errors: phones or screens that showed an exception or an error message, or never finished;
-- server_cpu_s: the server process's CPU (from /proc) from the moment every phone shows item 15
+- server_cpu_s: the server process's CPU (from /proc) from the moment every phone waits
   until the projector shows the last answer; server_peak_rss_mb: its peak resident memory;
 - load_generator_cpu_s: this process (all clients and the polling) over the same stretch.
 """
@@ -43,7 +43,7 @@ from . import access, i18n, services
 from .access import hash_passphrase
 from .content import DEFAULT_FRAMEWORK, get_frameworks
 from .database import dispose_engines, get_engine, migrate, read_session
-from .models import Response
+from .models import Answer, Response
 from .settings import REPO_ROOT
 from .workshop import WORKSHOP_SUFFIX
 
@@ -75,10 +75,10 @@ def _text(key: str, **values) -> str:
 
 
 def _counts_pattern() -> re.Pattern:
-    """The projector's count line (presenter.counts) with the number of people done captured."""
-    sample = _text("presenter.counts", joined="JOINED", done="DONE", time="TIME")
-    pattern = re.escape(sample).replace("JOINED", r"\d+").replace("DONE", r"(\d+)").replace("TIME", ".*")
-    return re.compile(pattern)
+    """The projector's count of answers to the item on screen (presenter.counts_item), captured."""
+    sample = _text("presenter.counts_item", answered="ANSWERED", time="TIME")
+    before = sample.split("ANSWERED")[0]
+    return re.compile(re.escape(before) + r"(\d+)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +148,8 @@ class Session:
                 msg.ParseFromString(data)
                 kind = msg.WhichOneof("type")
                 self.received[kind] = self.received.get(kind, 0) + 1
+                if kind == "new_session" and not msg.metadata.run.fragment_ids:
+                    self.elements = {}  # a full run draws the page anew (also one a fragment started)
                 if kind == "page_info_changed":
                     self.query = msg.page_info_changed.query_string
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -322,9 +324,13 @@ def final_score(phone: int) -> int:
     return phone % 5 + 1
 
 
-async def _poll_stored(engine, round_id: int, stored: dict[str, float], stop: asyncio.Event) -> None:
-    """When each response was first seen as sent, from a connection of its own."""
-    query = select(Response.respondent).where(Response.round_id == round_id, Response.submitted.is_(True))
+async def _poll_stored(engine, round_id: int, item_id: str, stored: dict[str, float], stop: asyncio.Event) -> None:
+    """When each phone's answer to the item was first seen as counted, from a connection of its own."""
+    query = (
+        select(Response.respondent)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id == round_id, Response.submitted.is_(True), Answer.item_id == item_id)
+    )
 
     def poll() -> list[str]:
         with read_session(engine) as session:
@@ -342,43 +348,33 @@ async def _poll_stored(engine, round_id: int, stored: dict[str, float], stop: as
 _ANSWER_COOKIE = re.compile(re.escape(access.ANSWER_COOKIE_PREFIX) + r"\d+=([^;']*)")
 
 
-def draft_score(phone: int, index: int) -> int:
-    return (phone + index) % 5 + 1
+def _first_words(key: str, **values) -> str:
+    return _text(key, **values).split(".")[0].split(":")[0]
 
 
-async def _answer(phone: Session, item, value: int) -> None:
-    """Choose `value` for the item on screen and press "Volgende"."""
+async def _phone(
+    base: str, number: int, code: str, item, keys: dict, ready: asyncio.Barrier, clicks: dict, errors: list
+) -> None:
+    """Join, wait until the item is on screen (the phone goes along by itself), answer it."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    await phone.wait_for("heading", contains=item.title.get(LANG))
-    score = await phone.wait_for("radio", get_frameworks()[DEFAULT_FRAMEWORK].scale_for(item).question.get(LANG))
-    next_button = await phone.wait_for("button", _text("join.next"))
-    await phone.click(next_button, [WidgetState(id=score.id, string_value=score.options[value - 1])])
-
-
-async def _phone(base: str, number: int, code: str, keys: dict, ready: asyncio.Barrier, clicks: dict, errors: list) -> None:
     phone = Session(base, f"phone {number}")
     arrived = False
     try:
         await phone.connect("join", f"join={code}")
-        items = get_frameworks()[DEFAULT_FRAMEWORK].items
-        for index, item in enumerate(items[:-1]):
-            await _answer(phone, item, draft_score(number, index))
-            if index == 0:  # the first stored answer makes the page write this phone's cookie
-                cookie = await phone.wait_for("html", contains=access.ANSWER_COOKIE_PREFIX)
-                keys[number] = access.parse_answer_cookie(_ANSWER_COOKIE.search(cookie.body).group(1))[0]
-        last = items[-1]
-        await phone.wait_for("heading", contains=last.title.get(LANG))
-        await phone.wait_for("button", _text("join.next"))
+        await phone.wait_for("alert", contains=_first_words("join.live_wait_start"))
         arrived = True
-        await ready.wait()  # every phone shows item 15
+        await ready.wait()  # every phone waits; then the facilitator puts the item on screen
+        await phone.wait_for("heading", contains=item.title.get(LANG))
+        scale = get_frameworks()[DEFAULT_FRAMEWORK].scale_for(item)
+        score = await phone.wait_for("radio", scale.question.get(LANG))
+        send = await phone.wait_for("button", _text("join.live_send"))
         await asyncio.sleep(random.uniform(0, SPREAD_S))
-        await _answer(phone, last, final_score(number))
-        send = await phone.wait_for("button", _text("join.send"))
-        await phone.wait_for("markdown", contains=last.title.get(LANG))
-        clicks[keys[number]] = time.perf_counter()
-        await phone.click(send)
-        await phone.wait_for("alert", contains=_text("join.thanks").split("!")[0])
+        clicks[number] = time.perf_counter()
+        await phone.click(send, [WidgetState(id=score.id, string_value=score.options[final_score(number) - 1])])
+        cookie = await phone.wait_for("html", contains=access.ANSWER_COOKIE_PREFIX)
+        keys[number] = access.parse_answer_cookie(_ANSWER_COOKIE.search(cookie.body).group(1))[0]
+        await phone.wait_for("alert", contains=_first_words("join.live_received", number=1))
     except Exception as exc:
         errors.append(f"phone {number}: {exc}")
         if not arrived:
@@ -419,15 +415,19 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     await projector.rerun(page="presenter")
     await projector.wait_for("markdown", contains=quarter.join_code)
 
+    item = items[0]
     keys: dict[int, str] = {}
-    clicks: dict[str, float] = {}
+    clicks: dict[int, float] = {}
     stored: dict[str, float] = {}
     stop = asyncio.Event()
     ready = asyncio.Barrier(phones + 1)
-    tasks = [asyncio.create_task(_phone(base, n, quarter.join_code, keys, ready, clicks, errors)) for n in range(phones)]
+    tasks = [
+        asyncio.create_task(_phone(base, n, quarter.join_code, item, keys, ready, clicks, errors)) for n in range(phones)
+    ]
     await ready.wait()
-    poller = asyncio.create_task(_poll_stored(engine, quarter.id, stored, stop))
+    poller = asyncio.create_task(_poll_stored(engine, quarter.id, item.id, stored, stop))
     cpu_before, server_cpu_before = own_cpu_s(), process_cpu_s(pid)
+    await facilitator.click(await facilitator.wait_for("button", _text("workshop.next")))
     await asyncio.gather(*tasks)
     deadline = time.monotonic() + STEP_TIMEOUT_S
     while time.monotonic() < deadline and not (shown and shown[-1][1] >= len(stored) and len(stored) >= len(clicks)):
@@ -439,7 +439,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     await facilitator.close()
     await projector.close()
 
-    click_to_stored = [stored[key] - clicks[key] for key in keys.values() if key in clicks and key in stored]
+    click_to_stored = [stored[key] - clicks[n] for n, key in keys.items() if n in clicks and key in stored]
     stored_times = sorted(stored.values())
     to_projector = []
     for k, when in enumerate(stored_times, start=1):
@@ -451,20 +451,18 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     return {
         "click_to_stored": click_to_stored,
         "stored_to_projector": to_projector,
-        "lost": _lost_answers(engine, quarter.id, keys, items, phones),
+        "lost": _lost_answers(engine, quarter.id, keys, item, phones),
         "errors": errors,
         "load_generator_cpu_s": load_cpu,
         "server_cpu_s": server_cpu,
     }
 
 
-def _lost_answers(engine, round_id: int, keys: dict[int, str], items, phones: int) -> int:
+def _lost_answers(engine, round_id: int, keys: dict[int, str], item, phones: int) -> int:
     lost = 0
     for number in range(phones):
         own = services.load_own_response(engine, round_id, keys[number]) if number in keys else None
-        expected = {item.id: draft_score(number, index) for index, item in enumerate(items[:-1])}
-        expected[items[-1].id] = final_score(number)
-        if own is None or not own.submitted or {i: a.score for i, a in own.answers.items()} != expected:
+        if own is None or not own.submitted or {i: a.score for i, a in own.answers.items()} != {item.id: final_score(number)}:
             lost += 1
     return lost
 

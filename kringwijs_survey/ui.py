@@ -52,7 +52,8 @@ def literal(text: object) -> str:
 def t(key: str, **values: object) -> str:
     """Interface text for markdown and widget labels. Values are escaped as well as markdown
     allows, but that cannot stop its autolinks: a value people typed goes through `say`."""
-    return i18n.t(key, language(), **{name: literal(value) for name, value in values.items()})
+    text = i18n.template(key, language(), values)  # the singular form is chosen on the number itself
+    return text.format(**{name: literal(value) for name, value in values.items()}) if values else text
 
 
 def plain(key: str, **values: object) -> str:
@@ -303,9 +304,45 @@ def _resolve_join_link() -> None:
     _participate(found)
 
 
+HANDOFF_PARAM = "handoff"
+HANDED_SECRET_KEY = "handed_secret"
+
+
+def _resolve_handoff() -> None:
+    """A one-time link from another tab of this browser (access.Handoffs): sign this tab in as
+    the person who made it and keep the secret it carried (a beamer code) for the page."""
+    token = st.query_params.get(HANDOFF_PARAM)
+    if token is None:
+        return
+    del st.query_params[HANDOFF_PARAM]
+    carried = access.handoffs.redeem(token)
+    if carried is None:
+        st.session_state[NOTICE_KEY] = "access.handoff_used"
+        return
+    st.session_state[PRINCIPAL_KEY], st.session_state[HANDED_SECRET_KEY] = carried
+
+
+def take_handed_secret() -> str | None:
+    """The secret a one-time link brought into this tab, once."""
+    return st.session_state.pop(HANDED_SECRET_KEY, None)
+
+
+def handoff_link(page: str, secret: str) -> str:
+    """A link (relative, for a new tab of this browser) that opens `page` signed in as the
+    person looking now, carrying `secret`. One token per page and secret while it is unused."""
+    remembered = f"handoff:{page}:{access.key_digest(secret)}"
+    token = st.session_state.get(remembered)
+    if token is None or not access.handoffs.is_open(token):
+        token = access.handoffs.issue(current(), secret)
+        st.session_state[remembered] = token
+    lang = language()
+    return f"{page}?{HANDOFF_PARAM}={token}" + ("" if lang == i18n.DEFAULT_LANGUAGE else f"&lang={lang}")
+
+
 def principal() -> Principal:
     """The person looking at this page, from their link, join code or sign-in. Checked again on
     every run: a closed round ends a participant's session, a renewed team link a team's."""
+    _resolve_handoff()
     _resolve_team_link()
     _resolve_join_link()
     _resolve_residents_link()
@@ -820,6 +857,11 @@ TOUCH_CSS = """<style>
 [data-testid="stMain"] button { min-height: 44px; }
 [data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
 [data-testid="stMain"] [data-testid="stExpander"] summary { min-height: 44px; }
+/* A form's send button stays in sight at the bottom of a phone while its form is on screen. */
+[data-testid="stForm"] [data-testid="stElementContainer"]:has([data-testid="stFormSubmitButton"]),
+[data-testid="stForm"] [data-testid="stHorizontalBlock"]:has([data-testid="stFormSubmitButton"]) {
+  position: sticky; bottom: 0; z-index: 3; background: #ffffff; padding: 6px 0;
+}
 </style>"""
 
 

@@ -5,16 +5,20 @@ the projector shows only counts. A facilitator may reveal the item on screen onc
 people answered; the reveal shows a frozen snapshot of the aggregated counts of that moment,
 so nobody can read the newest person's score from a change on screen.
 
+Phones follow the projector: a phone shows the item on screen (a waiting screen between
+items), and an answer counts for its item as soon as it is given. The reveal minimum counts the
+answers to the item on screen. Someone who missed items fills them in while waiting.
+
 Snapshots are kept per item in ``Round.live_snapshot`` (JSON). Revealing an item again shows
-the stored snapshot; it is only taken anew once at least ``min_group`` more people submitted,
-so the difference between two snapshots always hides a group of that size.
+the stored snapshot; it is only taken anew once at least ``min_group`` more people answered
+that item, so the difference between two snapshots always hides a group of that size.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +33,7 @@ from . import access, charts, i18n, policy, services, team_results
 from .aggregation import COUNT_COLUMNS, Scope, summarize
 from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
 from .database import read_session, run_write
-from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER, Response, Round, Team
+from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER, Answer, Response, Round, Team
 from .settings import NAME_MAX
 from .validation import InvalidInput, Refused, check_score, clean_name
 
@@ -166,6 +170,67 @@ def step(engine: Engine, round_id: int, direction: int) -> Round:
     return set_live_item(engine, round_id, None if wanted < 0 else wanted)
 
 
+# ---------------------------------------------------------------------------------------------
+# what a phone shows: the room moves with the projector
+# ---------------------------------------------------------------------------------------------
+
+# How often a phone in a live workshop looks whether the screen moved on: one read of one row.
+PHONE_POLL_SECONDS = 2.0
+
+
+def follows_projector(quarter: Round) -> bool:
+    """A round run live with a beamer code: its phones show what is on the projector."""
+    return quarter.presenter_key_hash is not None
+
+
+@dataclass(frozen=True)
+class PhoneScreen:
+    """What one phone shows now. `index`: the item it answers (None: the waiting screen);
+    `on_screen`: the item on the projector (None: the welcome screen); `missed`: items before
+    the one on screen that this phone has not answered yet."""
+
+    index: int | None
+    on_screen: int | None
+    missed: tuple[int, ...]
+    answered_on_screen: bool
+
+    @property
+    def waiting(self) -> bool:
+        return self.index is None
+
+
+def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None) -> PhoneScreen:
+    """The item on the projector until this phone answered it, then a waiting screen. `chosen`:
+    an item the person picked themselves (a missed one, or changing an answer)."""
+    item_ids = get_frameworks()[quarter.framework].item_ids
+    live = quarter.live_item
+    on_screen = live if live is not None and 0 <= live < len(item_ids) else None
+    missed = tuple(index for index in range(on_screen or 0) if item_ids[index] not in answered)
+    answered_on_screen = on_screen is not None and item_ids[on_screen] in answered
+    if chosen is not None and 0 <= chosen < len(item_ids):
+        index = chosen
+    elif on_screen is not None and not answered_on_screen:
+        index = on_screen
+    else:
+        index = None
+    return PhoneScreen(index, on_screen, missed, answered_on_screen)
+
+
+def live_signature(engine: Engine, round_id: int) -> tuple:
+    """(item on screen, status): what a phone compares to see whether the screen moved on."""
+    with read_session(engine) as session:
+        row = session.execute(select(Round.live_item, Round.status).where(Round.id == round_id)).first()
+    return (row.live_item, row.status) if row else (None, ROUND_CLOSED)
+
+
+def send_live_answers(
+    engine: Engine, round_id: int, respondent: str, answers: list[services.AnswerInput], invitation: str | None = None
+) -> int:
+    """A phone's answers in a live workshop, stored as sent at once: each answer counts for its
+    item as soon as it is given (the reveal counts the answers to the item on screen)."""
+    return services.submit_response(engine, round_id, respondent, answers, final=True, invitation=invitation)
+
+
 @dataclass(frozen=True)
 class Sources:
     phone: int
@@ -182,6 +247,20 @@ def answer_sources(engine: Engine, round_id: int) -> Sources:
 def _enough_phones(engine: Engine, round_id: int, minimum: int) -> bool:
     """Paper answers are typed by the trainer: they never make up the minimum on their own."""
     return policy.enough_phone_answers(answer_sources(engine, round_id).phone, minimum)
+
+
+def item_answers(engine: Engine, round_id: int, item_id: str) -> Sources:
+    """Answers to one item ("weet ik niet" included) that count: from phones and from paper."""
+    paper = func.coalesce(func.sum(case((Response.source == SOURCE_PAPER, 1), else_=0)), 0)
+    query = (
+        select(func.count(), paper)
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.round_id == round_id, Response.submitted.is_(True), Answer.item_id == item_id)
+    )
+    with read_session(engine) as session:
+        total, on_paper = session.execute(query).one()
+    return Sources(phone=int(total) - int(on_paper), paper=int(on_paper))
 
 
 def live_counts(engine: Engine, round_id: int) -> tuple[int, int]:
@@ -212,39 +291,40 @@ def _number(value) -> float | int | None:
 
 def _take_snapshot(engine: Engine, found: Round, item_id: str, min_group: int) -> dict:
     """The item's aggregated counts right now, from the one aggregation, restricted to this round.
+    (A phone's answers count per item: in a live workshop every answer is stored as sent.)
 
     released_only=False: the facilitator's reveal is the deliberate release of an open round."""
     frame = summarize(engine, Scope.of(round_ids=[found.id], released_only=False), min_group=min_group)
-    respondents = services.count_responses(engine, found.id)
     rows = frame[frame["item"] == item_id]
     values = {field: 0 for field in ("n", "n_dont_know", *COUNT_COLUMNS)} | {"median": None, "sd": None}
     if not rows.empty:
         row = rows.iloc[0]
         values = {field: _number(row[field]) for field in SNAPSHOT_FIELDS if field != "respondents"}
         values["too_few_scores"] = bool(row.get("too_few_scores", False))
-        respondents = int(row["respondents"])
-    return {"item": item_id, "respondents": respondents, **values}
+    # "respondents" of a snapshot: the people who answered this item, not the whole round
+    answered = item_answers(engine, found.id, item_id)
+    return {"item": item_id, "respondents": answered.phone + answered.paper, **values}
 
 
 def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
     """Show the distribution of the item on screen, frozen at this moment; returns the snapshot.
 
-    Refused while fewer than min_group people (never below 3) sent their answers. An item that
-    was revealed before shows its stored snapshot again, unless at least min_group more people
-    have sent since then."""
+    Refused while fewer than min_group people (never below 3) answered this item, or fewer
+    than that from phones. An item that was revealed before shows its stored snapshot again,
+    unless at least min_group more people have answered it since then."""
     threshold = policy.at_least(min_group)
     found = get_workshop(engine, round_id)
     if found.status != ROUND_OPEN:
         raise InvalidInput("error.workshop_closed")
     if found.live_item is None:
         raise InvalidInput("error.no_live_question")
-    done = services.count_responses(engine, round_id)
+    item_id = get_frameworks()[found.framework].items[found.live_item].id
+    answers = item_answers(engine, round_id, item_id)
+    done = answers.phone + answers.paper
     if not policy.reveal_allowed(done, threshold):
         raise InvalidInput("error.too_few_to_reveal", done=done, minimum=threshold)
-    phones = answer_sources(engine, round_id).phone
-    if not policy.enough_phone_answers(phones, threshold):
-        raise Refused("workshop.too_few_phones", phone=phones, minimum=threshold)
-    item_id = get_frameworks()[found.framework].items[found.live_item].id
+    if not policy.enough_phone_answers(answers.phone, threshold):
+        raise Refused("workshop.too_few_phones", phone=answers.phone, minimum=threshold)
     stored = _stored_snapshots(found).get(item_id)
     fresh = None
     if stored is None or policy.snapshot_renewed(done, stored.get("respondents", 0), threshold):

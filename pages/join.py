@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui
+from kringwijs_survey import services, ui, workshop
 from kringwijs_survey.access import Role
 from kringwijs_survey.validation import InvalidInput
 
@@ -33,6 +33,134 @@ state = ui.fill_in_state(quarter.id, who.respondent)
 
 ui.say("join.round_title", "subheader", team=services.get_team(engine, quarter.team_id).name, period=quarter.period)
 answered = sum(1 for item in items if item.id in state.answers)
+
+
+def answer_fields(item, scale, previous, labels: dict) -> None:
+    """The widgets of one answer (the score is the only one that must be given)."""
+    if item.kind == "principle":
+        targets = [None, 1, 2, 3, 4, 5]
+        st.radio(
+            ui.t("join.target"), targets, index=targets.index(previous.target if previous else None),
+            format_func=lambda v: ui.t("join.no_target") if v is None else labels[v], key=f"target-{item.id}",
+            horizontal=False,
+        )
+    st.checkbox(ui.t("join.discuss"), value=bool(previous and previous.discuss), key=f"discuss-{item.id}")
+    st.text_area(
+        ui.t("join.comment"), value=(previous.comment or "") if previous else "", max_chars=2000,
+        help=ui.t("join.comment_help"), key=f"comment-{item.id}",
+    )
+
+
+def score_labels(scale) -> dict:
+    labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
+    labels[DONT_KNOW] = framework.dont_know.get(lang)
+    return labels
+
+
+def score_radio(item, scale, previous, labels: dict) -> None:
+    options = [1, 2, 3, 4, 5, DONT_KNOW]
+    current_value = None if previous is None else (DONT_KNOW if previous.score is None else previous.score)
+    st.radio(
+        scale.question.get(lang), options, index=None if current_value is None else options.index(current_value),
+        format_func=labels.get, key=f"score-{item.id}",
+    )
+
+
+def take_answer(item) -> bool:
+    """The answer the widgets hold for `item` into this person's answers; False when no score."""
+    chosen = st.session_state.get(f"score-{item.id}")
+    if chosen is None:
+        return False
+    state.answers[item.id] = services.AnswerInput(
+        item.id, None if chosen == DONT_KNOW else chosen, st.session_state.get(f"comment-{item.id}", ""),
+        bool(st.session_state.get(f"discuss-{item.id}")), st.session_state.get(f"target-{item.id}"),
+    )
+    return True
+
+
+def show_item_text(item, index: int) -> None:
+    st.caption(ui.t("join.item_of", number=index + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
+    st.subheader(item.title.get(lang))
+    ui.render_quote(framework, item)
+    ui.render_help(item)
+    with st.expander(ui.t("join.more")):
+        ui.render_examples(framework, item)
+
+
+if workshop.follows_projector(quarter):
+    # A live workshop: the phone shows the item on the projector, then waits for the next one.
+    CHOSEN = f"live-choice-{quarter.id}"
+    screen = workshop.phone_screen(quarter, state.answers.keys(), st.session_state.get(CHOSEN))
+    shown_signature = (quarter.live_item, quarter.status)
+
+    def send_live(item) -> None:
+        if not take_answer(item):
+            st.session_state["live-notice"] = "join.live_choose_first"
+            return
+        try:
+            workshop.send_live_answers(engine, quarter.id, who.respondent, list(state.answers.values()), who.invitation)
+        except InvalidInput as error:
+            st.session_state["live-error"] = error
+            return
+        ui.remember_answering(who)
+        state.submitted = True
+        st.session_state[CHOSEN] = None
+
+    def choose(index: int | None) -> None:
+        st.session_state[CHOSEN] = index
+
+    @st.fragment(run_every=workshop.PHONE_POLL_SECONDS)
+    def follow_the_screen() -> None:
+        """Looks every few seconds whether the facilitator moved on (one small read). A waiting
+        phone goes along at once; a phone in the middle of an answer is only told."""
+        now = workshop.live_signature(engine, quarter.id)
+        if now == shown_signature:
+            return
+        on_screen, status = now
+        if screen.waiting or status != "open" or on_screen is None:
+            st.rerun(scope="app")
+        elif on_screen != screen.index:
+            st.info(ui.t("join.live_screen_moved", number=on_screen + 1), icon=":material/co_present:")
+            if st.button(ui.t("join.live_to_screen", number=on_screen + 1), key="to-screen"):
+                choose(None)
+                st.rerun(scope="app")
+
+    follow_the_screen()
+    if error := st.session_state.pop("live-error", None):
+        ui.show_error(error)
+    if screen.waiting:
+        if screen.on_screen is None:
+            st.info(ui.t("join.live_wait_start"), icon=":material/co_present:")
+        else:
+            st.success(ui.t("join.live_received", number=screen.on_screen + 1), icon=":material/check_circle:")
+            st.button(ui.t("join.live_change"), on_click=choose, args=(screen.on_screen,), icon=":material/edit:")
+        st.caption(ui.t("join.live_progress", answered=answered, total=len(items)))
+        if screen.missed:
+            st.selectbox(
+                ui.t("join.live_missed", count=len(screen.missed)), screen.missed, index=None,
+                placeholder=ui.t("join.live_missed_placeholder"),
+                format_func=lambda index: f"{index + 1}. {items[index].title.get(lang)}", key="live-missed",
+                on_change=lambda: choose(st.session_state.get("live-missed")),
+            )
+    else:
+        item = items[screen.index]
+        scale = framework.scale_for(item, quarter.scales)
+        previous = state.answers.get(item.id)
+        labels = score_labels(scale)
+        show_item_text(item, screen.index)
+        if notice := st.session_state.pop("live-notice", None):
+            st.warning(ui.t(notice, dont_know=framework.dont_know.get(lang)), icon=":material/info:")
+        with st.form(f"live-{item.id}"):
+            score_radio(item, scale, previous, labels)
+            with st.expander(ui.t("join.live_more")):
+                answer_fields(item, scale, previous, labels)
+            st.form_submit_button(
+                ui.t("join.live_send"), type="primary", width="stretch", on_click=send_live, args=(item,)
+            )
+        if screen.index != screen.on_screen and screen.on_screen is not None:
+            st.button(ui.t("join.live_to_screen", number=screen.on_screen + 1), on_click=choose, args=(None,))
+    st.stop()
+
 st.progress(answered / len(items), text=ui.t("join.progress", done=answered, total=len(items)))
 
 
@@ -54,43 +182,16 @@ if state.step < len(items):
     item = items[state.step]
     scale = framework.scale_for(item, quarter.scales)
     previous = state.answers.get(item.id)
-    st.caption(ui.t("join.item_of", number=state.step + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
-    st.subheader(item.title.get(lang))
-    ui.render_quote(framework, item)
-    ui.render_help(item)
-    with st.expander(ui.t("join.more")):
-        ui.render_examples(framework, item)
+    show_item_text(item, state.step)
     with st.form(f"item-{item.id}"):
-        options = [1, 2, 3, 4, 5, DONT_KNOW]
-        labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
-        labels[DONT_KNOW] = framework.dont_know.get(lang)
-        current_value = None if previous is None else (DONT_KNOW if previous.score is None else previous.score)
-        st.radio(
-            scale.question.get(lang), options, index=None if current_value is None else options.index(current_value),
-            format_func=labels.get, key=f"score-{item.id}",
-        )
-        if item.kind == "principle":
-            targets = [None, 1, 2, 3, 4, 5]
-            st.radio(
-                ui.t("join.target"), targets, index=targets.index(previous.target if previous else None),
-                format_func=lambda v: ui.t("join.no_target") if v is None else labels[v], key=f"target-{item.id}",
-                horizontal=False,
-            )
-        st.checkbox(ui.t("join.discuss"), value=bool(previous and previous.discuss), key=f"discuss-{item.id}")
-        st.text_area(
-            ui.t("join.comment"), value=(previous.comment or "") if previous else "", max_chars=2000,
-            help=ui.t("join.comment_help"), key=f"comment-{item.id}",
-        )
+        labels = score_labels(scale)
+        score_radio(item, scale, previous, labels)
+        answer_fields(item, scale, previous, labels)
 
         def move(step: int, item=item) -> None:
             """Store this item's answer and go on. A callback runs before the page is drawn, so the
             answer is stored at once and the page is drawn once, not twice (see `bench workshop`)."""
-            chosen = st.session_state.get(f"score-{item.id}")
-            if chosen is not None:
-                state.answers[item.id] = services.AnswerInput(
-                    item.id, None if chosen == DONT_KNOW else chosen, st.session_state.get(f"comment-{item.id}", ""),
-                    bool(st.session_state.get(f"discuss-{item.id}")), st.session_state.get(f"target-{item.id}"),
-                )
+            take_answer(item)
             if save(final=False):
                 state.step += step
 

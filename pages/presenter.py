@@ -33,6 +33,7 @@ st.html(
     .st-key-kw-topbar > * { flex-shrink: 0 !important; max-width: 100%; }
     .st-key-kw-topbar [data-testid="stMarkdownContainer"] p,
     .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { font-size: max(28px, 2.19vw); color: #1a1a1a; white-space: nowrap; }
+    .st-key-kw-topcounts [data-testid="stMarkdownContainer"] p { white-space: normal; }
     .st-key-kw-code [data-testid="stMarkdownContainer"] p { font-size: max(96px, 7.5vw); font-weight: 800; letter-spacing: 0.12em; line-height: 1.05; }
     .st-key-kw-url .kw-typed { font-size: max(44px, 3.44vw) !important; font-weight: 700; color: #000000; }
     .st-key-kw-counts [data-testid="stMarkdownContainer"] p { font-size: max(40px, 3.12vw); }
@@ -48,7 +49,7 @@ st.html(
 
 # Only the beamer code of a workshop opens a projector: the join code that the room (or a team)
 # sees opens nothing here, so a trainer cannot project a team's round they did not start.
-code = st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
+code = ui.take_handed_secret() or st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
 quarter = workshop.workshop_by_key(engine, code) if code else None
 if quarter is None:
     st.session_state.pop(CODE_KEY, None)
@@ -80,12 +81,15 @@ def live_counts(big: bool) -> None:
     if workshop.live_view(engine, quarter.id).signature != st.session_state.get(SIGNATURE_KEY):
         st.rerun()
     joined, done = workshop.live_counts(engine, quarter.id)
-    sources = workshop.answer_sources(engine, quarter.id)
+    elapsed = workshop.format_duration(time.time() - started)
     with st.container(key="kw-counts" if big else "kw-topcounts", width="content"):
-        st.markdown(
-            ui.t("presenter.counts", joined=joined, done=done, time=workshop.format_duration(time.time() - started)),
-            width="content",
-        )
+        if view.item is None:
+            sources = workshop.answer_sources(engine, quarter.id)
+            st.markdown(ui.t("presenter.counts", joined=joined, done=done, time=elapsed), width="content")
+        else:  # on an item: the answers to that item, which is what the reveal waits for
+            sources = workshop.item_answers(engine, quarter.id, view.item.id)
+            answered = sources.phone + sources.paper
+            st.markdown(ui.t("presenter.counts_item", answered=answered, time=elapsed), width="content")
         st.markdown(ui.t("presenter.sources", phone=sources.phone, paper=sources.paper), width="content")
 
 

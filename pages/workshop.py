@@ -85,9 +85,8 @@ with code_col:
     st.markdown(ui.t("workshop.code", code=quarter.join_code))
     st.code(ui.join_link(quarter.join_code), language=None)
     st.markdown(ui.t("workshop.key", code=st.session_state[KEY]))
-    st.page_link(
-        "pages/presenter.py", label=ui.t("workshop.open_presenter"), icon=":material/co_present:",
-        query_params={"workshop": st.session_state[KEY]},
+    st.link_button(
+        ui.t("workshop.open_presenter"), ui.handoff_link("presenter", st.session_state[KEY]), icon=":material/co_present:"
     )
     st.caption(ui.t("workshop.presenter_help", code=st.session_state[KEY]))
 with count_col:
@@ -98,9 +97,8 @@ with count_col:
 
 if quarter.status != "open":
     st.success(ui.t("workshop.closed"), icon=":material/check_circle:")
-    st.page_link(
-        "pages/presenter.py", label=ui.t("workshop.see_summary"), icon=":material/summarize:",
-        query_params={"workshop": st.session_state[KEY]},
+    st.link_button(
+        ui.t("workshop.see_summary"), ui.handoff_link("presenter", st.session_state[KEY]), icon=":material/summarize:"
     )
     if st.button(ui.t("workshop.new"), icon=":material/add:"):
         st.session_state.pop(CURRENT, None)
@@ -140,6 +138,8 @@ if view.item is None:
 else:
     state = ui.t("workshop.state.shown") if quarter.live_revealed else ui.t("workshop.state.hidden")
     st.markdown(ui.t("workshop.now_item", number=view.index + 1, total=view.total, title=view.item.title.get(lang), state=state))
+    answers = workshop.item_answers(engine, quarter.id, view.item.id)
+    st.markdown(ui.t("workshop.item_answers", count=answers.phone + answers.paper, phone=answers.phone, paper=answers.paper))
 
 back_col, next_col, show_col, hide_col = st.columns(4)
 if back_col.button(ui.t("workshop.back"), shortcut="Left", width="stretch", icon=":material/arrow_back:",

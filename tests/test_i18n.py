@@ -61,3 +61,14 @@ def test_pages_contain_no_interface_text_outside_the_table():
     for path in sorted((REPO / "pages").glob("*.py")) + [REPO / "app.py"]:
         found = list(_interface_strings(ast.parse(path.read_text(encoding="utf-8"))))
         assert not found, f"{path.name} has interface text outside the translation table: {found}"
+
+
+def test_one_of_something_reads_in_the_singular_on_every_page(monkeypatch):
+    """ui.t escapes the values for markdown; the singular must be chosen on the number itself
+    ("1 persoon deed mee", not "1 mensen deden mee")."""
+    from kringwijs_survey import ui
+
+    monkeypatch.setattr(ui, "language", lambda: "nl")
+    assert ui.t("presenter.people", count=1) == "1 persoon deed mee"
+    assert ui.t("presenter.people", count=2) == "2 mensen deden mee"
+    assert ui.t("join.live_missed", count=1) == "Een vraag die je hebt gemist"

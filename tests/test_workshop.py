@@ -7,6 +7,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
 
 from kringwijs_survey import services, ui, workshop
 from kringwijs_survey.access import SYSTEM, Principal, Role
@@ -16,7 +17,7 @@ from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
 
 import factories
-from app_helpers import all_text, open_page
+from app_helpers import APP, all_text, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 FACILITATOR = {"principal": Principal(Role.FACILITATOR)}
@@ -422,3 +423,160 @@ def test_a_team_opens_its_own_round_for_a_trainer_with_its_team_link(world):
     next(t for t in other.text_input if t.label == "Workshopcode (8 tekens)").input(own.join_code + "XY")
     button(other, "Ronde van het team openen").click().run()
     assert "Deze code werkt niet" in all_text(other) and "workshop_round" not in other.session_state
+
+
+# ---------------------------------------------------------------------------------------------
+# phones follow the projector
+# ---------------------------------------------------------------------------------------------
+
+
+def live_answer(engine, round_id, person, scores: dict[int, int | None]):
+    """A phone's answers in a live workshop: item index -> score (None: "weet ik niet")."""
+    answers = [services.AnswerInput(FRAMEWORK.items[index].id, score) for index, score in scores.items()]
+    return workshop.send_live_answers(engine, round_id, person, answers)
+
+
+def phone(quarter):
+    app = open_page("pages/join.py", query={"join": quarter.join_code})
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_phone_shows_the_item_on_screen_and_waits_once_it_answered(world):
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    ids = FRAMEWORK.item_ids
+    welcome = workshop.phone_screen(services.get_round(engine, quarter.id), set())
+    assert welcome.waiting and welcome.on_screen is None and welcome.missed == ()
+
+    on_screen = workshop.set_live_item(engine, quarter.id, 3)
+    fresh = workshop.phone_screen(on_screen, set())
+    assert (fresh.index, fresh.on_screen, fresh.missed) == (3, 3, (0, 1, 2))
+    answered = workshop.phone_screen(on_screen, {ids[3], ids[1]})
+    assert answered.waiting and answered.answered_on_screen and answered.missed == (0, 2)
+    # a missed item (or changing an answer) is the person's own choice
+    assert workshop.phone_screen(on_screen, {ids[3]}, chosen=0).index == 0
+
+
+def test_an_answer_counts_for_its_item_at_once_and_the_reveal_counts_that_item(world):
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    workshop.set_live_item(engine, quarter.id, 0)
+    for person, score in zip("abc", (2, 2, None)):  # one "weet ik niet": an answer too
+        live_answer(engine, quarter.id, person, {0: score})
+    assert workshop.item_answers(engine, quarter.id, FRAMEWORK.items[0].id) == workshop.Sources(phone=3, paper=0)
+    frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
+    assert (frozen["respondents"], frozen["n"], frozen["n_dont_know"]) == (3, 2, 1)
+    assert frozen["too_few_scores"] and frozen["count_2"] is None  # two actual scores: no distribution
+
+    workshop.set_live_item(engine, quarter.id, 1)  # nobody answered item 2 yet
+    with pytest.raises(InvalidInput, match="te weinig antwoorden: 0"):
+        workshop.reveal_item(engine, quarter.id, min_group=3)
+    for person in "ab":
+        live_answer(engine, quarter.id, person, {0: 2, 1: 4})
+    with pytest.raises(InvalidInput, match="te weinig antwoorden: 2"):
+        workshop.reveal_item(engine, quarter.id, min_group=3)
+
+
+def test_a_snapshot_is_renewed_only_after_a_group_more_answered_that_item(world):
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    workshop.set_live_item(engine, quarter.id, 0)
+    for person in "abc":
+        live_answer(engine, quarter.id, person, {0: 1})
+    first = workshop.reveal_item(engine, quarter.id, min_group=3)
+    # Two more people answer item 1 and three answer only item 2: no new snapshot of item 1.
+    for person in "de":
+        live_answer(engine, quarter.id, person, {0: 5})
+    for person in "fgh":
+        live_answer(engine, quarter.id, person, {1: 5})
+    workshop.hide_item(engine, quarter.id)
+    assert workshop.reveal_item(engine, quarter.id, min_group=3) == first
+    live_answer(engine, quarter.id, "i", {0: 5})  # now three more answered item 1
+    workshop.hide_item(engine, quarter.id)
+    renewed = workshop.reveal_item(engine, quarter.id, min_group=3)
+    assert (renewed["respondents"], renewed["count_5"]) == (6, 3)
+
+
+def test_a_late_joiner_lands_on_the_item_on_screen_and_can_fill_in_what_they_missed(world):
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    workshop.set_live_item(engine, quarter.id, 4)
+    app = phone(quarter)
+    text = all_text(app)
+    assert "Vraag 5 van 15" in text and FRAMEWORK.items[4].title.nl in text
+    button(app, "Antwoord versturen").click().run()  # nothing chosen: told, nothing stored
+    assert "Kies eerst een antwoord" in all_text(app)
+    assert workshop.item_answers(engine, quarter.id, FRAMEWORK.items[4].id).phone == 0
+
+    app.radio(key=f"score-{FRAMEWORK.items[4].id}").set_value(4)
+    button(app, "Antwoord versturen").click().run()
+    assert not app.exception, app.exception
+    text = all_text(app)
+    assert "Je antwoord op vraag 5 is binnen" in text and "Je beantwoordde 1 van 15 vragen" in text
+    assert workshop.item_answers(engine, quarter.id, FRAMEWORK.items[4].id).phone == 1  # counts at once
+
+    missed = app.selectbox(key="live-missed")
+    assert missed.options == [f"{number}. {FRAMEWORK.items[number - 1].title.nl}" for number in range(1, 5)]
+    missed.set_value(1).run()
+    assert "Vraag 2 van 15" in all_text(app)
+    app.radio(key=f"score-{FRAMEWORK.items[1].id}").set_value(0)  # "weet ik niet"
+    button(app, "Antwoord versturen").click().run()
+    assert "Je antwoord op vraag 5 is binnen" in all_text(app)
+    assert len(app.selectbox(key="live-missed").options) == 3
+
+    # The facilitator moves on: the next run shows item 6 without a click.
+    workshop.set_live_item(engine, quarter.id, 5)
+    app.run()
+    assert "Vraag 6 van 15" in all_text(app)
+
+
+def test_a_phone_can_change_its_answer_to_the_item_on_screen(world):
+    engine, team = world
+    quarter = start(engine, team.id, None, "2026-Q3")
+    workshop.set_live_item(engine, quarter.id, 0)
+    app = phone(quarter)
+    item_id = FRAMEWORK.items[0].id
+    app.radio(key=f"score-{item_id}").set_value(2)
+    button(app, "Antwoord versturen").click().run()
+    button(app, "Mijn antwoord veranderen").click().run()
+    assert app.radio(key=f"score-{item_id}").value == 2
+    app.radio(key=f"score-{item_id}").set_value(5)
+    button(app, "Antwoord versturen").click().run()
+    assert workshop.item_answers(engine, quarter.id, item_id).phone == 1  # one person, changed answer
+    assert services.count_responses(engine, quarter.id) == 1
+
+
+def test_the_projector_opens_in_a_new_tab_signed_in_with_a_link_that_works_once(world):
+    engine, team = world
+    app = start_from_page(engine)
+    quarter = page_round(engine, app)
+    link = next(element for element in app.get("link_button") if element.proto.label == "Beamerscherm openen").proto.url
+    assert link.startswith("presenter?handoff=") and KEYS[quarter.id] not in link  # no secret in the address
+    token = link.split("handoff=")[1]
+
+    projector = open_page("pages/presenter.py", query={"handoff": token})  # a new tab: a new session
+    assert not projector.exception, projector.exception
+    text = all_text(projector)
+    assert "Doe mee met je telefoon" in text and quarter.join_code in text
+    assert "handoff" not in projector.query_params
+
+    again = AppTest.from_file(APP, default_timeout=30)  # the same link once more, straight to the page
+    again.query_params["handoff"] = token
+    again.switch_page("pages/presenter.py")
+    again.run()
+    text = all_text(again)
+    assert "al gebruikt of verlopen" in text and quarter.join_code not in text
+    assert "geen toegang" in text  # a used link signs nobody in
+    participant = open_page("pages/workshop.py", query={"handoff": "made-up-token"})
+    assert "Workshop starten" not in all_text(participant)  # a made-up link signs nobody in
+
+
+def test_a_handoff_link_expires(world, monkeypatch):
+    from kringwijs_survey import access
+
+    token = access.handoffs.issue(Principal(Role.FACILITATOR), "ABCDEFGH")
+    clock = access.time.monotonic() + access.HANDOFF_SECONDS + 1
+    monkeypatch.setattr(access.time, "monotonic", lambda: clock)
+    assert not access.handoffs.is_open(token)
+    assert access.handoffs.redeem(token) is None
