@@ -201,3 +201,58 @@ def test_the_heatmap_reads_blockades_in_their_own_direction():
         assert any(" ".join(title) == labels[f"heat_{kind}"] for title in titles if isinstance(title, list))
         assert all(colour["legend"].get("titleLimit", 0) >= 1000 for colour in colours)
     assert "omgedraaid" in labels["heat_blockade"]
+
+
+OLD_BLOCKADE_WORDS = {"5 · Heel veel last", "1 · Geen last"}
+
+
+@pytest.fixture
+def imported_old_round(app_engine, tmp_path):
+    """A quarter collected on the first (2025) scales, brought in with `import-csv --scales 2025`."""
+    from kringwijs_survey import csv_io
+
+    lines = ["team,period,respondent,item,score"]
+    for person in range(4):
+        lines += [f"Buurtteam Archief,2025-Q4,oud{person},{item.id},{1 + (person + index) % 5}" for index, item in enumerate(FRAMEWORK.items)]
+    path = tmp_path / "old.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = csv_io.import_csv(app_engine, path, scales=FIRST_SCALES)
+    assert result.scales == (FIRST_SCALES,)
+    team = services.find_team(app_engine, "Buurtteam Archief")
+    (quarter,) = services.list_rounds(app_engine, team.id)
+    return app_engine, team, quarter
+
+
+def test_an_imported_round_stores_the_scales_it_was_answered_on(imported_old_round):
+    _, _, quarter = imported_old_round
+    assert quarter.scales == FIRST_SCALES != CURRENT_SCALES
+
+
+def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round):
+    engine, team, quarter = imported_old_round
+    key = services.issue_team_key(engine, team.id)
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app.radio(key="results_view").set_value("spread").run()
+    assert not app.exception, app.exception
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES) for spec in specs if legend_words(spec)]
+    assert {"principle", "blockade"} in checked
+    words = set().union(*(legend_words(spec) for spec in specs))
+    assert OLD_BLOCKADE_WORDS <= words and "5 · Heel erg" not in words and "5 · Helemaal" not in words
+
+
+def test_the_pdf_of_an_imported_old_round_uses_its_own_words(imported_old_round, monkeypatch):
+    engine, team, quarter = imported_old_round
+    drawn = []
+    real_image = charts.chart_image
+
+    def spy(chart, *args, **kwargs):
+        drawn.append(chart.to_dict() if isinstance(chart, alt.TopLevelMixin) else chart)
+        return real_image(chart, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "chart_image", spy)
+    reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+    with_scale_words = [spec for spec in drawn if legend_words(spec)]
+    assert with_scale_words
+    for spec in with_scale_words:
+        assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES)
