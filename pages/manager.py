@@ -204,7 +204,7 @@ if view_name == "residents":
                 residents_heat, summary,
                 cells.pivot(index="team", columns="item", values="mean").reindex(index=list(residents.teams), columns=principles).reset_index(),
             )
-            chart_downloads(residents_heat, "wat-vinden-bewoners")
+            chart_downloads(residents_heat, "wat-vinden-inwoners")
             ui.show_table(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]))
         st.subheader(ui.t("manager.residents_org"))
         st.markdown(ui.t("manager.residents_org_intro"))

@@ -115,3 +115,17 @@ def test_examples_agree_across_frameworks() -> None:
     eindhoven, kringwijs = get_frameworks()["verklaring-van-eindhoven"], get_frameworks()["kringwijs-uitgangspunten"]
     assert "we bellen zelf" in kringwijs.item("KU2").doesnt_work.nl
     assert "bellen we zelf" not in eindhoven.item("AB2").works.nl and "belt zelf" in eindhoven.item("AB2").works.nl
+
+
+def test_the_interface_says_inwoner_for_the_person_supported() -> None:
+    """One term per concept: every interface and error text (the content check's included) and
+    every residents' sentence says *inwoner*, never *bewoner* or *cliënt*."""
+    from kringwijs_survey.i18n import table
+
+    for key, text in table("nl").items():
+        assert not re.search(r"bewoner|cliënt", text, re.I), f"{key}: {text!r}"
+    for key, text in table("en").items():
+        assert "client" not in text.lower(), f"{key}: {text!r}"
+    for framework in FRAMEWORKS:
+        for statement in framework.resident_statements:
+            assert not re.search(r"bewoner|cliënt", statement.text.nl, re.I), statement.id
