@@ -143,7 +143,10 @@ if view_name == "trend":
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
     trend = sharing.trend(view, trend_item, lang)
-    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit))
+    trend_chart = reports.natural_size(reports.trend_chart(
+        trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit,
+        kind=framework.item(trend_item).kind if trend_item else "principle",
+    ))
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
     chart_downloads(trend_chart, "door-de-tijd")
 
