@@ -318,7 +318,8 @@ def trend_chart(
     room = None if width is None else width - 2 * charts.PADDING - (2 * style.label + 40 * style.font_factor)  # the 1–5 axis and its title
     fitting = room is not None
     width = natural if room is None else max(min(natural, room), len(periods) * 3 * style.label)
-    return alt.layer(*layers, title=_title(labels, style, width + 2 * style.label + 40 * style.font_factor if fitting else None)).properties(width=width, height=style.px(260), view=alt.ViewBackground(stroke=None))
+    # The heading starts where the plot starts (right of the 1–5 axis) and wraps to the plot's width.
+    return alt.layer(*layers, title=_title(labels, style, width if fitting else None)).properties(width=width, height=style.px(260), view=alt.ViewBackground(stroke=None))
 
 
 # ---------------------------------------------------------------------------------------------
