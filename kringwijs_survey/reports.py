@@ -718,6 +718,8 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
         report.paragraph(view.explanation(lang), style="B")
         return report.output()
     report.paragraph(t("report.teams_in_view", count=view.team_count))
+    if view.older_scales:
+        report.paragraph(t("manager.older_scales", periods=", ".join(view.older_scales)), style="B")
     if view.anonymous:
         report.paragraph(t("manager.low_trust_on"), style="B")
 

@@ -56,6 +56,8 @@ def residents_view():
 VIEWS = ("overview", "profiles", "spread", "trend", "blockades", "actions", "residents", "downloads")
 if view.enough:
     st.caption(ui.t("manager.teams_in_view", count=view.team_count))
+    if view.older_scales:
+        st.warning(ui.t("manager.older_scales", periods=", ".join(view.older_scales)), icon=":material/straighten:")
 else:
     # Too few teams shared their own numbers; residents' results shared by enough teams still show.
     st.info(view.explanation(lang), icon=":material/groups:")

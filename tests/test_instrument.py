@@ -441,3 +441,30 @@ def test_the_workshop_summary_says_which_kind_is_which(round_with_both_kinds):
     _, pairs_chart = workshop.summary_charts(found, reports.chart_labels("nl"), big=False)
     assert_colour_and_shape_by_kind(pairs_chart.to_dict())
     assert workshop.summary_png(found, reports.chart_labels("nl"), "nl").startswith(b"\x89PNG")
+
+
+def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_engine):
+    """Rounds on the first scales (e.g. imported with --scales 2025) next to rounds on the current
+    ones: the organisation's view names the quarters instead of comparing them silently."""
+    for name in ("Noord", "Zuid", "Oost"):
+        team = services.create_team(app_engine, f"Buurtteam {name}", "Kringstad")
+        for period, version in (("2025-Q4", FIRST_SCALES), ("2026-Q1", CURRENT_SCALES)):
+            quarter = services.start_round(app_engine, team.id, period)
+            run_write(app_engine, lambda session, rid=quarter.id, v=version: setattr(session.get(Round, rid), "scales", v))
+            for person in range(5):
+                submit(app_engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+            services.close_round(app_engine, quarter.id, actor=SYSTEM)
+            sharing.publish_round(app_engine, quarter.id)
+    view = sharing.organisation_view(app_engine, min_group_org=5)
+    assert view.enough and view.older_scales == ("2025-Q4",)
+    assert sharing.anonymise(view, seed=1).older_scales == ("2025-Q4",)
+    from kringwijs_survey.access import Principal, Role
+
+    from app_helpers import all_text
+
+    manager = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})
+    assert not manager.exception, manager.exception
+    assert "oudere antwoordschalen" in all_text(manager) and "2025-Q4" in all_text(manager)
+
+    only_current = sharing.organisation_view(app_engine, min_group_org=5, periods="2026-Q1")
+    assert only_current.older_scales == ("2025-Q4",)  # the trend still reaches back to it

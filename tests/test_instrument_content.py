@@ -138,3 +138,13 @@ def test_no_reflection_question_can_be_answered_with_yes_or_no(framework) -> Non
     for item in framework.items:
         for question in item.questions:
             assert OPEN_QUESTION.match(question.nl), f"{item.id}: a yes/no question: {question.nl!r}"
+
+
+def test_no_screen_tells_a_user_to_type_a_command() -> None:
+    """The app's users are team members and staff, not system administrators."""
+    from kringwijs_survey.i18n import table
+
+    for lang in ("nl", "en"):
+        for key, text in table(lang).items():
+            if key.startswith(("welcome.", "team.", "results.", "join.", "residents.", "principles.")):
+                assert "python -m" not in text and "terminal" not in text.lower(), f"{lang} {key}: {text!r}"
