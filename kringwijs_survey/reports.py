@@ -661,7 +661,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     report.chart_section(
         t("results.tab.spread"), t("results.spread_intro"),
-        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
+        charts.distribution(spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
     )
 
     if other_scales:
@@ -669,7 +669,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     if not changed["previous_period"].dropna().empty:
         report.chart_section(
             t("results.tab.changes"), t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
-            charts.changes_chart(changed, labels=labels), t("report.alt_changes"), max_width=160,
+            charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}), t("report.alt_changes"), max_width=160,
         )
 
     notes = services.round_notes(engine, quarter.id)
