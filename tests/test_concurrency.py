@@ -122,7 +122,10 @@ def _process_main(url: str, round_id: int, keys: list[str], start, reports) -> N
 
 def _submit_from_processes(url: str, round_id: int, keys: list[str]) -> tuple[list[str], float]:
     """Returns the errors and the seconds from the common start until the last submission was stored."""
-    context = multiprocessing.get_context("spawn")
+    # Fresh processes, each with its own engine. A fork server imports the app once and forks
+    # every child from there: ten spawned children would each import pandas and SQLAlchemy anew.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kringwijs_survey.services", "pytest"])
     start = context.Barrier(len(keys))  # all threads of all processes start together
     reports = context.Queue()
     per_process = len(keys) // PROCESSES
