@@ -186,7 +186,9 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     try:
         submitter = threading.Thread(target=factories.submit, args=(engine, round_id, "geduld", ANSWERS))
         submitter.start()
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while _retries(caplog) < 2 and time.monotonic() < deadline:  # held until it has waited and retried
+            time.sleep(0.05)
     finally:
         blocker.execute("COMMIT")
         blocker.close()
