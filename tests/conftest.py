@@ -408,6 +408,13 @@ class StreamlitServers:
         raise failure(f"was not healthy within {timeout:.0f} s")
 
     def stop_all(self) -> None:
+        # Every server is asked to stop first, so they shut down together, not one after another.
+        for proc in self.procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         for proc in self.procs:
             _stop_process_group(proc)
 
