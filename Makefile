@@ -15,6 +15,8 @@ RUNTIME_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
 # Two workers fill the two cores of the reference machine; 0 runs everything in one process.
+# Each worker runs whole files (loadfile), in the order tests/conftest.py gives them: the
+# longest first (--no-loadscope-reorder keeps that order instead of "most tests first").
 TEST_WORKERS ?= 2
 
 AXE_VERSION := 4.14.1
@@ -27,7 +29,7 @@ run: $(RUNTIME_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
 
 test: lint system-deps $(AXE)
-	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=10 $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -156,6 +156,7 @@ CHAR_WIDTH = 0.62  # a wide DejaVu Sans character, as a share of the font size (
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 NARROWEST_PLOT = 150  # px: the narrowest a 1–5 track or a bar gets before row labels wrap
 PADDING = 5  # px Vega keeps free around every chart
+BOLD_WIDTH = 1.14  # DejaVu Sans Bold against the regular weight text_px measures with
 
 
 @functools.lru_cache(maxsize=8)
@@ -256,7 +257,7 @@ def _title(labels: Mapping[str, str], style: Style, width: float | None = None):
     subtitle = labels.get("subtitle") or alt.Undefined
     if width is not None:
         room = max(float(width) - 2 * PADDING, 100.0)
-        text = _wrap_px(text, room, style.heading)
+        text = _wrap_px(text, room / BOLD_WIDTH, style.heading)  # a heading is bold: wider than text_px measures
         if subtitle is not alt.Undefined:
             subtitle = _wrap_px(subtitle, room, style.label)
     return alt.TitleParams(

@@ -33,7 +33,7 @@ def cmd_migrate(_args) -> int:
 
 def cmd_import_csv(args) -> int:
     try:
-        result = import_csv(_engine(), Path(args.file), into=args.into or ())
+        result = import_csv(_engine(), Path(args.file), into=args.into or (), scales=args.scales)
     except FileNotFoundError:
         print(t("cli.file_not_found", path=args.file), file=sys.stderr)
         return 2
@@ -43,6 +43,8 @@ def cmd_import_csv(args) -> int:
         print(t("cli.import_failed", count=len(failure.problems)), file=sys.stderr)
         return 1
     print(t("cli.imported", rows=result.rows, teams=result.teams_created, rounds=result.rounds_created))
+    if result.scales:
+        print(t("cli.imported_scales", versions=", ".join(result.scales)))
     return 0
 
 
@@ -265,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--into", action="append", metavar="TEAM",
         help="an existing team not made by an import that may take these answers (repeat for more teams)",
+    )
+    p.add_argument(
+        "--scales", metavar="VERSION",
+        help="the answer scales the answers were given on, e.g. 2025 for the first (frequency) scales; "
+        "rows with a 'scales' column say it themselves; default: the current scales",
     )
     p.set_defaults(run=cmd_import_csv)
     p = commands.add_parser("export-csv", help="export all answers in the import format")

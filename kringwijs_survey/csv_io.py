@@ -1,6 +1,10 @@
-"""Long-format CSV import and export: team,period,respondent,item,score,comment.
+"""Long-format CSV import and export: team,period,respondent,item,score,comment,scales.
 
 Import is all or nothing: every row is checked first; one bad row means nothing is written.
+`scales` names the version of the answer scales the answers were given on (content.ScaleSet,
+e.g. "2025" for the first, frequency scale); an empty or missing column takes the version the
+importer names (`--scales`), else the framework's current one. The round stores it, like a live
+round, so its numbers are always shown with the words they were answered on.
 Export protects cells a spreadsheet would run as a formula; import removes exactly that
 protection again (see spreadsheet.py), so export -> import is lossless.
 """
@@ -25,7 +29,7 @@ from .spreadsheet import csv_row, from_csv_cell
 from .validation import InvalidInput, check_period, check_score, clean_comment, clean_name
 
 REQUIRED_COLUMNS = ["team", "period", "respondent", "item", "score"]
-CSV_COLUMNS = [*REQUIRED_COLUMNS, "comment"]
+CSV_COLUMNS = [*REQUIRED_COLUMNS, "comment", "scales"]
 RESPONDENT_MAX = 64
 
 
@@ -43,6 +47,7 @@ class Row:
     item: str
     score: int | None
     comment: str | None
+    scales: str
 
     @property
     def framework(self) -> str:
@@ -54,6 +59,31 @@ class ImportResult:
     rows: int
     teams_created: int
     rounds_created: int
+    # The scales versions the imported answers were given on, as stored with their rounds.
+    scales: tuple[str, ...] = ()
+
+
+def known_scales(framework_id: str | None = None) -> list[str]:
+    """The scales versions a file may name: of one framework, or of any (current first)."""
+    frameworks = [get_frameworks()[framework_id]] if framework_id else list(get_frameworks().values())
+    versions: list[str] = []
+    for framework in frameworks:
+        for version in (framework.scales_version, *(earlier.version for earlier in framework.earlier_scales)):
+            if version not in versions:
+                versions.append(version)
+    return versions
+
+
+def _parse_scales(raw: str | None, item: str, default: str | None) -> str:
+    framework = framework_of_item(item)
+    version = (raw or "").strip() or default or framework.scales_version
+    try:
+        framework.scale_set(version)
+    except KeyError:
+        raise InvalidInput(
+            "error.csv.unknown_scales", value=version, known=", ".join(known_scales(framework.id))
+        ) from None
+    return version
 
 
 def _parse_score(raw: str) -> int | None:
@@ -66,7 +96,7 @@ def _parse_score(raw: str) -> int | None:
         raise InvalidInput("error.csv.score", value=raw) from None
 
 
-def _parse_row(record: dict[str, str | None]) -> Row:
+def _parse_row(record: dict[str, str | None], default_scales: str | None = None) -> Row:
     missing = [column for column in REQUIRED_COLUMNS if record.get(column) is None]
     if missing:
         raise InvalidInput("error.csv.field_missing", fields=", ".join(missing))
@@ -89,11 +119,13 @@ def _parse_row(record: dict[str, str | None]) -> Row:
         item=item,
         score=_parse_score(record["score"]),
         comment=clean_comment(record.get("comment")),
+        scales=_parse_scales(record.get("scales"), item, default_scales),
     )
 
 
-def parse_csv(text: str) -> list[Row]:
-    """Check every row; raise ImportFailed with one line per problem, naming the line number."""
+def parse_csv(text: str, scales: str | None = None) -> list[Row]:
+    """Check every row; raise ImportFailed with one line per problem, naming the line number.
+    `scales`: the version of rows that do not name one (None: the framework's current one)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
@@ -108,6 +140,7 @@ def parse_csv(text: str) -> list[Row]:
     rows: list[Row] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, str, str], int] = {}
+    round_scales: dict[tuple[str, str, str], tuple[str, int]] = {}
     while True:
         line = reader.line_num + 1
         try:
@@ -119,13 +152,17 @@ def parse_csv(text: str) -> list[Row]:
             break
         record = {column: from_csv_cell(value) if isinstance(value, str) else value for column, value in record.items()}
         try:
-            row = _parse_row(record)
+            row = _parse_row(record, scales)
         except InvalidInput as exc:
             problems.append(t("csv.line_problem", line=line, problem=exc))
             continue
         key = (row.team, row.period, row.respondent, row.item)
         if key in seen:
             problems.append(t("csv.duplicate", line=line, first=seen[key]))
+            continue
+        version, first = round_scales.setdefault((row.team, row.period, row.framework), (row.scales, line))
+        if version != row.scales:
+            problems.append(t("csv.scales_mixed", line=line, scales=row.scales, first=first, first_scales=version))
             continue
         seen[key] = line
         rows.append(row)
@@ -152,18 +189,31 @@ def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozen
         session.flush()
         team_ids[name] = team.id
 
-    round_ids = {
-        (team_id, period, framework): round_id
-        for round_id, team_id, period, framework in session.execute(
-            select(Round.id, Round.team_id, Round.period, Round.framework).where(Round.audience == AUDIENCE_TEAM)
-        ).all()
-    }
+    round_ids: dict[tuple[int, str, str], int] = {}
+    stored_scales: dict[tuple[int, str, str], str] = {}
+    for round_id, team_id, period, framework, scales in session.execute(
+        select(Round.id, Round.team_id, Round.period, Round.framework, Round.scales).where(Round.audience == AUDIENCE_TEAM)
+    ).all():
+        round_ids[(team_id, period, framework)] = round_id
+        stored_scales[(team_id, period, framework)] = scales
+    # Answers given on one scale never join a round answered on another: its words would lie.
+    clashes = sorted(
+        {
+            (row.team, row.period, stored_scales[key], row.scales)
+            for row in rows
+            if (key := (team_ids[row.team], row.period, row.framework)) in stored_scales and stored_scales[key] != row.scales
+        }
+    )
+    if clashes:
+        raise ImportFailed(
+            [t("csv.scales_conflict", team=team, period=period, stored=stored, scales=scales) for team, period, stored, scales in clashes]
+        )
     rounds_created = 0
     response_keys: dict[tuple[int, str], None] = {}
     for row in rows:
         key = (team_ids[row.team], row.period, row.framework)
         if key not in round_ids:
-            new_round = Round(team_id=key[0], period=key[1], framework=key[2], status=ROUND_CLOSED)
+            new_round = Round(team_id=key[0], period=key[1], framework=key[2], status=ROUND_CLOSED, scales=row.scales)
             session.add(new_round)
             session.flush()
             round_ids[key] = new_round.id
@@ -186,7 +236,12 @@ def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozen
     ]
     if values:
         session.execute(insert(Answer), values)
-    return ImportResult(rows=len(rows), teams_created=len(new_teams), rounds_created=rounds_created)
+    return ImportResult(
+        rows=len(rows),
+        teams_created=len(new_teams),
+        rounds_created=rounds_created,
+        scales=tuple(version for version in known_scales() if any(row.scales == version for row in rows)),
+    )
 
 
 def _response_ids(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -209,13 +264,16 @@ def _ensure_responses(session: Session, keys: list[tuple[int, str]]) -> dict[tup
     return found
 
 
-def import_csv(engine: Engine, path: Path, into: Iterable[str] = ()) -> ImportResult:
-    """All or nothing; `into` names existing teams (not made by an import) that may take answers."""
+def import_csv(engine: Engine, path: Path, into: Iterable[str] = (), scales: str | None = None) -> ImportResult:
+    """All or nothing; `into` names existing teams (not made by an import) that may take answers;
+    `scales` the scales version of answers whose row does not name one (None: the current one)."""
+    if scales is not None and scales.strip() not in known_scales():
+        raise ImportFailed([t("csv.unknown_scales_option", value=scales, known=", ".join(known_scales()))])
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFailed([t("csv.not_utf8")]) from None
-    rows = parse_csv(text)
+    rows = parse_csv(text, scales.strip() if scales is not None else None)
     named = frozenset(clean_name(name, "team") for name in into)
     return run_write(engine, lambda session: _write_rows(session, rows, named))
 
@@ -223,7 +281,9 @@ def import_csv(engine: Engine, path: Path, into: Iterable[str] = ()) -> ImportRe
 def export_rows(engine: Engine) -> list[list[str]]:
     order = {item_id: index for framework in get_frameworks().values() for index, item_id in enumerate(framework.item_ids)}
     query = (
-        select(Team.name, Round.period, Round.framework, Response.respondent, Answer.item_id, Answer.score, Answer.comment)
+        select(
+            Team.name, Round.period, Round.framework, Round.scales, Response.respondent, Answer.item_id, Answer.score, Answer.comment
+        )
         .join(Response, Answer.response_id == Response.id)
         .join(Round, Response.round_id == Round.id)
         .join(Team, Round.team_id == Team.id)
@@ -233,7 +293,7 @@ def export_rows(engine: Engine) -> list[list[str]]:
         records = session.execute(query).all()
     records.sort(key=lambda r: (r.name, r.period, r.framework, r.respondent, order.get(r.item_id, 999), r.item_id))
     return [
-        [r.name, r.period, r.respondent, r.item_id, "" if r.score is None else str(r.score), r.comment or ""]
+        [r.name, r.period, r.respondent, r.item_id, "" if r.score is None else str(r.score), r.comment or "", r.scales]
         for r in records
     ]
 

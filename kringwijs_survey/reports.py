@@ -85,13 +85,31 @@ def team_spread_chart(
     means as a black tick, one highlighted team as a large blue diamond; both values printed
     right of the plot.
 
-    Columns: team, item, title, mean, org_mean (rows in the order to show). Labels: no_data,
-    team_dot (legend: one dot = one team), organisation; optional x_title, title, decimal.
-    `width`: the px the whole chart may take; None for its natural size.
+    Columns: team, item, title, mean, org_mean (rows in the order to show); optional kind
+    ("principle"/"blockade"). Labels: no_data, team_dot (legend: one dot = one team),
+    organisation; optional x_title, title, decimal; principle and blockade (panel headings, needed
+    when blockades are among the rows). With blockades among the rows every kind gets its own
+    panel under its own heading, which says what a higher score means for that kind: a high
+    blockade is never read as a high principle. `width`: the px the whole chart may take; None
+    for its natural size.
     """
     style = Style(big)
     _require(labels, "no_data", "team_dot", "organisation")
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
+    if "kind" in data and (data["kind"] == "blockade").any():
+        _require(labels, "principle", "blockade")
+        kinds = [kind for kind in ("principle", "blockade") if (data["kind"] == kind).any()]
+        panels = [
+            charts._own_view_names(
+                team_spread_chart(
+                    data[data["kind"] == kind].drop(columns="kind"), labels={**labels, "title": labels[kind]}, highlight=highlight,
+                    big=big, width=None if width is None else width - 4 * charts.PADDING - 4,
+                ),
+                kind,
+            )
+            for kind in kinds
+        ]
+        return panels[0] if len(panels) == 1 else alt.vconcat(*panels, spacing=24 * style.font_factor)
     data["mean"] = _numbers(data, "mean")
     if data.empty or data["mean"].isna().all():
         return alt.layer(_no_data(labels, style, width=style.px(520), height=style.px(200)))
@@ -158,18 +176,18 @@ def team_spread_chart(
     column_x = width + 14 * style.font_factor
     for header, part, text_field, colour_value in columns:
         layers.append(
-            alt.Chart(part, name=f"values_{len(layers)}")
+            alt.Chart(part, name=f"values_{chr(97 + len(layers))}")
             .mark_text(align="left", fontSize=style.value, font=FONT, fontWeight="bold", color=colour_value)
             .encode(x=alt.value(column_x), y=y, text=f"{text_field}:N")
         )
         wrapped = _wrap(header, 11)
         layers.append(
-            alt.Chart(pd.DataFrame({"header": [wrapped]}), name=f"header_{len(layers)}")
+            alt.Chart(pd.DataFrame({"header": [wrapped]}), name=f"header_{chr(97 + len(layers))}")
             .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, lineBreak="\n")
             .encode(x=alt.value(column_x), y=alt.value(-4 * style.font_factor), text="header:N")
         )
         column_x += column_step
-    return alt.layer(*layers, title=_title(labels, style)).properties(
+    return alt.layer(*layers, title=_title(labels, style, width + beside if fitting else None)).properties(
         width=width, height=height, view=alt.ViewBackground(stroke=None)
     )
 
@@ -181,12 +199,14 @@ def pressure_chart(
     light track of all shown teams, with "7 van 30 teams" and the mean of team means printed.
 
     Columns: item, title, teams, teams_high, mean. Labels: no_data, teams_high, teams_all
-    (legend entries), of_teams (a template with {high} and {teams}), mean; optional title,
+    (legend entries), of_teams (a template with {high} and {teams}), mean, blockade (the heading
+    when there is no title: it says that higher means more in the way); optional title,
     decimal. `width`: the px the whole chart may take (the printed numbers go on two lines when
     narrow); None for its natural size.
     """
     style = Style(big)
-    _require(labels, "no_data", "teams_high", "teams_all", "of_teams", "mean")
+    _require(labels, "no_data", "teams_high", "teams_all", "of_teams", "mean", "blockade")
+    labels = {**labels, "title": labels.get("title") or labels["blockade"]}
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
     data["teams"] = _numbers(data, "teams")
     if data.empty or data["teams"].fillna(0).sum() == 0:
@@ -230,20 +250,25 @@ def pressure_chart(
             x=alt.value(width + 12 * style.font_factor), y=y, text="text:N"
         ),
     ]
-    return alt.layer(*layers, title=_title(labels, style)).properties(width=width, height=row_px * len(order), view=alt.ViewBackground(stroke=None))
+    return alt.layer(*layers, title=_title(labels, style, width + beside if fitting else None)).properties(
+        width=width, height=row_px * len(order), view=alt.ViewBackground(stroke=None)
+    )
 
 
 def trend_chart(
     frame: pd.DataFrame, *, labels: Mapping[str, str], highlight: str | None = None, big: bool = False,
-    width: float | None = None,
+    width: float | None = None, kind: str = "principle",
 ) -> alt.LayerChart:
     """Quarters left to right, y fixed on 1–5: every team a thin grey line, one highlighted team
     blue, the organisation a thick black line with its values printed. A quarter without numbers
     breaks a line. Columns: series, is_organisation, period, mean. Labels: no_data, mean (y
-    title), team_line, organisation; optional title, decimal. `width`: the px the whole chart may
-    take; None for its natural size."""
+    title), team_line, organisation, and the `kind` of what is shown ("principle" for one or all
+    principles, "blockade") as the heading when there is no title: it says what higher means
+    (for a blockade: more in the way); optional title, decimal. `width`: the px the whole chart
+    may take; None for its natural size."""
     style = Style(big)
-    _require(labels, "no_data", "mean", "team_line", "organisation")
+    _require(labels, "no_data", "mean", "team_line", "organisation", kind)
+    labels = {**labels, "title": labels.get("title") or labels[kind]}
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
     data["mean"] = _numbers(data, "mean")
     data = data[data["mean"].notna()] if not data.empty else data
@@ -291,8 +316,10 @@ def trend_chart(
         )
     natural = max(style.px(420), len(periods) * style.px(90))
     room = None if width is None else width - 2 * charts.PADDING - (2 * style.label + 40 * style.font_factor)  # the 1–5 axis and its title
+    fitting = room is not None
     width = natural if room is None else max(min(natural, room), len(periods) * 3 * style.label)
-    return alt.layer(*layers, title=_title(labels, style)).properties(width=width, height=style.px(260), view=alt.ViewBackground(stroke=None))
+    # The heading starts where the plot starts (right of the 1–5 axis) and wraps to the plot's width.
+    return alt.layer(*layers, title=_title(labels, style, width if fitting else None)).properties(width=width, height=style.px(260), view=alt.ViewBackground(stroke=None))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,7 +661,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     report.chart_section(
         t("results.tab.spread"), t("results.spread_intro"),
-        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
+        charts.distribution(spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind), t("report.alt_spread"),
     )
 
     if other_scales:
@@ -642,7 +669,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     if not changed["previous_period"].dropna().empty:
         report.chart_section(
             t("results.tab.changes"), t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
-            charts.changes_chart(changed, labels=labels), t("report.alt_changes"), max_width=160,
+            charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}), t("report.alt_changes"), max_width=160,
         )
 
     notes = services.round_notes(engine, quarter.id)
@@ -691,6 +718,8 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
         report.paragraph(view.explanation(lang), style="B")
         return report.output()
     report.paragraph(t("report.teams_in_view", count=view.team_count))
+    if view.older_scales:
+        report.paragraph(t("manager.older_scales", periods=", ".join(view.older_scales)), style="B")
     if view.anonymous:
         report.paragraph(t("manager.low_trust_on"), style="B")
 

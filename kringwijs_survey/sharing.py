@@ -141,6 +141,9 @@ class OrgView:
     org_history: pd.DataFrame
     messages: tuple[SharedMessage, ...] = ()
     anonymous: bool = False
+    # Quarters of this view with rounds answered on older answer scales (Round.scales): their
+    # numbers mean something else, so the view says so instead of comparing them silently.
+    older_scales: tuple[str, ...] = ()
     _round_teams: tuple[tuple[int, str], ...] = field(default=(), repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -278,6 +281,8 @@ def _organisation_view(
             org_history.append(_org_figures(in_period).assign(period=period))
     org_history = pd.concat(org_history, ignore_index=True) if org_history else _empty(["period", *ORG_COLUMNS])
 
+    current = get_frameworks()[framework].scales_version
+    older = history[history["scales"].fillna(current) != current] if "scales" in history else history.iloc[0:0]
     messages = _messages(engine, tuple(latest["round_id"].unique()), dict(zip(latest["round_id"], latest["team"])))
     ordered = lambda frame: frame.sort_values(["team", "period", "_order"], ignore_index=True)  # noqa: E731
     return OrgView(
@@ -291,6 +296,7 @@ def _organisation_view(
         organisation=_org_figures(latest),
         org_history=org_history[["period", *ORG_COLUMNS]],
         messages=messages,
+        older_scales=tuple(sorted(older["period"].unique())),
         _round_teams=tuple(sorted({(int(rid), team) for rid, team in zip(latest["round_id"], latest["team"])})),
     )
 

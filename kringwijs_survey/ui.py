@@ -746,8 +746,12 @@ def chart_spec(key: tuple, build) -> dict:
 
 
 # --- residents ---------------------------------------------------------------------------------
-# A resident answers with the code on a card (?bewoner=CODE): no account, nothing about them is
+# A resident answers with the code on a card (?inwoner=CODE): no account, nothing about them is
 # kept but a random key. On a shared tablet every next resident starts with a clean sheet.
+# Cards printed before the app said "inwoner" everywhere carry ?bewoner=CODE; they keep working.
+
+RESIDENTS_PARAM = "inwoner"
+EARLIER_RESIDENTS_PARAMS = ("bewoner",)
 
 RESIDENT_SHEET_KEY = "resident_sheet"
 RESIDENT_SENT_KEY = "resident_sent"
@@ -755,7 +759,7 @@ RESIDENT_ANSWER_PREFIX = "resident-answer-"
 
 
 def residents_link(code: str) -> str:
-    return f"{settings().base_url}/residents?bewoner={code}"
+    return f"{settings().base_url}/residents?{RESIDENTS_PARAM}={code}"
 
 
 def qr_png(url: str, scale: int = 10) -> bytes:
@@ -793,7 +797,9 @@ def _start_resident(team_id: int, round_id: int) -> None:
 
 
 def _resolve_residents_link() -> None:
-    code = st.query_params.get("bewoner")
+    code = next(
+        (st.query_params.get(param) for param in (RESIDENTS_PARAM, *EARLIER_RESIDENTS_PARAMS) if param in st.query_params), None
+    )
     if code is None:
         return
     current_principal = st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)
@@ -820,7 +826,7 @@ def _resolve_residents_link() -> None:
 
 def join_as_resident(code: str) -> str | None:
     """Start answering with the code from a card; None when it worked, else why not (a text key)."""
-    st.query_params["bewoner"] = code
+    st.query_params[RESIDENTS_PARAM] = code
     _resolve_residents_link()
     if is_resident(st.session_state.get(PRINCIPAL_KEY, ANONYMOUS)):
         return None

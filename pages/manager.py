@@ -56,6 +56,8 @@ def residents_view():
 VIEWS = ("overview", "profiles", "spread", "trend", "blockades", "actions", "residents", "downloads")
 if view.enough:
     st.caption(ui.t("manager.teams_in_view", count=view.team_count))
+    if view.older_scales:
+        st.warning(ui.t("manager.older_scales", periods=", ".join(view.older_scales)), icon=":material/straighten:")
 else:
     # Too few teams shared their own numbers; residents' results shared by enough teams still show.
     st.info(view.explanation(lang), icon=":material/groups:")
@@ -143,7 +145,10 @@ if view_name == "trend":
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
     trend = sharing.trend(view, trend_item, lang)
-    trend_chart = reports.natural_size(reports.trend_chart(trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit))
+    trend_chart = reports.natural_size(reports.trend_chart(
+        trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit,
+        kind=framework.item(trend_item).kind if trend_item else "principle",
+    ))
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
     chart_downloads(trend_chart, "door-de-tijd")
 
@@ -204,7 +209,7 @@ if view_name == "residents":
                 residents_heat, summary,
                 cells.pivot(index="team", columns="item", values="mean").reindex(index=list(residents.teams), columns=principles).reset_index(),
             )
-            chart_downloads(residents_heat, "wat-vinden-bewoners")
+            chart_downloads(residents_heat, "wat-vinden-inwoners")
             ui.show_table(columns_named(residents.teams_frame, ["team", "item", "title", "respondents", "median"]))
         st.subheader(ui.t("manager.residents_org"))
         st.markdown(ui.t("manager.residents_org_intro"))

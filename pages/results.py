@@ -111,7 +111,7 @@ if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
     top = spread.iloc[0] if not spread.empty else None
     ui.show_chart(
-        charts.distribution(spread, labels=labels, score_labels_by_kind=score_labels_by_kind, width=fit),
+        charts.distribution(spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
@@ -123,7 +123,7 @@ if section("changes"):
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
         ui.show_chart(
-            charts.changes_chart(changed, labels=labels, width=fit),
+            charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}, width=fit),
             ui.plain("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
             changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
             )

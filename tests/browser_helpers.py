@@ -34,6 +34,46 @@ def page_ready(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
         ) from exc
 
 
+# Set before an action: notes whether Streamlit reports a run of the script after it.
+_WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (window.__kwRuns) window.__kwRuns.disconnect();
+    window.__kwRunSeen = false;
+    window.__kwRuns = new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__kwRunSeen = true;
+    });
+    window.__kwRuns.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RUN_SEEN = "() => window.__kwRunSeen === true"
+
+
+def rerun_after(page, action, timeout: float = 30_000, unseen_ms: float = 2_000) -> None:
+    """Do `action` (e.g. a click that makes Streamlit run the page again) and wait until the run
+    it caused is over: Streamlit reported a run after the action and is idle again. This needs
+    no fixed pause, as page_ready does; when no run is seen within `unseen_ms` (a run too short
+    to be drawn, or none at all), it falls back to page_ready."""
+    page.evaluate(_WATCH_RUNS)
+    action()
+    try:
+        page.wait_for_function(_RUN_SEEN, timeout=unseen_ms)
+    except Exception:
+        page_ready(page, timeout=timeout)
+        return
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
+
+
+# Every chart of the main area has drawn its marks (Vega draws after Streamlit's run is over).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector('canvas, svg.marks'))"""
+
+
+def charts_drawn(page, timeout: float = 20_000) -> None:
+    """Wait until Streamlit is idle and every chart on the page has been drawn (instead of a
+    fixed pause before a screenshot or a measurement)."""
+    page_ready(page, timeout=timeout, settle_ms=50)
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
+
+
 def screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a PNG of the page as tests/output/<name>.png and return its path."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)

@@ -408,6 +408,13 @@ class StreamlitServers:
         raise failure(f"was not healthy within {timeout:.0f} s")
 
     def stop_all(self) -> None:
+        # Every server is asked to stop first, so they shut down together, not one after another.
+        for proc in self.procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         for proc in self.procs:
             _stop_process_group(proc)
 
@@ -440,13 +447,37 @@ _POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "fresh_postgres_url"}
 _BROWSER_FIXTURES = {"chromium_path", "browser", "page"}
 
 
+# The files that take longest, the longest first (seconds of one worker, measured with
+# `--durations=0`, one process, on the shared two-core machine, 2026-12-01). Update when a file
+# changes much; a file not listed only runs later.
+LONGEST_FILES = (
+    "test_browser_workshop.py",  # ~100 s
+    "test_browser_accessibility.py",  # ~95 s
+    "test_multi_instance.py",  # ~60-100 s
+    "test_browser_layout.py",  # ~55 s
+    "test_browser_injection.py",  # ~50 s
+    "test_browser_resume.py",  # ~35 s
+    "test_browser_team.py",  # ~30 s
+    "test_concurrency.py",  # ~25 s
+    "test_browser_manager.py",  # ~25 s
+    "test_bench.py",  # ~20 s
+    "test_browser_residents.py",  # ~20 s
+    "test_bench_workshop.py",  # ~15 s
+    "test_browser_instrument.py",  # ~13 s
+    "test_browser_welcome.py",  # ~9 s
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use the PostgreSQL or browser fixtures get the matching marker,
     so ``-m "not postgres"`` / ``-m "not browser"`` select them out.
 
-    Files with browser tests run first: they are the longest, and with `--dist loadfile` the
-    two workers end together when the short files come last. The order is the same in every
-    worker, as pytest-xdist requires."""
+    The longest files run first (LONGEST_FILES, then other files with browser tests, then the
+    rest in their own order): with `--dist loadfile --no-loadscope-reorder` (see the Makefile)
+    each worker takes the next file when it is almost done, so the two workers end together
+    when the short files come last. Without --no-loadscope-reorder pytest-xdist would put the
+    files with the most tests first, and the long browser files, with one to three tests
+    each, last. The order is the same in every worker, as pytest-xdist requires."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & _POSTGRES_FIXTURES:
@@ -454,7 +485,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if names & _BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
     browser_files = {item.path for item in items if item.get_closest_marker("browser")}
-    items.sort(key=lambda item: item.path not in browser_files)
+    rank = {name: index for index, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), item.path not in browser_files))
 
 
 # --- Application database fixtures -------------------------------------------------------

@@ -5,8 +5,8 @@ or group name, and the team name residents and participants see.
 For each place every string of the hostile corpus (tests/hostile_strings.py) must be in the
 page's text exactly as the app stored it, the page must hold no link, image or frame made from
 it, no dialog may open and no request may leave for any address in it (all of them are hosts
-under `.example`). Three tests, each with one server and one browser context for the whole corpus;
-the pages of one team see every name through reruns of the same pages, not new page loads.
+under `.example`). Three tests on one server, each with its own browser contexts for the whole
+corpus; the pages of one team see every name through reruns of the same pages, not new page loads.
 
 What "as typed" means: the app stores text after validation, which drops control and format
 characters (a right-to-left override U+202E, zero-width spaces; the zero-width joiner of emoji
@@ -210,19 +210,22 @@ def start(hostile_server, browser):
 
 
 def test_every_page_of_one_team_shows_each_name_and_area_as_typed(hostile_server, browser, hostile_world):
-    base, context = start(hostile_server, browser)
+    base = hostile_server
     problems: list[str] = []
 
     # Every name and area where a page shows one team: the team's own page, the title of its
-    # results, and what participants (join) and residents see. Four tabs, rerun together.
+    # results, and what participants (join) and residents see. Four pages, rerun together.
+    # Each page has a browser context (a window) of its own: a page in a background tab gets
+    # about one animation frame a second, and every click there waits a second for it.
     stage = hostile_world["stage"]
     places = {
         "team page": f"/team?team={stage['key']}", "results title": f"/results?team={stage['key']}",
         "join page": f"/join?invite={stage['invitation']}", "residents' page": f"/residents?bewoner={stage['residents']}",
     }
-    tabs = {}
+    contexts, tabs = [], {}
     for place, address in places.items():
-        tab = context.new_page()
+        contexts.append(browser.new_context(viewport={"width": 1280, "height": 900}))
+        tab = contexts[-1].new_page()
         tabs[place] = (tab, Watch(tab))
         tab.goto(base + address)
     for tab, _ in tabs.values():
@@ -236,9 +239,8 @@ def test_every_page_of_one_team_shows_each_name_and_area_as_typed(hostile_server
             check(tab, watch, f"{place} of {name!r}", [as_name(name)] + ([as_name(area)] if place == "team page" else []), problems)
     for place, (tab, _) in tabs.items():
         screenshot(tab, f"injection-{place.split()[0].strip(chr(39))}")
-        tab.close()
-
-    context.close()
+    for context in contexts:
+        context.close()
     assert not problems, "\n".join(problems)
 
 

@@ -14,7 +14,7 @@ from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
 import factories
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot, sign_in_as_manager
+from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -34,12 +34,15 @@ def thirty_teams(tmp_path):
         level = rng.uniform(1.8, 4.2)
         for quarter_index, period in enumerate(("2026-Q1", "2026-Q2", "2026-Q3")):
             quarter = services.start_round(engine, team.id, period)
-            for person in range(rng.randint(5, 9)):
+            people = rng.randint(5, 9)
+            # One write for the round's invitations, then one per response (not two per person).
+            invitations = services.create_invitations(engine, quarter.id, people, actor=SYSTEM)
+            for person, invitation in enumerate(invitations):
                 answers = [
                     services.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
                     for item in FRAMEWORK.items
                 ]
-                factories.submit(engine, quarter.id, f"{index}-{period}-{person}", answers)
+                services.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers, invitation=invitation)
             services.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
             if quarter_index == 2 and index % 4 == 0:
@@ -72,21 +75,21 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
     assert "Wijkteam Verborgen" not in body and "Sanne" not in body
     screenshot(page, "manager-heatmap-30-teams")
     page.set_viewport_size({"width": 1440, "height": 2600})  # the whole heatmap painted at once
-    page.wait_for_timeout(1500)
+    charts_drawn(page)
     box = heatmap.bounding_box()
     assert box["width"] >= 15 * 48 and box["height"] >= 30 * 48  # cells keep their 48 px
     heatmap.screenshot(path=str(OUTPUT_DIR / "manager-heatmap-only.png"))
     page.set_viewport_size({"width": 1440, "height": 1000})
 
     choose_view(page, "Teams naast elkaar")
-    page.wait_for_timeout(1500)
+    charts_drawn(page)
     screenshot(page, "manager-profiles", full_page=False)
     for tab, name in (("Verschil tussen teams", "manager-spread"), ("Door de tijd", "manager-trend")):
         choose_view(page, tab)
-        page.wait_for_timeout(1000)
+        charts_drawn(page)
         screenshot(page, name, full_page=False)
     choose_view(page, "Blokkades")
-    page.wait_for_timeout(1000)
+    charts_drawn(page)
     screenshot(page, "manager-blockades", full_page=False)
 
     page.get_by_text("Anonieme stand").first.click()

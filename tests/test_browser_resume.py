@@ -20,15 +20,25 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture
-def world(tmp_path):
-    url = f"sqlite:///{tmp_path / 'resume.db'}"
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, module_streamlit_server):
+    """One database and two app instances on it, shared by the module's tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('resume') / 'resume.db'}"
     migrate(url)
-    engine = get_engine(url)
-    team = services.create_team(engine, "Wijkteam Herladen")
-    quarter = services.start_round(engine, team.id, "2026-Q3")
-    yield url, engine, quarter
+    first = module_streamlit_server({"DATABASE_URL": url})
+    second = module_streamlit_server({"DATABASE_URL": url})  # another app instance on the same database
+    yield url, first, second
     dispose_engines()
+
+
+@pytest.fixture
+def world(app, request):
+    """A team and an open round of the test's own (the answer cookie is per round)."""
+    url, first, second = app
+    engine = get_engine(url)
+    team = services.create_team(engine, f"Wijkteam Herladen {request.node.name[5:40]}")
+    quarter = services.start_round(engine, team.id, "2026-Q3")
+    return engine, quarter, first, second
 
 
 def answer_items(page, first: int, last: int) -> None:
@@ -52,10 +62,8 @@ def main_text(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
-def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing(streamlit_server, browser, world):
-    url, engine, quarter = world
-    first = streamlit_server({"DATABASE_URL": url})
-    second = streamlit_server({"DATABASE_URL": url})  # another app instance on the same database
+def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing(browser, world):
+    engine, quarter, first, second = world
     (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     mine = browser.new_context(**PHONE)
     theirs = browser.new_context(**PHONE)
@@ -105,12 +113,11 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         theirs.close()
 
 
-def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(streamlit_server, browser, world):
+def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world):
     """An insider who knows how the cookie looks writes one into their own browser: for a round
     they never answered (no code at all), or with a key they made up. Neither opens the round or
     anybody's answers; an old ?me= link with the victim's key opens nothing either."""
-    url, engine, quarter = world
-    base = streamlit_server({"DATABASE_URL": url})
+    engine, quarter, base, _ = world
     victim_invitation, own_invitation = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     victim_key = "victim-key-0123456789abcdef"
     answers = [services.AnswerInput(item.id, 5) for item in FRAMEWORK.items[:4]]
@@ -140,11 +147,10 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(streamlit_serve
         attacker.close()
 
 
-def test_in_a_workshop_a_second_tab_of_the_same_phone_is_the_same_person(streamlit_server, browser, world):
+def test_in_a_workshop_a_second_tab_of_the_same_phone_is_the_same_person(browser, world):
     """Workshops keep their open code (the trainer sees the room): a new phone is a new person,
     but a second tab or a reload of the same phone continues that phone's one response."""
-    url, engine, _ = world
-    base = streamlit_server({"DATABASE_URL": url})
+    engine, _, base, _ = world
     quarter = workshop.start_workshop(engine, group_name="Training Herladen", period="2026-Q3")
     phone_browser = browser.new_context(**PHONE)
     try:

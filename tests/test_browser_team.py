@@ -13,15 +13,17 @@ from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
 import factories
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 
 
-@pytest.fixture
-def team_round(tmp_path):
-    url = f"sqlite:///{tmp_path / 'browser-team.db'}"
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory, module_streamlit_server):
+    """One database and one server for the module. The phone test has its team with a closed
+    and an open round; the team-link test has a team of its own, so either runs alone."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-team') / 'browser-team.db'}"
     migrate(url)
     engine = get_engine(url)
     team = services.create_team(engine, "Wijkteam Telefoon")
@@ -35,13 +37,16 @@ def team_round(tmp_path):
     for index, person in enumerate("xy"):
         answers = [services.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
         factories.submit(engine, quarter.id, person, answers)
-    yield url, engine, key, quarter
+    renewed = services.create_team(engine, "Wijkteam Vernieuwd")
+    services.start_round(engine, renewed.id, "2026-Q3")
+    base = module_streamlit_server({"DATABASE_URL": url})
+    yield {"url": url, "engine": engine, "base": base, "key": key, "quarter": quarter,
+           "renewed_key": services.issue_team_key(engine, renewed.id)}
     dispose_engines()
 
 
-def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, team_round):
-    url, engine, key, quarter = team_round
-    base = streamlit_server({"DATABASE_URL": url})
+def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
+    engine, base, key, quarter = team_app["engine"], team_app["base"], team_app["key"], team_app["quarter"]
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
     (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
@@ -50,10 +55,12 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     screenshot(page, "phone-fill-in-first-item", full_page=False)
     for index in range(len(FRAMEWORK.items)):
         page.get_by_text(f"Vraag {index + 1} van 15").wait_for()
+        page_ready(page, settle_ms=50)  # the question's own form, not the last one's, is on the page
+        # The choice is part of the item's form: it reaches the app with "Volgende", no run before.
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(index % 5).click()
-        page_ready(page, settle_ms=100)  # the choice is stored before the next click
         page.get_by_role("button", name="Volgende").click()
-        page_ready(page)
+    page.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=20_000)
+    page_ready(page)
     screenshot(page, "phone-fill-in-overview", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
@@ -74,12 +81,12 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     screenshot(page, "team-results-profile")
     for tab in ("Blokkades", "Hier verschillen we", "Wat is er veranderd", "Waar willen we over praten"):
         choose_view(page, tab)
-        page.wait_for_timeout(800)
+        charts_drawn(page)
         screenshot(page, f"team-results-{tab.lower().replace(' ', '-')}")
 
     page.get_by_text("Alles onder elkaar, om af te drukken").click()
     page_ready(page)
-    page.wait_for_timeout(1500)
+    charts_drawn(page)
     page.emulate_media(media="print")
     pdf = OUTPUT_DIR / "team-results-print.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
@@ -94,18 +101,17 @@ def test_phone_fill_in_then_team_results_show_charts(streamlit_server, browser, 
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(OUTPUT_DIR / "team-results-print")], check=True)
 
 
-def test_a_renewed_team_link_ends_an_open_browser_session(streamlit_server, browser, team_round):
+def test_a_renewed_team_link_ends_an_open_browser_session(browser, team_app):
     """Finding 7: after `team-link`, a browser that was already open still reached the results
     through the sidebar. Every run now compares the session's key with the stored digest."""
-    url, engine, key, quarter = team_round
-    base = streamlit_server({"DATABASE_URL": url})
+    url, base, key = team_app["url"], team_app["base"], team_app["renewed_key"]
     laptop = browser.new_context(viewport={"width": 1366, "height": 900})
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")
     page_ready(page)
-    page.get_by_role("heading", name="Wijkteam Telefoon").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Wijkteam Vernieuwd").wait_for(timeout=20_000)
     renewed = subprocess.run(
-        [sys.executable, "-m", "kringwijs_survey", "team-link", "Wijkteam Telefoon"],
+        [sys.executable, "-m", "kringwijs_survey", "team-link", "Wijkteam Vernieuwd"],
         env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=120,
     )
     assert renewed.returncode == 0, renewed.stderr
@@ -113,6 +119,6 @@ def test_a_renewed_team_link_ends_an_open_browser_session(streamlit_server, brow
     page_ready(page)
     page.get_by_text("Deze teamlink werkt niet meer").wait_for(timeout=20_000)
     assert page.get_by_text("Je hebt geen toegang").first.is_visible()
-    assert page.get_by_role("heading", name="Uitkomsten van Wijkteam Telefoon").count() == 0
+    assert page.get_by_role("heading", name="Uitkomsten van Wijkteam Vernieuwd").count() == 0
     screenshot(page, "team-link-renewed-session-ended")
     laptop.close()

@@ -68,6 +68,7 @@ def test_import_export_import_is_lossless(db_url, csv_file, tmp_path):
     assert run_cli(db_url, "export-csv", str(exported)).returncode == 0
     original = sorted(csv.DictReader(io.StringIO(GOOD_CSV)), key=lambda r: (r["team"], r["respondent"], r["item"]))
     round_trip = sorted(csv.DictReader(exported.open(encoding="utf-8", newline="")), key=lambda r: (r["team"], r["respondent"], r["item"]))
+    assert [row.pop("scales") for row in round_trip] == ["2026"] * len(original)  # the scales they were stored with
     assert round_trip == original
 
     second_db = f"sqlite:///{tmp_path / 'second.db'}"
@@ -153,3 +154,61 @@ def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_u
     old_noord = next(line for line in result.stdout.splitlines() if "Wijkteam Noord:" in line).split("team=")[1]
     assert services.team_by_key(engine, old_noord) is None
     dispose_engines()
+
+
+def round_scales(db_url):
+    """(team, period, scales) of every round."""
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        query = text("SELECT team.name, round.period, round.scales FROM round JOIN team ON team.id = round.team_id")
+        result = {tuple(row) for row in connection.execute(query).all()}
+    engine.dispose()
+    return result
+
+
+def test_import_labels_rounds_with_the_scales_the_answers_were_given_on(db_url, csv_file, tmp_path):
+    """Answers collected on the first (2025) frequency scale keep those words after an import;
+    without a version the current scales are meant; export writes the version back."""
+    old = csv_file(GOOD_CSV.replace("2026-Q1", "2025-Q3").replace("2026-Q2", "2025-Q4"), "old.csv")
+    result = run_cli(db_url, "import-csv", str(old), "--scales", "2025")
+    assert result.returncode == 0, result.stderr
+    assert "2025" in result.stdout
+    assert round_scales(db_url) == {("Wijkteam Noord", "2025-Q3", "2025"), ("Wijkteam Zuid", "2025-Q4", "2025")}
+    # A column names the version per row; an empty cell falls back to the default (current).
+    new = csv_file("team,period,respondent,item,score,scales\nWijkteam West,2026-Q3,w1,AB1,4,\nWijkteam Oost,2026-Q3,o1,AB1,3,2025\n", "new.csv")
+    assert run_cli(db_url, "import-csv", str(new)).returncode == 0
+    assert {("Wijkteam West", "2026-Q3", "2026"), ("Wijkteam Oost", "2026-Q3", "2025")} <= round_scales(db_url)
+
+    exported = tmp_path / "export.csv"
+    assert run_cli(db_url, "export-csv", str(exported)).returncode == 0
+    rows = list(csv.DictReader(exported.open(encoding="utf-8", newline="")))
+    assert {(row["period"], row["scales"]) for row in rows} == {("2025-Q3", "2025"), ("2025-Q4", "2025"), ("2026-Q3", "2026"), ("2026-Q3", "2025")}
+    second_db = f"sqlite:///{tmp_path / 'second.db'}"
+    assert run_cli(second_db, "import-csv", str(exported)).returncode == 0
+    assert round_scales(second_db) == round_scales(db_url)
+
+
+def test_import_refuses_unknown_mixed_or_clashing_scales(db_url, csv_file):
+    assert run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV, "good.csv"))).returncode == 0
+    before = counts(db_url)
+
+    unknown_option = run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV, "again.csv")), "--scales", "1999")
+    assert unknown_option.returncode == 1
+    assert "'1999'" in unknown_option.stderr and "2025" in unknown_option.stderr and "2026" in unknown_option.stderr
+
+    bad = (
+        "team,period,respondent,item,score,comment,scales\n"
+        "Wijkteam Oost,2026-Q1,o1,AB1,3,,2026\n"
+        "Wijkteam Oost,2026-Q1,o2,AB1,3,,2025\n"  # line 3: another scale in the same round
+        "Wijkteam Oost,2026-Q1,o3,AB1,3,,oud\n"  # line 4: unknown version
+    )
+    result = run_cli(db_url, "import-csv", str(csv_file(bad, "bad.csv")))
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("regel")]
+    assert [line.split(":")[0] for line in lines] == ["regel 3", "regel 4"]
+    assert "regel 2" in lines[0] and "'oud'" in lines[1] and "2026, 2025" in lines[1]
+
+    clash = run_cli(db_url, "import-csv", str(csv_file(GOOD_CSV, "clash.csv")), "--scales", "2025")
+    assert clash.returncode == 1
+    assert "Wijkteam Noord" in clash.stderr and "2026-Q1" in clash.stderr and "2025" in clash.stderr
+    assert counts(db_url) == before

@@ -122,7 +122,10 @@ def _process_main(url: str, round_id: int, keys: list[str], start, reports) -> N
 
 def _submit_from_processes(url: str, round_id: int, keys: list[str]) -> tuple[list[str], float]:
     """Returns the errors and the seconds from the common start until the last submission was stored."""
-    context = multiprocessing.get_context("spawn")
+    # Fresh processes, each with its own engine. A fork server imports the app once and forks
+    # every child from there: ten spawned children would each import pandas and SQLAlchemy anew.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kringwijs_survey.services", "pytest"])
     start = context.Barrier(len(keys))  # all threads of all processes start together
     reports = context.Queue()
     per_process = len(keys) // PROCESSES
@@ -183,7 +186,9 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     try:
         submitter = threading.Thread(target=factories.submit, args=(engine, round_id, "geduld", ANSWERS))
         submitter.start()
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while _retries(caplog) < 2 and time.monotonic() < deadline:  # held until it has waited and retried
+            time.sleep(0.05)
     finally:
         blocker.execute("COMMIT")
         blocker.close()

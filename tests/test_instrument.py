@@ -201,3 +201,270 @@ def test_the_heatmap_reads_blockades_in_their_own_direction():
         assert any(" ".join(title) == labels[f"heat_{kind}"] for title in titles if isinstance(title, list))
         assert all(colour["legend"].get("titleLimit", 0) >= 1000 for colour in colours)
     assert "omgedraaid" in labels["heat_blockade"]
+
+
+OLD_BLOCKADE_WORDS = {"5 · Heel veel last", "1 · Geen last"}
+
+
+@pytest.fixture
+def imported_old_round(app_engine, tmp_path):
+    """A quarter collected on the first (2025) scales, brought in with `import-csv --scales 2025`."""
+    from kringwijs_survey import csv_io
+
+    lines = ["team,period,respondent,item,score"]
+    for person in range(4):
+        lines += [f"Buurtteam Archief,2025-Q4,oud{person},{item.id},{1 + (person + index) % 5}" for index, item in enumerate(FRAMEWORK.items)]
+    path = tmp_path / "old.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = csv_io.import_csv(app_engine, path, scales=FIRST_SCALES)
+    assert result.scales == (FIRST_SCALES,)
+    team = services.find_team(app_engine, "Buurtteam Archief")
+    (quarter,) = services.list_rounds(app_engine, team.id)
+    return app_engine, team, quarter
+
+
+def test_an_imported_round_stores_the_scales_it_was_answered_on(imported_old_round):
+    _, _, quarter = imported_old_round
+    assert quarter.scales == FIRST_SCALES != CURRENT_SCALES
+
+
+def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round):
+    engine, team, quarter = imported_old_round
+    key = services.issue_team_key(engine, team.id)
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app.radio(key="results_view").set_value("spread").run()
+    assert not app.exception, app.exception
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES) for spec in specs if legend_words(spec)]
+    assert {"principle", "blockade"} in checked
+    words = set().union(*(legend_words(spec) for spec in specs))
+    assert OLD_BLOCKADE_WORDS <= words and "5 · Heel erg" not in words and "5 · Helemaal" not in words
+
+
+def test_the_pdf_of_an_imported_old_round_uses_its_own_words(imported_old_round, monkeypatch):
+    engine, team, quarter = imported_old_round
+    drawn = []
+    real_image = charts.chart_image
+
+    def spy(chart, *args, **kwargs):
+        drawn.append(chart.to_dict() if isinstance(chart, alt.TopLevelMixin) else chart)
+        return real_image(chart, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "chart_image", spy)
+    reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+    with_scale_words = [spec for spec in drawn if legend_words(spec)]
+    assert with_scale_words
+    for spec in with_scale_words:
+        assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES)
+
+
+# --- every chart reads blockades in their own direction -----------------------------------------
+# A principle at 5 is good, a blockade at 5 is bad. Every chart builder either keeps the two
+# kinds in panels of their own under a heading that says what higher means, or gives each kind
+# its own colour and shape with a legend that says it, or shows one kind under a heading that
+# says it, or is only ever given principles. A new builder must be put in one of these groups.
+
+import inspect  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from kringwijs_survey import sharing, workshop  # noqa: E402
+
+LABELS = {**reports.chart_labels("nl", mean="Gemiddelde"), **reports.spread_labels("nl"), **reports.trend_labels("nl"), **reports.pressure_labels("nl")}
+KIND_HEADINGS = {"principle": (LABELS["principle"], LABELS["heat_principle"]), "blockade": (LABELS["blockade"], LABELS["heat_blockade"])}
+
+
+def chart_builders() -> set[str]:
+    """Public functions of charts.py and reports.py that take labels and return a chart."""
+    found = set()
+    for module in (charts, reports):
+        for name, function in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != module.__name__:
+                continue
+            signature = inspect.signature(function)
+            if "labels" in signature.parameters and "Chart" in str(signature.return_annotation):
+                found.add(f"{module.__name__.rsplit('.', 1)[1]}.{name}")
+    return found
+
+
+def mixed_rows(**values) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"item": item.id, "title": item.title.nl, "kind": item.kind, **values} for item in FRAMEWORK.items]
+    )
+
+
+def text_of(spec) -> str:
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def assert_panels_by_kind(spec: dict) -> None:
+    """Each panel shows items of one kind and names that kind's heading (with its direction)."""
+    parts = spec.get("vconcat") or spec.get("hconcat")
+    assert parts and len(parts) == 2, "principles and blockades in panels of their own"
+    for part in parts:
+        shown = {FRAMEWORK.item(item_id).kind for item_id in ITEM_ID.findall(text_of(part)) if item_id in FRAMEWORK.item_ids}
+        assert len(shown) == 1, shown
+        (kind,) = shown
+        flat = text_of(part).replace('", "', " ")  # a heading wrapped onto lines
+        assert any(heading in flat for heading in KIND_HEADINGS[kind]), f"the {kind} panel does not say what higher means"
+
+
+def assert_colour_and_shape_by_kind(spec: dict) -> None:
+    """Both kinds on one track: each has its own colour and shape, and the legend names both."""
+    colours = [node["color"] for node in _walk(spec) if isinstance(node.get("color"), dict) and "scale" in node["color"]]
+    domains = [c["scale"] for c in colours if set(c["scale"].get("domain", [])) >= {LABELS["principle"], LABELS["blockade"]}]
+    assert domains, "no colour for each kind"
+    for scale in domains:
+        by_kind = dict(zip(scale["domain"], scale["range"]))
+        assert by_kind[LABELS["principle"]] != by_kind[LABELS["blockade"]]
+    shapes = [node["shape"]["scale"] for node in _walk(spec) if isinstance(node.get("shape"), dict) and "scale" in node["shape"]]
+    assert any(len(set(dict(zip(s["domain"], s["range"])).values())) == 2 for s in shapes if LABELS["blockade"] in s.get("domain", []))
+
+
+def check_distribution():
+    frame = mixed_rows(count_1=1, count_2=1, count_3=1, count_4=1, count_5=1, n_dont_know=0, sd=1.0)
+    by_kind = FRAMEWORK.current_scales.score_labels("nl")
+    assert_panels_by_kind(charts.distribution(frame, labels=LABELS, score_labels_by_kind=by_kind).to_dict())
+
+
+def check_heatmap():
+    frame = pd.concat([mixed_rows(team=team, mean=4.0) for team in ("Noord", "Zuid")])
+    spec = charts.heatmap(frame, labels=LABELS, item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of).to_dict()
+    assert_panels_by_kind(spec)  # (the reversed colours: test_the_heatmap_reads_blockades_in_their_own_direction)
+
+
+def check_team_spread_chart():
+    frame = pd.concat([mixed_rows(team=team, mean=mean, org_mean=3.0) for team, mean in (("Noord", 2.0), ("Zuid", 4.0))])
+    for width in (None, 360):
+        assert_panels_by_kind(reports.team_spread_chart(frame, labels=LABELS, highlight="Zuid", width=width).to_dict())
+
+
+def check_blockade_pairs_chart():
+    pairs = pd.DataFrame(
+        [
+            {"blockade": b.id, "blockade_title": b.title.nl, "blockade_median": 4.0, "principle": b.answered_by,
+             "principle_title": FRAMEWORK.item(b.answered_by).title.nl, "principle_median": 4.0}
+            for b in FRAMEWORK.items_of_kind("blockade")
+        ]
+    )
+    assert_colour_and_shape_by_kind(charts.blockade_pairs_chart(pairs, labels=LABELS).to_dict())
+
+
+def check_small_multiples():
+    frame = pd.concat([mixed_rows(period=period, mean=3.0) for period in ("2026-Q1", "2026-Q2")])
+    assert_colour_and_shape_by_kind(charts.small_multiples(frame, labels=LABELS).to_dict())
+
+
+def check_changes_chart():
+    """Colour says better or worse by kind: a blockade going up is worse, a principle going up better."""
+    frame = team_results_changes_both_up()
+    spec = charts.changes_chart(frame, labels=LABELS).to_dict()
+    outcome = {row["item"]: row["outcome_label"] for dataset in spec["datasets"].values() for row in dataset if "outcome_label" in row}
+    for item in FRAMEWORK.items:
+        assert outcome[item.id] == (LABELS["worse"] if item.kind == "blockade" else LABELS["better"]), item.id
+
+
+def summary_rows() -> pd.DataFrame:
+    """A team's summary of two quarters in which every item went from 2 to 4."""
+    rows = []
+    for period, score in (("2026-Q1", 2), ("2026-Q2", 4)):
+        rows += [
+            {"team": "T", "period": period, "scales": CURRENT_SCALES, "item": item.id, "respondents": 5, "n": 5, "mean": float(score),
+             "median": float(score), "sd": 0.0, "n_dont_know": 0, "suppressed": False, "too_few_scores": False,
+             **{f"count_{s}": 5 if s == score else 0 for s in range(1, 6)}}
+            for item in FRAMEWORK.items
+        ]
+    return pd.DataFrame(rows)
+
+
+def team_results_changes_both_up() -> pd.DataFrame:
+    return team_results.changes(summary_rows(), FRAMEWORK, "2026-Q2", "nl")
+
+
+def check_trend_chart():
+    frame = pd.DataFrame([{"series": s, "is_organisation": s == "Organisatie", "period": p, "mean": 3.0} for s in ("Noord", "Organisatie") for p in ("2026-Q1", "2026-Q2")])
+    for kind in ("principle", "blockade"):
+        spec = text_of(reports.trend_chart(frame, labels=LABELS, kind=kind, width=360).to_dict()).replace('", "', " ")
+        assert LABELS[kind] in spec, kind
+
+
+def check_pressure_chart():
+    frame = pd.DataFrame([{"item": b.id, "title": b.title.nl, "teams": 6, "teams_high": 2, "mean": 3.0} for b in FRAMEWORK.items_of_kind("blockade")])
+    for width in (None, 360):
+        assert LABELS["blockade"] in text_of(reports.pressure_chart(frame, labels=LABELS, width=width).to_dict()).replace('", "', " ")
+
+
+def check_principles_only():
+    """radar, member_dots and perspectives_chart are only given principles: the team profile,
+    a shared team's profile and the residents' sentences all belong to principles."""
+    profile = team_results.profile(summary_rows(), FRAMEWORK, "2026-Q2", "nl")
+    assert not profile.empty and {FRAMEWORK.item(item_id).kind for item_id in profile["item"]} == {"principle"}
+    assert '["kind"] == "principle"' in inspect.getsource(sharing.team_profile)
+    assert all(FRAMEWORK.item(s.principle).kind == "principle" for s in FRAMEWORK.resident_statements)
+
+
+BUILDER_CHECKS = {
+    "charts.distribution": check_distribution,
+    "charts.heatmap": check_heatmap,
+    "reports.team_spread_chart": check_team_spread_chart,
+    "charts.blockade_pairs_chart": check_blockade_pairs_chart,
+    "charts.small_multiples": check_small_multiples,
+    "charts.changes_chart": check_changes_chart,
+    "reports.trend_chart": check_trend_chart,
+    "reports.pressure_chart": check_pressure_chart,
+    "charts.radar": check_principles_only,
+    "charts.member_dots": check_principles_only,
+    "charts.perspectives_chart": check_principles_only,
+}
+
+
+def test_every_chart_builder_is_checked_for_the_direction_of_blockades():
+    assert chart_builders() == set(BUILDER_CHECKS), "put a new chart builder in BUILDER_CHECKS"
+
+
+@pytest.mark.parametrize("builder", sorted(BUILDER_CHECKS))
+def test_each_chart_labels_and_colours_every_row_by_its_own_kind(builder):
+    BUILDER_CHECKS[builder]()
+
+
+def test_the_workshop_summary_says_which_kind_is_which(round_with_both_kinds):
+    """The workshop's summary (projector, PNG and PDF) draws the blockade pairs: each kind its
+    own colour, shape and legend entry saying what higher means."""
+    engine, team, quarter = round_with_both_kinds
+    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    found = workshop.WorkshopSummary(
+        name="Workshop", period=quarter.period, framework=FRAMEWORK, respondents=4, shown=True,
+        profile=team_results.profile(summary, FRAMEWORK, quarter.period, "nl"),
+        pairs=team_results.blockade_pairs(summary, FRAMEWORK, quarter.period, "nl"),
+        agenda=team_results.agenda(summary, FRAMEWORK, quarter.period, "nl"), too_few_scores=(), changed_since_reveal=(),
+    )
+    _, pairs_chart = workshop.summary_charts(found, reports.chart_labels("nl"), big=False)
+    assert_colour_and_shape_by_kind(pairs_chart.to_dict())
+    assert workshop.summary_png(found, reports.chart_labels("nl"), "nl").startswith(b"\x89PNG")
+
+
+def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_engine):
+    """Rounds on the first scales (e.g. imported with --scales 2025) next to rounds on the current
+    ones: the organisation's view names the quarters instead of comparing them silently."""
+    for name in ("Noord", "Zuid", "Oost"):
+        team = services.create_team(app_engine, f"Buurtteam {name}", "Kringstad")
+        for period, version in (("2025-Q4", FIRST_SCALES), ("2026-Q1", CURRENT_SCALES)):
+            quarter = services.start_round(app_engine, team.id, period)
+            run_write(app_engine, lambda session, rid=quarter.id, v=version: setattr(session.get(Round, rid), "scales", v))
+            for person in range(5):
+                submit(app_engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+            services.close_round(app_engine, quarter.id, actor=SYSTEM)
+            sharing.publish_round(app_engine, quarter.id)
+    view = sharing.organisation_view(app_engine, min_group_org=5)
+    assert view.enough and view.older_scales == ("2025-Q4",)
+    assert sharing.anonymise(view, seed=1).older_scales == ("2025-Q4",)
+    from kringwijs_survey.access import Principal, Role
+
+    from app_helpers import all_text
+
+    manager = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})
+    assert not manager.exception, manager.exception
+    assert "oudere antwoordschalen" in all_text(manager) and "2025-Q4" in all_text(manager)
+
+    only_current = sharing.organisation_view(app_engine, min_group_org=5, periods="2026-Q1")
+    assert only_current.older_scales == ("2025-Q4",)  # the trend still reaches back to it

@@ -133,6 +133,35 @@ def test_organisation_pdf_has_the_teams_and_the_principles_and_renders(world, tm
         assert name not in anonymous_text
 
 
+@pytest.mark.parametrize("which", ["team", "organisation"])
+def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world, monkeypatch, which):
+    """A high blockade is bad: every chart a PDF draws that names a blockade also carries the
+    blockade heading or legend entry that says so (hoger = meer last), or the heatmap's own, or
+    (what changed) colours each row by whether the change is good news for its kind."""
+    engine, rounds = world
+    drawn = []
+    real_image = charts.chart_image
+
+    def spy(chart, *args, **kwargs):
+        drawn.append(chart.to_dict() if hasattr(chart, "to_dict") else chart)
+        return real_image(chart, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "chart_image", spy)
+    if which == "team":
+        quarter = rounds["Wijkteam Noord", "2026-Q2"]
+        reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3)
+    else:
+        reports.organisation_report_pdf(engine, sharing.organisation_view(engine, min_group_org=MIN_ORG), lang="nl")
+    labels = reports.chart_labels("nl")
+    blockade_ids = {item.id for item in FRAMEWORK.items_of_kind("blockade")}
+    with_blockades = [spec for spec in drawn if blockade_ids & set(re.findall(r"\bB\d\b", str(spec)))]
+    assert with_blockades
+    for spec in with_blockades:
+        flat = str(spec).replace("', '", " ")
+        by_outcome = "'field': 'outcome_label" in flat and labels["better"] in flat
+        assert labels["blockade"] in flat or labels["heat_blockade"] in flat or by_outcome, flat[:300]
+
+
 def test_organisation_pdf_with_too_few_teams_holds_only_the_explanation(world):
     engine, _ = world
     view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])

@@ -154,7 +154,7 @@ def test_a_statement_about_a_blockade_is_refused(tmp_path: Path) -> None:
     raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
     raw["id"] = "blokkade"
     raw["resident_statements"][0]["principle"] = "B1"
-    with pytest.raises(ContentError, match=r"blokkade.yaml: bewonerszin R1, veld 'principle': 'B1' is geen beginsel"):
+    with pytest.raises(ContentError, match=r"blokkade.yaml: zin voor inwoners R1, veld 'principle': 'B1' is geen beginsel"):
         load_framework(_write(tmp_path, raw))
 
 
@@ -166,7 +166,7 @@ def test_statement_ids_must_be_unique_across_files(tmp_path: Path) -> None:
     second["resident_statements"][4]["id"] = "KR2"
     _write(tmp_path, first)
     _write(tmp_path, second)
-    with pytest.raises(ContentError, match=r"tweede.yaml: bewonerszin KR2, veld 'id'.*eerste.yaml"):
+    with pytest.raises(ContentError, match=r"tweede.yaml: zin voor inwoners KR2, veld 'id'.*eerste.yaml"):
         load_frameworks(tmp_path)
 
 
@@ -178,5 +178,5 @@ def test_a_statement_id_may_not_be_an_item_id_of_another_file(tmp_path: Path) ->
     second["resident_statements"][0]["id"] = "KU1"
     _write(tmp_path, first)
     _write(tmp_path, second)
-    with pytest.raises(ContentError, match=r"tweede.yaml: bewonerszin KU1, veld 'id'.*eerste.yaml"):
+    with pytest.raises(ContentError, match=r"tweede.yaml: zin voor inwoners KU1, veld 'id'.*eerste.yaml"):
         load_frameworks(tmp_path)

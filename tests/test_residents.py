@@ -68,7 +68,7 @@ def ask_residents_in_the_app(key: str, quarter) -> str:
     residents = services.residents_round_of(services_engine(), quarter)
     assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
     text = all_text(app)
-    assert residents.join_code in text and f"/residents?bewoner={residents.join_code}" in text
+    assert residents.join_code in text and f"/residents?inwoner={residents.join_code}" in text
     assert len(app.get("image")) == 1  # the QR code
     return residents.join_code
 
@@ -103,7 +103,7 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
     engine, key, quarter = world
     code = ask_residents_in_the_app(key, quarter)
 
-    tablet = open_page("pages/residents.py", query={"bewoner": code})
+    tablet = open_page("pages/residents.py", query={"inwoner": code})
     assert "Wat vindt u van Wijkteam Bewoners?" in all_text(tablet)
     keys = set()
     for index, score in enumerate(RESIDENT_SCORES):
@@ -132,7 +132,7 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
 def test_with_four_residents_only_the_count_is_shown(world):
     engine, key, quarter = world
     code = ask_residents_in_the_app(key, quarter)
-    tablet = open_page("pages/residents.py", query={"bewoner": code})
+    tablet = open_page("pages/residents.py", query={"inwoner": code})
     for score in RESIDENT_SCORES[:4]:
         answer_as_resident(tablet, score)
         next_resident(tablet)
@@ -146,7 +146,7 @@ def test_with_four_residents_only_the_count_is_shown(world):
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
     engine, key, quarter = world
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     first = tablet.session_state["principal"].respondent
     radios = resident_radios(tablet)
     for radio, score in zip(radios, [5, 4, 3, 2, 1, 0, 5, 4, 3]):
@@ -180,7 +180,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
 def test_sending_nothing_is_refused_kindly(world):
     engine, _, quarter = world
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     next(button for button in tablet.button if button.label == "Versturen").click().run()
     assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
     assert services.count_responses(engine, residents.id) == 0
@@ -189,7 +189,7 @@ def test_sending_nothing_is_refused_kindly(world):
 def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
     engine, _, quarter = world
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
     next(button for button in tablet.button if button.label == "Versturen").click().run()
@@ -216,7 +216,7 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
     assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
 
     # A resident who wanders to the team questionnaire is sent back to the residents' page.
-    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     tablet.switch_page("pages/join.py").run()
     text = all_text(tablet)
     assert "Deze vragenlijst is alleen voor het team" in text
@@ -226,13 +226,33 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
 def test_a_team_code_never_opens_the_residents_page(world):
     engine, _, quarter = world
     team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
-    app = open_page("pages/residents.py", query={"bewoner": team_round.join_code})
+    app = open_page("pages/residents.py", query={"inwoner": team_round.join_code})
     assert "Deze code is voor de vragenlijst van het team" in all_text(app)
     assert not resident_radios(app)
     (invitation,) = services.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
     member = open_page("pages/join.py", query={"invite": invitation})
     member.switch_page("pages/residents.py").run()
     assert "Deze pagina is alleen voor inwoners" in all_text(member) and not resident_radios(member)
+
+
+def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world):
+    """Links and QR codes say ?inwoner= (one word for the person supported); cards printed when
+    they said ?bewoner= still open the residents' page and take answers."""
+    engine, _, quarter = world
+    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    link = ui.residents_link(residents.join_code)
+    assert link.endswith(f"/residents?inwoner={residents.join_code}") and "bewoner" not in link
+    for param in ("inwoner", "bewoner"):
+        tablet = open_page("pages/residents.py", query={param: residents.join_code})
+        assert tablet.session_state["principal"].round_id == residents.id, param
+        assert len(resident_radios(tablet)) == len(STATEMENTS), param
+        answer_as_resident(tablet, 4)
+        assert "Dank u wel!" in all_text(tablet)
+    assert services.count_responses(engine, residents.id) == 2
+    # An unknown code is refused the same way whichever word the link uses.
+    for param in ("inwoner", "bewoner"):
+        app = open_page("pages/residents.py", query={param: "ZZZZZZ"})
+        assert not resident_radios(app) and app.session_state.get("principal") is None
 
 
 def test_a_resident_types_the_code_from_the_card(world):
@@ -250,7 +270,7 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
     engine, key, quarter = world
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/team.py", query={"team": key})
-    app.query_params["bewoner"] = residents.join_code
+    app.query_params["inwoner"] = residents.join_code
     app.switch_page("pages/residents.py").run()
     assert app.session_state["principal"].round_id == residents.id
     assert "team" not in app.query_params
@@ -261,7 +281,7 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
 def test_a_closed_residents_round_takes_no_more_answers(world):
     engine, _, quarter = world
     residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"bewoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     services.close_round(engine, residents.id, actor=SYSTEM)
     tablet.run()
     assert "Deze ronde is gesloten" in all_text(tablet) and not resident_radios(tablet)
@@ -366,7 +386,7 @@ def test_perspectives_chart_without_numbers_says_so():
 def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     engine, key, team_round = world
     residents = services.open_residents_round(engine, team_round.id, actor=SYSTEM)
-    formal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    formal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
     assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
     assert " jij " not in formal and " je " not in formal
 
@@ -375,6 +395,6 @@ def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     assert not team_page.exception
     assert services.get_team(engine, team_round.team_id).residents_informal
 
-    informal = all_text(open_page("pages/residents.py", query={"bewoner": residents.join_code}))
+    informal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
     assert "Wat vind jij van Wijkteam Bewoners?" in informal and "Ben je het eens met deze zin?" in informal
     assert "wijkteam" not in informal.lower().replace("wijkteam bewoners", "")
