@@ -100,6 +100,7 @@ class Session:
     runs_finished: int = 0
     on_element: object = None
     received: dict[str, int] = field(default_factory=dict)
+    page_hash: str = ""
 
     async def connect(self, page: str, query: str = "") -> None:
         import websockets
@@ -129,7 +130,10 @@ class Session:
         state.query_string = self.query
         if page is not None:
             self.page_name = page
-        state.page_name = self.page_name  # the page's url path; Streamlit finds the page by it
+            self.page_hash = ""
+        state.page_name = self.page_name
+        if self.page_hash:
+            state.page_script_hash = self.page_hash  # the page's url path; Streamlit finds the page by it
         if fragment:
             state.fragment_id = fragment
             state.is_auto_rerun = True
@@ -148,6 +152,10 @@ class Session:
                 msg.ParseFromString(data)
                 kind = msg.WhichOneof("type")
                 self.received[kind] = self.received.get(kind, 0) + 1
+                if kind == "navigation":
+                    # The browser sends the page's hash with every rerun, so a full run that a
+                    # fragment starts (st.rerun(scope="app")) stays on the same page.
+                    self.page_hash = msg.navigation.page_script_hash
                 if kind == "new_session" and not msg.metadata.run.fragment_ids:
                     self.elements = {}  # a full run draws the page anew (also one a fragment started)
                 if kind == "page_info_changed":
@@ -205,7 +213,11 @@ class Session:
             if self.errors:
                 raise RuntimeError(self.errors[-1])
             await asyncio.sleep(0.01)
-        raise TimeoutError(f"{self.name}: no {kind} {label or contains!r} within {timeout:.0f} s")
+        shown = [
+            getattr(getattr(e, e.WhichOneof("type")), "body", "") or getattr(getattr(e, e.WhichOneof("type")), "label", "")
+            for e in self.elements.values()
+        ]
+        raise TimeoutError(f"{self.name}: no {kind} {label or contains!r} within {timeout:.0f} s; shown: {shown[:12]}")
 
     def shown_values(self) -> dict[str, object]:
         """The value of every widget on the page, as the browser sends them with each rerun."""
