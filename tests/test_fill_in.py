@@ -108,7 +108,7 @@ def test_sending_is_refused_until_every_item_has_an_answer(open_round):
     for _ in range(len(ITEMS) - 1):
         answer_current_item(app)
     next(b for b in app.button if b.label == "Volgende").click().run()  # skip the last one
-    assert "nog 1 vragen niet beantwoord" in all_text(app)
+    assert "nog 1 vraag niet beantwoord" in all_text(app)
     assert next(b for b in app.button if b.label == "Versturen").disabled
     assert services.count_responses(engine, quarter.id) == 0
 

@@ -46,7 +46,7 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "haproxy.cfg"
 MANAGER_PASSPHRASE = "de manager kijkt mee op de andere server"
 COOKIE = "KRINGWIJS_SERVER"
-ON_SCREEN = "antwoorden?"
+ON_SCREEN = "antwoord"  # "1 antwoord", "3 antwoorden"
 SHARED_TEAMS = 4
 
 
@@ -366,7 +366,9 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
             item.id: score(2, index) for index, item in enumerate(FRAMEWORK.items[:3])
         }
         assert workshop.live_counts(engine, quarter.id) == (3, 3)
-        assert wait_until(lambda: count_shown(presenter, ON_SCREEN) == 1, 30), count_shown(presenter, ON_SCREEN)
+        assert wait_until(lambda: count_shown(presenter, ON_SCREEN) == 1, 30), presenter.locator(
+            '[data-testid="stMain"]'
+        ).inner_text()[:400]
 
         # The facilitator's app1 is gone too: a reload brings them to app2, signed out.
         reload_until_the_app_shows(facilitator)

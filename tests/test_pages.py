@@ -58,7 +58,8 @@ def test_first_start_welcomes_in_dutch_and_says_how_to_begin(app_db):
     app = open_page("pages/welcome.py")
     text = all_text(app)
     assert "Verklaring van Eindhoven" in text
-    assert "Maak een team aan" in text and "demo-data" in text
+    assert "Maak een team aan" in text and "Bekijk eerst de demo" in text
+    assert "python -m" not in text  # a visitor is never told to type a command
 
 
 def test_principles_page_shows_all_fifteen_items_with_text_questions_and_examples(app_db):
