@@ -317,10 +317,12 @@ def test_workshop_and_projector_show_group_names_as_typed(hostile_server, browse
         page.get_by_role("button", name="Workshop afsluiten").click()
         page.get_by_role("button", name="Ja, sluit de workshop").click()
         page_ready(page)
-        page.get_by_role("link", name="Naar de samenvatting").click()
-        check(page, watch, "presenter summary", [name], problems)
-        page.go_back()
-        page_ready(page)
+        with context.expect_page() as opened:  # the summary opens on the projector's own tab
+            page.get_by_role("link", name="Naar de samenvatting").click()
+        summary = opened.value
+        summary.get_by_text("Samenvatting van de workshop").wait_for(timeout=30_000)
+        check(summary, Watch(summary), "presenter summary", [name], problems)
+        summary.close()
         page.get_by_role("button", name="Nieuwe workshop").click()
         page_ready(page)
     screenshot(page, "injection-workshop")
