@@ -101,6 +101,7 @@ class Session:
     on_element: object = None
     received: dict[str, int] = field(default_factory=dict)
     page_hash: str = ""
+    running: bool = False
 
     async def connect(self, page: str, query: str = "") -> None:
         import websockets
@@ -156,6 +157,8 @@ class Session:
                     # The browser sends the page's hash with every rerun, so a full run that a
                     # fragment starts (st.rerun(scope="app")) stays on the same page.
                     self.page_hash = msg.navigation.page_script_hash
+                if kind == "new_session":
+                    self.running = True
                 if kind == "new_session" and not msg.metadata.run.fragment_ids:
                     self.elements = {}  # a full run draws the page anew (also one a fragment started)
                 if kind == "page_info_changed":
@@ -168,6 +171,7 @@ class Session:
                         self.on_element(element)
                 elif kind == "script_finished":
                     self.runs_finished += 1
+                    self.running = False
                 elif kind == "auto_rerun":
                     self._schedule(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         except Exception as exc:
@@ -188,6 +192,8 @@ class Session:
         async def again() -> None:
             while True:
                 await asyncio.sleep(interval)
+                if self.running:  # as the browser does: no timed fragment run while the page runs
+                    continue
                 await self.rerun(list(self.shown_values().values()), fragment=fragment)
 
         self.auto_reruns[fragment] = asyncio.create_task(again())
