@@ -262,7 +262,7 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         facilitator.get_by_role("button", name="Ja, sluit de workshop").click()
         presenter.get_by_text("Samenvatting van de workshop").wait_for(timeout=10_000)
         page_ready(presenter)
-        assert presenter.get_by_role("button", name="Download als PDF").is_visible()
+        presenter.get_by_role("button", name="Download als PDF").wait_for(timeout=20_000)
         cut_off_tabs = presenter.evaluate(
             """() => [...document.querySelectorAll('[data-testid="stTab"] p')].filter(label =>
                 label.getBoundingClientRect().bottom > label.closest('[role="tablist"]').getBoundingClientRect().bottom + 1
