@@ -8,7 +8,6 @@ import secrets
 import threading
 from collections import OrderedDict
 
-import altair as alt
 import segno
 import streamlit as st
 
@@ -665,8 +664,23 @@ def content_width() -> int:
     return st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH)
 
 
-def _natural_size(chart):
-    return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+def _vega_spec(chart, natural_size: bool = True) -> dict:
+    """The chart's Vega-Lite spec, without Altair's schema check: the tests check every chart
+    builder's spec against the schema, and the check took a fifth of a results page's run.
+    Altair's default theme sizes charts that state no size at 300 px; Streamlit leaves it out.
+    With `natural_size` the chart keeps its own size (autosize pad), set on the spec because
+    Altair copies a whole chart to set one property."""
+    spec = chart.to_dict(validate=False)
+    if natural_size:
+        spec["autosize"] = {"type": "pad", "contains": "padding"}
+    view = spec.get("config", {}).get("view", {})
+    for default in ("continuousWidth", "continuousHeight"):
+        view.pop(default, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    return spec
 
 
 TABLE_FONT_PX = 14
@@ -714,10 +728,9 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     `chart` is an Altair chart or a ready Vega-Lite spec (see chart_spec). Charts keep the size
     they were built with ("pad"): Streamlit's default fits the whole chart, labels included,
     into the stated width, which squeezes charts with long row labels."""
-    if isinstance(chart, dict):
-        st.vega_lite_chart(chart, width="content")
-    else:
-        st.altair_chart(chart if stretch else _natural_size(chart), width="stretch" if stretch else "content")
+    if not isinstance(chart, dict):
+        chart = _vega_spec(chart, natural_size=not stretch)
+    st.vega_lite_chart(chart, width="stretch" if stretch else "content")
     typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):
@@ -737,7 +750,7 @@ def chart_spec(key: tuple, build) -> dict:
         if full_key in _chart_specs:
             _chart_specs.move_to_end(full_key)
             return _chart_specs[full_key]
-    spec = _natural_size(build()).to_dict()
+    spec = _vega_spec(build())
     with _chart_specs_lock:
         _chart_specs[full_key] = spec
         while len(_chart_specs) > CHART_SPEC_CACHE_SIZE:

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, sharing, tables, typed_text, ui
+from kringwijs_survey import charts, reports, sharing, tables, team_results, typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -106,16 +106,16 @@ if view_name == "profiles":
             for column, team in zip(st.columns(2), chosen[start:start + 2]):
                 with column:
                     profile = sharing.team_profile(view, team)
-                    ranked = profile.dropna(subset=["median"]).sort_values("median")
+                    headline = team_results.headline(profile)
                     radar = reports.natural_size(  # two side by side; one under the other on a phone
                         charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
                                      width=fit if fit < 600 else (fit - 32) / 2)
                     )
                     ui.show_chart(
                         radar,
-                        ui.plain("manager.profile_summary", team=team, best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
-                             worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal))
-                        if not ranked.empty else labels["no_data"],
+                        ui.plain("manager.profile_summary", team=team, best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
+                             worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal))
+                        if headline else labels["no_data"],
                         columns_named(profile.rename(columns={"previous_median": "previous"}), ["item", "title", "median", "mean"]),
                     )
                     chart_downloads(radar, f"profiel-{team}")
@@ -185,15 +185,14 @@ if view_name == "residents":
     else:
         st.markdown(ui.t("manager.residents_intro", minimum=residents.minimum))
         st.caption(ui.t("manager.residents_teams", count=residents.team_count))
-        ranked = residents.organisation.dropna(subset=["median"]).sort_values("median", kind="stable")
-        if ranked.empty or ranked.iloc[0]["median"] == ranked.iloc[-1]["median"]:
+        headline = team_results.headline(residents.organisation)
+        if headline is None or headline.best_median == headline.weakest_median:
             summary = ui.plain("manager.residents_summary_same", count=residents.team_count, items=len(residents.organisation))
         else:
-            best, worst = ranked.iloc[-1], ranked.iloc[0]
             summary = ui.plain(
                 "manager.residents_summary", count=residents.team_count, items=len(residents.organisation),
-                best=f"{best['item']} · {best['title']}", best_value=charts.format_number(best["median"], decimal),
-                worst=f"{worst['item']} · {worst['title']}", worst_value=charts.format_number(worst["median"], decimal),
+                best=f"{headline.best_item} · {headline.best_title}", best_value=charts.format_number(headline.best_median, decimal),
+                worst=f"{headline.weakest_item} · {headline.weakest_title}", worst_value=charts.format_number(headline.weakest_median, decimal),
             )
         if low_trust:  # no team names, no letters: only all teams together
             st.caption(ui.t("manager.residents_low_trust"))
