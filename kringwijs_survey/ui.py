@@ -13,7 +13,7 @@ import streamlit as st
 
 from . import access, charts, i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
-from .content import Framework, Item, get_frameworks
+from .content import Framework, Item, Question, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
@@ -122,11 +122,21 @@ def render_help(item: Item) -> None:
     st.markdown(f"**{t('principles.summary')}:** {item.summary.get(language())}")
 
 
+def _question_line(question: Question, lang: str) -> str:
+    """A reflection question as a list line; one that comes from another text names it below."""
+    line = f"- {question.get(lang)}"
+    if question.source is not None:
+        line += f"  \n  *{question.source.get(lang)}*"
+        if question.quote:
+            line += f" — “{question.quote}”"
+    return line
+
+
 def render_examples(framework: Framework, item: Item) -> None:
     """Questions to talk about, the examples and the link between blockade and principle."""
     lang = language()
     st.markdown(f"**{t('principles.questions')}**")
-    st.markdown("\n".join(f"- {question.get(lang)}" for question in item.questions))
+    st.markdown("\n".join(_question_line(question, lang) for question in item.questions))
     works, fails = st.columns(2)
     works.success(f"**{t('principles.works')}**  \n{item.works.get(lang)}", icon=":material/thumb_up:")
     fails.warning(f"**{t('principles.doesnt_work')}**  \n{item.doesnt_work.get(lang)}", icon=":material/thumb_down:")
