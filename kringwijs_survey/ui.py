@@ -104,6 +104,18 @@ def frameworks() -> dict[str, Framework]:
     return get_frameworks()
 
 
+def framework_names() -> dict[str, str]:
+    """Every questionnaire's title as choices show it, in the page's language (a dict, so that a
+    selectbox's format_func needs no session when Streamlit calls it later); a lens meant for the
+    organisation says so."""
+    lang = language()
+    return {
+        framework.id: t("principles.for_organisation", title=framework.title.get(lang))
+        if framework.audience == "organisation" else framework.title.get(lang)
+        for framework in frameworks().values()
+    }
+
+
 def render_quote(framework: Framework, item: Item) -> None:
     """The source's own words first, so people score the text itself and not our paraphrase."""
     lang = language()
