@@ -14,7 +14,8 @@ Numeric outputs use pandas' nullable ``Float64`` (missing = ``pd.NA``), like `su
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -395,43 +396,62 @@ def headline(profile_frame: pd.DataFrame) -> Headline | None:
     )
 
 
-@dataclass(frozen=True)
 class TeamResults:
-    """What a team sees about one period, derived once from the summary (see the functions
-    above for each frame's columns). The results page, the team report and the workshop
-    summary all show this one object."""
+    """What a team sees about one period, from one preparation of the summary; each frame is
+    derived when first asked for (see the functions above for its columns), so a page that shows
+    one view computes only that one. The results page, the team report and the workshop summary
+    all show this one object."""
 
-    period: str
-    profile: pd.DataFrame
-    pairs: pd.DataFrame
-    spread: pd.DataFrame
-    changes: pd.DataFrame
-    history: pd.DataFrame
-    agenda: pd.DataFrame
-    other_scales: list[str]
-    withheld: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> None:
+        self.period = period
+        self._framework = framework
+        self._lang = lang
+        self._frame = _prepared(summary, framework, lang)
+
+    @cached_property
+    def profile(self) -> pd.DataFrame:
+        return _profile(self._frame, self.period)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        return _blockade_pairs(self._frame, self._framework, self.period, self._lang)
+
+    @cached_property
+    def spread(self) -> pd.DataFrame:
+        return _disagreement(self._frame, self.period)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return _changes(self._frame, self.period)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        return _history(self._frame, self.period)
+
+    @cached_property
+    def agenda(self) -> pd.DataFrame:
+        return _agenda(self._frame, self.period)
+
+    @cached_property
+    def other_scales(self) -> list[str]:
+        return _other_scale_periods(self._frame, self.period)
+
+    @cached_property
+    def withheld(self) -> dict[str, list[str]]:
+        """Per reason (WITHHELD_FLAGS), the items whose numbers the policy withheld."""
+        return {flag: _withheld_items(self._frame, self.period, flag) for flag in WITHHELD_FLAGS}
 
     @property
     def headline(self) -> Headline | None:
         return headline(self.profile)
 
-    @property
+    @cached_property
     def previous_period(self) -> str | None:
+        """The period this one is compared with (the latest earlier one with numbers, on the same scales)."""
         previous = self.changes["previous_period"].dropna()
         return None if previous.empty else str(previous.iloc[0])
 
 
 def for_period(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> TeamResults:
     """Every view of `period` from one preparation of the summary."""
-    frame = _prepared(summary, framework, lang)
-    return TeamResults(
-        period=period,
-        profile=_profile(frame, period),
-        pairs=_blockade_pairs(frame, framework, period, lang),
-        spread=_disagreement(frame, period),
-        changes=_changes(frame, period),
-        history=_history(frame, period),
-        agenda=_agenda(frame, period),
-        other_scales=_other_scale_periods(frame, period),
-        withheld={flag: _withheld_items(frame, period, flag) for flag in WITHHELD_FLAGS},
-    )
+    return TeamResults(summary, framework, period, lang)

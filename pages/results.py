@@ -60,11 +60,6 @@ st.download_button(
     file_name=f"verslag-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
 )
 
-profile, pairs, spread, changed, history, agenda = (
-    results.profile, results.pairs, results.spread, results.changes, results.history, results.agenda
-)
-other_scales = results.other_scales
-
 SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "residents")
 titles = {name: ui.t(f"results.tab.{name}") for name in SECTIONS if name != "residents"} | {"residents": ui.t("residents.tab")}
 printing = st.toggle(ui.t("results.print_version"), help=ui.t("results.print_help"), key="results_print")
@@ -83,56 +78,56 @@ def section(name: str) -> bool:
 
 
 if section("profile"):
-    if other_scales:
-        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
+    if results.other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(results.other_scales)), icon=":material/straighten:")
     text = ui.plain(
         "results.profile_summary",
         best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
         worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal),
     ) if (headline := results.headline) else labels["no_data"]
-    ui.show_chart(charts.radar(profile, labels=labels, width=fit), text)
+    ui.show_chart(charts.radar(results.profile, labels=labels, width=fit), text)
     ui.show_chart(
-        charts.member_dots(profile, labels=labels, score_labels=score_labels, width=fit),
+        charts.member_dots(results.profile, labels=labels, score_labels=score_labels, width=fit),
         ui.t("results.dots_summary"),
-        profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
+        results.profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
     )
 
 if section("blockades"):
     st.markdown(ui.t("results.blockades_intro"))
     ui.show_chart(
-        charts.blockade_pairs_chart(pairs, labels=labels, width=fit), ui.t("results.blockades_summary"),
-        pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
+        charts.blockade_pairs_chart(results.pairs, labels=labels, width=fit), ui.t("results.blockades_summary"),
+        results.pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
     )
 
 if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
-    top = spread.iloc[0] if not spread.empty else None
+    top = results.spread.iloc[0] if not results.spread.empty else None
     ui.show_chart(
-        charts.distribution(spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
+        charts.distribution(results.spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
-        spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
+        results.spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
 if section("changes"):
-    if other_scales:
-        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
+    if results.other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(results.other_scales)), icon=":material/straighten:")
     if results.previous_period is None:
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
         ui.show_chart(
-            charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}, width=fit),
+            charts.changes_chart(results.changes, labels={**labels, "x_title": labels["change_title"]}, width=fit),
             ui.plain("results.changes_summary", previous=results.previous_period),
-            changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
-            )
+            results.changes[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
+        )
     st.subheader(ui.t("results.history"))
     ui.show_chart(
-        charts.small_multiples(history, labels=labels, width=fit), ui.t("results.history_summary"),
-        history[["item", "title", "period", "mean", "median"]],
+        charts.small_multiples(results.history, labels=labels, width=fit), ui.t("results.history_summary"),
+        results.history[["item", "title", "period", "mean", "median"]],
     )
 
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
-    ui.show_table(tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
+    ui.show_table(tables.readable(results.agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
     comments = services.round_comments(engine, quarter.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:
