@@ -216,11 +216,23 @@ def _row_px(lines: Mapping[str, list[str]], style: Style, natural: float) -> flo
     return max(natural, most * style.label * 1.2 + 6)
 
 
+def _centring_offsets(lines: Sequence[list[str]], style: Style) -> list[float]:
+    """Per label, how far up its first line goes so that all its lines sit centred on the row
+    (Vega puts the first line of a wrapped axis label on the tick, the others below it)."""
+    return [-(len(parts) - 1) * style.label * 1.2 / 2 for parts in lines]
+
+
 def _label_lines_axis(lines: Mapping[str, list[str]], style: Style) -> dict:
-    """Axis settings printing the wrapped row labels (nothing to add when none is wrapped)."""
+    """Axis settings printing the wrapped row labels centred on their rows (nothing to add when
+    none is wrapped)."""
     if not _wrapped(lines):
         return {}
-    return {"labelExpr": _lookup_expression(dict(lines), "datum.value"), "labelLineHeight": style.label * 1.2}
+    offsets = dict(zip(lines, _centring_offsets(list(lines.values()), style)))
+    return {
+        "labelExpr": _lookup_expression(dict(lines), "datum.value"),
+        "labelLineHeight": style.label * 1.2,
+        "labelOffset": alt.ExprRef(f"{json.dumps(offsets, ensure_ascii=False)}[datum.value] || 0"),
+    }
 
 
 def _legend_height(style: Style, rows: int = 1) -> float:
@@ -725,6 +737,9 @@ def member_dots(
                 [row_lines[label] for label in frame["row_label"]] if _wrapped(row_lines) else list(frame["row_label"])
             ),
             labelLineHeight=style.label * 1.2,
+            labelOffset=alt.ExprRef(
+                f"{json.dumps(_centring_offsets([row_lines[label] for label in frame['row_label']], style))}[datum.value] || 0"
+            ) if _wrapped(row_lines) else alt.Undefined,
             title=None,
             grid=False,
             ticks=False,
@@ -823,6 +838,10 @@ def _score_track_axes(
             values=list(long["y"]),
             labelExpr=_lookup_expression(dict(zip([_key(v) for v in long["y"]], row_labels)), "format(datum.value, '.1f')"),
             labelLineHeight=style.label * 1.2,
+            labelOffset=alt.ExprRef(
+                f"{json.dumps(dict(zip([_key(v) for v in long['y']], _centring_offsets(row_labels, style))))}"
+                "[format(datum.value, '.1f')] || 0"
+            ) if lines and _wrapped(lines) else alt.Undefined,
             title=None,
             grid=False,
             ticks=False,

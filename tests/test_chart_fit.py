@@ -3,6 +3,7 @@ and a projector's box, without smaller type: the rendered PNG is measured, not t
 
 from __future__ import annotations
 
+import re
 import struct
 
 import pandas as pd
@@ -115,6 +116,37 @@ def test_narrow_row_labels_wrap_instead_of_running_off(summary):
     wide = charts.member_dots(profile, labels=reports.chart_labels("nl"), width=1500).to_json()
     assert '\\"versterken\\"' in narrow  # "AB4 · Eigenwaarde en draagkracht versterken" on lines
     assert "AB4 · Eigenwaarde en draagkracht versterken" in wide and '\\"versterken\\"' not in wide
+
+
+
+def row_label_panels(chart) -> list[list[tuple[float, int, float]]]:
+    """The row labels left of the plot in the rendered SVG, per panel (an axis of its own):
+    (first line's y, number of lines, line height) per label, top to bottom."""
+    svg = charts.chart_image(chart, "svg").decode()
+    panels: list[list[tuple[float, int, float]]] = []
+    for found in re.finditer(r'<text[^>]*transform="translate\((-?[\d.]+),(-?[\d.]+)\)"[^>]*>(.*?)</text>', svg):
+        x, y, body = float(found.group(1)), float(found.group(2)), found.group(3)
+        if x >= 0 or "·" not in body:  # row labels ("AB4 · …") end left of their axis
+            continue
+        steps = [float(step) for step in re.findall(r'dy="(-?[\d.]+)"', body)]
+        if not panels or y <= panels[-1][-1][0]:  # an axis's labels come in order, top to bottom
+            panels.append([])
+        panels[-1].append((y, len(steps) + 1, steps[0] if steps else 0.0))
+    return panels
+
+
+@pytest.mark.parametrize("name", ["member_dots", "distribution", "changes"])
+def test_wrapped_row_labels_sit_centred_on_their_rows(summary, name):
+    """On a phone the row labels wrap to several lines; every label's lines stay centred on its
+    own row instead of hanging down into the next one (seen at 390 px: AB4's five lines)."""
+    panels = row_label_panels(builders(summary)[name](WIDTHS[0]))
+    assert any(lines >= 3 for panel in panels for _, lines, _ in panel), panels  # the case that went wrong
+    for panel in panels:
+        centres = [first + (lines - 1) * height / 2 for first, lines, height in panel]
+        steps = [below - above for above, below in zip(centres, centres[1:])]
+        assert not steps or max(steps) - min(steps) <= 1, f"label centres not evenly spaced like the rows: {panel}"
+        for (first, lines, height), following in zip(panel, panel[1:]):
+            assert first + (lines - 1) * height < following[0], f"a label runs into the next row's label: {panel}"
 
 
 def test_the_projector_summary_is_built_for_its_box_with_big_type(summary):
