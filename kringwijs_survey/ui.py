@@ -738,10 +738,23 @@ def show_table(frame) -> None:
             cap -= 4
         widths = {column: int(max(floors[column], min(natural[column], cap))) for column in frame.columns}
         config = {
-            column: st.column_config.Column(width=widths[column], help=str(column) if widths[column] < natural[column] else None)
+            column: st.column_config.Column(
+                label=_shortened(str(column), widths[column]), width=widths[column], help=str(column)
+            ) if widths[column] < natural[column] else st.column_config.Column(width=widths[column])
             for column in frame.columns
         }
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
+def _shortened(header: str, width: float) -> str:
+    """A header cut to fit its column, ending in "…" so people see there is more (on hover)."""
+    fits = lambda text: charts.text_px(text, TABLE_FONT_PX) * TABLE_FONT_SCALE + TABLE_CELL_PADDING <= width  # noqa: E731
+    if fits(header):
+        return header
+    words = header
+    while len(words) > 1 and not fits(words.rstrip() + "…"):
+        words = words[:-1]
+    return words.rstrip() + "…"
 
 
 def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> None:

@@ -1,5 +1,6 @@
 """Tables speak the interface language: headers, coded values and numbers as a person reads them."""
 
+import json
 import re
 
 import pandas as pd
@@ -93,3 +94,34 @@ def test_every_manager_view_shows_plain_tables(demo):
         app.radio(key="manager_view").set_value(name).run()
         assert not app.exception, app.exception
         assert_plain([frame.value for frame in app.dataframe], f"manager/{name}")
+
+
+def _table_on_a_narrow_page(frame: pd.DataFrame, width: int):
+    from streamlit.testing.v1 import AppTest
+
+    def page(frame, width):
+        import streamlit as st
+
+        from kringwijs_survey import ui
+
+        st.session_state[ui.CONTENT_WIDTH_SEEN] = width
+        ui.show_table(frame)
+
+    app = AppTest.from_function(page, args=(frame, width))
+    app.run()
+    assert not app.exception, app.exception
+    return json.loads(app.dataframe[0].proto.columns)
+
+
+def test_a_header_cut_to_fit_ends_in_an_ellipsis_and_shows_whole_on_hover():
+    long = "Middelste score van de vorige ronde van dit team"
+    frame = pd.DataFrame({"Nr.": ["AB1"], long: ["2,0"], "Gemiddelde van alle teams samen": ["3,1"], "Kort": ["1"]})
+    columns = _table_on_a_narrow_page(frame, 300)
+    cut = {name: config for name, config in columns.items() if config.get("help")}
+    assert long in cut
+    for name, config in cut.items():
+        assert config["label"].endswith("…") and config["label"] != name and config["help"] == name
+        assert name.startswith(config["label"][:-1].rstrip())
+    assert "label" not in columns.get("Kort", {})  # a header that fits is shown as it is
+    wide = _table_on_a_narrow_page(frame, 2000)
+    assert not any(config.get("help") or config.get("label") for config in wide.values())  # room enough: nothing cut
