@@ -359,8 +359,10 @@ def _score_label_expression(score_labels: Mapping[int, str] | None, wrap: int = 
 
 
 def chart_image(chart: alt.TopLevelMixin | dict, fmt: Literal["png", "svg"] = "png", *, scale: float = 2) -> bytes:
-    """The chart (Altair, or a Vega-Lite spec) as PNG (at `scale`×) or SVG bytes, rendered without a browser."""
-    spec = json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+    """The chart (Altair, or a Vega-Lite spec) as PNG (at `scale`×) or SVG bytes, rendered without a
+    browser. An SVG does not describe each mark by its field names ("row_label: …") to screen readers."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = json.dumps({**spec, "config": {**spec.get("config", {}), "aria": False}})
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     if fmt == "svg":

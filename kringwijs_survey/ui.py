@@ -695,13 +695,15 @@ def _vega_spec(chart, natural_size: bool = True) -> dict:
     spec = chart.to_dict(validate=False)
     if natural_size:
         spec["autosize"] = {"type": "pad", "contains": "padding"}
-    view = spec.get("config", {}).get("view", {})
+    config = spec.setdefault("config", {})
+    view = config.get("view", {})
     for default in ("continuousWidth", "continuousHeight"):
         view.pop(default, None)
-    if "config" in spec and not view:
-        spec["config"].pop("view", None)
-        if not spec["config"]:
-            del spec["config"]
+    if not view:
+        config.pop("view", None)
+    # Vega-Lite would describe every mark to screen readers by its field names ("row_label: …");
+    # the chart is described as a whole instead (show_chart), and its numbers are in the table.
+    config["aria"] = False
     return spec
 
 
@@ -763,9 +765,8 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     `chart` is an Altair chart or a ready Vega-Lite spec (see chart_spec). Charts keep the size
     they were built with ("pad"): Streamlit's default fits the whole chart, labels included,
     into the stated width, which squeezes charts with long row labels."""
-    if not isinstance(chart, dict):
-        chart = _vega_spec(chart, natural_size=not stretch)
-    st.vega_lite_chart(chart, width="stretch" if stretch else "content")
+    spec = chart if isinstance(chart, dict) else _vega_spec(chart, natural_size=not stretch)
+    st.vega_lite_chart({**spec, "description": summary}, width="stretch" if stretch else "content")
     typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):

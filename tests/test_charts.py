@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import altair as alt
@@ -446,3 +447,9 @@ def test_a_heatmap_of_four_hundred_teams_still_builds():
     )
     spec = charts.heatmap(frame, labels={"no_data": "-", "mean": "Gemiddelde"}).to_dict()
     assert spec and len(frame) == 6000
+
+
+def test_a_downloaded_svg_names_no_field_to_screen_readers():
+    profile = team_results.profile(realistic_summary(), FRAMEWORK, CURRENT, "nl")
+    svg = charts.chart_image(charts.member_dots(profile, labels=labels()), "svg").decode()
+    assert "row_label" not in svg and not re.findall(r'aria-label="[^"]*:', svg)

@@ -11,7 +11,7 @@ from kringwijs_survey.access import Principal, Role
 from kringwijs_survey.demo import create_demo_data
 from kringwijs_survey.tables import readable
 
-from app_helpers import open_page
+from app_helpers import open_page, typed_texts
 
 INTERNAL_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^(item|title|median|mean|sd|delta|direction|count_\d)$")
 TOO_PRECISE = re.compile(r"\d[.,]\d{2,}")
@@ -69,6 +69,16 @@ def demo(app_engine):
     return app_engine, keys
 
 
+def assert_described_as_a_whole(app, where: str) -> None:
+    """What a screen reader hears of a chart: its summary (the caption under it), never a list of
+    marks by internal field names ("teams_high: 0; row_label: …")."""
+    captions = [caption.value for caption in app.caption] + typed_texts(app, "caption")
+    for chart in app.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        assert spec["config"]["aria"] is False, where
+        assert spec["description"] in captions, (where, spec["description"])
+
+
 def test_every_results_view_shows_plain_tables(demo):
     engine, keys = demo
     key = next(iter(keys.values()))
@@ -80,6 +90,7 @@ def test_every_results_view_shows_plain_tables(demo):
         app.radio(key="results_view").set_value(name).run()
         assert not app.exception, app.exception
         assert_plain([frame.value for frame in app.dataframe], f"results/{name}")
+        assert_described_as_a_whole(app, f"results/{name}")
 
 
 def test_every_manager_view_shows_plain_tables(demo):
@@ -94,6 +105,7 @@ def test_every_manager_view_shows_plain_tables(demo):
         app.radio(key="manager_view").set_value(name).run()
         assert not app.exception, app.exception
         assert_plain([frame.value for frame in app.dataframe], f"manager/{name}")
+        assert_described_as_a_whole(app, f"manager/{name}")
 
 
 def _table_on_a_narrow_page(frame: pd.DataFrame, width: int):
