@@ -362,7 +362,8 @@ def chart_image(chart: alt.TopLevelMixin | dict, fmt: Literal["png", "svg"] = "p
     """The chart (Altair, or a Vega-Lite spec) as PNG (at `scale`×) or SVG bytes, rendered without a
     browser. An SVG does not describe each mark by its field names ("row_label: …") to screen readers."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    spec = json.dumps({**spec, "config": {**spec.get("config", {}), "aria": False}})
+    config = spec.get("config", {})
+    spec = json.dumps({**spec, "config": {**config, "aria": False, "mark": {**config.get("mark", {}), "aria": False}}})
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     if fmt == "svg":

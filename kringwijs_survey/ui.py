@@ -704,6 +704,7 @@ def _vega_spec(chart, natural_size: bool = True) -> dict:
     # Vega-Lite would describe every mark to screen readers by its field names ("row_label: …");
     # the chart is described as a whole instead (show_chart), and its numbers are in the table.
     config["aria"] = False
+    config["mark"] = {**config.get("mark", {}), "aria": False}
     return spec
 
 
@@ -912,9 +913,10 @@ TOUCH_CSS = """<style>
 [data-testid="stMain"] button { min-height: 44px; }
 [data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
 [data-testid="stMain"] [data-testid="stExpander"] summary { min-height: 44px; }
-/* A form's send button stays in sight at the bottom of a phone while its form is on screen. */
+/* A form's send button stays in sight at the bottom of a phone while its form is on screen.
+   (Sticky moves only inside its parent: for a row of buttons that is the row's layout wrapper.) */
 [data-testid="stForm"] [data-testid="stElementContainer"]:has([data-testid="stFormSubmitButton"]),
-[data-testid="stForm"] [data-testid="stHorizontalBlock"]:has([data-testid="stFormSubmitButton"]) {
+[data-testid="stForm"] [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] [data-testid="stFormSubmitButton"]) {
   position: sticky; bottom: 0; z-index: 3; background: #ffffff; padding: 6px 0;
 }
 </style>"""

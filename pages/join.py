@@ -195,11 +195,11 @@ if state.step < len(items):
             if save(final=False):
                 state.step += step
 
-        back_col, next_col = st.columns(2)
-        back_col.form_submit_button(
+        buttons = st.container(horizontal=True)  # side by side, also on a phone (columns would stack)
+        buttons.form_submit_button(
             ui.t("join.back"), disabled=state.step == 0, width="stretch", on_click=move, args=(-1,)
         )
-        next_col.form_submit_button(ui.t("join.next"), type="primary", width="stretch", on_click=move, args=(1,))
+        buttons.form_submit_button(ui.t("join.next"), type="primary", width="stretch", on_click=move, args=(1,))
 else:
     # The overview fits on a phone: one line per answer in one list, one choice to change an
     # answer, and "Versturen" above the list. After sending there is nothing left to send:

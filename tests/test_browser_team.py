@@ -53,6 +53,9 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
     page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     screenshot(page, "phone-fill-in-first-item", full_page=False)
+    # "Volgende" is in sight on a phone without scrolling, below the question's text.
+    next_button = page.get_by_role("button", name="Volgende").bounding_box()
+    assert next_button["y"] >= 0 and next_button["y"] + next_button["height"] <= 844, next_button
     for index in range(len(FRAMEWORK.items)):
         page.get_by_text(f"Vraag {index + 1} van 15").wait_for()
         page_ready(page, settle_ms=50)  # the question's own form, not the last one's, is on the page

@@ -75,7 +75,7 @@ def assert_described_as_a_whole(app, where: str) -> None:
     captions = [caption.value for caption in app.caption] + typed_texts(app, "caption")
     for chart in app.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
-        assert spec["config"]["aria"] is False, where
+        assert spec["config"]["aria"] is False and spec["config"]["mark"]["aria"] is False, where
         assert spec["description"] in captions, (where, spec["description"])
 
 
