@@ -328,11 +328,14 @@ def submit_response(
 
     def work(session: Session) -> int:
         # Core statements rather than ORM objects: this is the hot path of a full workshop hall.
-        # FOR UPDATE (PostgreSQL): a close waits for this answer, so none lands after a close.
+        # Locks (PostgreSQL; SQLite has one writer at a time anyway), see _submission_locks:
+        # the round FOR SHARE, so a close or a change of the live item waits for this answer while
+        # other people's answers to the same round go ahead at the same time; this person's own
+        # response FOR UPDATE, so a second send with the same key waits for the first.
         found = session.execute(
             select(Round.status, Round.framework, Round.audience, Round.invitation_only)
             .where(Round.id == round_id)
-            .with_for_update()
+            .with_for_update(read=True)
         ).first()
         if found is None:
             raise InvalidInput("error.no_round")
@@ -340,18 +343,23 @@ def submit_response(
             raise InvalidInput("error.round_closed")
         checked = _checked_answers(found.framework, answers, found.audience)
         existing = session.execute(
-            select(Response.id, Response.submitted).where(Response.round_id == round_id, Response.respondent == respondent)
+            select(Response.id, Response.submitted)
+            .where(Response.round_id == round_id, Response.respondent == respondent)
+            .with_for_update()
         ).first()
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
-        if needs_invitation and not (existing and existing.submitted):
-            _check_invitation(session, round_id, invitation, use=final)
         if existing is None:
+            # Before the invitation: a simultaneous first send with the same key waits here on the
+            # unique key and is then retried as an update, instead of finding its invitation used.
             response_id = session.execute(
                 insert(Response).values(round_id=round_id, respondent=respondent, submitted=final, source=kind)
             ).inserted_primary_key[0]
         else:
             response_id = existing.id
+        if needs_invitation and not (existing and existing.submitted):
+            _check_invitation(session, round_id, invitation, use=final)
+        if existing is not None:
             if final:
                 session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
             session.execute(delete(Answer).where(Answer.response_id == response_id))

@@ -105,6 +105,23 @@ def test_a_double_submit_from_two_threads_stores_one_response(engine):
     assert answers == 5 * len(ANSWERS)
 
 
+
+def test_a_double_send_after_drafts_stores_one_response_and_refuses_neither(engine):
+    """A phone that kept drafts and then sends twice (double click, second tab): the second send
+    waits for the first, finds the answers sent and replaces them; it is not told that its
+    invitation was already used, and its invitation counts once."""
+    round_id = _open_round(engine)
+    for attempt in range(5):
+        key = f"concept-{attempt}"
+        factories.submit(engine, round_id, key, ANSWERS[:1], final=False)
+        errors = _submit_together(engine, round_id, [key, key], threading.Barrier(2))
+        assert errors == [], [repr(e) for e in errors]
+    stored, answers = _stored(engine, round_id)
+    assert stored == {f"concept-{attempt}" for attempt in range(5)}
+    assert answers == 5 * len(ANSWERS)
+    assert services.count_responses(engine, round_id) == 5
+    assert services.invitation_count(engine, round_id) == services.InvitationCount(invited=5, used=5)
+
 # --- separate processes ------------------------------------------------------------------
 
 
