@@ -150,10 +150,35 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
 def data_revision(engine: Engine) -> int | str:
     """Changes with every write, from any process on the same database: a cache key for aggregates.
 
-    SQLite: a counter that every write through run_write (and every restore) moves on.
+    SQLite: a counter that every write through run_write (and every restore) moves on, inside
+    the write's own transaction (SQLite has one writer at a time anyway).
     PostgreSQL: the current transaction snapshot, which changes with every commit (also of
     `psql`, `pg_restore` or another app instance) and needs no shared row that every writer
-    would have to lock: 100 submissions at once do not queue on it.
+    would have to lock: 100 submissions at once do not queue on it (issue 17).
+
+    Why a cached value can never hide a write (the race, for both engines). A cache
+    (aggregation.cached_per_revision, ui.chart_spec) reads the revision R first and computes
+    afterwards, in a later statement:
+
+    - Nothing a reader can see under R is missing from what it caches under R. PostgreSQL: the
+      snapshot *is* visibility: a transaction's writes are visible exactly when it is no longer
+      in the snapshot's in-progress list and below its xmax, and the later computing statement
+      takes a snapshot at least as new (snapshots on one server only move forward).
+      SQLite: the counter moves on in the same transaction as the write, so whoever reads the
+      new value also sees the write, and whoever reads the old value computes with everything
+      committed before it. A value may be newer than its key; that only costs a recomputation.
+    - A later read that finds the same R finds nothing new committed. PostgreSQL: a commit of
+      transaction X either removes X from the in-progress list (X < xmax) or moves xmax past X
+      (xmax is the latest completed transaction + 1), and neither ever goes back, so the text
+      differs from every snapshot taken before that commit. SQLite: every write moves the counter.
+    The wrong design would be a counter that moves on before (or apart from) the write becoming
+    visible, e.g. a sequence's nextval() in the writing transaction: a reader could read the new
+    value, compute without the uncommitted write and keep that result under the new key until
+    the next write. tests/test_concurrency.py races reads against writes from another engine.
+
+    Costs: an aborted transaction, or a write to another database on the same PostgreSQL server,
+    also changes the snapshot (one needless recomputation, never a stale one). Needs
+    PostgreSQL 13 or later (pg_current_snapshot).
     """
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
