@@ -25,6 +25,10 @@ from .settings import load_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_ATTEMPTS = 10
+# PostgreSQL: each process keeps up to 30 connections open once it has needed them. It used to
+# keep 10 and open (and close again) up to 20 more for every burst: 100 phones sending at once
+# then waited for 20 new server processes to start (issue 17). The cap per instance is unchanged.
+POSTGRES_POOL_SIZE = 30
 BUMP_REVISION = text("UPDATE data_revision SET value = value + 1 WHERE id = 1")
 READ_REVISION = text("SELECT value FROM data_revision WHERE id = 1")
 # PostgreSQL's snapshot (oldest running transaction, next transaction id, those in between)
@@ -75,7 +79,7 @@ def create_database_engine(url: str, foreign_keys: bool = True) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
 
 
 def get_engine(url: str | None = None) -> Engine:
