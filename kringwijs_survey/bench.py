@@ -9,7 +9,10 @@ database on the PostgreSQL server that DATABASE_URL names) and measures:
   GROUP BY with count and average per team, quarter and item on the same database;
 - team_page_s, manager_page_s: server-side renders (AppTest) of the team results page and the
   manager page, next to bare_page_s, a page with one Altair chart of the same size;
-- submit_p50_ms, submit_p95_ms: 100 submissions at the same moment;
+- submit_p50_ms, submit_p95_ms: 100 submissions at the same moment, on a process that already
+  served such a burst (its connections open, as on a server that has been running);
+  submit_cold_p50_ms, submit_cold_p95_ms: the first such burst after the start, which also
+  opens the connection pool;
 - peak_rss_mb: the most memory this process used.
 
 Timings are the median of at least five warm runs.
@@ -49,6 +52,8 @@ KEYS = [
     "bare_page_s",
     "submit_p50_ms",
     "submit_p95_ms",
+    "submit_cold_p50_ms",
+    "submit_cold_p95_ms",
     "peak_rss_mb",
 ]
 CONCURRENT_SUBMITS = 100
@@ -236,9 +241,10 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
         return median_time(app.run, runs)
 
 
-def submit_latencies(engine: Engine, team_id: int) -> list[float]:
+def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> list[float]:
+    """Seconds per submission of 100 people sending at once to a new round `quarters_ahead` on."""
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
-    quarter = services.start_round(engine, team_id, services.shift_period(services.current_period(), 1))
+    quarter = services.start_round(engine, team_id, services.shift_period(services.current_period(), quarters_ahead))
     invitations = services.create_invitations(engine, quarter.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
     barrier = threading.Barrier(CONCURRENT_SUBMITS)
     latencies: list[float] = []
@@ -305,7 +311,8 @@ def run_bench(
         manager_page_s = page_time("pages/manager.py", {"principal": Principal(Role.MANAGER)}, runs)
         bare_page_s = bare_page_time(summarize(engine, Scope.of(published_only=True), min_group=5), runs)
 
-        latencies = submit_latencies(engine, team_id=1)
+        cold = submit_latencies(engine, team_id=1, quarters_ahead=1)
+        latencies = submit_latencies(engine, team_id=1, quarters_ahead=2)
         dispose_engines()
     return {
         "load_answers_per_s": round(answers / load_s),
@@ -316,6 +323,8 @@ def run_bench(
         "bare_page_s": round(bare_page_s, 4),
         "submit_p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
         "submit_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "submit_cold_p50_ms": round(percentile(cold, 0.50) * 1000, 1),
+        "submit_cold_p95_ms": round(percentile(cold, 0.95) * 1000, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "teams": teams,
         "quarters": quarters,

@@ -25,6 +25,10 @@ from .settings import load_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_ATTEMPTS = 10
+# PostgreSQL: each process keeps up to 30 connections open once it has needed them. It used to
+# keep 10 and open (and close again) up to 20 more for every burst: 100 phones sending at once
+# then waited for 20 new server processes to start (issue 17). The cap per instance is unchanged.
+POSTGRES_POOL_SIZE = 30
 BUMP_REVISION = text("UPDATE data_revision SET value = value + 1 WHERE id = 1")
 READ_REVISION = text("SELECT value FROM data_revision WHERE id = 1")
 # PostgreSQL's snapshot (oldest running transaction, next transaction id, those in between)
@@ -75,7 +79,7 @@ def create_database_engine(url: str, foreign_keys: bool = True) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -150,10 +154,35 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
 def data_revision(engine: Engine) -> int | str:
     """Changes with every write, from any process on the same database: a cache key for aggregates.
 
-    SQLite: a counter that every write through run_write (and every restore) moves on.
+    SQLite: a counter that every write through run_write (and every restore) moves on, inside
+    the write's own transaction (SQLite has one writer at a time anyway).
     PostgreSQL: the current transaction snapshot, which changes with every commit (also of
     `psql`, `pg_restore` or another app instance) and needs no shared row that every writer
-    would have to lock: 100 submissions at once do not queue on it.
+    would have to lock: 100 submissions at once do not queue on it (issue 17).
+
+    Why a cached value can never hide a write (the race, for both engines). A cache
+    (aggregation.cached_per_revision, ui.chart_spec) reads the revision R first and computes
+    afterwards, in a later statement:
+
+    - Nothing a reader can see under R is missing from what it caches under R. PostgreSQL: the
+      snapshot *is* visibility: a transaction's writes are visible exactly when it is no longer
+      in the snapshot's in-progress list and below its xmax, and the later computing statement
+      takes a snapshot at least as new (snapshots on one server only move forward).
+      SQLite: the counter moves on in the same transaction as the write, so whoever reads the
+      new value also sees the write, and whoever reads the old value computes with everything
+      committed before it. A value may be newer than its key; that only costs a recomputation.
+    - A later read that finds the same R finds nothing new committed. PostgreSQL: a commit of
+      transaction X either removes X from the in-progress list (X < xmax) or moves xmax past X
+      (xmax is the latest completed transaction + 1), and neither ever goes back, so the text
+      differs from every snapshot taken before that commit. SQLite: every write moves the counter.
+    The wrong design would be a counter that moves on before (or apart from) the write becoming
+    visible, e.g. a sequence's nextval() in the writing transaction: a reader could read the new
+    value, compute without the uncommitted write and keep that result under the new key until
+    the next write. tests/test_concurrency.py races reads against writes from another engine.
+
+    Costs: an aborted transaction, or a write to another database on the same PostgreSQL server,
+    also changes the snapshot (one needless recomputation, never a stale one). Needs
+    PostgreSQL 13 or later (pg_current_snapshot).
     """
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":

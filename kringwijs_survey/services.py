@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, case, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -304,6 +304,38 @@ def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: st
     return checked
 
 
+# The hot path of a full workshop hall, built once: plain Core statements on the tables, run on
+# the session's connection (the ORM's per-statement work cost more CPU than the database did, and
+# 100 phones at once share one Python process).
+_ROUND, _RESPONSE, _ANSWER, _INVITATION = Round.__table__, Response.__table__, Answer.__table__, Invitation.__table__
+# FOR SHARE: a close or a change of the live item (FOR UPDATE) waits for this answer; other
+# people's answers to the same round go ahead at the same time (they used to queue on this row,
+# issue 17). PostgreSQL lets new share locks past a waiting FOR UPDATE, so a close that comes in
+# during a burst waits until no answer is under way: a moment, as each holds it a few ms.
+_SUBMIT_ROUND = (
+    select(_ROUND.c.status, _ROUND.c.framework, _ROUND.c.audience, _ROUND.c.invitation_only)
+    .where(_ROUND.c.id == bindparam("round_id"))
+    .with_for_update(read=True)
+)
+# FOR UPDATE: a second send with the same key (double click, second tab) waits for the first.
+_SUBMIT_EXISTING = (
+    select(_RESPONSE.c.id, _RESPONSE.c.submitted)
+    .where(_RESPONSE.c.round_id == bindparam("round_id"), _RESPONSE.c.respondent == bindparam("respondent"))
+    .with_for_update()
+)
+_SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
+_SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
+_SUBMIT_DROP_ANSWERS = delete(_ANSWER).where(_ANSWER.c.response_id == bindparam("rid"))
+_SUBMIT_ANSWERS = insert(_ANSWER)
+_INVITATION_UNUSED = (
+    (_INVITATION.c.round_id == bindparam("rnd"))
+    & (_INVITATION.c.code_hash == bindparam("digest"))
+    & _INVITATION.c.used.is_(False)
+)
+_USE_INVITATION = update(_INVITATION).where(_INVITATION_UNUSED).values(used=True)
+_FIND_INVITATION = select(_INVITATION.c.id).where(_INVITATION_UNUSED)
+
+
 def submit_response(
     engine: Engine,
     round_id: int,
@@ -327,37 +359,35 @@ def submit_response(
         raise InvalidInput("error.unknown_source")
 
     def work(session: Session) -> int:
-        # Core statements rather than ORM objects: this is the hot path of a full workshop hall.
-        # FOR UPDATE (PostgreSQL): a close waits for this answer, so none lands after a close.
-        found = session.execute(
-            select(Round.status, Round.framework, Round.audience, Round.invitation_only)
-            .where(Round.id == round_id)
-            .with_for_update()
-        ).first()
+        # Locks (PostgreSQL; SQLite has one writer at a time anyway): the round FOR SHARE, this
+        # person's own response FOR UPDATE (see _SUBMIT_ROUND, _SUBMIT_EXISTING).
+        connection = session.connection()
+        found = connection.execute(_SUBMIT_ROUND, {"round_id": round_id}).first()
         if found is None:
             raise InvalidInput("error.no_round")
         if found.status != ROUND_OPEN:
             raise InvalidInput("error.round_closed")
         checked = _checked_answers(found.framework, answers, found.audience)
-        existing = session.execute(
-            select(Response.id, Response.submitted).where(Response.round_id == round_id, Response.respondent == respondent)
-        ).first()
+        existing = connection.execute(_SUBMIT_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
-        if needs_invitation and not (existing and existing.submitted):
-            _check_invitation(session, round_id, invitation, use=final)
         if existing is None:
-            response_id = session.execute(
-                insert(Response).values(round_id=round_id, respondent=respondent, submitted=final, source=kind)
-            ).inserted_primary_key[0]
+            # Before the invitation: a simultaneous first send with the same key waits here on the
+            # unique key and is then retried as an update, instead of finding its invitation used.
+            response_id = connection.execute(
+                _SUBMIT_NEW, {"round_id": round_id, "respondent": respondent, "submitted": final, "source": kind}
+            ).scalar_one()
         else:
             response_id = existing.id
+        if needs_invitation and not (existing and existing.submitted):
+            _check_invitation(session, round_id, invitation, use=final)
+        if existing is not None:
             if final:
-                session.execute(update(Response).where(Response.id == response_id).values(submitted=True))
-            session.execute(delete(Answer).where(Answer.response_id == response_id))
+                connection.execute(_SUBMIT_SENT, {"rid": response_id})
+            connection.execute(_SUBMIT_DROP_ANSWERS, {"rid": response_id})
         if checked:
-            session.execute(
-                insert(Answer),
+            connection.execute(
+                _SUBMIT_ANSWERS,
                 [
                     {"response_id": response_id, "item_id": a.item_id, "score": a.score, "comment": a.comment,
                      "discuss": a.discuss, "target": a.target}
@@ -383,12 +413,11 @@ MAX_INVITATIONS = 200
 def _check_invitation(session: Session, round_id: int, code: str | None, *, use: bool) -> None:
     """Refuse unless `code` is an unused invitation of this round; with use=True, use it up.
     The UPDATE … WHERE used = false makes two phones with the same code race safely."""
-    digest = access.key_digest(access.normalise_join_code(code or ""))
-    condition = (Invitation.round_id == round_id) & (Invitation.code_hash == digest) & Invitation.used.is_(False)
+    params = {"rnd": round_id, "digest": access.key_digest(access.normalise_join_code(code or ""))}
     if use:
-        if session.execute(update(Invitation).where(condition).values(used=True)).rowcount != 1:
+        if session.connection().execute(_USE_INVITATION, params).rowcount != 1:
             raise Refused("invitation.needed")
-    elif session.execute(select(Invitation.id).where(condition)).first() is None:
+    elif session.connection().execute(_FIND_INVITATION, params).first() is None:
         raise Refused("invitation.needed")
 
 

@@ -105,6 +105,23 @@ def test_a_double_submit_from_two_threads_stores_one_response(engine):
     assert answers == 5 * len(ANSWERS)
 
 
+
+def test_a_double_send_after_drafts_stores_one_response_and_refuses_neither(engine):
+    """A phone that kept drafts and then sends twice (double click, second tab): the second send
+    waits for the first, finds the answers sent and replaces them; it is not told that its
+    invitation was already used, and its invitation counts once."""
+    round_id = _open_round(engine)
+    for attempt in range(5):
+        key = f"concept-{attempt}"
+        factories.submit(engine, round_id, key, ANSWERS[:1], final=False)
+        errors = _submit_together(engine, round_id, [key, key], threading.Barrier(2))
+        assert errors == [], [repr(e) for e in errors]
+    stored, answers = _stored(engine, round_id)
+    assert stored == {f"concept-{attempt}" for attempt in range(5)}
+    assert answers == 5 * len(ANSWERS)
+    assert services.count_responses(engine, round_id) == 5
+    assert services.invitation_count(engine, round_id) == services.InvitationCount(invited=5, used=5)
+
 # --- separate processes ------------------------------------------------------------------
 
 
@@ -239,6 +256,50 @@ def test_a_submission_in_another_process_refreshes_the_cached_aggregation(engine
     assert after.loc[after["item"] == "AB1", "n"].tolist() == [4]
     assert after.loc[after["item"] == "AB1", "count_5"].tolist() == [1]
 
+
+
+def test_a_cached_aggregation_never_hides_a_write_that_finished_before_the_read(engine, db_url):
+    """The race behind the cache key: one instance keeps reading the aggregation while another
+    sends answers. Every read that starts after a submission returned must count it: a revision
+    that moved on before the write was visible would keep a too-small count under the new key."""
+    from kringwijs_survey.aggregation import Scope, summarize
+    from kringwijs_survey.database import create_database_engine
+
+    round_id = _open_round(engine)
+    for key in _new_keys(3):
+        factories.submit(engine, round_id, key, ANSWERS)
+    keys = _new_keys(25)
+    invitations = {key: factories.invitation_for(engine, round_id, key) for key in keys}  # handed out before
+    other_instance = create_database_engine(db_url)  # its own pool, as another process has
+    stored, finished, stale = [3], threading.Event(), []
+
+    def send_one_by_one() -> None:
+        try:
+            for key in keys:
+                services.submit_response(other_instance, round_id, key, ANSWERS, invitation=invitations[key])
+                stored.append(stored[-1] + 1)
+                time.sleep(0.05)  # let reads fall before, during and after each write
+        finally:
+            finished.set()
+
+    def respondents() -> int:
+        frame = summarize(engine, Scope(), min_group=3)
+        return int(frame["respondents"].max())
+
+    sender = threading.Thread(target=send_one_by_one)
+    sender.start()
+    reads = 0
+    while not finished.is_set() or reads == 0:
+        at_least = stored[-1]
+        seen = respondents()
+        reads += 1
+        if seen < at_least:
+            stale.append((at_least, seen))
+    sender.join(timeout=120)
+    other_instance.dispose()
+    assert stale == [], stale[:5]
+    assert respondents() == 3 + len(keys)
+    print(f"\n{engine.dialect.name}: {reads} reads while {len(keys)} answers came in")
 
 @pytest.mark.postgres
 def test_on_postgres_submissions_never_wait_for_one_shared_row(fresh_postgres_url):

@@ -1,6 +1,7 @@
-"""On PostgreSQL an answer never lands after its round closed (issue 12, point 8): submit and
-close both lock the round's row (SELECT … FOR UPDATE), so a close that comes in while a submit
-is halfway waits for it, and a submit that comes in after a close is refused."""
+"""On PostgreSQL an answer never lands after its round closed (issue 12, point 8): a submit
+locks the round's row FOR SHARE and a close FOR UPDATE, so a close that comes in while a submit
+is halfway waits for it, and a submit that comes in after a close is refused. Other people's
+submits to the same round do not wait for each other (issue 17: 100 at once)."""
 
 import threading
 
@@ -69,5 +70,43 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
         with pytest.raises(InvalidInput, match="gesloten"):
             services.submit_response(engine, quarter.id, "te-laat", ANSWERS)
         assert services.count_responses(engine, quarter.id) == 1
+    finally:
+        dispose_engines()
+
+
+def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_url, monkeypatch):
+    """Submits used to lock the round's row FOR UPDATE, so a full room queued behind one phone."""
+    migrate(fresh_postgres_url)
+    engine = get_engine(fresh_postgres_url)
+    try:
+        team = services.create_team(engine, "Wijkteam Tegelijk")
+        quarter = services.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        first_is_halfway, first_may_go_on = threading.Event(), threading.Event()
+        check_answers = services._checked_answers
+
+        def slow_first(*args, **kwargs):  # only the first submit stops after reading "open"
+            if not first_is_halfway.is_set():
+                first_is_halfway.set()
+                first_may_go_on.wait(timeout=60)
+            return check_answers(*args, **kwargs)
+
+        monkeypatch.setattr(services, "_checked_answers", slow_first)
+        order = []
+        first = threading.Thread(
+            target=lambda: (services.submit_response(engine, quarter.id, "eerste", ANSWERS), order.append("first"))
+        )
+        first.start()
+        assert first_is_halfway.wait(timeout=60)
+        second = threading.Thread(
+            target=lambda: (services.submit_response(engine, quarter.id, "tweede", ANSWERS), order.append("second"))
+        )
+        second.start()
+        second.join(timeout=10)  # a second submit queued behind the first's lock would still wait here
+        first_may_go_on.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+
+        assert order == ["second", "first"]
+        assert services.count_responses(engine, quarter.id) == 2
     finally:
         dispose_engines()
