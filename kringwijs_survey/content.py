@@ -486,11 +486,11 @@ class Problem:
 # What markdown, HTML or a spreadsheet would read as something other than text. Uploaded texts
 # are shown like the built-in ones (through markdown), so they may not hold any of it.
 _HOSTILE = (
-    ("control", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")),
+    ("control", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")),
     ("html", re.compile(r"<[^>]*>|&#?\w+;|[<>]")),
     ("link", re.compile(r"\]\s*[(\[:]|://|\bwww\.|\bmailto:|[\w.+-]+@[\w-]+\.\w|\bjavascript:", re.IGNORECASE)),
     ("formula", re.compile(r"^'*[=+\-@]")),
-    ("markup", re.compile(r"^\s*(#|>|\d+\.\s|```|---)|[*_`~$|\\\[\]]|:[\w-]+[:\[]|->|<-|=>")),
+    ("markup", re.compile(r"^\s*(#|>|\d+\.\s|```|---)|[*_`~$|\\\[\]]|:[\w/-]+[:\[]|->|<-|=>")),
 )
 
 
@@ -557,12 +557,13 @@ def _item_and_field(raw: dict, path: tuple[Any, ...]) -> tuple[str | None, str, 
 def _path_of_problem(raw: dict, problem: _Problem) -> tuple[Any, ...]:
     field = tuple(problem.field.split(".")) if problem.field else ()
     if problem.item_id is not None:
-        for section in ("items", "resident_statements"):
-            entries = raw.get(section)
-            if isinstance(entries, list):
-                for index, entry in enumerate(entries):
-                    if isinstance(entry, dict) and str(entry.get("id")) == problem.item_id:
-                        return (section, index, *field)
+        section = "resident_statements" if problem.what != "item" else "items"
+        entries = raw.get(section)
+        if isinstance(entries, list):
+            # The last entry with this id: for a duplicate id that is the one that repeats it.
+            matches = [index for index, entry in enumerate(entries) if isinstance(entry, dict) and str(entry.get("id")) == problem.item_id]
+            if matches:
+                return (section, matches[-1], *field)
     return field
 
 

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from kringwijs_survey import own_frameworks, privacy, services, typed_text, ui
+from kringwijs_survey.content import MAX_UPLOAD_BYTES
 from kringwijs_survey.validation import InvalidInput
 
 who = ui.guard_page(__file__)
@@ -70,7 +71,7 @@ if erased_note:
     ui.say("admin.erased", "success", name=erased_note[0], rows=erased_note[1])
 
 st.header(ui.t("admin.frameworks"))
-st.markdown(ui.t("admin.frameworks_intro", maximum=own_frameworks.MAX_UPLOAD_BYTES // 1000))
+st.markdown(ui.t("admin.frameworks_intro", maximum=MAX_UPLOAD_BYTES // 1000))
 for framework in own_frameworks.latest_published(engine).values():
     typed_text.show(
         ui.plain("admin.framework_published", title=framework.title.get(ui.language()), version=framework.version,
