@@ -280,3 +280,24 @@ def test_cli_validates_and_adds_a_framework(tmp_path):
     result = run_cli(url, "framework", "add", str(good))
     assert result.returncode == 0 and "versie 2" in result.stdout
     assert run_cli(url, "framework", "validate", str(tmp_path / "weg.yaml")).returncode == 2
+
+
+def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(app_db):
+    own_frameworks.publish(app_db, GOOD, actor=ADMIN)
+    team = services.create_team(app_db, "Wijkteam Versies")
+    key = services.issue_team_key(app_db, team.id)
+    quarter = services.start_round(app_db, team.id, "2026-Q1", OWN_ID)
+    answer_round(app_db, quarter.id, [2, 3, 4], "v1")
+    services.close_round(app_db, quarter.id, actor=SYSTEM)
+    own_frameworks.publish(app_db, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
+
+    results = open_page("pages/results.py", query={"team": key})
+    assert not results.exception
+    text = all_text(results)
+    assert next(box for box in results.selectbox if box.label == "Ronde").options == ["2026-Q1 · Kringstad: samen in de wijk · versie 1"]
+    assert "Eerst luisteren" in text and "Altijd eerst luisteren" not in text
+
+    team_page = open_page("pages/team.py", query={"team": key})
+    assert not team_page.exception
+    choice = next(box for box in team_page.selectbox if box.label == "Vragenlijst")
+    assert "Kringstad: samen in de wijk" in choice.options and "Verklaring van Eindhoven" in choice.options
