@@ -166,6 +166,8 @@ def render_origin(framework: Framework) -> None:
     lang = language()
     if framework.own is None:
         st.caption(t("principles.source", source=framework.source))
+        if framework.source_note:
+            st.caption(framework.source_note.get(lang))
         return
     uploaded = framework.own.created_at
     st.caption(t("principles.own_source", date=f"{uploaded:%d-%m-%Y}", version=framework.version))

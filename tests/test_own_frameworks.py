@@ -69,13 +69,9 @@ BROKEN = {
 }
 
 
-@pytest.fixture
-def engine(sqlite_engine):
-    return sqlite_engine
-
-
 @pytest.mark.parametrize("kind", list(BROKEN))
-def test_a_broken_upload_names_its_mistake_and_stores_nothing(engine, kind):
+def test_a_broken_upload_names_its_mistake_and_stores_nothing(sqlite_engine, kind):
+    engine = sqlite_engine
     data, problem_kind, words, line, item, field = BROKEN[kind]
     checked = own_frameworks.check_upload(engine, data)
     assert not checked.ok
@@ -93,7 +89,8 @@ def test_a_broken_upload_names_its_mistake_and_stores_nothing(engine, kind):
     assert OWN_ID not in get_frameworks(engine)
 
 
-def test_each_kind_of_mistake_has_its_own_message_in_both_languages(engine):
+def test_each_kind_of_mistake_has_its_own_message_in_both_languages(sqlite_engine):
+    engine = sqlite_engine
     for lang in ("nl", "en"):
         messages = [own_frameworks.check_upload(engine, BROKEN[kind][0], lang).problems[0].message for kind in BROKEN]
         assert len(set(messages)) == len(messages), messages
@@ -106,7 +103,8 @@ PLAIN_ENOUGH = {"emoji", "long_word", "apostrophe_text", "dashes", "indented_cod
 
 
 @pytest.mark.parametrize("key", list(HOSTILE))
-def test_a_hostile_text_is_refused_or_stays_plain_text(engine, key):
+def test_a_hostile_text_is_refused_or_stays_plain_text(sqlite_engine, key):
+    engine = sqlite_engine
     value = HOSTILE[key]
     data = changed(GOOD, '"Wat wil de persoon zelf?"', json.dumps(value, ensure_ascii=False))
     checked = own_frameworks.check_upload(engine, data)
@@ -173,7 +171,8 @@ def test_another_process_sees_a_published_framework_at_once(engine):
 
 
 @pytest.mark.parametrize("role", [None, Role.TEAM, Role.PARTICIPANT, Role.FACILITATOR, Role.MANAGER])
-def test_only_an_admin_may_publish(engine, role):
+def test_only_an_admin_may_publish(sqlite_engine, role):
+    engine = sqlite_engine
     with pytest.raises(NotAllowed):
         own_frameworks.publish(engine, GOOD, actor=Principal(role, team_id=1, round_id=1))
     assert own_frameworks.count_versions(engine) == 0
