@@ -424,7 +424,9 @@ def get_frameworks(engine: Any = None) -> dict[str, Framework]:
         return builtin_frameworks()
     from .own_frameworks import latest_published
 
-    return {**builtin_frameworks(), **latest_published(engine)}
+    builtin = builtin_frameworks()
+    # A built-in file keeps its id even if a later release brings one an organisation already used.
+    return {**builtin, **{key: value for key, value in latest_published(engine).items() if key not in builtin}}
 
 
 def framework_named(framework_id: str, engine: Any = None) -> Framework:
