@@ -628,6 +628,21 @@ def check_framework_text(
         _LANG.reset(token)
 
 
+MAX_FLOW_DEPTH = 20
+
+
+def _flow_depth(text: str) -> int:
+    """How deep brackets ([ and {) nest, counted roughly (brackets inside quotes count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def _check_framework_text(data: bytes | str, taken: dict[str, str], builtin_ids) -> tuple[Framework | None, list[Problem]]:
     raw_bytes = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw_bytes) > MAX_UPLOAD_BYTES:
@@ -636,6 +651,8 @@ def _check_framework_text(data: bytes | str, taken: dict[str, str], builtin_ids)
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError:
         return None, [Problem("not_text", t("content.upload.not_text"))]
+    if _flow_depth(text) > MAX_FLOW_DEPTH:  # PyYAML takes minutes over thousands of open brackets
+        return None, [Problem("too_deep", t("content.upload.too_deep"))]
     try:
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
             return None, [Problem("alias", t("content.upload.alias"))]
@@ -646,6 +663,8 @@ def _check_framework_text(data: bytes | str, taken: dict[str, str], builtin_ids)
         return None, [Problem("yaml", t("content.upload.bad_yaml", problem=exc.problem or exc.context), line=mark.line + 1 if mark else None)]
     except yaml.YAMLError as exc:
         return None, [Problem("yaml", t("content.upload.bad_yaml", problem=exc))]
+    except RecursionError:
+        return None, [Problem("too_deep", t("content.upload.too_deep"))]
     if not isinstance(raw, dict):
         return None, [Problem("not_mapping", t("content.upload.not_a_block"), line=1)]
 

@@ -66,6 +66,8 @@ BROKEN = {
         "hostile", "een link", line_of(GOOD, "Wat wil de persoon zelf?"), "KS1", "summary.nl",
     ),
     "not_text": (b"\xff\xfe\x00kapot", "not_text", "geen tekstbestand", None, None, None),
+    "yaml_alias": (GOOD.replace('dont_know: {nl: "Weet ik niet"', 'x: &x {a: 1}\ny: *x\ndont_know: {nl: "Weet ik niet"'), "alias", "verwijzingen", None, None, None),
+    "too_deep": ("a: " + "[" * 50_000, "too_deep", "te diep genest", None, None, None),
 }
 
 
