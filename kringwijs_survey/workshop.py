@@ -146,8 +146,8 @@ def _change_live(engine: Engine, round_id: int, change) -> Round:
     return run_write(engine, work)
 
 
-def item_count(quarter: Round) -> int:
-    return len(of_round(None, quarter).items)
+def item_count(quarter: Round, engine: Engine | None = None) -> int:
+    return len(of_round(engine, quarter).items)
 
 
 def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
@@ -200,10 +200,10 @@ class PhoneScreen:
         return self.index is None
 
 
-def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None) -> PhoneScreen:
+def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None, engine: Engine | None = None) -> PhoneScreen:
     """The item on the projector until this phone answered it, then a waiting screen. `chosen`:
     an item the person picked themselves (a missed one, or changing an answer)."""
-    item_ids = of_round(None, quarter).item_ids
+    item_ids = of_round(engine, quarter).item_ids
     live = quarter.live_item
     on_screen = live if live is not None and 0 <= live < len(item_ids) else None
     missed = tuple(index for index in range(on_screen or 0) if item_ids[index] not in answered)
@@ -351,12 +351,12 @@ def hide_item(engine: Engine, round_id: int) -> Round:
     return _change_live(engine, round_id, change)
 
 
-def snapshot(quarter: Round) -> dict | None:
+def snapshot(quarter: Round, engine: Engine | None = None) -> dict | None:
     """The frozen distribution of the item on screen (count_1..count_5, n_dont_know, median, sd,
     n, respondents), or None while nothing is revealed."""
     if not quarter.live_revealed or quarter.live_item is None:
         return None
-    item_id = of_round(None, quarter).items[quarter.live_item].id
+    item_id = of_round(engine, quarter).items[quarter.live_item].id
     return _stored_snapshots(quarter).get(item_id)
 
 
@@ -431,7 +431,7 @@ def live_view(engine: Engine, round_id: int) -> LiveView:
     framework = of_round(engine, quarter)
     index = quarter.live_item
     item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
-    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter))
+    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter, engine))
 
 
 def qr_png(url: str, scale: int = 12) -> bytes:

@@ -302,3 +302,16 @@ def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(a
     assert not team_page.exception
     choice = next(box for box in team_page.selectbox if box.label == "Vragenlijst")
     assert "Kringstad: samen in de wijk" in choice.options and "Verklaring van Eindhoven" in choice.options
+
+
+def test_a_workshop_runs_on_an_own_framework(engine):
+    from kringwijs_survey import workshop
+
+    own_frameworks.publish(engine, GOOD, actor=ADMIN)
+    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period="2026-Q2", framework=OWN_ID)
+    assert quarter.framework_version == 1
+    assert workshop.item_count(quarter, engine) == 3
+    view = workshop.live_view(engine, quarter.id)
+    assert view.framework.id == OWN_ID and view.total == 3
+    screen = workshop.phone_screen(quarter, set(), chosen=0, engine=engine)
+    assert screen is not None
