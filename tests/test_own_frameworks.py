@@ -315,3 +315,16 @@ def test_a_workshop_runs_on_an_own_framework(engine):
     assert view.framework.id == OWN_ID and view.total == 3
     screen = workshop.phone_screen(quarter, set(), chosen=0, engine=engine)
     assert screen is not None
+
+
+def test_a_built_in_file_under_ids_of_its_own_passes_the_same_rules(sqlite_engine, repo_root):
+    """The rules are those of the built-in files: a copy of one, with ids of its own, is a good upload
+    (residents' statements, earlier scales and all), and the same copy under the built-in ids is not."""
+    text = (repo_root / "principles" / "kringwijs-uitgangspunten.yaml").read_text(encoding="utf-8")
+    copy = text.replace("id: kringwijs-uitgangspunten", "id: kringwijs-kopie").replace("KU", "KK").replace("KR", "KQ")
+    checked = own_frameworks.check_upload(sqlite_engine, copy)
+    assert checked.ok, [problem.text() for problem in checked.problems]
+    assert len(checked.framework.resident_statements) == 5
+    same_ids = own_frameworks.check_upload(sqlite_engine, text.replace("id: kringwijs-uitgangspunten", "id: kringwijs-kopie"))
+    assert {problem.kind for problem in same_ids.problems} == {"item_id_taken"}
+    assert len(same_ids.problems) == 10
