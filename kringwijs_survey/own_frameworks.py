@@ -73,10 +73,11 @@ _parsed_lock = threading.Lock()
 
 def _framework(engine: Engine, stored: StoredVersion) -> Framework:
     """A stored version as a Framework; parsed once per process (a version never changes)."""
-    key = (str(engine.url), stored.row_id)
+    # The text is part of the key: a restored backup may hold other text under the same row id.
+    key = (str(engine.url), stored.row_id, stored.framework_id, stored.version, hash(stored.yaml_text))
     with _parsed_lock:
         found = _parsed.get(key)
-    if found is not None and found.version == stored.version and found.id == stored.framework_id:
+    if found is not None:
         return found
     framework, _problems = check_framework_text(stored.yaml_text)
     if framework is None:  # checked before it was stored; only a stricter new release gets here

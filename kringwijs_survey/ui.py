@@ -113,11 +113,15 @@ def framework_of(found) -> Framework:
     return of_round(engine(), found)
 
 
-def framework_title(found, lang: str) -> str:
-    """A round's framework title; an organisation's own framework also says its version."""
-    framework = framework_of(found)
+def framework_label(framework: Framework, lang: str) -> str:
+    """A framework's title; an organisation's own framework also says its version."""
     title = framework.title.get(lang)
     return title if framework.own is None else f"{title} · {i18n.t('principles.version', lang, version=framework.version)}"
+
+
+def framework_title(found, lang: str) -> str:
+    """The title (and version) of the framework a round was answered with."""
+    return framework_label(framework_of(found), lang)
 
 
 def render_quote(framework: Framework, item: Item) -> None:

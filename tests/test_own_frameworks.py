@@ -188,19 +188,26 @@ def test_the_history_never_mixes_lenses(engine):
         ("2026-Q1", "verklaring-van-eindhoven", ["AB1"]),
         ("2026-Q2", "verklaring-van-eindhoven", ["AB1"]),
         ("2026-Q3", OWN_ID, ["KS1"]),
+        ("2026-Q4", OWN_ID, ["KS1"]),
+        ("2026-Q4", "verklaring-van-eindhoven", ["AB1"]),  # two lenses in one quarter
     ):
         quarter = services.start_round(engine, team.id, period, framework)
         for person in "abc":
             factories.submit(engine, quarter.id, f"{period}-{person}", [services.AnswerInput(item, 4) for item in items])
         services.close_round(engine, quarter.id, actor=SYSTEM)
     frameworks = get_frameworks(engine)
-    for framework_id, periods in (("verklaring-van-eindhoven", ["2026-Q1", "2026-Q2"]), (OWN_ID, ["2026-Q3"])):
+    for framework_id, periods in (
+        ("verklaring-van-eindhoven", ["2026-Q1", "2026-Q2", "2026-Q4"]),
+        (OWN_ID, ["2026-Q3", "2026-Q4"]),
+    ):
         framework = frameworks[framework_id]
         summary = services.team_summary(engine, team, framework_id, 3)
-        assert sorted(set(team_results.history(summary, framework, "nl")["period"])) == periods
+        history = team_results.history(summary, framework, "nl")
+        assert sorted(set(history["period"])) == periods
+        assert set(history["item"]) <= set(framework.item_ids)
     own = frameworks[OWN_ID]
-    changes = team_results.changes(services.team_summary(engine, team, OWN_ID, 3), own, "2026-Q3", "nl")
-    assert changes.empty or changes["previous_median"].isna().all()
+    first = team_results.changes(services.team_summary(engine, team, OWN_ID, 3), own, "2026-Q3", "nl")
+    assert first.empty or first["previous_median"].isna().all()  # the Verklaring's Q2 is not its past
 
 
 # --- the admin page ---------------------------------------------------------------------------
@@ -301,7 +308,7 @@ def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(a
     team_page = open_page("pages/team.py", query={"team": key})
     assert not team_page.exception
     choice = next(box for box in team_page.selectbox if box.label == "Vragenlijst")
-    assert "Kringstad: samen in de wijk" in choice.options and "Verklaring van Eindhoven" in choice.options
+    assert "Kringstad: samen in de wijk · versie 2" in choice.options and "Verklaring van Eindhoven" in choice.options
 
 
 def test_a_workshop_runs_on_an_own_framework(engine):
