@@ -335,3 +335,22 @@ def test_a_built_in_file_under_ids_of_its_own_passes_the_same_rules(sqlite_engin
     same_ids = own_frameworks.check_upload(sqlite_engine, text.replace("id: kringwijs-uitgangspunten", "id: kringwijs-kopie"))
     assert {problem.kind for problem in same_ids.problems} == {"item_id_taken"}
     assert len(same_ids.problems) == 10
+
+
+def test_the_team_pdf_of_a_round_keeps_its_version(engine):
+    import io
+
+    from pypdf import PdfReader
+
+    from kringwijs_survey import reports
+
+    own_frameworks.publish(engine, GOOD, actor=ADMIN)
+    team = services.create_team(engine, "Wijkteam Verslag")
+    quarter = services.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    answer_round(engine, quarter.id, [2, 3, 4], "pdf")
+    services.close_round(engine, quarter.id, actor=SYSTEM)
+    own_frameworks.publish(engine, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
+    data = reports.team_report_pdf(engine, team.id, quarter.id, min_group=3, lang="nl")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "KS1 · Eerst luisteren" in text and "Altijd" not in text
+    assert "KS3 · Kort en duidelijk" in text
