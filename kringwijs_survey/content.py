@@ -41,6 +41,8 @@ RESIDENT_STATEMENT_MAX_WORDS = 15
 
 Kind = Literal["principle", "blockade"]
 KINDS: tuple[Kind, ...] = ("principle", "blockade")
+# Who a framework is meant for: a team's own practice, or the organisation (the manager's view).
+AUDIENCES = ("team", "organisation")
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 FrameworkId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=100)]
 ItemId = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=20)]
@@ -78,6 +80,24 @@ class Text(_Model):
         return self.en if lang == "en" else self.nl
 
 
+class Question(Text):
+    """A reflection question. A question that brings in an idea from another text than the
+    framework's own source names it (`source`), and may quote it verbatim (`quote`, checked
+    against `source_file`)."""
+
+    source: Text | None = None
+    source_file: str | None = None
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _attributed(self) -> Question:
+        if (self.source_file or self.quote) and self.source is None:
+            raise ValueError(t("content.question_source_missing"))
+        if self.quote is not None and not (self.quote.strip() and self.source_file):
+            raise ValueError(t("content.question_quote_file"))
+        return self
+
+
 class Scale(_Model):
     question: Text
     labels: dict[int, Text]
@@ -104,7 +124,7 @@ class Item(_Model):
     title: Text
     text: Text
     summary: Text
-    questions: list[Text] = Field(min_length=2, max_length=4)
+    questions: list[Question] = Field(min_length=2, max_length=4)
     works: Text
     doesnt_work: Text
     answers: str | None = None
@@ -201,6 +221,9 @@ class Framework(_Model):
     source_note: Text | None = None
     # What the framework is and who made it, from the source; shown as "Over ...".
     about: list[Text] = Field(default_factory=list)
+    # "team" (default): a team holds its own practice against it; "organisation": a lens for
+    # managers and the organisation (e.g. starting points for the government).
+    audience: str = AUDIENCES[0]
     scales_version: FrameworkId
     scales: dict[Kind, Scale]
     earlier_scales: list[ScaleSet] = Field(default_factory=list)
@@ -211,6 +234,13 @@ class Framework(_Model):
     resident_statements: list[ResidentStatement] = Field(default_factory=list)
 
     _by_id: dict[str, Item] = PrivateAttr(default_factory=dict)
+
+    @field_validator("audience")
+    @classmethod
+    def _known_audience(cls, audience: str) -> str:
+        if audience not in AUDIENCES:
+            raise ValueError(t("content.audience", audience=repr(audience), allowed=", ".join(AUDIENCES)))
+        return audience
     _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
     # An organisation's own framework (uploaded, stored in the database): which version.
     _own: OwnVersion | None = PrivateAttr(default=None)

@@ -609,30 +609,27 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
     answered = int(this_round["respondents"].iloc[0])
-    profile = team_results.profile(summary, framework, quarter.period, lang)
-    pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
-    spread = team_results.disagreement(summary, framework, quarter.period, lang)
-    changed = team_results.changes(summary, framework, quarter.period, lang)
+    results = team_results.for_period(summary, framework, quarter.period, lang)
+    profile, pairs, spread, changed = results.profile, results.pairs, results.spread, results.changes
     score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
-    other_scales = team_results.other_scale_periods(summary, framework, quarter.period)
+    other_scales = results.other_scales
 
     title = t("report.team_title", team=team.name)
     report = _Report(title, lang)
     report.title(title, t("report.team_subtitle", period=quarter.period, framework=framework.title.get(lang)))
     report.paragraph(t("results.based_on", answered=answered))
-    for flag in ("too_few_scores", "changed_since_reveal"):
-        if withheld := team_results.withheld_items(summary, framework, quarter.period, lang, flag):
+    for flag, withheld in results.withheld.items():
+        if withheld:
             report.paragraph(t(f"results.{flag}", items="; ".join(withheld), minimum=policy.at_least(min_group)))
     report.paragraph(t("report.made_on", date=dt.date.today().strftime("%d-%m-%Y")), colour=(77, 77, 77))
     report.paragraph(t("report.team_privacy"), size=9.5, colour=(77, 77, 77))
 
     report.heading(t("results.tab.profile"))
-    ranked = profile.dropna(subset=["median"]).sort_values("median")
-    if not ranked.empty:
+    if headline := results.headline:
         report.paragraph(t(
             "results.profile_summary",
-            best=ranked.iloc[-1]["title"], best_value=format_number(ranked.iloc[-1]["median"], decimal),
-            worst=ranked.iloc[0]["title"], worst_value=format_number(ranked.iloc[0]["median"], decimal),
+            best=headline.best_title, best_value=format_number(headline.best_median, decimal),
+            worst=headline.weakest_title, worst_value=format_number(headline.weakest_median, decimal),
         ))
     report.image(charts.chart_image(charts.radar(profile, labels=labels), "png", scale=2), t("report.alt_radar"), max_width=120)
     report.table(
@@ -667,9 +664,9 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     if other_scales:
         report.paragraph(t("results.other_scales", periods=", ".join(other_scales)), style="B", size=9.5)
-    if not changed["previous_period"].dropna().empty:
+    if results.previous_period is not None:
         report.chart_section(
-            t("results.tab.changes"), t("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
+            t("results.tab.changes"), t("results.changes_summary", previous=results.previous_period),
             charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}), t("report.alt_changes"), max_width=160,
         )
 
@@ -694,7 +691,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
 
     numbers = {
         row.item: t("report.item_numbers", median=format_number(row.median, decimal), mean=format_number(row.mean, decimal), n=int(row.n))
-        for row in team_results.disagreement(summary, framework, quarter.period, lang).itertuples()
+        for row in spread.itertuples()
         if not pd.isna(row.median)
     }
     _principle_texts(report, framework, lang, numbers)

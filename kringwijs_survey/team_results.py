@@ -14,6 +14,9 @@ Numeric outputs use pandas' nullable ``Float64`` (missing = ``pd.NA``), like `su
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import pandas as pd
 
 from .content import Framework
@@ -106,12 +109,12 @@ def _prepared(summary: pd.DataFrame, framework: Framework, lang: str) -> pd.Data
     if "round_id" in frame and frame.duplicated(["period", "item"]).any():
         # More than one round of the same framework in one quarter: the latest round counts.
         frame = frame.sort_values("round_id").drop_duplicates(["period", "item"], keep="last")
+    suppressed = _is_suppressed(frame).astype(bool)
     for column in NUMERIC_COLUMNS:
-        if column not in frame:
-            frame[column] = pd.NA
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
-    frame["suppressed"] = _is_suppressed(frame).astype(bool)
-    frame.loc[frame["suppressed"], HIDDEN_WHEN_SUPPRESSED] = pd.NA
+        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else pd.Series(pd.NA, index=frame.index)
+        values = values.astype("Float64")
+        frame[column] = values.mask(suppressed) if column in HIDDEN_WHEN_SUPPRESSED else values
+    frame["suppressed"] = suppressed
     frame["period"] = frame["period"].astype(str) if "period" in frame else pd.Series(dtype="object")
 
     order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
@@ -151,7 +154,10 @@ def _previous_period(frame: pd.DataFrame, period: str) -> str | None:
 def other_scale_periods(summary: pd.DataFrame, framework: Framework, period: str) -> list[str]:
     """The team's other periods of this framework that were answered on different scales than
     `period`: they are never compared with it, and the screens say so."""
-    frame = _prepared(summary, framework, "nl")
+    return _other_scale_periods(_prepared(summary, framework, "nl"), period)
+
+
+def _other_scale_periods(frame: pd.DataFrame, period: str) -> list[str]:
     if frame.empty:
         return []
     other = frame[~_same_scales(frame, period) & (frame["period"] != period)]["period"]
@@ -183,7 +189,10 @@ def profile(summary: pd.DataFrame, framework: Framework, period: str, lang: str)
     target_mean, previous_period, previous_median (median in the latest earlier unsuppressed
     period of the frame; NA when there is none). Empty when the period is not in the frame.
     """
-    frame = _prepared(summary, framework, lang)
+    return _profile(_prepared(summary, framework, lang), period)
+
+
+def _profile(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     frame = frame[frame["kind"] == "principle"]
     if _of_period(frame, period).empty:
         return _empty(PROFILE_COLUMNS)
@@ -197,7 +206,11 @@ def blockade_pairs(summary: pd.DataFrame, framework: Framework, period: str, lan
     Columns: blockade, blockade_title, blockade_median, blockade_mean, principle, principle_title,
     principle_median, principle_mean. A blockade nobody answers has NA principle fields.
     """
-    frame = _of_period(_prepared(summary, framework, lang), period).set_index("item")
+    return _blockade_pairs(_prepared(summary, framework, lang), framework, period, lang)
+
+
+def _blockade_pairs(prepared: pd.DataFrame, framework: Framework, period: str, lang: str) -> pd.DataFrame:
+    frame = _of_period(prepared, period).set_index("item")
     if frame.empty:
         return _empty(PAIR_COLUMNS)
 
@@ -242,7 +255,11 @@ def disagreement(summary: pd.DataFrame, framework: Framework, period: str, lang:
     Columns: item, title, kind, group, group_title, sd, range, lowest, highest, median, mean, n,
     n_dont_know, count_1..count_5.
     """
-    frame = _of_period(_prepared(summary, framework, lang), period)
+    return _disagreement(_prepared(summary, framework, lang), period)
+
+
+def _disagreement(prepared: pd.DataFrame, period: str) -> pd.DataFrame:
+    frame = _of_period(prepared, period)
     if frame.empty:
         return _empty(DISAGREEMENT_COLUMNS)
     frame = _used_range(frame)
@@ -277,7 +294,10 @@ def changes(summary: pd.DataFrame, framework: Framework, period: str, lang: str)
     Columns: item, title, kind, group, group_title, period, previous_period, median, mean,
     previous_median, previous_mean, delta, direction, outcome.
     """
-    frame = _prepared(summary, framework, lang)
+    return _changes(_prepared(summary, framework, lang), period)
+
+
+def _changes(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     if _of_period(frame, period).empty:
         return _empty(CHANGE_COLUMNS)
     merged, _ = _with_previous(frame, period, ["median", "mean"])
@@ -303,7 +323,11 @@ def agenda(summary: pd.DataFrame, framework: Framework, period: str, lang: str) 
     framework order. rank counts from 1. Columns: item, title, kind, group, group_title, rank,
     n_discuss, sd, median, mean, n.
     """
-    frame = _of_period(_prepared(summary, framework, lang), period)
+    return _agenda(_prepared(summary, framework, lang), period)
+
+
+def _agenda(prepared: pd.DataFrame, period: str) -> pd.DataFrame:
+    frame = _of_period(prepared, period)
     if frame.empty:
         return _empty(AGENDA_COLUMNS)
     frame = frame.sort_values(
@@ -317,7 +341,10 @@ def history(summary: pd.DataFrame, framework: Framework, lang: str, period: str 
     """Long frame of every unsuppressed period: item, title, kind, group, group_title, period,
     mean, median, n; in framework order, then by period. With `period`, only the periods
     answered on the same scales as that one."""
-    frame = _prepared(summary, framework, lang)
+    return _history(_prepared(summary, framework, lang), period)
+
+
+def _history(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
     frame = frame[~frame["suppressed"] & (_same_scales(frame, period) if period is not None else True)]
     if frame.empty:
         return _empty(HISTORY_COLUMNS)
@@ -331,6 +358,100 @@ def withheld_items(summary: pd.DataFrame, framework: Framework, period: str, lan
     changed by fewer than the minimum of people after it was shown)."""
     if flag not in summary:
         return []
-    frame = _of_period(_prepared(summary, framework, lang), period)
+    return _withheld_items(_prepared(summary, framework, lang), period, flag)
+
+
+def _withheld_items(prepared: pd.DataFrame, period: str, flag: str) -> list[str]:
+    if flag not in prepared:
+        return []
+    frame = _of_period(prepared, period)
     withheld = frame[frame[flag].fillna(False).astype(bool) & ~frame["suppressed"]]
     return [f"{row.item} · {row.title}" for row in withheld.itertuples()]
+
+
+WITHHELD_FLAGS = ("too_few_scores", "changed_since_reveal")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The principles with the highest and the lowest median of a profile."""
+
+    best_item: str
+    best_title: str
+    best_median: float
+    weakest_item: str
+    weakest_title: str
+    weakest_median: float
+
+
+def headline(profile_frame: pd.DataFrame) -> Headline | None:
+    """The best and weakest principle of `profile()`'s frame; None when no principle has a median.
+    Ties keep framework order: the first of the lowest, the last of the highest."""
+    ranked = profile_frame.dropna(subset=["median"]).sort_values("median", kind="stable")
+    if ranked.empty:
+        return None
+    best, weakest = ranked.iloc[-1], ranked.iloc[0]
+    return Headline(
+        best["item"], best["title"], float(best["median"]), weakest["item"], weakest["title"], float(weakest["median"])
+    )
+
+
+class TeamResults:
+    """What a team sees about one period, from one preparation of the summary; each frame is
+    derived when first asked for (see the functions above for its columns), so a page that shows
+    one view computes only that one. The results page, the team report and the workshop summary
+    all show this one object."""
+
+    def __init__(self, summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> None:
+        self.period = period
+        self._framework = framework
+        self._lang = lang
+        self._frame = _prepared(summary, framework, lang)
+
+    @cached_property
+    def profile(self) -> pd.DataFrame:
+        return _profile(self._frame, self.period)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        return _blockade_pairs(self._frame, self._framework, self.period, self._lang)
+
+    @cached_property
+    def spread(self) -> pd.DataFrame:
+        return _disagreement(self._frame, self.period)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return _changes(self._frame, self.period)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        return _history(self._frame, self.period)
+
+    @cached_property
+    def agenda(self) -> pd.DataFrame:
+        return _agenda(self._frame, self.period)
+
+    @cached_property
+    def other_scales(self) -> list[str]:
+        return _other_scale_periods(self._frame, self.period)
+
+    @cached_property
+    def withheld(self) -> dict[str, list[str]]:
+        """Per reason (WITHHELD_FLAGS), the items whose numbers the policy withheld."""
+        return {flag: _withheld_items(self._frame, self.period, flag) for flag in WITHHELD_FLAGS}
+
+    @property
+    def headline(self) -> Headline | None:
+        return headline(self.profile)
+
+    @cached_property
+    def previous_period(self) -> str | None:
+        """The period this one is compared with (the latest earlier one with numbers, on the same scales)."""
+        previous = self.changes["previous_period"].dropna()
+        return None if previous.empty else str(previous.iloc[0])
+
+
+def for_period(summary: pd.DataFrame, framework: Framework, period: str, lang: str) -> TeamResults:
+    """Every view of `period` from one preparation of the summary."""
+    return TeamResults(summary, framework, period, lang)

@@ -8,13 +8,12 @@ import secrets
 import threading
 from collections import OrderedDict
 
-import altair as alt
 import segno
 import streamlit as st
 
 from . import access, charts, i18n, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
-from .content import Framework, Item, get_frameworks
+from .content import Framework, Item, Question, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
@@ -124,6 +123,18 @@ def framework_title(found, lang: str) -> str:
     return framework_label(framework_of(found), lang)
 
 
+def framework_names() -> dict[str, str]:
+    """Every questionnaire's title as choices show it, in the page's language (a dict, so that a
+    selectbox's format_func needs no session when Streamlit calls it later); a lens meant for the
+    organisation says so."""
+    lang = language()
+    return {
+        framework.id: t("principles.for_organisation", title=framework_label(framework, lang))
+        if framework.audience == "organisation" else framework_label(framework, lang)
+        for framework in frameworks().values()
+    }
+
+
 def render_quote(framework: Framework, item: Item) -> None:
     """The source's own words first, so people score the text itself and not our paraphrase."""
     lang = language()
@@ -142,11 +153,21 @@ def render_help(item: Item) -> None:
     st.markdown(f"**{t('principles.summary')}:** {item.summary.get(language())}")
 
 
+def _question_line(question: Question, lang: str) -> str:
+    """A reflection question as a list line; one that comes from another text names it below."""
+    line = f"- {question.get(lang)}"
+    if question.source is not None:
+        line += f"  \n  *{question.source.get(lang)}*"
+        if question.quote:
+            line += f" — “{question.quote}”"
+    return line
+
+
 def render_examples(framework: Framework, item: Item) -> None:
     """Questions to talk about, the examples and the link between blockade and principle."""
     lang = language()
     st.markdown(f"**{t('principles.questions')}**")
-    st.markdown("\n".join(f"- {question.get(lang)}" for question in item.questions))
+    st.markdown("\n".join(_question_line(question, lang) for question in item.questions))
     works, fails = st.columns(2)
     works.success(f"**{t('principles.works')}**  \n{item.works.get(lang)}", icon=":material/thumb_up:")
     fails.warning(f"**{t('principles.doesnt_work')}**  \n{item.doesnt_work.get(lang)}", icon=":material/thumb_down:")
@@ -728,8 +749,23 @@ def content_width() -> int:
     return st.session_state.get(CONTENT_WIDTH_SEEN, DEFAULT_CONTENT_WIDTH)
 
 
-def _natural_size(chart):
-    return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+def _vega_spec(chart, natural_size: bool = True) -> dict:
+    """The chart's Vega-Lite spec, without Altair's schema check: the tests check every chart
+    builder's spec against the schema, and the check took a fifth of a results page's run.
+    Altair's default theme sizes charts that state no size at 300 px; Streamlit leaves it out.
+    With `natural_size` the chart keeps its own size (autosize pad), set on the spec because
+    Altair copies a whole chart to set one property."""
+    spec = chart.to_dict(validate=False)
+    if natural_size:
+        spec["autosize"] = {"type": "pad", "contains": "padding"}
+    view = spec.get("config", {}).get("view", {})
+    for default in ("continuousWidth", "continuousHeight"):
+        view.pop(default, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    return spec
 
 
 TABLE_FONT_PX = 14
@@ -777,10 +813,9 @@ def show_chart(chart, summary: str, table=None, *, stretch: bool = False) -> Non
     `chart` is an Altair chart or a ready Vega-Lite spec (see chart_spec). Charts keep the size
     they were built with ("pad"): Streamlit's default fits the whole chart, labels included,
     into the stated width, which squeezes charts with long row labels."""
-    if isinstance(chart, dict):
-        st.vega_lite_chart(chart, width="content")
-    else:
-        st.altair_chart(chart if stretch else _natural_size(chart), width="stretch" if stretch else "content")
+    if not isinstance(chart, dict):
+        chart = _vega_spec(chart, natural_size=not stretch)
+    st.vega_lite_chart(chart, width="stretch" if stretch else "content")
     typed_text.show(summary, "caption")  # summaries name teams and titles
     if table is not None:
         with st.expander(t("chart.as_table")):
@@ -800,7 +835,7 @@ def chart_spec(key: tuple, build) -> dict:
         if full_key in _chart_specs:
             _chart_specs.move_to_end(full_key)
             return _chart_specs[full_key]
-    spec = _natural_size(build()).to_dict()
+    spec = _vega_spec(build())
     with _chart_specs_lock:
         _chart_specs[full_key] = spec
         while len(_chart_specs) > CHART_SPEC_CACHE_SIZE:

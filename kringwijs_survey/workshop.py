@@ -488,17 +488,18 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
     )
     if not shown:
         frame = frame.iloc[0:0]
+    results = team_results.for_period(frame, framework, quarter.period, lang)
     return WorkshopSummary(
         name=workshop_name(engine, quarter),
         period=quarter.period,
         framework=framework,
         respondents=respondents,
         shown=shown,
-        profile=team_results.profile(frame, framework, quarter.period, lang),
-        pairs=team_results.blockade_pairs(frame, framework, quarter.period, lang),
-        agenda=team_results.agenda(frame, framework, quarter.period, lang).head(top),
-        too_few_scores=tuple(team_results.withheld_items(frame, framework, quarter.period, lang, "too_few_scores")),
-        changed_since_reveal=tuple(team_results.withheld_items(frame, framework, quarter.period, lang, "changed_since_reveal")),
+        profile=results.profile,
+        pairs=results.pairs,
+        agenda=results.agenda.head(top),
+        too_few_scores=tuple(results.withheld["too_few_scores"]),
+        changed_since_reveal=tuple(results.withheld["changed_since_reveal"]),
     )
 
 

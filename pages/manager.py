@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, sharing, tables, typed_text, ui
+from kringwijs_survey import charts, reports, sharing, tables, team_results, typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -10,7 +10,7 @@ settings = ui.settings()
 labels = ui.chart_labels()
 fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
-framework = ui.frameworks()[sharing.DEFAULT_FRAMEWORK]
+frameworks = ui.frameworks()
 
 
 def chart_downloads(chart, name: str) -> None:
@@ -33,7 +33,11 @@ def columns_named(frame, columns):
 st.title(ui.t("manager.title"))
 st.markdown(ui.t("manager.intro", min_group=settings.min_group_org))
 
-areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org)
+framework = frameworks[st.selectbox(
+    ui.t("principles.framework"), list(frameworks), index=list(frameworks).index(sharing.DEFAULT_FRAMEWORK),
+    format_func=ui.framework_names().get, key="manager_framework",
+)]
+areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org, framework=framework.id)
 area_column, quarter_column, mode_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 areas = area_column.multiselect(ui.t("manager.area"), areas_available, placeholder=ui.t("manager.all_areas"))
 period = quarter_column.selectbox(
@@ -41,7 +45,7 @@ period = quarter_column.selectbox(
 )
 low_trust = mode_column.toggle(ui.t("manager.low_trust"), help=ui.t("manager.low_trust_help"), key="manager_low_trust")
 
-view = sharing.organisation_view(engine, min_group_org=settings.min_group_org, periods=period, areas=areas, lang=lang)
+view = sharing.organisation_view(engine, min_group_org=settings.min_group_org, periods=period, areas=areas, framework=framework.id, lang=lang)
 if low_trust:
     view = sharing.anonymise(view, st.session_state.setdefault("manager_seed", sharing.new_seed()))
     st.info(ui.t("manager.low_trust_on"), icon=":material/visibility_off:")
@@ -49,7 +53,8 @@ if low_trust:
 
 def residents_view():
     return sharing.residents_view(
-        engine, min_group_org=settings.min_group_org, min_group_residents=settings.min_group_residents, periods=period, areas=areas, lang=lang
+        engine, min_group_org=settings.min_group_org, min_group_residents=settings.min_group_residents, periods=period, areas=areas,
+        framework=framework.id, lang=lang,
     )
 
 
@@ -82,7 +87,7 @@ if view_name == "overview":
     st.markdown(ui.t("manager.heatmap_legend_text"))
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
-        ("heatmap", period, tuple(areas), sort_by, sort_item, seed, lang, fit),
+        ("heatmap", framework.id, period, tuple(areas), sort_by, sort_item, seed, lang, fit),
         lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of, width=fit)),
     )
     ui.show_chart(
@@ -106,16 +111,16 @@ if view_name == "profiles":
             for column, team in zip(st.columns(2), chosen[start:start + 2]):
                 with column:
                     profile = sharing.team_profile(view, team)
-                    ranked = profile.dropna(subset=["median"]).sort_values("median")
+                    headline = team_results.headline(profile)
                     radar = reports.natural_size(  # two side by side; one under the other on a phone
                         charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
                                      width=fit if fit < 600 else (fit - 32) / 2)
                     )
                     ui.show_chart(
                         radar,
-                        ui.plain("manager.profile_summary", team=team, best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
-                             worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal))
-                        if not ranked.empty else labels["no_data"],
+                        ui.plain("manager.profile_summary", team=team, best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
+                             worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal))
+                        if headline else labels["no_data"],
                         columns_named(profile.rename(columns={"previous_median": "previous"}), ["item", "title", "median", "mean"]),
                     )
                     chart_downloads(radar, f"profiel-{team}")
@@ -185,15 +190,14 @@ if view_name == "residents":
     else:
         st.markdown(ui.t("manager.residents_intro", minimum=residents.minimum))
         st.caption(ui.t("manager.residents_teams", count=residents.team_count))
-        ranked = residents.organisation.dropna(subset=["median"]).sort_values("median", kind="stable")
-        if ranked.empty or ranked.iloc[0]["median"] == ranked.iloc[-1]["median"]:
+        headline = team_results.headline(residents.organisation)
+        if headline is None or headline.best_median == headline.weakest_median:
             summary = ui.plain("manager.residents_summary_same", count=residents.team_count, items=len(residents.organisation))
         else:
-            best, worst = ranked.iloc[-1], ranked.iloc[0]
             summary = ui.plain(
                 "manager.residents_summary", count=residents.team_count, items=len(residents.organisation),
-                best=f"{best['item']} · {best['title']}", best_value=charts.format_number(best["median"], decimal),
-                worst=f"{worst['item']} · {worst['title']}", worst_value=charts.format_number(worst["median"], decimal),
+                best=f"{headline.best_item} · {headline.best_title}", best_value=charts.format_number(headline.best_median, decimal),
+                worst=f"{headline.weakest_item} · {headline.weakest_title}", worst_value=charts.format_number(headline.weakest_median, decimal),
             )
         if low_trust:  # no team names, no letters: only all teams together
             st.caption(ui.t("manager.residents_low_trust"))
@@ -202,7 +206,7 @@ if view_name == "residents":
             principles = list(residents.organisation["item"])
             st.markdown(ui.t("manager.residents_legend_text"))
             residents_heat = ui.chart_spec(
-                ("residents-heatmap", period, tuple(areas), lang, fit),
+                ("residents-heatmap", framework.id, period, tuple(areas), lang, fit),
                 lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles, width=fit)),
             )
             ui.show_chart(

@@ -13,7 +13,7 @@ framework_id = st.selectbox(
     ui.t("principles.framework"),
     list(frameworks),
     index=list(frameworks).index(DEFAULT_FRAMEWORK),
-    format_func=lambda key: frameworks[key].title.get(lang),
+    format_func=ui.framework_names().get,
     key="principles_framework",
 )
 ui.render_framework(frameworks[framework_id])

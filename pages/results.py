@@ -50,22 +50,15 @@ fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
 score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
 score_labels = score_labels_by_kind["principle"]
-other_scales = team_results.other_scale_periods(summary, framework, quarter.period)
+results = team_results.for_period(summary, framework, quarter.period, lang)
 st.caption(ui.t("results.based_on", answered=answered))
-for flag in ("too_few_scores", "changed_since_reveal"):
-    if withheld := team_results.withheld_items(summary, framework, quarter.period, lang, flag):
+for flag, withheld in results.withheld.items():
+    if withheld:
         st.info(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group), icon=":material/group:")
 st.download_button(
     ui.t("report.team_pdf"), data=lambda: reports.team_report_pdf(engine, team.id, quarter.id, min_group=settings.min_group, lang=lang),
     file_name=f"verslag-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
 )
-
-profile = team_results.profile(summary, framework, quarter.period, lang)
-pairs = team_results.blockade_pairs(summary, framework, quarter.period, lang)
-spread = team_results.disagreement(summary, framework, quarter.period, lang)
-changed = team_results.changes(summary, framework, quarter.period, lang)
-history = team_results.history(summary, framework, lang, quarter.period)
-agenda = team_results.agenda(summary, framework, quarter.period, lang)
 
 SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "residents")
 titles = {name: ui.t(f"results.tab.{name}") for name in SECTIONS if name != "residents"} | {"residents": ui.t("residents.tab")}
@@ -85,57 +78,56 @@ def section(name: str) -> bool:
 
 
 if section("profile"):
-    if other_scales:
-        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
-    ranked = profile.dropna(subset=["median"]).sort_values("median")
+    if results.other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(results.other_scales)), icon=":material/straighten:")
     text = ui.plain(
         "results.profile_summary",
-        best=ranked.iloc[-1]["title"], best_value=charts.format_number(ranked.iloc[-1]["median"], decimal),
-        worst=ranked.iloc[0]["title"], worst_value=charts.format_number(ranked.iloc[0]["median"], decimal),
-    ) if not ranked.empty else labels["no_data"]
-    ui.show_chart(charts.radar(profile, labels=labels, width=fit), text)
+        best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
+        worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal),
+    ) if (headline := results.headline) else labels["no_data"]
+    ui.show_chart(charts.radar(results.profile, labels=labels, width=fit), text)
     ui.show_chart(
-        charts.member_dots(profile, labels=labels, score_labels=score_labels, width=fit),
+        charts.member_dots(results.profile, labels=labels, score_labels=score_labels, width=fit),
         ui.t("results.dots_summary"),
-        profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
+        results.profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
     )
 
 if section("blockades"):
     st.markdown(ui.t("results.blockades_intro"))
     ui.show_chart(
-        charts.blockade_pairs_chart(pairs, labels=labels, width=fit), ui.t("results.blockades_summary"),
-        pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
+        charts.blockade_pairs_chart(results.pairs, labels=labels, width=fit), ui.t("results.blockades_summary"),
+        results.pairs[["blockade", "blockade_title", "blockade_median", "principle", "principle_title", "principle_median"]],
     )
 
 if section("spread"):
     st.markdown(ui.t("results.spread_intro"))
-    top = spread.iloc[0] if not spread.empty else None
+    top = results.spread.iloc[0] if not results.spread.empty else None
     ui.show_chart(
-        charts.distribution(spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
+        charts.distribution(results.spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
-        spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
+        results.spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
 if section("changes"):
-    if other_scales:
-        st.warning(ui.t("results.other_scales", periods=", ".join(other_scales)), icon=":material/straighten:")
-    if changed["previous_period"].dropna().empty:
+    if results.other_scales:
+        st.warning(ui.t("results.other_scales", periods=", ".join(results.other_scales)), icon=":material/straighten:")
+    if results.previous_period is None:
         st.info(ui.t("results.no_previous"), icon=":material/info:")
     else:
         ui.show_chart(
-            charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}, width=fit),
-            ui.plain("results.changes_summary", previous=changed["previous_period"].dropna().iloc[0]),
-            changed[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
-            )
+            charts.changes_chart(results.changes, labels={**labels, "x_title": labels["change_title"]}, width=fit),
+            ui.plain("results.changes_summary", previous=results.previous_period),
+            results.changes[["item", "title", "previous_mean", "mean", "delta", "outcome"]],
+        )
     st.subheader(ui.t("results.history"))
     ui.show_chart(
-        charts.small_multiples(history, labels=labels, width=fit), ui.t("results.history_summary"),
-        history[["item", "title", "period", "mean", "median"]],
+        charts.small_multiples(results.history, labels=labels, width=fit), ui.t("results.history_summary"),
+        results.history[["item", "title", "period", "mean", "median"]],
     )
 
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
-    ui.show_table(tables.readable(agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
+    ui.show_table(tables.readable(results.agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
     comments = services.round_comments(engine, quarter.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:

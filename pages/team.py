@@ -23,7 +23,7 @@ with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(eng
             ui.t("principles.framework"),
             list(frameworks),
             index=list(frameworks).index(DEFAULT_FRAMEWORK),
-            format_func=lambda key: ui.framework_label(frameworks[key], lang),
+            format_func=ui.framework_names().get,
         )
         if st.form_submit_button(ui.t("team.start"), type="primary"):
             try:

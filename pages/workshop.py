@@ -53,7 +53,7 @@ if quarter is None:
         period = st.selectbox(ui.t("team.period"), periods, index=periods.index(services.current_period()))
         framework_id = st.selectbox(
             ui.t("principles.framework"), list(frameworks), index=list(frameworks).index(DEFAULT_FRAMEWORK),
-            format_func=lambda key: ui.framework_label(frameworks[key], lang),
+            format_func=ui.framework_names().get,
         )
         if st.form_submit_button(ui.t("workshop.start"), type="primary", icon=":material/play_arrow:"):
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,92 @@ def test_dutch_texts_are_quoted_verbatim_from_the_source(path: Path) -> None:
     assert not missing, f"not found verbatim in {framework.source_file}: {missing}"
 
 
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda path: path.name)
+def test_questions_from_other_sources_name_them_and_quote_them_verbatim(path: Path) -> None:
+    """A question that brings in an idea from another text says where it comes from, and its
+    quote is that text's own words."""
+    if not SOURCES_DIR.is_dir():
+        pytest.skip(f"sources folder {SOURCES_DIR} is not present; cannot check quotes against it")
+    framework = load_framework(path)
+    for item in framework.items:
+        for question in item.questions:
+            if question.source_file is None:
+                continue
+            assert question.source is not None, item.id
+            assert question.source_file != framework.source_file, f"{item.id}: the framework's own source needs no label"
+            source = _collapse((SOURCES_DIR / question.source_file).read_text(encoding="utf-8"))
+            assert question.quote and _collapse(question.quote) in source, f"{item.id}: not verbatim in {question.source_file}"
+
+
+# Every lens from the sources: its source file, the prefix of its item ids (and of its residents'
+# sentences) and its number of items. Item ids are unique across all files (framework_of_item).
+LENSES = {
+    "verklaring-van-eindhoven": ("000_72d82b2279e9add5.txt", None, None, 15),
+    "eigen-kracht": ("001_569d649618efcb98.txt", "EK", "EKR", 5),
+    "kringwijs-uitgangspunten": ("002_80f9b37cc8a81cdc.txt", "KU", "KR", 5),
+    "kringwijs-handelingsprincipes": ("002_80f9b37cc8a81cdc.txt", "KH", "KHR", 5),
+    "kringwijs-overheid": ("002_80f9b37cc8a81cdc.txt", "KO", None, 8),
+    "radicale-herorientatie": ("003_e153159e18158854.txt", "RH", "RHR", 5),
+}
+
+
+def test_every_lens_from_the_sources_is_there_with_its_own_ids() -> None:
+    frameworks = get_frameworks()
+    assert set(LENSES) <= set(frameworks)
+    for framework_id, (source_file, prefix, statement_prefix, count) in LENSES.items():
+        framework = frameworks[framework_id]
+        assert framework.source_file == source_file and len(framework.items) == count, framework_id
+        if prefix:
+            assert all(re.fullmatch(prefix + r"\d+", i) for i in framework.item_ids), framework_id
+            assert [group.id for group in framework.groups] == [prefix], framework_id
+        if statement_prefix:
+            assert framework.resident_statement_ids, framework_id
+            assert all(re.fullmatch(statement_prefix + r"\d+", i) for i in framework.resident_statement_ids), framework_id
+
+
+def test_texts_from_notes_on_a_source_say_so_and_whose() -> None:
+    """The Kringwijs texts are a reader's notes on the booklet, not the booklet itself."""
+    for framework in get_frameworks().values():
+        if framework.source_file == "002_80f9b37cc8a81cdc.txt":
+            assert framework.source_note is not None, framework.id
+            assert "aantekeningen die een lezer maakte" in framework.source_note.nl
+            assert "Harro Labrujere" in framework.source_note.nl and framework.source.startswith("Aantekeningen bij")
+        if framework.source_note is not None:
+            assert framework.source_note.en.strip()
+
+
+def test_the_government_lens_is_for_the_organisation() -> None:
+    frameworks = get_frameworks()
+    assert frameworks["kringwijs-overheid"].audience == "organisation"
+    assert "managers" in frameworks["kringwijs-overheid"].description.nl
+    assert {f.id for f in frameworks.values() if f.audience == "team"} == set(frameworks) - {"kringwijs-overheid"}
+    assert frameworks[DEFAULT_FRAMEWORK].audience == "team"
+
+
+def test_nl_kantelt_adds_questions_to_the_verklaring_without_changing_its_items() -> None:
+    verklaring = get_frameworks()[DEFAULT_FRAMEWORK]
+    borrowed = {item.id: q for item in verklaring.items for q in item.questions if q.source is not None}
+    assert set(borrowed) == {"AB3", "B3", "AO4"}
+    for question in borrowed.values():
+        assert question.source_file == "004_542cccbd4c72c388.txt" and "NL Kantelt" in question.source.nl
+    assert "samen besluiten" in borrowed["AB3"].quote and "keukentafelgesprek" in borrowed["B3"].nl
+    assert "bedoeling" in borrowed["AO4"].nl
+    assert verklaring.item("AB3").text.nl.startswith("We beseffen dat zorg en hulp een vorm van geven zijn")
+
+
+def test_taking_giving_and_shared_responsibility_are_framed_for_discussion() -> None:
+    """Radar's balance of taking and giving and shared responsibility must not read as a
+    tegenprestatie: the help says so, and no question tells people what they must do."""
+    radar = get_frameworks()["radicale-herorientatie"]
+    for item_id in ("RH3", "RH4"):
+        item = radar.item(item_id)
+        assert "tegenprestatie" in item.summary.nl and "Bespreek" in item.summary.nl, item_id
+        assert "tegenprestatie" in item.summary.en, item_id
+        for question in item.questions:
+            assert not re.search(r"\b(moet|moeten|hoort|horen|verplicht)\b", question.nl), f"{item_id}: {question.nl!r}"
+    assert any("tegenprestatie" in paragraph.nl for paragraph in radar.about)
+
+
 def test_dutch_titles_are_short() -> None:
     for framework in get_frameworks().values():
         for item in framework.items:
@@ -150,6 +237,18 @@ def _one_question(raw: dict[str, Any]) -> None:
     del raw["items"][2]["questions"][1]
 
 
+def _unknown_audience(raw: dict[str, Any]) -> None:
+    raw["audience"] = "gemeente"
+
+
+def _quote_without_source(raw: dict[str, Any]) -> None:
+    raw["items"][1]["questions"][0]["quote"] = "met i.p.v. over"
+
+
+def _quote_without_file(raw: dict[str, Any]) -> None:
+    raw["items"][1]["questions"][0].update(quote="met i.p.v. over", source={"nl": "ergens", "en": "somewhere"})
+
+
 BROKEN = {
     "missing field": (_drop_summary, ["KU3", "summary", "ontbreekt"]),
     "score label 6": (_label_six, ["scales.principle.labels"]),
@@ -159,6 +258,9 @@ BROKEN = {
     "unknown key": (_extra_key, ["KU5", "titel"]),
     "blank translation": (_blank_english, ["KU1", "questions.1.en"]),
     "too few questions": (_one_question, ["KU3", "'questions'"]),
+    "unknown audience": (_unknown_audience, ["'audience'", "'gemeente'", "team, organisation"]),
+    "quote without source": (_quote_without_source, ["KU2", "questions.0", "'source'"]),
+    "quote without file": (_quote_without_file, ["KU2", "questions.0", "'source_file'"]),
 }
 
 

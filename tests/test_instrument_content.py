@@ -43,7 +43,14 @@ def test_every_kind_has_its_own_question_with_answer_words_that_fit(framework) -
 
 @pytest.mark.parametrize("framework", FRAMEWORKS, ids=lambda f: f.id)
 def test_earlier_scales_stay_readable(framework) -> None:
-    assert framework.scale_set("2025").scales["principle"].labels[1].nl == "Bijna nooit"
+    """The first two frameworks were answered on the 2025 scales and keep their words; a lens
+    added later was never answered on them and does not pretend it was."""
+    if framework.id in {"verklaring-van-eindhoven", "kringwijs-uitgangspunten"}:
+        assert framework.scale_set("2025").scales["principle"].labels[1].nl == "Bijna nooit"
+    else:
+        assert framework.earlier_scales == [] and framework.scales_version == "2026"
+        with pytest.raises(KeyError):
+            framework.scale_set("2025")
     assert framework.scale_set(framework.scales_version) == framework.current_scales
     with pytest.raises(KeyError):
         framework.scale_set("1999")
@@ -95,6 +102,24 @@ def test_summaries_keep_the_sources_key_words() -> None:
     assert "verantwoordelijkheid" in summary["AB3"] and "persoonlijke relatie" in summary["AB5"]
     assert "bang" not in summary["B2"] and "wantrouw" not in summary["B2"]
     assert "passen daar" not in summary["B5"] and "hulp, regels en brieven slecht" in summary["B5"]  # the system fits badly
+
+
+def test_new_lenses_keep_their_sources_key_words() -> None:
+    """The plain-language help of each new lens keeps the words a trainer knows the source by."""
+    frameworks = get_frameworks()
+    summary = {item.id: item.summary.nl for framework in frameworks.values() for item in framework.items}
+    assert "eigenaar" in summary["RH1"] and "te zien en te versterken" in summary["RH2"]
+    assert "wederkerigheid" in summary["RH3"] and "vijf O’s" in summary["RH4"] and "aan bij wat er is" in summary["RH5"]
+    assert "regie niet aan iemand geven" in summary["EK1"] and "allereerste aanspreekpunt" in summary["EK2"]
+    assert "onafhankelijke" in summary["EK2"] and "leveren wat er gevraagd wordt" in summary["EK3"]
+    assert "professionele zorg" in summary["EK4"] and "samenredzaamheid" in summary["EK4"]
+    assert "solidariteit" in summary["EK5"] and "interventies" in summary["EK5"]
+    assert "meer mensen, meer antwoorden" in summary["KH2"] and "aandacht, tijd, plek en ruimte" in summary["KH5"]
+    assert "zeggenschap" in summary["KO1"] and "voorschrijvend beleid" in summary["KO1"]
+    assert "Right to Challenge" in summary["KO2"] and "rechten waar te maken" in summary["KO2"]
+    # Jargon is explained where it is used.
+    assert "samen redzaam" in summary["EK4"] and "samen verantwoordelijk" in summary["RH4"]
+    assert "organisaties tussen overheid en inwoners" in summary["KO4"]
 
 
 def test_one_word_for_the_person_supported_and_no_words_the_issue_named() -> None:

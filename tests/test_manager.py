@@ -357,3 +357,31 @@ def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
     app.run()
     assert not services.get_round(app_engine, quarter.id).published
     assert app.toggle(key=f"share-{quarter.id}").value is False
+
+
+def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(app_engine):
+    """Three teams answered the Eigen Kracht lens; two others only the Verklaring. The manager
+    picks the lens and sees the three, with Eigen Kracht's items; the Verklaring shows too few."""
+    own_strength = get_frameworks()["eigen-kracht"]
+    for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
+        team = services.create_team(app_engine, name)
+        quarter = services.start_round(app_engine, team.id, "2026-Q1", own_strength.id)
+        for person in range(5):
+            answers = [services.AnswerInput(item.id, 2 + (person + index) % 4) for index, item in enumerate(own_strength.items)]
+            factories.submit(app_engine, quarter.id, f"{name}-{person}", answers)
+        services.close_round(app_engine, quarter.id, actor=SYSTEM)
+        sharing.publish_round(app_engine, quarter.id)
+    for name in ("Wijkteam Verklaring A", "Wijkteam Verklaring B"):
+        add_round(app_engine, name, [3] * 5)
+
+    app = open_page("pages/manager.py", session=MANAGER)
+    assert not app.exception
+    assert "minstens 3" in all_text(app)  # the Verklaring: two teams, too few
+    lens = next(box for box in app.selectbox if box.key == "manager_framework")
+    lens.set_value(own_strength.id).run()
+    assert not app.exception, app.exception
+    text, frames, charts_shown, _ = every_view(app)
+    shown = text + frames
+    assert "3 teams in beeld" in text and charts_shown >= 4
+    assert "EK1" in shown and own_strength.item("EK1").title.nl in shown
+    assert "AB1" not in shown and "Wijkteam Verklaring A" not in shown

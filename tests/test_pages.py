@@ -103,3 +103,23 @@ def test_a_link_made_in_english_opens_in_english(app_db):
     code = english.split("invite=")[1].split("&")[0]
     joined = open_page("pages/join.py", query={"invite": code, "lang": "en"})
     assert "Question 1 of 15" in all_text(joined) and quarter.invitation_only
+
+
+def test_principles_page_lets_people_browse_every_lens_with_its_source(app_db):
+    from kringwijs_survey.content import get_frameworks
+
+    app = open_page("pages/principles.py")
+    for framework in get_frameworks().values():
+        app.selectbox[0].set_value(framework.id).run()
+        assert not app.exception, framework.id
+        assert len([e for e in app.expander if "·" in e.label]) == len(framework.items), framework.id
+        text = all_text(app).replace("\\", "")  # t() escapes markdown in what it fills in
+        assert framework.items[0].text.nl in text and f"Bron: {framework.source}" in text, framework.id
+        if framework.source_note:
+            assert framework.source_note.nl in text, framework.id
+
+
+def test_a_question_from_another_source_names_it_under_the_question(app_db):
+    app = open_page("pages/principles.py")
+    questions = "\n".join(m.value for m in app.markdown if "keukentafelgesprek" in m.value)
+    assert "Naar een idee uit NL Kantelt" in questions and "‘systeemwaarden’" in questions

@@ -2,7 +2,9 @@
 to fail: finding 5 (one score among "weet ik niet"), `summary` on open rounds, single sign-on
 without a verified e-mail address, and counting teams from the welcome page."""
 
+import json
 
+import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from test_policy_views import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
@@ -26,12 +28,12 @@ def team(app_engine):
 
 
 def chart_data(app) -> list:
-    """The data frames the charts on the page were drawn from (Streamlit sends them as Arrow)."""
-    return [
-        convert_arrow_bytes_to_pandas_df(dataset.data.data)
-        for chart in app.get("vega_lite_chart")
-        for dataset in chart.proto.datasets
-    ]
+    """The data frames the charts on the page were drawn from: everything the browser receives,
+    as Arrow datasets or as rows inside the Vega-Lite spec."""
+    charts = app.get("vega_lite_chart")
+    arrow = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for chart in charts for dataset in chart.proto.datasets]
+    inline = [pd.DataFrame(rows) for chart in charts for rows in json.loads(chart.proto.spec).get("datasets", {}).values()]
+    return arrow + inline
 
 
 def chart_rows(app, item_id: str) -> list[dict]:

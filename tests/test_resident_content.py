@@ -37,7 +37,16 @@ def _write(directory: Path, raw: dict[str, Any]) -> Path:
 # --- the real files ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("framework_id", [DEFAULT_FRAMEWORK, KRINGWIJS])
+TEAM_LENSES = [framework.id for framework in get_frameworks().values() if framework.audience == "team"]
+
+
+def test_only_the_organisations_lens_has_no_residents_sentences() -> None:
+    assert {DEFAULT_FRAMEWORK, KRINGWIJS, "radicale-herorientatie", "eigen-kracht", "kringwijs-handelingsprincipes"} <= set(TEAM_LENSES)
+    organisation = [framework for framework in get_frameworks().values() if framework.audience == "organisation"]
+    assert organisation and all(not framework.resident_statements for framework in organisation)
+
+
+@pytest.mark.parametrize("framework_id", TEAM_LENSES)
 def test_every_framework_has_statements_and_a_scale_with_faces(framework_id: str) -> None:
     framework = get_frameworks()[framework_id]
     assert framework.resident_statements, framework_id

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kringwijs_survey import services
+from kringwijs_survey import csv_io, reports, services
 from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.content import get_frameworks
 
@@ -137,3 +137,35 @@ def test_results_from_the_menu_open_the_newest_round_that_has_results(engine):
     assert "nog open" in text and "Je ziet de uitkomsten van 2026-Q1" in text
     assert app.selectbox[0].value == first.id
     assert len(app.get("vega_lite_chart")) >= 1
+
+
+NEW_LENSES = ["radicale-herorientatie", "eigen-kracht", "kringwijs-handelingsprincipes", "kringwijs-overheid"]
+
+
+@pytest.mark.parametrize("lens", NEW_LENSES)
+def test_a_round_on_a_new_lens_runs_from_start_to_results(engine, lens):
+    """Every lens from the sources can be chosen when a round starts, answered and read back."""
+    framework = get_frameworks()[lens]
+    key = create_team_in_the_app(f"Wijkteam {lens}")
+    app = open_page("pages/team.py", query={"team": key})
+    app.selectbox[1].set_value(lens)
+    next(b for b in app.button if b.label == "Ronde starten").click().run()
+    assert not app.exception
+    team = services.team_by_key(engine, key)
+    quarter = services.list_rounds(engine, team.id)[0]
+    assert quarter.framework == lens and quarter.scales == framework.scales_version
+    assert framework.title.nl in all_text(open_page("pages/team.py", query={"team": key}))
+    for person, scores in (("a", [2, 4]), ("b", [3]), ("c", [5, 1])):
+        answers = [services.AnswerInput(item.id, scores[i % len(scores)]) for i, item in enumerate(framework.items)]
+        factories.submit(engine, quarter.id, person, answers)
+    services.close_round(engine, quarter.id, actor=SYSTEM)
+    app, text = results_text(key, quarter.id)
+    assert "Gebaseerd op de antwoorden van 3 teamleden" in text
+    assert framework.items[0].title.nl in text.replace("\\", "")
+    for view in ("blockades", "spread", "changes", "agenda"):
+        app.radio(key="results_view").set_value(view).run()
+        assert not app.exception, view
+    assert reports.team_report_pdf(engine, team.id, quarter.id, min_group=3).startswith(b"%PDF")
+    exported = csv_io.export_rows(engine)
+    assert {row[3] for row in exported} == set(framework.item_ids)
+    assert [row[3] for row in exported[: len(framework.items)]] == framework.item_ids  # in the lens's own order

@@ -77,6 +77,45 @@ def full_period(level: int) -> dict[str, list[int | None]]:
     return {item_id: full_scores(level) for item_id in FRAMEWORK.item_ids}
 
 
+
+# --- one object per period ---------------------------------------------------------------
+
+
+def test_the_results_of_a_period_are_the_same_frames_the_single_functions_give():
+    summary = build_summary(
+        {"2026-Q2": full_period(2), "2026-Q3": full_period(4)}, discuss={("2026-Q3", PRINCIPLES[2]): 3}
+    )
+    results = team_results.for_period(summary, FRAMEWORK, "2026-Q3", "en")
+    single = {
+        "profile": team_results.profile(summary, FRAMEWORK, "2026-Q3", "en"),
+        "pairs": team_results.blockade_pairs(summary, FRAMEWORK, "2026-Q3", "en"),
+        "spread": team_results.disagreement(summary, FRAMEWORK, "2026-Q3", "en"),
+        "changes": team_results.changes(summary, FRAMEWORK, "2026-Q3", "en"),
+        "history": team_results.history(summary, FRAMEWORK, "en", "2026-Q3"),
+        "agenda": team_results.agenda(summary, FRAMEWORK, "2026-Q3", "en"),
+    }
+    for name, frame in single.items():
+        pd.testing.assert_frame_equal(getattr(results, name), frame, obj=name)
+    assert results.previous_period == "2026-Q2"
+    assert results.other_scales == []
+    assert results.withheld == {"too_few_scores": [], "changed_since_reveal": []}
+
+
+def test_the_headline_names_the_highest_and_lowest_median_and_keeps_framework_order_in_ties():
+    first, second, third = PRINCIPLES[0], PRINCIPLES[1], PRINCIPLES[2]
+    summary = build_summary({"2026-Q3": {first: [2, 2, 2], second: [5, 5, 4], third: [2, 2, 3]}})
+    headline = team_results.for_period(summary, FRAMEWORK, "2026-Q3", "nl").headline
+    assert (headline.best_item, headline.best_median) == (second, 5)
+    assert (headline.weakest_item, headline.weakest_median) == (first, 2)  # tie with the third: the first wins
+    assert headline.weakest_title == FRAMEWORK.item(first).title.nl
+
+
+def test_no_headline_without_numbers():
+    summary = suppressed_with_numbers(build_summary({"2026-Q3": full_period(3)}), "2026-Q3")
+    results = team_results.for_period(summary, FRAMEWORK, "2026-Q3", "nl")
+    assert results.headline is None and results.previous_period is None
+
+
 # --- profile -----------------------------------------------------------------------------
 
 
