@@ -354,3 +354,31 @@ def test_the_team_pdf_of_a_round_keeps_its_version(engine):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "KS1 · Eerst luisteren" in text and "Altijd" not in text
     assert "KS3 · Kort en duidelijk" in text
+
+
+def test_export_then_import_keeps_answers_to_an_own_framework(tmp_path):
+    url = f"sqlite:///{tmp_path / 'from.db'}"
+    fixture = tmp_path / "eigen.yaml"
+    fixture.write_text(GOOD, encoding="utf-8")
+    assert run_cli(url, "framework", "add", str(fixture)).returncode == 0
+    from kringwijs_survey.database import get_engine
+
+    engine = get_engine(url)
+    team = services.create_team(engine, "Wijkteam Uitvoer")
+    quarter = services.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    answer_round(engine, quarter.id, [2, 3, 4], "csv")
+    services.close_round(engine, quarter.id, actor=SYSTEM)
+    exported = tmp_path / "antwoorden.csv"
+    assert run_cli(url, "export-csv", str(exported)).returncode == 0
+    assert "KS1" in exported.read_text(encoding="utf-8") and "kringstad-1" in exported.read_text(encoding="utf-8")
+
+    other = f"sqlite:///{tmp_path / 'to.db'}"
+    refused = run_cli(other, "import-csv", str(exported))
+    assert refused.returncode == 1 and "KS1" in refused.stderr  # the framework is not there yet: nothing imported
+    assert run_cli(other, "framework", "add", str(fixture)).returncode == 0
+    assert run_cli(other, "import-csv", str(exported)).returncode == 0
+    again = tmp_path / "opnieuw.csv"
+    assert run_cli(other, "export-csv", str(again)).returncode == 0
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    imported = services.list_rounds(get_engine(other), services.find_team(get_engine(other), "Wijkteam Uitvoer").id)
+    assert [(found.framework, found.framework_version, found.scales) for found in imported] == [(OWN_ID, 1, "kringstad-1")]
