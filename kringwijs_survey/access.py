@@ -80,6 +80,7 @@ class Permission(StrEnum):
     CHANGE_TEAM = "team.change"  # open and close rounds, invitations, notes, actions, residents
     ANSWER = "round.answer"  # fill in one round
     MANAGE_TEAMS = "teams.manage"  # approve, renew links, export and erase (admin)
+    MANAGE_FRAMEWORKS = "frameworks.manage"  # upload and publish an organisation's own framework (admin)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def ensure_permission(principal: Principal, action: Permission, resource: Resour
             and resource.team_id is not None and resource.team_id == principal.team_id)
         or (role == Role.PARTICIPANT and action == Permission.ANSWER
             and resource.round_id is not None and resource.round_id == principal.round_id)
-        or (role == Role.ADMIN and action == Permission.MANAGE_TEAMS)
+        or (role == Role.ADMIN and action in (Permission.MANAGE_TEAMS, Permission.MANAGE_FRAMEWORKS))
     )
     if not allowed:
         raise NotAllowed()

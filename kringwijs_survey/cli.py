@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import policy, privacy
+from . import own_frameworks, policy, privacy
+from .access import SYSTEM
 from .aggregation import SUMMARY_COLUMNS, Scope, summarize
 from .backup import backup, restore
 from .csv_io import ImportFailed, export_csv, import_csv
@@ -303,7 +304,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_team_link)
     _add_backup_commands(commands)
     _add_privacy_commands(commands)
+    _add_framework_commands(commands)
     return parser
+
+
+def _add_framework_commands(commands) -> None:
+    p = commands.add_parser("framework", help="an organisation's own framework (a YAML file like those in principles/)")
+    actions = p.add_subparsers(dest="framework_command", required=True)
+    q = actions.add_parser("validate", help="check FILE with the rules of the built-in files; prints every problem")
+    q.add_argument("file")
+    q.set_defaults(run=cmd_framework_validate)
+    q = actions.add_parser("add", help="check FILE and publish it as the next version of its framework")
+    q.add_argument("file")
+    q.set_defaults(run=cmd_framework_add)
+
+
+def _read_framework_file(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        print(t("cli.file_not_found", path=path), file=sys.stderr)
+        return None
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem.text(), file=sys.stderr)
+    print(t("cli.framework_problems", count=len(problems)), file=sys.stderr)
+
+
+def cmd_framework_validate(args) -> int:
+    data = _read_framework_file(args.file)
+    if data is None:
+        return 2
+    checked = own_frameworks.check_upload(_engine(), data)
+    if not checked.ok:
+        _print_problems(checked.problems)
+        return 1
+    print(t("cli.framework_ok", title=checked.framework.title.nl, id=checked.framework.id))
+    return 0
+
+
+def cmd_framework_add(args) -> int:
+    data = _read_framework_file(args.file)
+    if data is None:
+        return 2
+    try:
+        framework = own_frameworks.publish(_engine(), data, actor=SYSTEM)
+    except own_frameworks.UploadRefused as refused:
+        _print_problems(refused.problems)
+        return 1
+    print(t("cli.framework_added", title=framework.title.nl, id=framework.id, version=framework.version))
+    return 0
 
 
 def _add_backup_commands(commands) -> None:

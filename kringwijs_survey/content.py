@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,7 +22,15 @@ from pydantic import (
     model_validator,
 )
 
-from .i18n import t
+from . import i18n
+
+# The language content messages are told in: Dutch for files and the command line, the
+# reader's language while an admin checks an uploaded file (check_framework_text).
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("content_lang", default=i18n.DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, _LANG.get(), **values)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRINCIPLES_DIR = REPO_ROOT / "principles"
@@ -44,9 +56,9 @@ class ContentError(Exception):
 
 
 class _Problem(ValueError):
-    def __init__(self, message: str, *, field: str, item_id: str | None = None, what: str = "item") -> None:
+    def __init__(self, message: str, *, field: str, item_id: str | None = None, what: str = "item", kind: str = "content") -> None:
         super().__init__(message)
-        self.message, self.field, self.item_id, self.what = message, field, item_id, what
+        self.message, self.field, self.item_id, self.what, self.kind = message, field, item_id, what, kind
 
 
 class _Model(BaseModel):
@@ -230,6 +242,17 @@ class Framework(_Model):
             raise ValueError(t("content.audience", audience=repr(audience), allowed=", ".join(AUDIENCES)))
         return audience
     _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
+    # An organisation's own framework (uploaded, stored in the database): which version.
+    _own: OwnVersion | None = PrivateAttr(default=None)
+
+    @property
+    def own(self) -> OwnVersion | None:
+        """None for a built-in file in principles/; else the stored version it comes from."""
+        return self._own
+
+    @property
+    def version(self) -> int | None:
+        return self._own.version if self._own else None
 
     @model_validator(mode="after")
     def _link(self) -> Framework:
@@ -238,7 +261,7 @@ class Framework(_Model):
             raise _Problem(t("content.group_ids"), field="groups")
         for item in self.items:
             if item.id in self._by_id:
-                raise _Problem(t("content.duplicate_id"), field="id", item_id=item.id)
+                raise _Problem(t("content.duplicate_id"), field="id", item_id=item.id, kind="duplicate_id")
             if item.group not in kinds:
                 raise _Problem(t("content.unknown_group", group=repr(item.group)), field="group", item_id=item.id)
             if item.kind not in (None, kinds[item.group]):
@@ -276,7 +299,7 @@ class Framework(_Model):
         for statement in self.resident_statements:
             where = dict(item_id=statement.id, what=t("content.what.statement"))
             if statement.id in seen:
-                raise _Problem(t("content.duplicate_id"), field="id", **where)
+                raise _Problem(t("content.duplicate_id"), field="id", kind="duplicate_id", **where)
             if statement.id in self._by_id:
                 raise _Problem(t("content.id_of_item"), field="id", **where)
             target = self._by_id.get(statement.principle)
@@ -414,15 +437,271 @@ def load_frameworks(directory: Path = PRINCIPLES_DIR) -> dict[str, Framework]:
 
 
 @functools.cache
-def get_frameworks() -> dict[str, Framework]:
+def builtin_frameworks() -> dict[str, Framework]:
+    """The frameworks of the files in principles/ (read once per process: they change only
+    with a new release)."""
     frameworks = load_frameworks(PRINCIPLES_DIR)
     if DEFAULT_FRAMEWORK not in frameworks:
         raise ContentError(t("content.default_missing", directory=_label(PRINCIPLES_DIR), framework=repr(DEFAULT_FRAMEWORK)))
     return frameworks
 
 
-def framework_of_item(item_id: str) -> Framework:
-    for framework in get_frameworks().values():
+def get_frameworks(engine: Any = None) -> dict[str, Framework]:
+    """Every framework a team can choose: the built-in files, and with `engine` also the latest
+    published version of each of the organisation's own frameworks in that database (seen by
+    every process on the same database, see own_frameworks.published)."""
+    if engine is None:
+        return builtin_frameworks()
+    from .own_frameworks import latest_published
+
+    builtin = builtin_frameworks()
+    # A built-in file keeps its id even if a later release brings one an organisation already used.
+    return {**builtin, **{key: value for key, value in latest_published(engine).items() if key not in builtin}}
+
+
+def framework_named(framework_id: str, engine: Any = None) -> Framework:
+    """A framework by id: a built-in file, else the newest published version of an own framework
+    (in `engine`'s database, or the configured one). KeyError when there is none."""
+    found = builtin_frameworks().get(framework_id)
+    if found is not None:
+        return found
+    from .database import get_engine
+    from .own_frameworks import latest_published
+
+    return latest_published(engine or get_engine())[framework_id]
+
+
+def framework_of_item(item_id: str, engine: Any = None) -> Framework:
+    for framework in get_frameworks(engine).values():
         if item_id in framework.item_ids:
             return framework
     raise KeyError(item_id)
+
+
+# --- An organisation's own framework: an uploaded file, checked before anything is stored ----
+
+MAX_UPLOAD_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class OwnVersion:
+    """Where an organisation's own framework comes from: its stored, published version."""
+
+    version: int
+    uploaded_by: str
+    created_at: Any  # datetime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in an uploaded framework file: what kind, where (line, item, field) and the
+    message in the reader's language."""
+
+    kind: str
+    message: str
+    line: int | None = None
+    item: str | None = None
+    field: str | None = None
+    lang: str = dataclass_field(default_factory=_LANG.get)
+
+    def text(self) -> str:
+        """E.g. "regel 24: item KS1, veld 'title.nl': bevat een link …" (in the message's language)."""
+        token = _LANG.set(self.lang)
+        try:
+            where = _where(self.item, self.field or "", "item")
+            line = t("content.upload.line", line=self.line) + " " if self.line else ""
+        finally:
+            _LANG.reset(token)
+        return f"{line}{where}{self.message}"
+
+
+# What markdown, HTML or a spreadsheet would read as something other than text. Uploaded texts
+# are shown like the built-in ones (through markdown), so they may not hold any of it.
+_HOSTILE = (
+    ("control", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")),
+    ("html", re.compile(r"<[^>]*>|&#?\w+;|[<>]")),
+    ("link", re.compile(r"\]\s*[(\[:]|://|\bwww\.|\bmailto:|[\w.+-]+@[\w-]+\.\w|\bjavascript:", re.IGNORECASE)),
+    ("formula", re.compile(r"^'*[=+\-@]")),
+    ("markup", re.compile(r"^\s*(#|>|\d+\.\s|```|---)|[*_`~$|\\\[\]]|:[\w/-]+[:\[]|->|<-|=>")),
+)
+
+
+_ID_FIELDS = {"id", "group", "kind", "answers", "answered_by", "principle", "scales_version", "version", "source_file"}
+
+
+def _hostile(value: str) -> str | None:
+    stripped = value.strip()
+    for kind, pattern in _HOSTILE:
+        if pattern.search(stripped if kind == "formula" else value):
+            return kind
+    return None
+
+
+def _line_map(text: str) -> dict[tuple[str, ...], int]:
+    """Path in the document (keys and list positions as text) -> line number (from 1)."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, (*path, str(key.value)))
+                lines[(*path, str(key.value))] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                walk(value, (*path, str(index)))
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _line_of(lines: dict[tuple[str, ...], int], path: tuple[Any, ...]) -> int | None:
+    parts = tuple(str(part) for part in path)
+    for end in range(len(parts), -1, -1):
+        if parts[:end] in lines:
+            return lines[parts[:end]]
+    return None
+
+
+def _walk_strings(value: Any, path: tuple[Any, ...] = ()):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _walk_strings(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _walk_strings(inner, (*path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _item_and_field(raw: dict, path: tuple[Any, ...]) -> tuple[str | None, str, tuple[Any, ...]]:
+    """(item id or None, field, path of that field) for a path into the raw document."""
+    if len(path) >= 2 and path[0] in ("items", "resident_statements") and isinstance(path[1], int):
+        entries = raw.get(path[0])
+        entry = entries[path[1]] if isinstance(entries, list) and path[1] < len(entries) else None
+        item_id = str(entry["id"]) if isinstance(entry, dict) and "id" in entry else t("content.number", number=path[1] + 1)
+        return item_id, ".".join(str(part) for part in path[2:]), path
+    return None, ".".join(str(part) for part in path), path
+
+
+def _path_of_problem(raw: dict, problem: _Problem) -> tuple[Any, ...]:
+    field = tuple(problem.field.split(".")) if problem.field else ()
+    if problem.item_id is not None:
+        section = "resident_statements" if problem.what != "item" else "items"
+        entries = raw.get(section)
+        if isinstance(entries, list):
+            # The last entry with this id: for a duplicate id that is the one that repeats it.
+            matches = [index for index, entry in enumerate(entries) if isinstance(entry, dict) and str(entry.get("id")) == problem.item_id]
+            if matches:
+                return (section, matches[-1], *field)
+    return field
+
+
+def _hostile_problems(raw: dict, lines: dict) -> list[Problem]:
+    problems = []
+    for path, value in _walk_strings(raw):
+        if path and path[-1] in _ID_FIELDS:
+            continue  # ids and links between items: checked by their own pattern
+        kind = _hostile(value)
+        if kind is not None:
+            item, field, _ = _item_and_field(raw, path)
+            problems.append(Problem("hostile", t(f"content.upload.hostile.{kind}"), _line_of(lines, path), item, field))
+    return problems
+
+
+def _schema_problems(raw: dict, lines: dict) -> tuple[Framework | None, list[Problem]]:
+    try:
+        return Framework.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            problem = (error.get("ctx") or {}).get("error")
+            if isinstance(problem, _Problem):
+                path = _path_of_problem(raw, problem)
+                problems.append(Problem(problem.kind, problem.message, _line_of(lines, path), problem.item_id, problem.field))
+                continue
+            item, field, path = _item_and_field(raw, tuple(error["loc"]))
+            known = error["type"] in _KNOWN_ERROR_TYPES
+            message = t(f"content.type.{error['type']}", **error.get("ctx", {})) if known else error["msg"].removeprefix("Value error, ")
+            kind = "scale" if "labels" in error["loc"] or "faces" in error["loc"] else error["type"]
+            problems.append(Problem(kind, message, _line_of(lines, path), item, field))
+        return None, problems
+
+
+def _collisions(framework: Framework, lines: dict, taken: dict[str, str], builtin_ids) -> list[Problem]:
+    problems = []
+    if framework.id in builtin_ids:
+        problems.append(Problem("builtin_id", t("content.upload.builtin_id", id=framework.id), _line_of(lines, ("id",)), None, "id"))
+    for section, ids in (("items", framework.item_ids), ("resident_statements", framework.resident_statement_ids)):
+        for index, item_id in enumerate(ids):
+            owner = taken.get(item_id)
+            if owner is not None and owner != framework.id:
+                problems.append(
+                    Problem("item_id_taken", t("content.upload.item_id_taken", other=owner), _line_of(lines, (section, index, "id")), item_id, "id")
+                )
+    return problems
+
+
+def check_framework_text(
+    data: bytes | str, *, lang: str = i18n.DEFAULT_LANGUAGE, taken: dict[str, str] | None = None, builtin_ids: frozenset[str] | set[str] = frozenset()
+) -> tuple[Framework | None, list[Problem]]:
+    """Check an uploaded framework file with the rules of the built-in files, plus what an upload
+    must not do: be too big, not YAML, not a block of fields, hold markup, links or formulas, take
+    the id of a built-in framework, or use an item id of another framework (`taken`: item or
+    statement id -> framework id). Returns the framework, or None and every problem found."""
+    token = _LANG.set(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    try:
+        return _check_framework_text(data, taken or {}, builtin_ids)
+    finally:
+        _LANG.reset(token)
+
+
+MAX_FLOW_DEPTH = 20
+
+
+def _flow_depth(text: str) -> int:
+    """How deep brackets ([ and {) nest, counted roughly (brackets inside quotes count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _check_framework_text(data: bytes | str, taken: dict[str, str], builtin_ids) -> tuple[Framework | None, list[Problem]]:
+    raw_bytes = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw_bytes) > MAX_UPLOAD_BYTES:
+        return None, [Problem("too_big", t("content.upload.too_big", size=len(raw_bytes) // 1000 + 1, maximum=MAX_UPLOAD_BYTES // 1000))]
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem("not_text", t("content.upload.not_text"))]
+    if _flow_depth(text) > MAX_FLOW_DEPTH:  # PyYAML takes minutes over thousands of open brackets
+        return None, [Problem("too_deep", t("content.upload.too_deep"))]
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            return None, [Problem("alias", t("content.upload.alias"))]
+        raw = yaml.safe_load(text)
+        lines = _line_map(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return None, [Problem("yaml", t("content.upload.bad_yaml", problem=exc.problem or exc.context), line=mark.line + 1 if mark else None)]
+    except yaml.YAMLError as exc:
+        return None, [Problem("yaml", t("content.upload.bad_yaml", problem=exc))]
+    except RecursionError:
+        return None, [Problem("too_deep", t("content.upload.too_deep"))]
+    if not isinstance(raw, dict):
+        return None, [Problem("not_mapping", t("content.upload.not_a_block"), line=1)]
+
+    problems = _hostile_problems(raw, lines)
+    framework, schema_problems = _schema_problems(raw, lines)
+    problems += schema_problems
+    if framework is not None:
+        problems += _collisions(framework, lines, taken, builtin_ids)
+    problems.sort(key=lambda problem: (problem.line or 0))
+    return (framework if not problems else None), problems

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, insert, select, tuple_
 from sqlmodel import Session
 
-from .content import framework_of_item, get_frameworks
+from .content import Framework, get_frameworks
 from .database import read_session, run_write
 from .i18n import t
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, SOURCE_IMPORT, Answer, Response, Round, Team
@@ -48,10 +48,7 @@ class Row:
     score: int | None
     comment: str | None
     scales: str
-
-    @property
-    def framework(self) -> str:
-        return framework_of_item(self.item).id
+    framework: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,25 +60,25 @@ class ImportResult:
     scales: tuple[str, ...] = ()
 
 
-def known_scales(framework_id: str | None = None) -> list[str]:
+def known_scales(framework_id: str | None = None, frameworks: dict[str, Framework] | None = None) -> list[str]:
     """The scales versions a file may name: of one framework, or of any (current first)."""
-    frameworks = [get_frameworks()[framework_id]] if framework_id else list(get_frameworks().values())
+    frameworks = frameworks or get_frameworks()
+    chosen = [frameworks[framework_id]] if framework_id else list(frameworks.values())
     versions: list[str] = []
-    for framework in frameworks:
+    for framework in chosen:
         for version in (framework.scales_version, *(earlier.version for earlier in framework.earlier_scales)):
             if version not in versions:
                 versions.append(version)
     return versions
 
 
-def _parse_scales(raw: str | None, item: str, default: str | None) -> str:
-    framework = framework_of_item(item)
+def _parse_scales(raw: str | None, framework: Framework, default: str | None) -> str:
     version = (raw or "").strip() or default or framework.scales_version
     try:
         framework.scale_set(version)
     except KeyError:
         raise InvalidInput(
-            "error.csv.unknown_scales", value=version, known=", ".join(known_scales(framework.id))
+            "error.csv.unknown_scales", value=version, known=", ".join(known_scales(framework.id, {framework.id: framework}))
         ) from None
     return version
 
@@ -96,7 +93,7 @@ def _parse_score(raw: str) -> int | None:
         raise InvalidInput("error.csv.score", value=raw) from None
 
 
-def _parse_row(record: dict[str, str | None], default_scales: str | None = None) -> Row:
+def _parse_row(record: dict[str, str | None], default_scales: str | None, frameworks: dict[str, Framework]) -> Row:
     missing = [column for column in REQUIRED_COLUMNS if record.get(column) is None]
     if missing:
         raise InvalidInput("error.csv.field_missing", fields=", ".join(missing))
@@ -108,10 +105,9 @@ def _parse_row(record: dict[str, str | None], default_scales: str | None = None)
     if len(respondent) > RESPONDENT_MAX:
         raise InvalidInput("error.csv.respondent_long", maximum=RESPONDENT_MAX)
     item = record["item"].strip()
-    try:
-        framework_of_item(item)
-    except KeyError:
-        raise InvalidInput("error.csv.unknown_item", item=item) from None
+    framework = next((found for found in frameworks.values() if item in found.item_ids), None)
+    if framework is None:
+        raise InvalidInput("error.csv.unknown_item", item=item)
     return Row(
         team=clean_name(record["team"], "team"),
         period=check_period(record["period"]),
@@ -119,11 +115,12 @@ def _parse_row(record: dict[str, str | None], default_scales: str | None = None)
         item=item,
         score=_parse_score(record["score"]),
         comment=clean_comment(record.get("comment")),
-        scales=_parse_scales(record.get("scales"), item, default_scales),
+        scales=_parse_scales(record.get("scales"), framework, default_scales),
+        framework=framework.id,
     )
 
 
-def parse_csv(text: str, scales: str | None = None) -> list[Row]:
+def parse_csv(text: str, scales: str | None = None, frameworks: dict[str, Framework] | None = None) -> list[Row]:
     """Check every row; raise ImportFailed with one line per problem, naming the line number.
     `scales`: the version of rows that do not name one (None: the framework's current one)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -152,7 +149,7 @@ def parse_csv(text: str, scales: str | None = None) -> list[Row]:
             break
         record = {column: from_csv_cell(value) if isinstance(value, str) else value for column, value in record.items()}
         try:
-            row = _parse_row(record, scales)
+            row = _parse_row(record, scales, frameworks or get_frameworks())
         except InvalidInput as exc:
             problems.append(t("csv.line_problem", line=line, problem=exc))
             continue
@@ -171,7 +168,9 @@ def parse_csv(text: str, scales: str | None = None) -> list[Row]:
     return rows
 
 
-def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozenset()) -> ImportResult:
+def _write_rows(
+    session: Session, rows: list[Row], into: frozenset[str] = frozenset(), frameworks: dict[str, Framework] | None = None
+) -> ImportResult:
     """Teams the file names are made (origin "import"), or must have been made by an earlier
     import: answers never land in a team someone else made (e.g. a look-alike an outsider
     registered first) unless the admin names that team explicitly (`into`)."""
@@ -213,7 +212,11 @@ def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozen
     for row in rows:
         key = (team_ids[row.team], row.period, row.framework)
         if key not in round_ids:
-            new_round = Round(team_id=key[0], period=key[1], framework=key[2], status=ROUND_CLOSED, scales=row.scales)
+            # An organisation's own framework: the round keeps the version the answers are imported into.
+            version = (frameworks or get_frameworks())[key[2]].version
+            new_round = Round(
+                team_id=key[0], period=key[1], framework=key[2], framework_version=version, status=ROUND_CLOSED, scales=row.scales
+            )
             session.add(new_round)
             session.flush()
             round_ids[key] = new_round.id
@@ -240,7 +243,7 @@ def _write_rows(session: Session, rows: list[Row], into: frozenset[str] = frozen
         rows=len(rows),
         teams_created=len(new_teams),
         rounds_created=rounds_created,
-        scales=tuple(version for version in known_scales() if any(row.scales == version for row in rows)),
+        scales=tuple(version for version in known_scales(frameworks=frameworks) if any(row.scales == version for row in rows)),
     )
 
 
@@ -267,19 +270,20 @@ def _ensure_responses(session: Session, keys: list[tuple[int, str]]) -> dict[tup
 def import_csv(engine: Engine, path: Path, into: Iterable[str] = (), scales: str | None = None) -> ImportResult:
     """All or nothing; `into` names existing teams (not made by an import) that may take answers;
     `scales` the scales version of answers whose row does not name one (None: the current one)."""
-    if scales is not None and scales.strip() not in known_scales():
-        raise ImportFailed([t("csv.unknown_scales_option", value=scales, known=", ".join(known_scales()))])
+    frameworks = get_frameworks(engine)
+    if scales is not None and scales.strip() not in known_scales(frameworks=frameworks):
+        raise ImportFailed([t("csv.unknown_scales_option", value=scales, known=", ".join(known_scales(frameworks=frameworks)))])
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFailed([t("csv.not_utf8")]) from None
-    rows = parse_csv(text, scales.strip() if scales is not None else None)
+    rows = parse_csv(text, scales.strip() if scales is not None else None, frameworks)
     named = frozenset(clean_name(name, "team") for name in into)
-    return run_write(engine, lambda session: _write_rows(session, rows, named))
+    return run_write(engine, lambda session: _write_rows(session, rows, named, frameworks))
 
 
 def export_rows(engine: Engine) -> list[list[str]]:
-    order = {item_id: index for framework in get_frameworks().values() for index, item_id in enumerate(framework.item_ids)}
+    order = {item_id: index for framework in get_frameworks(engine).values() for index, item_id in enumerate(framework.item_ids)}
     query = (
         select(
             Team.name, Round.period, Round.framework, Round.scales, Response.respondent, Answer.item_id, Answer.score, Answer.comment

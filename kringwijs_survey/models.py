@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -110,6 +111,9 @@ class Round(SQLModel, table=True):
     invitation_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     # SHA-256 of the secret that lets a facilitator steer and project this round (workshops only).
     presenter_key_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    # The version of an organisation's own framework this round was answered with (FrameworkVersion);
+    # NULL: the built-in file in principles/ named by `framework`.
+    framework_version: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
 
 
 class Response(SQLModel, table=True):
@@ -228,6 +232,24 @@ class RetainedAggregate(SQLModel, table=True):
     count_3: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     count_4: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     count_5: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+class FrameworkVersion(SQLModel, table=True):
+    """One published version of an organisation's own framework: the uploaded file itself, as it
+    was checked. A version never changes; a new upload of the same id is the next version."""
+
+    __tablename__ = "framework_version"
+    __table_args__ = (
+        UniqueConstraint("framework_id", "version", name="uq_framework_version_framework_id_version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    framework_id: str = Field(sa_column=Column(String(100), nullable=False, index=True))
+    version: int = Field(sa_column=Column(Integer, nullable=False))
+    yaml_text: str = Field(sa_column=Column(Text, nullable=False))
+    uploaded_by: str = Field(sa_column=Column(String(100), nullable=False))
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class DataRevision(SQLModel, table=True):

@@ -47,7 +47,8 @@ from .charts import (
     format_number,
     text_px,
 )
-from .content import get_frameworks
+from .content import framework_named
+from .own_frameworks import of_round
 from .spreadsheet import csv_frame, text_cells
 from .validation import InvalidInput
 
@@ -600,7 +601,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
         raise InvalidInput("error.round_not_of_team")
     if not services.results_released(quarter):
         raise InvalidInput("error.report_open_round")
-    framework = get_frameworks()[quarter.framework]
+    framework = of_round(engine, quarter)
     summary = services.team_summary(engine, team, framework.id, min_group)
     this_round = summary[summary["period"] == quarter.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
@@ -703,7 +704,7 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
     t = lambda key, **values: i18n.t(key, lang, **values)  # noqa: E731
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
-    framework = get_frameworks()[view.framework]
+    framework = framework_named(view.framework, engine)
     title = t("report.org_title")
     report = _Report(title, lang)
     selection = t("report.selection", areas=", ".join(areas) if areas else t("manager.all_areas"),

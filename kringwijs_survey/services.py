@@ -14,7 +14,7 @@ from sqlmodel import Session
 from . import access, policy
 from .access import Permission, Principal, Resource, ensure_permission
 from .aggregation import Scope, pool_by_principle, summarize
-from .content import DEFAULT_FRAMEWORK, get_frameworks
+from .content import DEFAULT_FRAMEWORK, builtin_frameworks, get_frameworks
 from .database import read_session, run_write
 from .models import (
     ACTION_SCOPES,
@@ -34,6 +34,8 @@ from .models import (
     Round,
     Team,
 )
+from .own_frameworks import framework_version as stored_version
+from .own_frameworks import of_round
 from .validation import InvalidInput, Refused, check_period, check_score, clean_comment, clean_name, clean_text
 
 
@@ -154,10 +156,16 @@ def _unused_join_code(session: Session) -> str:
             return code
 
 
-def _check_framework(framework: str) -> str:
-    if framework not in get_frameworks():
+def _check_framework(engine: Engine, framework: str):
+    """The framework a new round of `framework` is answered with: the built-in file, or the
+    newest published version of an organisation's own framework."""
+    found = builtin_frameworks().get(framework) or get_frameworks(engine).get(framework)
+    if found is None:
         raise InvalidInput("error.no_framework", framework=framework)
-    return framework
+    return found
+
+
+_LATEST = object()
 
 
 def start_round(
@@ -168,8 +176,11 @@ def start_round(
     audience: str = AUDIENCE_TEAM,
     *,
     invitation_only: bool | None = None,
+    version=_LATEST,
 ) -> Round:
     """Open a round for a quarter; starting the same quarter again returns the existing round.
+    The round keeps the version of the framework it is answered with (for an organisation's own
+    framework the newest published one, unless `version` names one).
 
     A team round takes answers only through personal invitations (create_invitations) unless
     invitation_only=False is asked for explicitly (workshop groups, whose trainer sees the room).
@@ -177,7 +188,10 @@ def start_round(
     if invitation_only is None:
         invitation_only = audience == AUDIENCE_TEAM
     period = check_period(period or current_period())
-    framework = _check_framework(framework)
+    chosen = _check_framework(engine, framework)
+    version = chosen.version if version is _LATEST else version
+    # An own framework's rounds are answered on its own scales; built-in rounds on the current ones.
+    scales = {} if version is None else {"scales": stored_version(engine, framework, version).scales_version}
 
     def work(session: Session) -> Round:
         if session.get(Team, team_id) is None:
@@ -197,6 +211,8 @@ def start_round(
             audience=audience,
             join_code=_unused_join_code(session),
             invitation_only=invitation_only,
+            framework_version=version,
+            **scales,
         )
         session.add(new_round)
         session.flush()
@@ -282,8 +298,7 @@ def load_own_response(engine: Engine, round_id: int, respondent: str) -> OwnResp
         return OwnResponse(submitted=response.submitted, answers=answers)
 
 
-def _checked_answers(framework_id: str, answers: list[AnswerInput], audience: str = AUDIENCE_TEAM) -> list[AnswerInput]:
-    framework = get_frameworks()[framework_id]
+def _checked_answers(framework, answers: list[AnswerInput], audience: str = AUDIENCE_TEAM) -> list[AnswerInput]:
     known = set(framework.item_ids)
     if audience == AUDIENCE_RESIDENTS:  # a residents' round also takes the residents' statements
         known |= set(framework.resident_statement_ids)
@@ -313,7 +328,7 @@ _ROUND, _RESPONSE, _ANSWER, _INVITATION = Round.__table__, Response.__table__, A
 # issue 17). PostgreSQL lets new share locks past a waiting FOR UPDATE, so a close that comes in
 # during a burst waits until no answer is under way: a moment, as each holds it a few ms.
 _SUBMIT_ROUND = (
-    select(_ROUND.c.status, _ROUND.c.framework, _ROUND.c.audience, _ROUND.c.invitation_only)
+    select(_ROUND.c.status, _ROUND.c.framework, _ROUND.c.framework_version, _ROUND.c.audience, _ROUND.c.invitation_only)
     .where(_ROUND.c.id == bindparam("round_id"))
     .with_for_update(read=True)
 )
@@ -367,7 +382,7 @@ def submit_response(
             raise InvalidInput("error.no_round")
         if found.status != ROUND_OPEN:
             raise InvalidInput("error.round_closed")
-        checked = _checked_answers(found.framework, answers, found.audience)
+        checked = _checked_answers(of_round(engine, found), answers, found.audience)
         existing = connection.execute(_SUBMIT_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
@@ -567,7 +582,7 @@ def add_action(engine: Engine, round_id: int, action: ActionInput, *, actor: Pri
 
     def work(session: Session) -> Action:
         found = _ensure_changes(actor, session.get(Round, round_id))
-        if action.item_id is not None and action.item_id not in get_frameworks()[found.framework].item_ids:
+        if action.item_id is not None and action.item_id not in of_round(engine, found).item_ids:
             raise InvalidInput("error.item_not_in_round")
         new = Action(
             team_id=found.team_id, round_id=round_id, item_id=action.item_id, what=what, owner=owner,
@@ -655,9 +670,11 @@ def open_residents_round(engine: Engine, team_round_id: int, *, actor: Principal
     found = _ensure_changes(actor, get_round(engine, team_round_id))
     if found.audience != AUDIENCE_TEAM:
         raise InvalidInput("error.no_round")
-    if not get_frameworks()[found.framework].resident_statements:
+    if not of_round(engine, found).resident_statements:
         raise InvalidInput("error.no_resident_statements")
-    return start_round(engine, found.team_id, found.period, found.framework, audience=AUDIENCE_RESIDENTS)
+    return start_round(
+        engine, found.team_id, found.period, found.framework, audience=AUDIENCE_RESIDENTS, version=found.framework_version
+    )
 
 
 @dataclass(frozen=True)
@@ -694,7 +711,7 @@ def perspectives(
 ) -> Perspectives:
     """Both views of one round from the one aggregation. A principle with several statements
     gets the median of all residents' answers to those statements together."""
-    framework = get_frameworks()[team_round.framework]
+    framework = of_round(engine, team_round)
     minimum = policy.at_least(min_group_residents)
     empty = pd.DataFrame({column: pd.Series(dtype="object") for column in PERSPECTIVE_COLUMNS})
     residents = residents_round_of(engine, team_round)

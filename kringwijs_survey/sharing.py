@@ -40,7 +40,7 @@ from sqlmodel import Session
 
 from . import i18n, policy, services
 from .aggregation import Scope, cached_per_revision, pool_by_principle, summarize
-from .content import DEFAULT_FRAMEWORK, get_frameworks
+from .content import DEFAULT_FRAMEWORK, framework_named
 from .database import read_session, run_write
 from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round
 from .validation import InvalidInput, clean_comment
@@ -167,7 +167,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 
 def _with_items(frame: pd.DataFrame, framework_id: str, lang: str) -> pd.DataFrame:
-    framework = get_frameworks()[framework_id]
+    framework = framework_named(framework_id, None)
     order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
     frame = frame[frame["item"].isin(order)].copy()
     frame["title"] = frame["item"].map({item.id: item.title.get(lang) for item in framework.items})
@@ -281,7 +281,7 @@ def _organisation_view(
             org_history.append(_org_figures(in_period).assign(period=period))
     org_history = pd.concat(org_history, ignore_index=True) if org_history else _empty(["period", *ORG_COLUMNS])
 
-    current = get_frameworks()[framework].scales_version
+    current = framework_named(framework, engine).scales_version
     older = history[history["scales"].fillna(current) != current] if "scales" in history else history.iloc[0:0]
     messages = _messages(engine, tuple(latest["round_id"].unique()), dict(zip(latest["round_id"], latest["team"])))
     ordered = lambda frame: frame.sort_values(["team", "period", "_order"], ignore_index=True)  # noqa: E731
@@ -369,7 +369,7 @@ def _residents_view(
 ) -> ResidentsView:
     minimum = policy.at_least(max(min_group_residents, min_group_org))
     empty = ResidentsView(minimum, 0, (), _empty(RESIDENT_TEAM_COLUMNS), _empty(RESIDENT_ORG_COLUMNS))
-    chosen = get_frameworks()[framework]
+    chosen = framework_named(framework, engine)
     principle_of = {statement.id: statement.principle for statement in chosen.resident_statements}
     teams = [team for team in services.organisation_teams(engine) if not areas or team.area in set(areas)]
     if not teams or not principle_of:
@@ -434,7 +434,7 @@ def blockade_pressure(view: OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Da
     of how many, the mean of the team means and the median of the team medians."""
     if not view.enough:
         return _empty(PRESSURE_COLUMNS)
-    framework = get_frameworks()[view.framework]
+    framework = framework_named(view.framework, None)
     rows = []
     for blockade in framework.items_of_kind("blockade"):
         of_item = view.latest[view.latest["item"] == blockade.id]
@@ -475,7 +475,7 @@ def organisation_actions(engine: Engine, view: OrgView, lang: str = i18n.DEFAULT
             .order_by(Action.due.is_(None), Action.due, Action.id)
         ).all()
     team_of = _team_of_round(view)
-    framework = get_frameworks()[view.framework]
+    framework = framework_named(view.framework, engine)
     records = [
         {
             "team": team_of[row.round_id],
@@ -517,7 +517,7 @@ def heatmap_order(view: OrgView, by: str = "team", item: str | None = None) -> t
     by="team": teams A–Z, items in framework order. by="item": teams from the highest to the
     lowest mean on `item`. by="spread": items where teams differ most (sd of team means) first.
     """
-    framework = get_frameworks()[view.framework]
+    framework = framework_named(view.framework, None)
     teams = sorted(view.teams, key=team_sort_key)
     present = set(view.latest["item"])
     items = [item_id for item_id in framework.item_ids if item_id in present]
@@ -562,7 +562,7 @@ def trend(view: OrgView, item: str | None = None, lang: str = i18n.DEFAULT_LANGU
     """Per team and for the organisation, per quarter: the mean of `item`, or without an item
     the mean over all principles. Columns: series, is_organisation, period, mean.
     Empty for teams in the anonymous view (changes over time are left out there)."""
-    framework = get_frameworks()[view.framework]
+    framework = framework_named(view.framework, None)
     chosen = [item] if item else [i.id for i in framework.items_of_kind("principle")]
     parts = []
     if not view.history.empty:

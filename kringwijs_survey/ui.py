@@ -17,6 +17,7 @@ from .content import Framework, Item, Question, get_frameworks
 from .database import data_revision, get_engine, migrate
 from .models import AUDIENCE_RESIDENTS
 from .navigation import page_for_audience, page_for_file
+from .own_frameworks import of_round
 from .settings import load_settings
 from .validation import InvalidInput
 
@@ -101,7 +102,25 @@ def settings():
 
 
 def frameworks() -> dict[str, Framework]:
-    return get_frameworks()
+    """Every framework a team can choose: the built-in files and the newest published version
+    of each of the organisation's own frameworks."""
+    return get_frameworks(engine())
+
+
+def framework_of(found) -> Framework:
+    """The framework (and version) a round was answered with."""
+    return of_round(engine(), found)
+
+
+def framework_label(framework: Framework, lang: str) -> str:
+    """A framework's title; an organisation's own framework also says its version."""
+    title = framework.title.get(lang)
+    return title if framework.own is None else f"{title} · {i18n.t('principles.version', lang, version=framework.version)}"
+
+
+def framework_title(found, lang: str) -> str:
+    """The title (and version) of the framework a round was answered with."""
+    return framework_label(framework_of(found), lang)
 
 
 def framework_names() -> dict[str, str]:
@@ -110,8 +129,8 @@ def framework_names() -> dict[str, str]:
     organisation says so."""
     lang = language()
     return {
-        framework.id: t("principles.for_organisation", title=framework.title.get(lang))
-        if framework.audience == "organisation" else framework.title.get(lang)
+        framework.id: t("principles.for_organisation", title=framework_label(framework, lang))
+        if framework.audience == "organisation" else framework_label(framework, lang)
         for framework in frameworks().values()
     }
 
@@ -165,6 +184,50 @@ def render_item(framework: Framework, item: Item) -> None:
     render_quote(framework, item)
     render_help(item)
     render_examples(framework, item)
+
+
+def render_origin(framework: Framework) -> None:
+    """Where a framework comes from: its source, or the organisation's upload and version."""
+    lang = language()
+    if framework.own is None:
+        st.caption(t("principles.source", source=framework.source))
+        if framework.source_note:
+            st.caption(framework.source_note.get(lang))
+        return
+    uploaded = framework.own.created_at
+    st.caption(t("principles.own_source", date=f"{uploaded:%d-%m-%Y}", version=framework.version))
+    typed_text.show(plain("principles.own_source_named", source=framework.source), "caption")
+    if framework.source_note:
+        typed_text.show(framework.source_note.get(lang), "caption")
+
+
+def render_framework(framework: Framework) -> None:
+    """A whole framework as a team sees it on the principles page: what it is, where it comes
+    from, and per group its scale and every item (also the preview of an uploaded framework)."""
+    lang = language()
+    st.markdown(framework.description.get(lang))
+    if framework.about:
+        with st.container(border=True, key="kw-about"):
+            st.subheader(t("principles.about"))
+            for paragraph in framework.about:
+                st.markdown(paragraph.get(lang))
+    render_origin(framework)
+    for tab, group in zip(st.tabs([group.title.get(lang) for group in framework.groups]), framework.groups):
+        with tab:
+            scale = framework.scales[group.kind]
+            if group.intro:
+                st.markdown(group.intro.get(lang))
+            st.caption(
+                t("principles.scale", question=scale.question.get(lang))
+                + " "
+                + " · ".join(f"{score} = {label.get(lang)}" for score, label in scale.labels.items())
+                + ". "
+                + t("principles.dont_know", dont_know=framework.dont_know.get(lang))
+            )
+            for item in framework.items:
+                if item.group == group.id:
+                    with st.expander(f"**{item.id}** · {item.title.get(lang)}", expanded=False):
+                        render_item(framework, item)
 
 
 def _secrets() -> dict:
@@ -636,7 +699,7 @@ def fill_in_state(round_id: int, respondent: str) -> FillInState:
     if key not in st.session_state:
         own = services.load_own_response(engine(), round_id, respondent)
         answers = dict(own.answers) if own else {}
-        framework = get_frameworks()[services.get_round(engine(), round_id).framework]
+        framework = of_round(engine(), services.get_round(engine(), round_id))
         unanswered = [index for index, item_id in enumerate(framework.item_ids) if item_id not in answers]
         step = unanswered[0] if unanswered else len(framework.item_ids)
         st.session_state[key] = FillInState(answers, bool(own and own.submitted), step)

@@ -31,9 +31,10 @@ from sqlmodel import Session
 
 from . import access, charts, i18n, policy, services, team_results
 from .aggregation import COUNT_COLUMNS, Scope, summarize
-from .content import DEFAULT_FRAMEWORK, Framework, Item, get_frameworks
+from .content import DEFAULT_FRAMEWORK, Framework, Item
 from .database import read_session, run_write
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER, Answer, Response, Round, Team
+from .own_frameworks import of_round
 from .settings import NAME_MAX
 from .validation import InvalidInput, Refused, check_score, clean_name
 
@@ -145,8 +146,8 @@ def _change_live(engine: Engine, round_id: int, change) -> Round:
     return run_write(engine, work)
 
 
-def item_count(quarter: Round) -> int:
-    return len(get_frameworks()[quarter.framework].items)
+def item_count(quarter: Round, engine: Engine | None = None) -> int:
+    return len(of_round(engine, quarter).items)
 
 
 def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
@@ -199,10 +200,10 @@ class PhoneScreen:
         return self.index is None
 
 
-def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None) -> PhoneScreen:
+def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None, engine: Engine | None = None) -> PhoneScreen:
     """The item on the projector until this phone answered it, then a waiting screen. `chosen`:
     an item the person picked themselves (a missed one, or changing an answer)."""
-    item_ids = get_frameworks()[quarter.framework].item_ids
+    item_ids = of_round(engine, quarter).item_ids
     live = quarter.live_item
     on_screen = live if live is not None and 0 <= live < len(item_ids) else None
     missed = tuple(index for index in range(on_screen or 0) if item_ids[index] not in answered)
@@ -318,7 +319,7 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
         raise InvalidInput("error.workshop_closed")
     if found.live_item is None:
         raise InvalidInput("error.no_live_question")
-    item_id = get_frameworks()[found.framework].items[found.live_item].id
+    item_id = of_round(engine, found).items[found.live_item].id
     answers = item_answers(engine, round_id, item_id)
     done = answers.phone + answers.paper
     if not policy.reveal_allowed(done, threshold):
@@ -350,12 +351,12 @@ def hide_item(engine: Engine, round_id: int) -> Round:
     return _change_live(engine, round_id, change)
 
 
-def snapshot(quarter: Round) -> dict | None:
+def snapshot(quarter: Round, engine: Engine | None = None) -> dict | None:
     """The frozen distribution of the item on screen (count_1..count_5, n_dont_know, median, sd,
     n, respondents), or None while nothing is revealed."""
     if not quarter.live_revealed or quarter.live_item is None:
         return None
-    item_id = get_frameworks()[quarter.framework].items[quarter.live_item].id
+    item_id = of_round(engine, quarter).items[quarter.live_item].id
     return _stored_snapshots(quarter).get(item_id)
 
 
@@ -378,7 +379,7 @@ def paper_entry(engine: Engine, round_id: int, answers: Mapping[str, int | None]
     """Scores a facilitator types in for someone without a phone: every item needs a score or
     None ("weet ik niet"). Stored as one more sent response under a new random key."""
     found = get_workshop(engine, round_id)
-    framework = get_frameworks()[found.framework]
+    framework = of_round(engine, found)
     missing = [item_id for item_id in framework.item_ids if item_id not in answers]
     if missing:
         raise InvalidInput("error.paper_missing", missing=", ".join(missing))
@@ -427,10 +428,10 @@ class LiveView:
 
 def live_view(engine: Engine, round_id: int) -> LiveView:
     quarter = get_workshop(engine, round_id)
-    framework = get_frameworks()[quarter.framework]
+    framework = of_round(engine, quarter)
     index = quarter.live_item
     item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
-    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter))
+    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter, engine))
 
 
 def qr_png(url: str, scale: int = 12) -> bytes:
@@ -476,7 +477,7 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
     """Profile, blockade pairs and the items to talk about, from the one aggregation of this
     closed round (released_only: nothing of an open round)."""
     quarter = get_workshop(engine, round_id)
-    framework = get_frameworks()[quarter.framework]
+    framework = of_round(engine, quarter)
     frame = summarize(engine, Scope.of(round_ids=[quarter.id], released_only=True), min_group=min_group)
     respondents = services.count_responses(engine, quarter.id)
     shown = (

@@ -1,6 +1,7 @@
 import streamlit as st
 
-from kringwijs_survey import privacy, services, typed_text, ui
+from kringwijs_survey import own_frameworks, privacy, services, typed_text, ui
+from kringwijs_survey.content import MAX_UPLOAD_BYTES
 from kringwijs_survey.validation import InvalidInput
 
 who = ui.guard_page(__file__)
@@ -68,3 +69,42 @@ if teams:
 erased_note = st.session_state.pop("admin_erased", None)
 if erased_note:
     ui.say("admin.erased", "success", name=erased_note[0], rows=erased_note[1])
+
+st.header(ui.t("admin.frameworks"))
+st.markdown(ui.t("admin.frameworks_intro", maximum=MAX_UPLOAD_BYTES // 1000))
+for framework in own_frameworks.latest_published(engine).values():
+    typed_text.show(
+        ui.plain("admin.framework_published", title=framework.title.get(ui.language()), version=framework.version,
+                 date=f"{framework.own.created_at:%d-%m-%Y}"),
+        "text",
+    )
+with st.form("admin_framework_upload"):
+    uploaded = st.file_uploader(ui.t("admin.framework_file"), type=["yaml", "yml"], key="admin_framework_file")
+    pasted = st.text_area(ui.t("admin.framework_paste"), key="admin_framework_text", height=200)
+    if st.form_submit_button(ui.t("admin.framework_check"), icon=":material/fact_check:"):
+        st.session_state["admin_framework_data"] = uploaded.getvalue() if uploaded is not None else pasted.encode("utf-8")
+data = st.session_state.get("admin_framework_data")
+if data:
+    checked = own_frameworks.check_upload(engine, data, ui.language())
+    if not checked.ok:
+        st.error(ui.t("admin.framework_refused", count=len(checked.problems)), icon=":material/error:")
+        for problem in checked.problems:
+            typed_text.show(problem.text(), "error")
+    else:
+        st.success(ui.t("admin.framework_ok"), icon=":material/check:")
+        with st.container(border=True, key="kw-framework-preview"):
+            st.subheader(ui.t("admin.framework_preview"))
+            typed_text.show(checked.framework.title.get(ui.language()), "subheader")
+            ui.render_framework(checked.framework)
+        if st.button(ui.t("admin.framework_publish"), type="primary", icon=":material/publish:", key="admin_framework_publish"):
+            try:
+                published = own_frameworks.publish(engine, data, actor=who, lang=ui.language())
+                st.session_state.pop("admin_framework_data", None)
+                st.session_state["admin_framework_done"] = (published.title.get(ui.language()), published.version)
+                st.rerun()
+            except own_frameworks.UploadRefused as refused:
+                for problem in refused.problems:
+                    typed_text.show(problem.text(), "error")
+done = st.session_state.pop("admin_framework_done", None)
+if done:
+    ui.say("admin.framework_done", "success", title=done[0], version=done[1])

@@ -27,7 +27,7 @@ if who.role != Role.PARTICIPANT:
 
 quarter = services.get_round(engine, who.round_id)
 ui.keep_answering_in_browser(who)
-framework = ui.frameworks()[quarter.framework]
+framework = ui.framework_of(quarter)
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
 

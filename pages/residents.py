@@ -51,7 +51,7 @@ if not ui.is_resident(who):
     st.stop()
 
 quarter = services.get_round(engine, who.round_id)
-framework = ui.frameworks()[quarter.framework]
+framework = ui.framework_of(quarter)
 scale = framework.scale_set(quarter.scales).resident_scale
 team = services.get_team(engine, quarter.team_id)
 address = ".jij" if team.residents_informal else ""  # the team chose "jij" or "u" for its residents

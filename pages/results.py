@@ -25,12 +25,12 @@ quarter_id = st.selectbox(
     ui.t("results.round"),
     list(by_id),
     index=list(by_id).index(chosen),
-    format_func=lambda rid: f"{by_id[rid].period} · {ui.frameworks()[by_id[rid].framework].title.get(lang)}",
+    format_func=lambda rid: f"{by_id[rid].period} · {ui.framework_title(by_id[rid], lang)}",
 )
 quarter = by_id[quarter_id]
 if quarter.id != rounds[0].id and not services.results_released(rounds[0]):
     st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=rounds[0].period))
-framework = ui.frameworks()[quarter.framework]
+framework = ui.framework_of(quarter)
 answered = services.count_responses(engine, quarter.id)
 if quarter.invitation_only:
     ui.show_invitation_state(quarter.id)

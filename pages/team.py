@@ -36,7 +36,7 @@ st.header(ui.t("team.rounds"))
 for quarter in services.list_rounds(engine, team.id):
     answered = services.count_responses(engine, quarter.id)
     with st.container(border=True):
-        st.subheader(f"{quarter.period} · {frameworks[quarter.framework].title.get(lang)}")
+        st.subheader(f"{quarter.period} · {ui.framework_title(quarter, lang)}")
         status = ui.t(f"team.status.{quarter.status}")
         st.markdown(ui.t("team.round_state", status=status, answered=answered))
         if quarter.invitation_only:
@@ -88,7 +88,7 @@ for quarter in services.list_rounds(engine, team.id):
         if st.button(ui.t("team.see_results"), key=f"results-{quarter.id}", icon=":material/insights:"):
             st.session_state["results_round"] = quarter.id
             st.switch_page("pages/results.py")
-        if frameworks[quarter.framework].resident_statements:  # residents: their own round, link, QR and code
+        if ui.framework_of(quarter).resident_statements:  # residents: their own round, link, QR and code
             residents = services.residents_round_of(engine, quarter)
             if residents is None:
                 if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):

@@ -76,7 +76,7 @@ if quarter is None:
                     st.rerun()
     st.stop()
 
-framework = frameworks[quarter.framework]
+framework = ui.framework_of(quarter)
 joined, done = workshop.live_counts(engine, quarter.id)
 typed_text.show(f"{workshop.workshop_name(engine, quarter)} · {quarter.period}", "subheader")
 
