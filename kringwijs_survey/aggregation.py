@@ -18,11 +18,10 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from . import policy
+from .content import COUNT_COLUMNS, SCORES
 from .database import data_revision
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 
-SCORES = (1, 2, 3, 4, 5)
-COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
 STAT_COLUMNS = ["n", "mean", "median", "sd", "n_dont_know", *COUNT_COLUMNS]
 SUMMARY_COLUMNS = ["team", "period", "item", "respondents", *STAT_COLUMNS, "suppressed"]
 # Beyond the CLI's columns the frame also carries, for the team's own screens:
@@ -36,9 +35,9 @@ FLAG_COLUMNS = ["too_few_scores", "changed_since_reveal"]
 class Scope:
     """Which rounds an aggregation looks at. Empty fields mean: no filter.
 
-    released_only: only rounds that are closed or revealed by a facilitator.
+    released_only: only rounds whose numbers the team may see (closed ones, policy.released).
     published_only: only closed rounds the team published to the organisation view.
-    closed_only: only closed rounds (never an open one, revealed or not).
+    closed_only: only closed rounds.
     Which of these a view uses is decided by ``policy.rounds_in_view``."""
 
     teams: tuple[str, ...] = ()
@@ -83,8 +82,8 @@ def _filtered(query, scope: Scope):
     if scope.round_ids:
         query = query.where(Round.id.in_(scope.round_ids))
     if scope.released_only:
-        # Live rounds leak the newest answer with every update: only closed or revealed rounds count.
-        query = query.where((Round.status == ROUND_CLOSED) | Round.revealed.is_(True))
+        # Live rounds leak the newest answer with every update: only closed rounds count.
+        query = query.where(Round.status == ROUND_CLOSED)
     if scope.published_only:
         query = query.where(Round.published.is_(True), Round.status == ROUND_CLOSED)
     if scope.closed_only:
@@ -161,6 +160,26 @@ def _medians(counts: np.ndarray, n: np.ndarray) -> np.ndarray:
 def add_statistics(frame: pd.DataFrame, min_group: int, scores: str = "n") -> pd.DataFrame:
     """Derive n, mean, median and sd from score counts; `policy` blanks what too small a group
     (round rule) or too few scores (item rule, counted in column `scores`) would give away."""
+    frame = statistics_of_counts(frame)
+    hidden = STAT_COLUMNS + [column for column in EXTRA_COLUMNS if column in frame]
+    frame[hidden] = frame[hidden].astype("Float64")
+    return policy.withhold_small_groups(frame, min_group, scores)
+
+
+def pooled(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The score counts of several rows (rounds the policy already let through) added up per
+    `by`, with n, mean, median and sd of all those scores together: a figure over teams counts
+    every person's score once, never a mean of team means. Withheld counts (NA) add nothing."""
+    counts = frame[[*by, *COUNT_COLUMNS]].copy()
+    counts[COUNT_COLUMNS] = counts[COUNT_COLUMNS].apply(pd.to_numeric, errors="coerce")
+    summed = counts.groupby(by, sort=False, dropna=False)[COUNT_COLUMNS].sum(min_count=1).reset_index()
+    return statistics_of_counts(summed.fillna({column: 0 for column in COUNT_COLUMNS})).astype(
+        {"mean": "Float64", "median": "Float64", "sd": "Float64"}
+    )
+
+
+def statistics_of_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """n, mean, median and sd of the scores counted in COUNT_COLUMNS, per row (NaN without scores)."""
     counts = frame[COUNT_COLUMNS].to_numpy(dtype=float)
     weights = np.asarray(SCORES, dtype=float)
     n = counts.sum(axis=1)
@@ -175,9 +194,7 @@ def add_statistics(frame: pd.DataFrame, min_group: int, scores: str = "n") -> pd
         median=_medians(counts, n),
         sd=np.sqrt(np.clip(variance, 0, None)),
     )
-    hidden = STAT_COLUMNS + [column for column in EXTRA_COLUMNS if column in frame]
-    frame[hidden] = frame[hidden].astype("Float64")
-    return policy.withhold_small_groups(frame, min_group, scores)
+    return frame
 
 
 _cache: OrderedDict[tuple, object] = OrderedDict()

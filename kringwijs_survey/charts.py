@@ -40,12 +40,12 @@ import pandas as pd
 import vl_convert as vlc
 from PIL import ImageFont
 
+from .content import COUNT_COLUMNS, SCORES
+
 # Organisation charts can hold more than Altair's default 5,000 rows (400 teams × 15 items);
 # the data is aggregated already, so the guard against huge inline datasets is not needed.
 alt.data_transformers.disable_max_rows()
 
-SCORES = (1, 2, 3, 4, 5)
-COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
 
 # Okabe & Ito (2008), "Color Universal Design": blue and vermillion stay apart for every
 # kind of colour blindness; grey and black carry the rest.

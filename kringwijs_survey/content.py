@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from . import i18n
+from .settings import REPO_ROOT
 
 # The language content messages are told in: Dutch for files and the command line, the
 # reader's language while an admin checks an uploaded file (check_framework_text).
@@ -32,10 +33,10 @@ _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("content_lang", defa
 def t(key: str, **values: object) -> str:
     return i18n.t(key, _LANG.get(), **values)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PRINCIPLES_DIR = REPO_ROOT / "principles"
 DEFAULT_FRAMEWORK = "verklaring-van-eindhoven"
-SCORES = (1, 2, 3, 4, 5)
+SCORES = (1, 2, 3, 4, 5)  # every scale: 1..5, and "weet ik niet" outside it
+COUNT_COLUMNS = [f"count_{score}" for score in SCORES]  # how many gave each score (the aggregation's columns)
 TITLE_MAX_WORDS = 5
 RESIDENT_STATEMENT_MAX_WORDS = 15
 

@@ -95,8 +95,6 @@ class Round(SQLModel, table=True):
     status: str = Field(default=ROUND_OPEN, sa_column=Column(String(10), nullable=False))
     audience: str = Field(default=AUDIENCE_TEAM, sa_column=Column(String(10), nullable=False, server_default=AUDIENCE_TEAM))
     join_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True, unique=True))
-    # A facilitator may show results of an open round once; the shown set is frozen in live_snapshot.
-    revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     published: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     shared_summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     live_item: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))

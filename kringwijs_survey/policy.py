@@ -55,8 +55,8 @@ When a round is shown at all (``what_is_shown``)
 -----------------------------------------------
 * **Team** (the team's own results, its PDF, its residents' comparison): only the team itself
   (its secret link). While a round is open only the number of answers shows, so nobody can
-  read the last person's score from a change; once the round is closed (or a facilitator
-  revealed it in a workshop) its numbers show if the round rule allows.
+  read the last person's score from a change; once the round is closed its numbers show if
+  the round rule allows.
 * **Organisation** (the manager's page, its CSV, XLSX, PDF and PNG/SVG downloads): only
   managers; only rounds that are closed AND published by the team AND have at least
   ``MIN_GROUP_ORG`` respondents. Other rounds do not appear at all, not even with their count.
@@ -84,12 +84,13 @@ from enum import StrEnum
 import pandas as pd
 
 from .access import Principal, Role
+from .content import COUNT_COLUMNS
 from .models import ROUND_CLOSED
 from .settings import PRIVACY_FLOOR, Settings
 
 MIN_TEAMS = 3
 
-SCORE_COUNTS = [f"count_{score}" for score in (1, 2, 3, 4, 5)]
+SCORE_COUNTS = COUNT_COLUMNS
 # What would tell a single person's score when too few people gave one.
 FROM_SCORES = ["mean", "median", "sd", *SCORE_COUNTS]
 # What a round below the minimum hides: everything but the respondent count.
@@ -121,7 +122,6 @@ class RoundState:
     status: str  # "open" or "closed"
     respondents: int
     published: bool = False
-    revealed: bool = False  # a facilitator revealed it in a workshop
 
 
 def at_least(minimum: int) -> int:
@@ -147,9 +147,10 @@ def group_minimum(view: View, settings: Settings) -> int:
     return at_least(minimums[view])
 
 
-def released(status: str, revealed: bool = False) -> bool:
-    """A round's numbers may be shown inside the team once it is closed or revealed."""
-    return status == ROUND_CLOSED or bool(revealed)
+def released(status: str) -> bool:
+    """A round's numbers may be shown inside the team once it is closed (a workshop item the
+    facilitator reveals shows its frozen snapshot on the projector only: see the reveal rule)."""
+    return status == ROUND_CLOSED
 
 
 def may_look(view: View, who: Principal, team_id: int | None) -> bool:
@@ -179,7 +180,7 @@ def what_is_shown(view: View, who: Principal, state: RoundState, settings: Setti
         if state.status != ROUND_CLOSED:
             return Shown.NOTHING
         return Shown.NUMBERS if big_enough else Shown.COUNT
-    return Shown.NUMBERS if released(state.status, state.revealed) and big_enough else Shown.COUNT
+    return Shown.NUMBERS if released(state.status) and big_enough else Shown.COUNT
 
 
 def rounds_in_view(view: View) -> dict[str, bool]:

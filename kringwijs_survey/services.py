@@ -635,8 +635,8 @@ def team_summary(engine: Engine, team: Team, framework: str, min_group: int):
 
 
 def results_released(quarter: Round) -> bool:
-    """While a round is open only the count is shown; results appear once closed or revealed."""
-    return policy.released(quarter.status, quarter.revealed)
+    """While a round is open only the count is shown; results appear once it is closed."""
+    return policy.released(quarter.status)
 
 
 def newest_round_with_results(rounds: list[Round]) -> Round:
@@ -682,7 +682,7 @@ class Perspectives:
     """The team's view and the residents' view of one round, per principle with resident statements.
 
     `frame` (PERSPECTIVE_COLUMNS, framework order) is empty unless the residents' round is
-    released (closed or revealed) and at least `minimum` residents answered; the count is
+    released (closed) and at least `minimum` residents answered; the count is
     always there. difference = residents_median - team_median."""
 
     residents_round: Round | None

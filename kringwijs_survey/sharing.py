@@ -39,7 +39,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from . import i18n, policy, services
-from .aggregation import Scope, cached_per_revision, pool_by_principle, summarize
+from .aggregation import Scope, cached_per_revision, pool_by_principle, pooled, summarize
 from .content import DEFAULT_FRAMEWORK, framework_named
 from .database import read_session, run_write
 from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round
@@ -126,7 +126,9 @@ class OrgView:
     shown quarter), columns TEAM_COLUMNS. history: the same teams' rows in every shown quarter
     (for trends). organisation: per item, figures from ``latest`` only (ORG_COLUMNS).
     org_history: per quarter and item, organisation figures from the teams of this view that are
-    shown in that quarter, only where there are at least MIN_TEAMS of them.
+    shown in that quarter, only where there are at least MIN_TEAMS of them. org_principles: per
+    such quarter the mean of all principle scores of those teams together (the trend's line).
+    Organisation figures pool everyone's scores (aggregation.pooled), never a mean of team means.
     With fewer than MIN_TEAMS teams every frame is empty and ``teams`` is empty.
     """
 
@@ -144,6 +146,7 @@ class OrgView:
     # Quarters of this view with rounds answered on older answer scales (Round.scales): their
     # numbers mean something else, so the view says so instead of comparing them silently.
     older_scales: tuple[str, ...] = ()
+    org_principles: pd.DataFrame = field(default_factory=lambda: _empty(["period", "mean"]))
     _round_teams: tuple[tuple[int, str], ...] = field(default=(), repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -177,20 +180,17 @@ def _with_items(frame: pd.DataFrame, framework_id: str, lang: str) -> pd.DataFra
 
 
 def _org_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per item from one row per team: median of the team medians, mean of the team means, how
-    far the teams lie apart (sd of the team means), lowest and highest team mean."""
+    """Per item from one row per team: the organisation's median and mean of everyone's scores
+    together (aggregation.pooled: every person counts once, a big team as much as its people),
+    and between the teams: how many, how far their means lie apart (sd), the lowest and highest."""
     if frame.empty:
         return _empty(ORG_COLUMNS)
-    grouped = frame.groupby(["item", "title", "kind", "_order"], sort=False)
-    result = grouped.agg(
-        teams=("mean", "count"),
-        median=("median", "median"),
-        mean=("mean", "mean"),
-        sd_teams=("mean", "std"),
-        lowest=("mean", "min"),
-        highest=("mean", "max"),
+    keys = ["item", "title", "kind", "_order"]
+    between = frame.groupby(keys, sort=False).agg(
+        teams=("mean", "count"), sd_teams=("mean", "std"), lowest=("mean", "min"), highest=("mean", "max"),
     ).reset_index()
-    result = result.sort_values("_order", ignore_index=True)
+    together = pooled(frame, keys)[[*keys, "median", "mean"]]
+    result = between.merge(together, on=keys, how="left").sort_values("_order", ignore_index=True)
     for column in ["median", "mean", "sd_teams", "lowest", "highest"]:
         result[column] = pd.to_numeric(result[column], errors="coerce").astype("Float64")
     result["teams"] = result["teams"].astype(int)
@@ -280,6 +280,8 @@ def _organisation_view(
         if policy.enough_teams(in_period["team"].nunique()):
             org_history.append(_org_figures(in_period).assign(period=period))
     org_history = pd.concat(org_history, ignore_index=True) if org_history else _empty(["period", *ORG_COLUMNS])
+    principles_shown = history[(history["kind"] == "principle") & history["period"].isin(set(org_history["period"]))]
+    org_principles = pooled(principles_shown, ["period"])[["period", "mean"]] if not principles_shown.empty else _empty(["period", "mean"])
 
     current = framework_named(framework, engine).scales_version
     older = history[history["scales"].fillna(current) != current] if "scales" in history else history.iloc[0:0]
@@ -295,6 +297,7 @@ def _organisation_view(
         history=ordered(history)[TEAM_COLUMNS],
         organisation=_org_figures(latest),
         org_history=org_history[["period", *ORG_COLUMNS]],
+        org_principles=org_principles,
         messages=messages,
         older_scales=tuple(sorted(older["period"].unique())),
         _round_teams=tuple(sorted({(int(rid), team) for rid, team in zip(latest["round_id"], latest["team"])})),
@@ -431,15 +434,14 @@ def residents_heatmap_frame(view: ResidentsView) -> pd.DataFrame:
 
 def blockade_pressure(view: OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Per blockade (framework order): how many shown teams score it 4 or higher (median), out
-    of how many, the mean of the team means and the median of the team medians."""
+    of how many, and the mean and median of everyone's scores together (aggregation.pooled)."""
     if not view.enough:
         return _empty(PRESSURE_COLUMNS)
     framework = framework_named(view.framework, None)
     rows = []
     for blockade in framework.items_of_kind("blockade"):
-        of_item = view.latest[view.latest["item"] == blockade.id]
-        medians = pd.to_numeric(of_item["median"], errors="coerce").dropna()
-        means = pd.to_numeric(of_item["mean"], errors="coerce").dropna()
+        medians = pd.to_numeric(view.latest.loc[view.latest["item"] == blockade.id, "median"], errors="coerce").dropna()
+        together = view.organisation[view.organisation["item"] == blockade.id]
         rows.append(
             {
                 "item": blockade.id,
@@ -447,8 +449,8 @@ def blockade_pressure(view: OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Da
                 "answered_by": blockade.answered_by,
                 "teams": int(len(medians)),
                 "teams_high": int((medians >= HIGH_PRESSURE).sum()),
-                "mean": float(means.mean()) if len(means) else np.nan,
-                "median": float(medians.median()) if len(medians) else np.nan,
+                "mean": together["mean"].iloc[0] if len(together) and len(medians) else np.nan,
+                "median": together["median"].iloc[0] if len(together) and len(medians) else np.nan,
             }
         )
     result = pd.DataFrame(rows, columns=PRESSURE_COLUMNS)
@@ -559,19 +561,20 @@ def item_spread(view: OrgView, highlight: str | None = None) -> pd.DataFrame:
 
 
 def trend(view: OrgView, item: str | None = None, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Per team and for the organisation, per quarter: the mean of `item`, or without an item
-    the mean over all principles. Columns: series, is_organisation, period, mean.
+    """Per team and for the organisation, per quarter: the mean of the scores on `item`, or
+    without an item on all principles together (aggregation.pooled, for a team and for the
+    organisation alike). Columns: series, is_organisation, period, mean.
     Empty for teams in the anonymous view (changes over time are left out there)."""
     framework = framework_named(view.framework, None)
     chosen = [item] if item else [i.id for i in framework.items_of_kind("principle")]
     parts = []
     if not view.history.empty:
         teams = view.history[view.history["item"].isin(chosen)]
-        per_team = teams.groupby(["team", "period"], as_index=False)["mean"].mean().rename(columns={"team": "series"})
+        per_team = pooled(teams, ["team", "period"])[["team", "period", "mean"]].rename(columns={"team": "series"})
         parts.append(per_team.assign(is_organisation=False))
     if not view.org_history.empty:
-        org = view.org_history[view.org_history["item"].isin(chosen)]
-        per_period = org.groupby("period", as_index=False)["mean"].mean()
+        # The organisation's line: the quarters with enough teams, everyone's scores together.
+        per_period = view.org_history[view.org_history["item"] == item][["period", "mean"]] if item else view.org_principles
         parts.append(per_period.assign(series=i18n.t("manager.organisation", lang), is_organisation=True))
     if not parts:
         return _empty(["series", "is_organisation", "period", "mean"])

@@ -19,10 +19,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from .content import Framework
+from .content import COUNT_COLUMNS, SCORES, Framework
 
-SCORES = (1, 2, 3, 4, 5)
-COUNT_COLUMNS = [f"count_{score}" for score in SCORES]
 NUMERIC_COLUMNS = [
     "respondents",
     "n",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import threading
 from collections import OrderedDict
 
-import segno
 import streamlit as st
 
-from . import access, charts, i18n, services, tables, typed_text
+from . import access, charts, i18n, reports, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
 from .content import Framework, Item, Question, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -707,10 +705,8 @@ def fill_in_state(round_id: int, respondent: str) -> FillInState:
 
 
 def chart_labels(**extra: str) -> dict[str, str]:
-    """Every word a chart shows, from the translation table (keys chart.*)."""
-    prefix = "chart."
-    labels = {key[len(prefix):]: value for key, value in i18n.table(language()).items() if key.startswith(prefix)}
-    return {**labels, **extra}
+    """Every word a chart shows, in the page's language (see reports.chart_labels)."""
+    return reports.chart_labels(language(), **extra)
 
 
 # The width of the page's main column, measured in the browser: charts are built to fit it
@@ -873,13 +869,6 @@ RESIDENT_ANSWER_PREFIX = "resident-answer-"
 
 def residents_link(code: str) -> str:
     return f"{settings().base_url}/residents?{RESIDENTS_PARAM}={code}"
-
-
-def qr_png(url: str, scale: int = 10) -> bytes:
-    """A QR code of `url` as PNG, black on white with a quiet zone, sharp enough to print on a card."""
-    buffer = io.BytesIO()
-    segno.make_qr(url, error="m").save(buffer, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
-    return buffer.getvalue()
 
 
 def is_resident(who: Principal) -> bool:

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 import altair as alt
 import pandas as pd
-import segno
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
@@ -432,13 +431,6 @@ def live_view(engine: Engine, round_id: int) -> LiveView:
     index = quarter.live_item
     item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
     return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter, engine))
-
-
-def qr_png(url: str, scale: int = 12) -> bytes:
-    """A QR code of `url` as PNG bytes (black on white, with the standard quiet zone)."""
-    buffer = io.BytesIO()
-    segno.make_qr(url, error="m").save(buffer, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
-    return buffer.getvalue()
 
 
 def short_address(link: str) -> str:

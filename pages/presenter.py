@@ -2,7 +2,7 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, typed_text, ui, workshop
+from kringwijs_survey import charts, qr, typed_text, ui, workshop
 
 who = ui.guard_page(__file__)
 
@@ -137,7 +137,7 @@ def show_welcome() -> None:
         st.markdown(ui.t("presenter.use_invitation"))
         live_counts(big=True)
         return
-    text, qr = st.columns([3, 2], gap="large", vertical_alignment="center")
+    text, code_column = st.columns([3, 2], gap="large", vertical_alignment="center")
     with text:
         st.title(ui.t("presenter.welcome"))
         st.markdown(ui.t("presenter.scan"))
@@ -148,8 +148,8 @@ def show_welcome() -> None:
         with st.container(key="kw-code"):
             st.markdown(quarter.join_code)
         live_counts(big=True)
-    with qr, st.container(key="kw-qr"):
-        st.image(workshop.qr_png(link), width="stretch", alt=ui.t("presenter.qr_alt", url=link))
+    with code_column, st.container(key="kw-qr"):
+        st.image(qr.qr_png(link, scale=12), width="stretch", alt=ui.t("presenter.qr_alt", url=link))
 
 
 def show_item() -> None:

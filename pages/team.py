@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kringwijs_survey import policy, services, sharing, typed_text, ui, workshop
+from kringwijs_survey import policy, qr, services, sharing, typed_text, ui, workshop
 from kringwijs_survey.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.validation import InvalidInput
 
@@ -100,8 +100,8 @@ for quarter in services.list_rounds(engine, team.id):
                         link = ui.residents_link(residents.join_code)
                         st.markdown(ui.t("residents.share", code=residents.join_code))
                         st.code(link, language=None)
-                        st.image(ui.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
-                        st.download_button(ui.t("residents.qr_download"), ui.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
+                        st.image(qr.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
+                        st.download_button(ui.t("residents.qr_download"), qr.qr_png(link), file_name=f"qr-{residents.join_code}.png", mime="image/png", key=f"qr-{residents.id}", icon=":material/download:")
                         st.markdown(ui.t("residents.open_state"))
                         informal = st.toggle(
                             ui.t("residents.informal"), value=team.residents_informal, key=f"informal-{residents.id}",

@@ -168,11 +168,15 @@ def test_organisation_figures_come_only_from_the_teams_that_are_shown(engine):
     assert org["median"].astype(float).tolist() == pytest.approx([3.0] * len(FRAMEWORK.items))
     assert org["sd_teams"].astype(float).tolist() == pytest.approx([1.0] * len(FRAMEWORK.items))
     pd.testing.assert_frame_equal(view.organisation, before)
-    # The same figures recomputed from the shown rows themselves.
-    shown = view.latest.groupby("item")["mean"].mean()
+    # The same figures recomputed from the shown rows' own counts: everyone's scores together.
+    counts = view.latest.groupby("item")[[f"count_{score}" for score in range(1, 6)]].sum()
+    shown = sum(counts[f"count_{score}"] * score for score in range(1, 6)) / counts.sum(axis=1)
     assert org["mean"].astype(float).to_dict() == pytest.approx(shown.astype(float).to_dict())
-    # Without the area filter Zuid is shown too, and then it counts.
-    assert view_of(engine).organisation.set_index("item")["mean"].astype(float).iloc[0] == pytest.approx((2 + 3 + 4 + 5) / 4)
+    # Without the area filter Zuid (six people, all 5) is shown too, and then its people count:
+    # everyone's scores together, not the mean of four team means (3.5).
+    everyone = view_of(engine).organisation.set_index("item")
+    assert everyone["mean"].astype(float).iloc[0] == pytest.approx((5 * 2 + 5 * 3 + 5 * 4 + 6 * 5) / 21)
+    assert everyone["median"].astype(float).iloc[0] == 4.0  # the 11th of 21 scores
 
 
 def test_the_organisation_trend_uses_only_teams_in_view_and_skips_thin_quarters(engine):

@@ -108,7 +108,7 @@ def principal_of(name: str, ours_id: int, other_id: int) -> Principal:
 
 
 def state_of(quarter, engine) -> RoundState:
-    return RoundState(quarter.team_id, quarter.status, services.count_responses(engine, quarter.id), quarter.published, quarter.revealed)
+    return RoundState(quarter.team_id, quarter.status, services.count_responses(engine, quarter.id), quarter.published)
 
 
 # --- the team's results page: every visitor × every round state --------------------------

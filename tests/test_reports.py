@@ -198,8 +198,10 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
         assert merged[f"{column}_xlsx"].astype(float).tolist() == pytest.approx(merged[column].astype(float).tolist(), nan_ok=True), column
 
     organisation = pd.DataFrame(list(workbook["Organisatie"].values)[1:], columns=sharing.ORG_COLUMNS)
-    team_means = truth.groupby("item")["mean"].mean()
-    assert organisation.set_index("item")["mean"].astype(float).to_dict() == pytest.approx(team_means.astype(float).to_dict())
+    # The organisation's mean: everyone's scores together, from the same counts as the teams' rows.
+    counts = truth.groupby("item")[[f"count_{score}" for score in range(1, 6)]].sum()
+    everyone = sum(counts[f"count_{score}"] * score for score in range(1, 6)) / counts.sum(axis=1)
+    assert organisation.set_index("item")["mean"].astype(float).to_dict() == pytest.approx(everyone.astype(float).to_dict())
     actions = list(workbook["Acties"].values)
     assert any("Minder formulieren bij de aanmelding" in str(row) for row in actions)
     assert not any("Anouk" in str(row) for row in actions)
@@ -210,7 +212,7 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
     assert teams_csv["mean_csv"].tolist() == pytest.approx(teams_csv["mean"].astype(float).tolist(), nan_ok=True)
     assert teams_csv["respondents_csv"].tolist() == teams_csv["respondents"].tolist()
     org_csv = csv[csv["level"] == "organisation"].set_index("item")["mean"]
-    assert org_csv.to_dict() == pytest.approx(team_means.astype(float).to_dict())
+    assert org_csv.to_dict() == pytest.approx(everyone.astype(float).to_dict())
 
 
 def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):

@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from kringwijs_survey import services, ui, workshop
+from kringwijs_survey import qr, services, ui, workshop
 from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import get_engine, migrate
@@ -280,7 +280,7 @@ def test_the_qr_code_holds_the_join_link(world):
     engine, team = world
     quarter = start(engine, team.id, None, "2026-Q3")
     link = ui.join_link(quarter.join_code)
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(workshop.qr_png(link))))
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.qr_png(link, scale=12))))
     assert [code.text for code in found] == [link]
     assert link.endswith(f"/join?join={quarter.join_code}")
 
