@@ -6,10 +6,7 @@ are derived from the per-score counts without touching single answers again.
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,8 +15,8 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from . import policy
+from .cache import cached_per_revision
 from .content import COUNT_COLUMNS, SCORES
-from .database import data_revision
 from .models import AUDIENCE_TEAM, ROUND_CLOSED, Answer, Response, RetainedAggregate, Round, Team
 
 STAT_COLUMNS = ["n", "mean", "median", "sd", "n_dont_know", *COUNT_COLUMNS]
@@ -195,35 +192,6 @@ def statistics_of_counts(frame: pd.DataFrame) -> pd.DataFrame:
         sd=np.sqrt(np.clip(variance, 0, None)),
     )
     return frame
-
-
-_cache: OrderedDict[tuple, object] = OrderedDict()
-_cache_lock = threading.Lock()
-CACHE_SIZE = 64
-
-
-def cached_per_revision(compute):
-    """Cache a pure read of the database until the next write anywhere (see data_revision).
-
-    The wrapped function takes the engine first and hashable arguments after it; callers get
-    a copy of a cached frame (or the same frozen object), so they can never change the cache."""
-
-    @functools.wraps(compute)
-    def wrapper(engine: Engine, *args, **kwargs):
-        key = (compute.__qualname__, str(engine.url), args, tuple(sorted(kwargs.items())), data_revision(engine))
-        with _cache_lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                found = _cache[key]
-                return found.copy() if isinstance(found, pd.DataFrame) else found
-        result = compute(engine, *args, **kwargs)
-        with _cache_lock:
-            _cache[key] = result
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-        return result.copy() if isinstance(result, pd.DataFrame) else result
-
-    return wrapper
 
 
 def summarize(engine: Engine, scope: Scope = Scope(), *, min_group: int) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from .database import sqlite_path
+from .settings import sqlite_path
 from .validation import InvalidInput
 
 BACKUP_DIR = "backups"

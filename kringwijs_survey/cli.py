@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import own_frameworks, policy, privacy
+from . import links, own_frameworks, policy, privacy
 from .access import SYSTEM
 from .aggregation import SUMMARY_COLUMNS, Scope, summarize
 from .backup import backup, restore
@@ -113,7 +113,7 @@ def cmd_demo_data(_args) -> int:
     base_url = load_settings().base_url
     print(t("cli.team_links"))
     for name, key in totals["keys"].items():
-        print(f"  {name}: {base_url}/team?team={key}")
+        print(f"  {name}: {links.team_link(base_url, key)}")
     return 0
 
 
@@ -138,7 +138,7 @@ def cmd_team_link(args) -> int:
     if team is None:
         print(t("cli.team_not_found", team=args.team), file=sys.stderr)
         return 1
-    print(f"{load_settings().base_url}/team?team={issue_team_key(engine, team.id)}")
+    print(links.team_link(load_settings().base_url, issue_team_key(engine, team.id)))
     print(t("cli.old_link_stops"), file=sys.stderr)
     return 0
 

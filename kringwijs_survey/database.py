@@ -20,7 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from .settings import load_settings
+from .backup import backup_before_migration
+from .settings import load_settings, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -45,13 +46,6 @@ _engines_lock = threading.Lock()
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
-
-
-def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 def _configure_sqlite(engine: Engine, foreign_keys: bool = True) -> None:
@@ -161,7 +155,7 @@ def data_revision(engine: Engine) -> int | str:
     would have to lock: 100 submissions at once do not queue on it (issue 17).
 
     Why a cached value can never hide a write (the race, for both engines). A cache
-    (aggregation.cached_per_revision, ui.chart_spec) reads the revision R first and computes
+    (cache.cached_per_revision, ui.chart_spec) reads the revision R first and computes
     afterwards, in a later statement:
 
     - Nothing a reader can see under R is missing from what it caches under R. PostgreSQL: the
@@ -215,8 +209,6 @@ def migrate(url: str | None = None, revision: str = "head") -> None:
         return
     path = sqlite_path(url)
     if current is not None and path is not None and path.exists():
-        from .backup import backup_before_migration
-
         backup_before_migration(engine, path, current)
     # SQLite rebuilds tables to alter them; with foreign keys on, dropping the old table
     # would cascade-delete child rows, so migrations run with them off and are checked after.

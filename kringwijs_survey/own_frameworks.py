@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from .access import Permission, Principal, Resource, ensure_permission
-from .aggregation import cached_per_revision
+from .cache import cached_per_revision
 from .content import Framework, OwnVersion, Problem, builtin_frameworks, check_framework_text
 from .database import get_engine, read_session, run_write
 from .i18n import DEFAULT_LANGUAGE

@@ -14,6 +14,16 @@ NAME_MAX = 100
 COMMENT_MAX = 2000
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for other databases and for one in memory."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str

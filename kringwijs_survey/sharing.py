@@ -39,7 +39,8 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from . import i18n, policy, services
-from .aggregation import Scope, cached_per_revision, pool_by_principle, pooled, summarize
+from .aggregation import Scope, pool_by_principle, pooled, summarize
+from .cache import cached_per_revision
 from .content import DEFAULT_FRAMEWORK, framework_named
 from .database import read_session, run_write
 from .models import AUDIENCE_RESIDENTS, ROUND_CLOSED, Action, Round

@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from . import access, charts, i18n, reports, services, tables, typed_text
+from . import access, charts, i18n, links, reports, services, tables, typed_text
 from .access import ANONYMOUS, Principal, Role, check_passphrase, configured_passphrase_hashes, new_respondent_key
 from .content import Framework, Item, Question, get_frameworks
 from .database import data_revision, get_engine, migrate
@@ -500,18 +500,13 @@ def sign_in_with_team_key(key: str) -> bool:
     return True
 
 
-def _language_in_link() -> str:
-    """A link made in English opens in English: the language travels in the link."""
-    chosen = language()
-    return "" if chosen == i18n.DEFAULT_LANGUAGE else f"&lang={chosen}"
-
-
+# Links carry the page's language: a link made in English opens in English (see links.py).
 def team_link(key: str) -> str:
-    return f"{settings().base_url}/team?team={key}{_language_in_link()}"
+    return links.team_link(settings().base_url, key, language())
 
 
 def join_link(code: str) -> str:
-    return f"{settings().base_url}/join?join={code}{_language_in_link()}"
+    return links.join_link(settings().base_url, code, language())
 
 
 def sso_configured() -> bool:
@@ -531,7 +526,7 @@ def sign_in_with_sso() -> list[Role]:
 
 
 def invitation_link(code: str) -> str:
-    return f"{settings().base_url}/join?invite={code}{_language_in_link()}"
+    return links.invitation_link(settings().base_url, code, language())
 
 
 def join_with_code(code: str) -> bool:
@@ -859,7 +854,7 @@ def chart_spec(key: tuple, build) -> dict:
 # kept but a random key. On a shared tablet every next resident starts with a clean sheet.
 # Cards printed before the app said "inwoner" everywhere carry ?bewoner=CODE; they keep working.
 
-RESIDENTS_PARAM = "inwoner"
+RESIDENTS_PARAM = links.RESIDENTS_PARAM
 EARLIER_RESIDENTS_PARAMS = ("bewoner",)
 
 RESIDENT_SHEET_KEY = "resident_sheet"
@@ -868,7 +863,7 @@ RESIDENT_ANSWER_PREFIX = "resident-answer-"
 
 
 def residents_link(code: str) -> str:
-    return f"{settings().base_url}/residents?{RESIDENTS_PARAM}={code}"
+    return links.residents_link(settings().base_url, code, language())
 
 
 def is_resident(who: Principal) -> bool:
