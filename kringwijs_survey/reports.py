@@ -197,7 +197,7 @@ def pressure_chart(
     frame: pd.DataFrame, *, labels: Mapping[str, str], big: bool = False, width: float | None = None
 ) -> alt.LayerChart:
     """Per blockade a bar of how many shown teams have a median of 4 or more (vermillion) on a
-    light track of all shown teams, with "7 van 30 teams" and the mean of team means printed.
+    light track of all shown teams, with "7 van 30 teams" and the mean of everyone's scores printed.
 
     Columns: item, title, teams, teams_high, mean. Labels: no_data, teams_high, teams_all
     (legend entries), of_teams (a template with {high} and {teams}), mean, blockade (the heading

@@ -554,7 +554,7 @@ def team_profile(view: OrgView, team: str) -> pd.DataFrame:
 
 def item_spread(view: OrgView, highlight: str | None = None) -> pd.DataFrame:
     """Per item every shown team's mean (one row per team and item) with the organisation's
-    mean of team means beside it; `highlighted` marks one team."""
+    mean (everyone's scores together) beside it; `highlighted` marks one team."""
     frame = view.latest[["team", "item", "title", "kind", "mean", "median"]].copy()
     frame["org_mean"] = frame["item"].map(view.organisation.set_index("item")["mean"]).astype("Float64")
     frame["highlighted"] = frame["team"] == highlight
