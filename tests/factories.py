@@ -1,4 +1,5 @@
-"""Test factories: respondents the way the app lets them in.
+"""Test factories: respondents the way the app lets them in, and summary frames shaped exactly
+like the aggregation's (for the derivations and charts built on it).
 
 A team round takes answers only through personal invitations (issue 12); `submit` makes one
 invitation per new respondent key, as a team hands out one link per person, so tests that
@@ -6,8 +7,18 @@ are about something else can keep calling one function."""
 
 from __future__ import annotations
 
+import random
+
+import pandas as pd
+
 from kringwijs_survey import services
 from kringwijs_survey.access import SYSTEM
+from kringwijs_survey.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
+from kringwijs_survey.content import get_frameworks
+
+FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
+PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+CURRENT = "2026-Q4"
 
 _invitations: dict[tuple[str, int, str], str] = {}
 
@@ -30,3 +41,89 @@ def submit(engine, round_id: int, respondent: str, answers, *, final: bool = Tru
     return services.submit_response(
         engine, round_id, respondent, answers, final=final, invitation=invitation_for(engine, round_id, respondent)
     )
+
+
+# --- summary frames ------------------------------------------------------------------------
+
+
+def scores_to_counts(scores: list[int | None]) -> dict[str, int]:
+    counts = {column: 0 for column in COUNT_COLUMNS}
+    for score in scores:
+        if score is not None:
+            counts[f"count_{score}"] += 1
+    counts["n_dont_know"] = sum(score is None for score in scores)
+    return counts
+
+
+def build_summary(
+    periods: dict[str, dict[str, list[int | None]]],
+    *,
+    respondents: dict[str, int] | None = None,
+    discuss: dict[tuple[str, str], int] | None = None,
+    targets: dict[tuple[str, str], float] | None = None,
+    team: str = "Wijkteam Test",
+    min_group: int = 3,
+) -> pd.DataFrame:
+    """A frame shaped exactly like summarize(): one row per period and item, statistics derived
+    from the scores by the aggregation's own add_statistics()."""
+    rows = []
+    for round_id, (period, items) in enumerate(sorted(periods.items()), start=1):
+        people = (respondents or {}).get(period, max(len(scores) for scores in items.values()))
+        for item, scores in items.items():
+            target = (targets or {}).get((period, item))
+            rows.append(
+                {
+                    "round_id": round_id,
+                    "team": team,
+                    "period": period,
+                    "item": item,
+                    "respondents": people,
+                    **scores_to_counts(scores),
+                    "n_discuss": (discuss or {}).get((period, item), 0),
+                    "target_n": 0 if target is None else people,
+                    "target_mean": target,
+                }
+            )
+    frame = add_statistics(pd.DataFrame(rows), min_group)
+    return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]]
+
+
+def realistic_summary(seed: int = 7) -> pd.DataFrame:
+    """A team of 9 over four quarters; the third quarter had too few respondents."""
+    rng = random.Random(seed)
+    levels = {item: rng.uniform(1.8, 4.2) for item in FRAMEWORK.item_ids}
+    divisive = set(FRAMEWORK.item_ids[1::4])
+    periods, targets, discuss, respondents = {}, {}, {}, {}
+    for quarter, period in enumerate(PERIODS):
+        people = 2 if period == "2026-Q3" else 9
+        respondents[period] = people
+        items = {}
+        for item in FRAMEWORK.item_ids:
+            level = levels[item] + 0.25 * quarter * (1 if FRAMEWORK.item(item).kind == "principle" else -1)
+            spread = 1.4 if item in divisive else 0.6
+            scores = []
+            for _ in range(people):
+                if rng.random() < 0.08:
+                    scores.append(None)
+                else:
+                    scores.append(max(1, min(5, round(rng.gauss(level, spread)))))
+            items[item] = scores
+            if FRAMEWORK.item(item).kind == "principle":
+                targets[(period, item)] = min(5.0, round(level + rng.uniform(0.3, 1.0), 2))
+            discuss[(period, item)] = rng.choice([0, 0, 0, 1, 2, 4])
+        periods[period] = items
+    return build_summary(periods, respondents=respondents, targets=targets, discuss=discuss)
+
+
+def font_sizes(spec) -> list[float]:
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key.lower().endswith("fontsize") and isinstance(value, (int, float)):
+                found.append(value)
+            else:
+                found.extend(font_sizes(value))
+    elif isinstance(spec, list):
+        for value in spec:
+            found.extend(font_sizes(value))
+    return found

@@ -8,10 +8,11 @@ import struct
 
 import pandas as pd
 import pytest
-from test_charts import CURRENT, FRAMEWORK, _font_sizes, realistic_summary
 
 from kringwijs_survey import charts, reports, team_results
 from kringwijs_survey.content import get_frameworks
+
+from factories import CURRENT, FRAMEWORK, font_sizes, realistic_summary
 
 WIDTHS = [358, 820, 1500]
 SCORE_WORDS = {score: label.nl for score, label in FRAMEWORK.scales["principle"].labels.items()}
@@ -86,8 +87,8 @@ def test_every_chart_fits_the_width_it_gets_with_the_same_type_sizes(summary, na
         chart = build(width)
         shown_width, _ = png_size(chart)
         assert shown_width <= width, f"{name} at {width} px is {shown_width} px wide"
-        assert min(_font_sizes(chart.to_dict())) >= 13, f"{name} at {width} px has smaller type"
-    assert sorted(set(_font_sizes(build(WIDTHS[0]).to_dict()))) == sorted(set(_font_sizes(natural.to_dict())))
+        assert min(font_sizes(chart.to_dict())) >= 13, f"{name} at {width} px has smaller type"
+    assert sorted(set(font_sizes(build(WIDTHS[0]).to_dict()))) == sorted(set(font_sizes(natural.to_dict())))
 
 
 def test_without_a_width_every_chart_keeps_its_natural_size(summary):
@@ -161,7 +162,7 @@ def test_the_projector_summary_is_built_for_its_box_with_big_type(summary):
     for chart in (radar, charts.blockade_pairs_chart(pairs, labels=nl, big=True, width=1200, height=500)):
         width, height = png_size(chart)
         assert 26 * min(1, 1200 / width, 500 / height) >= 18, (width, height)
-        assert min(_font_sizes(chart.to_dict())) >= 26
+        assert min(font_sizes(chart.to_dict())) >= 26
     axis_labels = {row["title"] for rows in radar.to_dict()["datasets"].values() for row in rows if "axis_label" in row}
     assert axis_labels == set(profile["title"])
 

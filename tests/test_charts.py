@@ -6,22 +6,20 @@ Every chart is also saved under tests/output/charts/ so a person can look at it.
 from __future__ import annotations
 
 import json
-import random
 import re
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
-from test_team_results import build_summary
 
 from kringwijs_survey import charts, team_results
 from kringwijs_survey.content import get_frameworks
 
+from factories import CURRENT, PERIODS, font_sizes, realistic_summary
+
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 OUTPUT = Path(__file__).resolve().parent / "output" / "charts"
-PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
-CURRENT = "2026-Q4"
 PNG = b"\x89PNG"
 
 LABELS_NL = {
@@ -46,33 +44,6 @@ LABELS_NL = {
 
 def labels(**extra: str) -> dict[str, str]:
     return {**LABELS_NL, **extra}
-
-
-def realistic_summary(seed: int = 7) -> pd.DataFrame:
-    """A team of 9 over four quarters; the third quarter had too few respondents."""
-    rng = random.Random(seed)
-    levels = {item: rng.uniform(1.8, 4.2) for item in FRAMEWORK.item_ids}
-    divisive = set(FRAMEWORK.item_ids[1::4])
-    periods, targets, discuss, respondents = {}, {}, {}, {}
-    for quarter, period in enumerate(PERIODS):
-        people = 2 if period == "2026-Q3" else 9
-        respondents[period] = people
-        items = {}
-        for item in FRAMEWORK.item_ids:
-            level = levels[item] + 0.25 * quarter * (1 if FRAMEWORK.item(item).kind == "principle" else -1)
-            spread = 1.4 if item in divisive else 0.6
-            scores = []
-            for _ in range(people):
-                if rng.random() < 0.08:
-                    scores.append(None)
-                else:
-                    scores.append(max(1, min(5, round(rng.gauss(level, spread)))))
-            items[item] = scores
-            if FRAMEWORK.item(item).kind == "principle":
-                targets[(period, item)] = min(5.0, round(level + rng.uniform(0.3, 1.0), 2))
-            discuss[(period, item)] = rng.choice([0, 0, 0, 1, 2, 4])
-        periods[period] = items
-    return build_summary(periods, respondents=respondents, targets=targets, discuss=discuss)
 
 
 @pytest.fixture(scope="module")
@@ -382,20 +353,6 @@ def test_heatmap_empty():
 # --- projector size -----------------------------------------------------------------------
 
 
-def _font_sizes(spec) -> list[float]:
-    found = []
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key.lower().endswith("fontsize") and isinstance(value, (int, float)):
-                found.append(value)
-            else:
-                found.extend(_font_sizes(value))
-    elif isinstance(spec, list):
-        for value in spec:
-            found.extend(_font_sizes(value))
-    return found
-
-
 @pytest.mark.parametrize(
     "builder",
     ["radar", "member_dots", "blockade_pairs_chart", "distribution", "changes_chart", "small_multiples", "heatmap"],
@@ -414,8 +371,8 @@ def test_every_builder_has_readable_fonts_and_a_big_version(summary, builder):
     normal = build(frames[builder], labels=labels(title="Titel", x_title="As")).to_dict()
     big = build(frames[builder], labels=labels(title="Titel", x_title="As"), big=True)
     assert_valid(big, f"{builder}_big")
-    assert min(_font_sizes(normal)) >= 13
-    assert sorted(_font_sizes(big.to_dict())) == [2 * size for size in sorted(_font_sizes(normal))]
+    assert min(font_sizes(normal)) >= 13
+    assert sorted(font_sizes(big.to_dict())) == [2 * size for size in sorted(font_sizes(normal))]
 
 
 # --- images -------------------------------------------------------------------------------

@@ -10,54 +10,14 @@ import pandas as pd
 import pytest
 
 from kringwijs_survey import team_results
-from kringwijs_survey.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
+from kringwijs_survey.aggregation import COUNT_COLUMNS
 from kringwijs_survey.content import get_frameworks
+
+from factories import build_summary
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PRINCIPLES = [item.id for item in FRAMEWORK.items_of_kind("principle")]
 BLOCKADES = [item.id for item in FRAMEWORK.items_of_kind("blockade")]
-
-
-def scores_to_counts(scores: list[int | None]) -> dict[str, int]:
-    counts = {column: 0 for column in COUNT_COLUMNS}
-    for score in scores:
-        if score is not None:
-            counts[f"count_{score}"] += 1
-    counts["n_dont_know"] = sum(score is None for score in scores)
-    return counts
-
-
-def build_summary(
-    periods: dict[str, dict[str, list[int | None]]],
-    *,
-    respondents: dict[str, int] | None = None,
-    discuss: dict[tuple[str, str], int] | None = None,
-    targets: dict[tuple[str, str], float] | None = None,
-    team: str = "Wijkteam Test",
-    min_group: int = 3,
-) -> pd.DataFrame:
-    """A frame shaped exactly like summarize(): one row per period and item, statistics derived
-    from the scores by the aggregation's own add_statistics()."""
-    rows = []
-    for round_id, (period, items) in enumerate(sorted(periods.items()), start=1):
-        people = (respondents or {}).get(period, max(len(scores) for scores in items.values()))
-        for item, scores in items.items():
-            target = (targets or {}).get((period, item))
-            rows.append(
-                {
-                    "round_id": round_id,
-                    "team": team,
-                    "period": period,
-                    "item": item,
-                    "respondents": people,
-                    **scores_to_counts(scores),
-                    "n_discuss": (discuss or {}).get((period, item), 0),
-                    "target_n": 0 if target is None else people,
-                    "target_mean": target,
-                }
-            )
-    frame = add_statistics(pd.DataFrame(rows), min_group)
-    return frame[["round_id", *SUMMARY_COLUMNS, *EXTRA_COLUMNS]]
 
 
 def suppressed_with_numbers(frame: pd.DataFrame, period: str) -> pd.DataFrame:
