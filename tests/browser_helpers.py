@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 OUTPUT_DIR = Path(__file__).resolve().parent / "output"
@@ -146,3 +147,34 @@ def sign_in_as_manager(page, base: str, passphrase: str) -> None:
     staff.get_by_label("Wachtwoord").fill(passphrase)
     staff.get_by_role("button", name="Inloggen").click()
     page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)
+
+
+def sign_in_as_facilitator(page, base: str, to_page: str, passphrase: str) -> None:
+    """Sign in on /login as the trainer, then go to `to_page` through the menu (keeping the session)."""
+    page.goto(f"{base}/login")
+    page_ready(page)
+    page.get_by_role("tab", name="Trainer, manager of beheer").click()
+    page.get_by_label("Wachtwoord").fill(passphrase)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Je bent ingelogd als trainer").wait_for(timeout=20_000)
+    # In-app navigation keeps the session (a page.goto would start a new one).
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=to_page).click()
+    page_ready(page)
+
+
+def count_shown(presenter, words: str) -> int | None:
+    """The number before `words` in the projector's live count line ("klaar", "antwoorden op deze vraag")."""
+    text = presenter.locator('[class*="st-key-kw-counts"], [class*="st-key-kw-topcounts"]').first.inner_text()
+    found = re.search(rf"(\d+)\s*{words}", text)
+    return int(found.group(1)) if found else None
+
+
+def wait_until(predicate, timeout: float, step: float = 0.05):
+    """Poll `predicate` until it gives something true or `timeout` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()

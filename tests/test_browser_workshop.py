@@ -9,8 +9,6 @@ along with the projector by themselves.
 from __future__ import annotations
 
 import io
-import re
-import time
 
 import pytest
 import zxingcpp
@@ -21,7 +19,7 @@ from kringwijs_survey.access import hash_passphrase
 from kringwijs_survey.content import get_frameworks
 from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
-from browser_helpers import APP_IDLE, page_ready, screenshot
+from browser_helpers import APP_IDLE, count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -46,25 +44,6 @@ def workshop_world(tmp_path):
     dispose_engines()
 
 
-def sign_in_as_facilitator(page, base: str, to_page: str) -> None:
-    page.goto(f"{base}/login")
-    page_ready(page)
-    page.get_by_role("tab", name="Trainer, manager of beheer").click()
-    page.get_by_label("Wachtwoord").fill(PASSPHRASE)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als trainer").wait_for(timeout=20_000)
-    # In-app navigation keeps the session (a page.goto would start a new one).
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=to_page).click()
-    page_ready(page)
-
-
-def count_shown(presenter, words: str) -> int | None:
-    """The number before `words` in the projector's live count line ("klaar", "antwoorden op deze vraag")."""
-    text = presenter.locator('[class*="st-key-kw-counts"], [class*="st-key-kw-topcounts"]').first.inner_text()
-    found = re.search(rf"(\d+)\s*{words}", text)
-    return int(found.group(1)) if found else None
-
-
 def smallest_presenter_font(presenter) -> float:
     """The smallest computed font size of any visible text in the presentation area."""
     return presenter.evaluate(
@@ -80,16 +59,6 @@ def smallest_presenter_font(presenter) -> float:
             return smallest;
         }"""
     )
-
-
-def wait_until(predicate, timeout: float, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def join(browser, base: str, code: str, contexts: list) -> object:
@@ -143,7 +112,7 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         laptop = browser.new_context(viewport={"width": 1366, "height": 900})
         contexts.append(laptop)
         facilitator = laptop.new_page()
-        sign_in_as_facilitator(facilitator, base, "Workshop leiden")
+        sign_in_as_facilitator(facilitator, base, "Workshop leiden", PASSPHRASE)
         facilitator.get_by_role("button", name="Workshop starten").click()
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
         page_ready(facilitator)

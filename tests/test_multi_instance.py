@@ -24,12 +24,6 @@ import pytest
 import zxingcpp
 from conftest import _stop_process_group, free_port, skip_or_fail
 from PIL import Image
-from test_browser_workshop import (
-    PASSPHRASE,
-    count_shown,
-    sign_in_as_facilitator,
-    wait_until,
-)
 
 from kringwijs_survey import services, sharing, workshop
 from kringwijs_survey.access import SYSTEM, answer_cookie_name, hash_passphrase, parse_answer_cookie
@@ -38,12 +32,13 @@ from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
 import browser_helpers
 import factories
-from browser_helpers import page_ready, screenshot
+from browser_helpers import count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
 
 # Four processes and five browser contexts on a shared two-core machine: more room than one page.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "haproxy.cfg"
+PASSPHRASE = "de trainer leidt op de ene server"
 MANAGER_PASSPHRASE = "de manager kijkt mee op de andere server"
 COOKIE = "KRINGWIJS_SERVER"
 ON_SCREEN = "antwoord"  # "1 antwoord", "3 antwoorden"
@@ -267,7 +262,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         # The facilitator works on app1, the projector on app2.
         laptop, facilitator = pinned_page(browser, base, "app1", viewport={"width": 1366, "height": 900})
         contexts.append(laptop)
-        sign_in_as_facilitator(facilitator, base, "Workshop leiden")
+        sign_in_as_facilitator(facilitator, base, "Workshop leiden", PASSPHRASE)
         facilitator.locator('[data-testid="stForm"] [data-testid="stSelectbox"]').first.click()
         facilitator.get_by_role("option", name="Wijkteam Beamer").click()
         facilitator.get_by_role("button", name="Workshop starten").click()
@@ -280,7 +275,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
 
         projector, presenter = pinned_page(browser, base, "app2", viewport={"width": 1280, "height": 720})
         contexts.append(projector)
-        sign_in_as_facilitator(presenter, base, "Beamerscherm")
+        sign_in_as_facilitator(presenter, base, "Beamerscherm", PASSPHRASE)
         presenter.get_by_label("Beamercode (8 tekens, staat bij 'Workshop leiden')").fill(beamer_code)
         presenter.get_by_role("button", name="Laat zien").click()
         presenter.get_by_text("Doe mee met je telefoon").wait_for(timeout=20_000)

@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from policy_world import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from test_policy_views import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 
 from kringwijs_survey import access, services, tables, workshop
 from kringwijs_survey.access import SYSTEM, Principal, Role
