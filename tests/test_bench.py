@@ -29,6 +29,9 @@ def check_result(result, database):
     assert result["database"] == database
     for key in KEYS:
         assert isinstance(result[key], (int, float)) and result[key] > 0, key
+    # The figures hang together as the report reads them (order statistics, not speed).
+    assert result["submit_p95_ms"] >= result["submit_p50_ms"] and result["submit_cold_p95_ms"] >= result["submit_cold_p50_ms"]
+    assert 50 < result["peak_rss_mb"] < 4096  # a Python process with pandas and Streamlit, not bytes or kB
 
 
 def test_bench_on_sqlite_prints_every_key():

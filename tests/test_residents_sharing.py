@@ -10,7 +10,6 @@ import pytest
 from kringwijs_survey import services, sharing
 from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
 
 import factories
 from app_helpers import all_text, open_page
@@ -21,35 +20,24 @@ MANAGER = {"principal": Principal(Role.MANAGER)}
 OPTIONS = dict(min_group_org=5, min_group_residents=5, lang="nl")
 
 
-@pytest.fixture
-def engine(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'residents-sharing.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    for name in ("MIN_GROUP_ORG", "MIN_GROUP_RESIDENTS"):
-        monkeypatch.delenv(name, raising=False)
-    migrate(url)
-    yield get_engine(url)
-    dispose_engines()
-
-
-def add_team(engine, name, resident_scores, *, period="2026-Q1", publish_team=True, publish_residents=True):
+def add_team(app_engine, name, resident_scores, *, period="2026-Q1", publish_team=True, publish_residents=True):
     """A team with a closed team round (5 members) and a closed residents' round in which resident
     i gives resident_scores[i] to every statement. Returns (team round, residents' round)."""
-    team = services.find_team(engine, name) or services.create_team(engine, name, "Kringstad")
-    quarter = services.start_round(engine, team.id, period)
+    team = services.find_team(app_engine, name) or services.create_team(app_engine, name, "Kringstad")
+    quarter = services.start_round(app_engine, team.id, period)
     for person in range(5):
-        factories.submit(engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+        factories.submit(app_engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
+    services.close_round(app_engine, quarter.id, actor=SYSTEM)
     if publish_team:
-        sharing.publish_round(engine, quarter.id)
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+        sharing.publish_round(app_engine, quarter.id)
+    residents = services.open_residents_round(app_engine, quarter.id, actor=SYSTEM)
     for index, score in enumerate(resident_scores):
         answers = [services.AnswerInput(statement.id, score) for statement in STATEMENTS]
-        factories.submit(engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
-    services.close_round(engine, residents.id, actor=SYSTEM)
+        factories.submit(app_engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
+    services.close_round(app_engine, residents.id, actor=SYSTEM)
     if publish_residents:
-        sharing.publish_round(engine, residents.id)
-    return quarter, services.get_round(engine, residents.id)
+        sharing.publish_round(app_engine, residents.id)
+    return quarter, services.get_round(app_engine, residents.id)
 
 
 def dumped(view) -> str:
@@ -59,12 +47,12 @@ def dumped(view) -> str:
 # --- the logic ---------------------------------------------------------------------------------
 
 
-def test_only_published_residents_rounds_with_enough_residents_reach_the_manager(engine):
+def test_only_published_residents_rounds_with_enough_residents_reach_the_manager(app_engine):
     for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4)):
-        add_team(engine, name, [score] * 5)
-    add_team(engine, "Team Stil", [1] * 9, publish_residents=False)  # not published by the team
-    add_team(engine, "Team Klein", [5] * 4)  # published, but 4 < 5 residents
-    view = sharing.residents_view(engine, **OPTIONS)
+        add_team(app_engine, name, [score] * 5)
+    add_team(app_engine, "Team Stil", [1] * 9, publish_residents=False)  # not published by the team
+    add_team(app_engine, "Team Klein", [5] * 4)  # published, but 4 < 5 residents
+    view = sharing.residents_view(app_engine, **OPTIONS)
     assert view.enough and view.teams == ("Team A", "Team B", "Team C")
     text = dumped(view)
     assert "Team Stil" not in text and "Team Klein" not in text
@@ -79,36 +67,36 @@ def test_only_published_residents_rounds_with_enough_residents_reach_the_manager
     assert org["lowest_median"].astype(float).min() == 2.0 and org["highest_median"].astype(float).max() == 4.0
 
 
-def test_withdrawing_takes_it_back_and_fewer_than_three_teams_give_only_an_explanation(engine):
-    rounds = [add_team(engine, name, [score] * 5)[1] for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4))]
-    assert sharing.residents_view(engine, **OPTIONS).enough
-    sharing.withdraw_round(engine, rounds[0].id)
-    view = sharing.residents_view(engine, **OPTIONS)
+def test_withdrawing_takes_it_back_and_fewer_than_three_teams_give_only_an_explanation(app_engine):
+    rounds = [add_team(app_engine, name, [score] * 5)[1] for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4))]
+    assert sharing.residents_view(app_engine, **OPTIONS).enough
+    sharing.withdraw_round(app_engine, rounds[0].id)
+    view = sharing.residents_view(app_engine, **OPTIONS)
     assert not view.enough and view.team_count == 2 and view.teams == ()
     assert view.teams_frame.empty and view.organisation.empty
     assert "Team B" not in dumped(view)
     assert "2 teams" in view.explanation("nl") and "minstens 3" in view.explanation("nl")
     # The team's own numbers are shared separately: withdrawing residents leaves them alone.
-    assert sharing.organisation_view(engine, min_group_org=5).teams == ("Team A", "Team B", "Team C")
+    assert sharing.organisation_view(app_engine, min_group_org=5).teams == ("Team A", "Team B", "Team C")
 
 
-def test_the_latest_shown_residents_round_of_each_team_counts(engine):
+def test_the_latest_shown_residents_round_of_each_team_counts(app_engine):
     for name in ("Team A", "Team B", "Team C"):
-        add_team(engine, name, [2] * 5, period="2026-Q1")
-    add_team(engine, "Team A", [5] * 5, period="2026-Q2")
-    add_team(engine, "Team B", [5] * 5, period="2026-Q2", publish_residents=False)
-    view = sharing.residents_view(engine, **OPTIONS)
+        add_team(app_engine, name, [2] * 5, period="2026-Q1")
+    add_team(app_engine, "Team A", [5] * 5, period="2026-Q2")
+    add_team(app_engine, "Team B", [5] * 5, period="2026-Q2", publish_residents=False)
+    view = sharing.residents_view(app_engine, **OPTIONS)
     medians = view.teams_frame.groupby("team")["median"].max().astype(float).to_dict()
     assert medians == {"Team A": 5.0, "Team B": 2.0, "Team C": 2.0}
-    assert not sharing.residents_view(engine, **OPTIONS, periods="2026-Q2").enough  # only Team A in Q2
+    assert not sharing.residents_view(app_engine, **OPTIONS, periods="2026-Q2").enough  # only Team A in Q2
 
 
 # --- the pages ---------------------------------------------------------------------------------
 
 
-def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(engine):
-    _, residents = add_team(engine, "Wijkteam Deel", [3] * 5, publish_residents=False)
-    key = services.issue_team_key(engine, residents.team_id)
+def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(app_engine):
+    _, residents = add_team(app_engine, "Wijkteam Deel", [3] * 5, publish_residents=False)
+    key = services.issue_team_key(app_engine, residents.team_id)
     app = open_page("pages/team.py", query={"team": key})
     assert not app.exception, app.exception
     text = all_text(app)
@@ -117,15 +105,15 @@ def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(engine):
     assert toggle.label == "Inwonersuitkomsten delen met de organisatie"
     toggle.set_value(True).run()
     assert not app.exception
-    assert services.get_round(engine, residents.id).published
+    assert services.get_round(app_engine, residents.id).published
     assert "De inwonersuitkomsten zijn gedeeld met de organisatie" in all_text(app)
     app.toggle(key=f"share-residents-{residents.id}").set_value(False).run()
-    assert not services.get_round(engine, residents.id).published
+    assert not services.get_round(app_engine, residents.id).published
     # A stale switch never publishes a round that was withdrawn meanwhile.
     app.toggle(key=f"share-residents-{residents.id}").set_value(True).run()
-    sharing.withdraw_round(engine, residents.id)
+    sharing.withdraw_round(app_engine, residents.id)
     app.run()
-    assert not services.get_round(engine, residents.id).published
+    assert not services.get_round(app_engine, residents.id).published
     assert app.toggle(key=f"share-residents-{residents.id}").value is False
 
 
@@ -135,11 +123,11 @@ def manager_residents(app):
     return all_text(app), "\n".join(frame.value.to_csv() for frame in app.dataframe)
 
 
-def test_the_manager_sees_published_residents_results_only(engine):
+def test_the_manager_sees_published_residents_results_only(app_engine):
     rounds = {}
     for name, score in (("Wijkteam Noord", 2), ("Wijkteam Zuid", 3), ("Wijkteam Oost", 4)):
-        rounds[name] = add_team(engine, name, [score] * 5)[1]
-    add_team(engine, "Wijkteam Geheim", [1] * 8, publish_residents=False)
+        rounds[name] = add_team(app_engine, name, [score] * 5)[1]
+    add_team(app_engine, "Wijkteam Geheim", [1] * 8, publish_residents=False)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
     text, frames = manager_residents(app)
@@ -161,16 +149,16 @@ def test_the_manager_sees_published_residents_results_only(engine):
         assert name not in text + frames
 
     # Withdrawing one: fewer than 3 teams, only the explanation.
-    sharing.withdraw_round(engine, rounds["Wijkteam Noord"].id)
+    sharing.withdraw_round(app_engine, rounds["Wijkteam Noord"].id)
     app = open_page("pages/manager.py", session=MANAGER)
     text, frames = manager_residents(app)
     assert "minstens 3" in text and "terugrekenen" in text
     assert "Wijkteam Zuid" not in frames and len(app.get("vega_lite_chart")) == 0
 
 
-def test_residents_results_show_even_when_teams_keep_their_own_numbers(engine):
+def test_residents_results_show_even_when_teams_keep_their_own_numbers(app_engine):
     for name, score in (("Wijkteam Noord", 2), ("Wijkteam Zuid", 3), ("Wijkteam Oost", 4)):
-        add_team(engine, name, [score] * 5, publish_team=False)
+        add_team(app_engine, name, [score] * 5, publish_team=False)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
     assert app.radio(key="manager_view").options == ["Wat vinden inwoners?"]
