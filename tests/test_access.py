@@ -10,7 +10,6 @@ import pytest
 
 from kringwijs_survey import services, sharing
 from kringwijs_survey.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
-from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.navigation import PAGES, page_for_file
 
 import factories
@@ -22,13 +21,10 @@ SECRET_COMMENT_B = "Vertrouwelijke opmerking van team Bravo"
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'access.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
+def world(app_engine, monkeypatch):
     for role in ("facilitator", "manager", "admin"):
         monkeypatch.setenv(f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH", hash_passphrase(f"{role}-geheim"))
-    migrate(url)
-    engine = get_engine(url)
+    engine, url = app_engine, app_engine.url.render_as_string(hide_password=False)
     keys, codes = {}, {}
     for name, secret in (("Team Alfa", SECRET_COMMENT_A), ("Team Bravo", SECRET_COMMENT_B)):
         team = services.create_team(engine, name)

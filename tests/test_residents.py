@@ -10,7 +10,7 @@ from kringwijs_survey import charts, csv_io, services, ui
 from kringwijs_survey.access import SYSTEM
 from kringwijs_survey.aggregation import Scope, summarize
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import get_engine, migrate
+from kringwijs_survey.database import get_engine
 from kringwijs_survey.models import AUDIENCE_RESIDENTS
 from kringwijs_survey.settings import load_settings
 from kringwijs_survey.validation import InvalidInput
@@ -26,12 +26,9 @@ RESIDENT_SCORES = [2, 2, 3, 1, 0, 2]  # six residents, one chose "weet ik niet":
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch):
+def world(app_engine):
     """A team with its key and a closed team round (three members, everyone scored 4)."""
-    url = f"sqlite:///{tmp_path / 'residents.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    migrate(url)
-    engine = get_engine(url)
+    engine = app_engine
     team = services.create_team(engine, "Wijkteam Bewoners")
     key = services.issue_team_key(engine, team.id)
     quarter = services.start_round(engine, team.id, "2026-Q3")

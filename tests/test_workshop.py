@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from kringwijs_survey import qr, services, ui, workshop
 from kringwijs_survey.access import SYSTEM, Principal, Role
 from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import get_engine, migrate
 from kringwijs_survey.i18n import table
 from kringwijs_survey.validation import InvalidInput
 
@@ -25,12 +24,9 @@ LABELS = {key[len("chart."):]: value for key, value in table("nl").items() if ke
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'workshop.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
+def world(app_engine, monkeypatch):
     monkeypatch.setenv("MIN_GROUP", "3")
-    migrate(url)
-    engine = get_engine(url)
+    engine = app_engine
     team = services.create_team(engine, "Wijkteam Workshop")
     return engine, team
 
