@@ -161,6 +161,10 @@ class Session:
                     self.running = True
                 if kind == "new_session" and not msg.metadata.run.fragment_ids:
                     self.elements = {}  # a full run draws the page anew (also one a fragment started)
+                    # As a browser does: the timers of the old page's fragments stop; the new page
+                    # sends auto_rerun again for the fragments it still has. (A timer of a fragment
+                    # that is gone asked the server for "a fragment that does not exist anymore".)
+                    self._stop_timers()
                 if kind == "page_info_changed":
                     self.query = msg.page_info_changed.query_string
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -184,6 +188,11 @@ class Session:
             self.errors.append(f"{self.name}: exception: {element.exception.message}")
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             self.errors.append(f"{self.name}: error: {element.alert.body}")
+
+    def _stop_timers(self) -> None:
+        for task in self.auto_reruns.values():
+            task.cancel()
+        self.auto_reruns = {}
 
     def _schedule(self, fragment: str, interval: float) -> None:
         if fragment in self.auto_reruns:
