@@ -96,8 +96,10 @@ class Round(SQLModel, table=True):
     audience: str = Field(default=AUDIENCE_TEAM, sa_column=Column(String(10), nullable=False, server_default=AUDIENCE_TEAM))
     join_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True, unique=True))
     published: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
-    shared_summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    live_item: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # The short message a team wrote for the organisation with a shared round.
+    shared_message: str | None = Field(default=None, sa_column=Column("shared_summary", Text, nullable=True))
+    # Which item (an index into the framework's items) is on the projector; the column keeps its first name.
+    live_index: int | None = Field(default=None, sa_column=Column("live_item", Integer, nullable=True))
     live_revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     live_snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # The answer scales this round was answered on: its numbers mean what those words say.

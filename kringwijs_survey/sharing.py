@@ -8,7 +8,7 @@ locale key ``sharing.what``):
 
 * the round's numbers from the one aggregation (per item: respondents, mean, median, spread,
   how many chose each score), and only once at least ``MIN_GROUP_ORG`` people answered;
-* the short message the team wrote for the organisation (``Round.shared_summary``);
+* the short message the team wrote for the organisation (``Round.shared_message``);
 * the text, scope, status and due date of the team's *open* actions with scope
   'organisation' or 'municipality' that were agreed in that round. Never who owns them.
 
@@ -102,7 +102,7 @@ def share_summary(engine: Engine, round_id: int, text: str | None) -> Round:
     cleaned = clean_comment(text)
 
     def change(found: Round) -> None:
-        found.shared_summary = cleaned
+        found.shared_message = cleaned
 
     return _change_round(engine, round_id, change)
 
@@ -310,8 +310,8 @@ def _messages(engine: Engine, round_ids: tuple, team_of: dict) -> tuple[SharedMe
         return ()
     with read_session(engine) as session:
         rows = session.execute(
-            select(Round.id, Round.period, Round.shared_summary).where(
-                Round.id.in_([int(r) for r in round_ids]), Round.shared_summary.is_not(None)
+            select(Round.id, Round.period, Round.shared_message).where(
+                Round.id.in_([int(r) for r in round_ids]), Round.shared_message.is_not(None)
             )
         ).all()
     return tuple(sorted((SharedMessage(team_of[rid], period, text) for rid, period, text in rows), key=lambda m: m.team))

@@ -155,7 +155,7 @@ def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
     def change(session: Session, found: Round) -> None:
         if index is not None and not 0 <= index < item_count(found):
             raise InvalidInput("error.no_question", number=index + 1)
-        found.live_item = index
+        found.live_index = index
         found.live_revealed = False
 
     return _change_live(engine, round_id, change)
@@ -165,7 +165,7 @@ def step(engine: Engine, round_id: int, direction: int) -> Round:
     """One item forward (+1) or back (-1); back from the first item is the welcome screen."""
     found = get_workshop(engine, round_id)
     last = item_count(found) - 1
-    current = -1 if found.live_item is None else found.live_item
+    current = -1 if found.live_index is None else found.live_index
     wanted = max(-1, min(last, current + direction))
     return set_live_item(engine, round_id, None if wanted < 0 else wanted)
 
@@ -203,7 +203,7 @@ def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None =
     """The item on the projector until this phone answered it, then a waiting screen. `chosen`:
     an item the person picked themselves (a missed one, or changing an answer)."""
     item_ids = of_round(engine, quarter).item_ids
-    live = quarter.live_item
+    live = quarter.live_index
     on_screen = live if live is not None and 0 <= live < len(item_ids) else None
     missed = tuple(index for index in range(on_screen or 0) if item_ids[index] not in answered)
     answered_on_screen = on_screen is not None and item_ids[on_screen] in answered
@@ -219,8 +219,8 @@ def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None =
 def live_signature(engine: Engine, round_id: int) -> tuple:
     """(item on screen, status): what a phone compares to see whether the screen moved on."""
     with read_session(engine) as session:
-        row = session.execute(select(Round.live_item, Round.status).where(Round.id == round_id)).first()
-    return (row.live_item, row.status) if row else (None, ROUND_CLOSED)
+        row = session.execute(select(Round.live_index, Round.status).where(Round.id == round_id)).first()
+    return (row.live_index, row.status) if row else (None, ROUND_CLOSED)
 
 
 def send_live_answers(
@@ -316,9 +316,9 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
     found = get_workshop(engine, round_id)
     if found.status != ROUND_OPEN:
         raise InvalidInput("error.workshop_closed")
-    if found.live_item is None:
+    if found.live_index is None:
         raise InvalidInput("error.no_live_question")
-    item_id = of_round(engine, found).items[found.live_item].id
+    item_id = of_round(engine, found).items[found.live_index].id
     answers = item_answers(engine, round_id, item_id)
     done = answers.phone + answers.paper
     if not policy.reveal_allowed(done, threshold):
@@ -331,7 +331,7 @@ def reveal_item(engine: Engine, round_id: int, min_group: int) -> dict:
         fresh = _take_snapshot(engine, found, item_id, min_group)
 
     def change(session: Session, current: Round) -> None:
-        if current.live_item != found.live_item:
+        if current.live_index != found.live_index:
             raise InvalidInput("error.question_moved_on")
         snapshots = _stored_snapshots(current)
         if fresh is not None:
@@ -353,9 +353,9 @@ def hide_item(engine: Engine, round_id: int) -> Round:
 def snapshot(quarter: Round, engine: Engine | None = None) -> dict | None:
     """The frozen distribution of the item on screen (count_1..count_5, n_dont_know, median, sd,
     n, respondents), or None while nothing is revealed."""
-    if not quarter.live_revealed or quarter.live_item is None:
+    if not quarter.live_revealed or quarter.live_index is None:
         return None
-    item_id = of_round(engine, quarter).items[quarter.live_item].id
+    item_id = of_round(engine, quarter).items[quarter.live_index].id
     return _stored_snapshots(quarter).get(item_id)
 
 
@@ -428,7 +428,7 @@ class LiveView:
 def live_view(engine: Engine, round_id: int) -> LiveView:
     quarter = get_workshop(engine, round_id)
     framework = of_round(engine, quarter)
-    index = quarter.live_item
+    index = quarter.live_index
     item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
     return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter, engine))
 

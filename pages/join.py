@@ -91,7 +91,7 @@ if workshop.follows_projector(quarter):
     # A live workshop: the phone shows the item on the projector, then waits for the next one.
     CHOSEN = f"live-choice-{quarter.id}"
     screen = workshop.phone_screen(quarter, state.answers.keys(), st.session_state.get(CHOSEN))
-    shown_signature = (quarter.live_item, quarter.status)
+    shown_signature = (quarter.live_index, quarter.status)
 
     def send_live(item) -> None:
         if not take_answer(item):

@@ -78,7 +78,7 @@ for quarter in services.list_rounds(engine, team.id):
             with st.expander(ui.t("sharing.what_title"), icon=":material/share:"):
                 st.markdown(ui.t("sharing.what", minimum=minimum_org))
                 with st.form(f"message-{quarter.id}"):
-                    message = st.text_area(ui.t("sharing.message"), value=quarter.shared_summary or "", max_chars=2000, help=ui.t("sharing.message_help"))
+                    message = st.text_area(ui.t("sharing.message"), value=quarter.shared_message or "", max_chars=2000, help=ui.t("sharing.message_help"))
                     if st.form_submit_button(ui.t("sharing.save_message")):
                         try:
                             sharing.share_summary(engine, quarter.id, message)

@@ -64,14 +64,14 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
     assert "Wijkteam Open" in view_of(engine).teams
 
     sharing.share_summary(engine, quarter.id, "  We willen minder regels.  ")
-    assert services.get_round(engine, quarter.id).shared_summary == "We willen minder regels."
+    assert services.get_round(engine, quarter.id).shared_message == "We willen minder regels."
     assert [m.text for m in view_of(engine).messages if m.team == "Wijkteam Open"] == ["We willen minder regels."]
 
     assert not sharing.withdraw_round(engine, quarter.id).published
     withdrawn = view_of(engine)
     assert "Wijkteam Open" not in withdrawn.teams and not withdrawn.enough
     sharing.share_summary(engine, quarter.id, "")
-    assert services.get_round(engine, quarter.id).shared_summary is None
+    assert services.get_round(engine, quarter.id).shared_message is None
     with pytest.raises(InvalidInput):
         sharing.publish_round(engine, 987654)
 

@@ -138,7 +138,7 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     answer(engine, quarter.id, "a", 1)
     answer(engine, quarter.id, "b", 2)
     button(app, "Volgende").click().run()
-    assert services.get_round(engine, quarter.id).live_item == 0
+    assert services.get_round(engine, quarter.id).live_index == 0
     button(app, "Laat uitkomst zien").click().run()
     assert "te weinig antwoorden: 2" in all_text(app)
     assert not services.get_round(engine, quarter.id).live_revealed
@@ -333,10 +333,10 @@ def test_a_closed_workshop_quarter_cannot_host_a_workshop_again(world):
 def test_stepping_goes_from_the_welcome_through_the_items_and_back(world):
     engine, team = world
     quarter = start(engine, team.id, None, "2026-Q3")
-    assert workshop.step(engine, quarter.id, -1).live_item is None
-    assert workshop.step(engine, quarter.id, 1).live_item == 0
+    assert workshop.step(engine, quarter.id, -1).live_index is None
+    assert workshop.step(engine, quarter.id, 1).live_index == 0
     workshop.set_live_item(engine, quarter.id, 14)
-    assert workshop.step(engine, quarter.id, 1).live_item == 14
+    assert workshop.step(engine, quarter.id, 1).live_index == 14
     with pytest.raises(InvalidInput):
         workshop.set_live_item(engine, quarter.id, 15)
 
