@@ -358,12 +358,18 @@ def _score_label_expression(score_labels: Mapping[int, str] | None, wrap: int = 
     return _lookup_expression(lookup, "''+datum.value")
 
 
+def without_mark_descriptions(spec: dict) -> dict:
+    """The spec with Vega-Lite's screen-reader texts of every mark and axis turned off: they name
+    internal fields ("row_label: …", "y: −0.5; y2: 0.5"). The chart is described as a whole
+    instead (the summary under it, and `description` on screen)."""
+    config = spec.get("config", {})
+    return {**spec, "config": {**config, "aria": False, "mark": {**config.get("mark", {}), "aria": False}}}
+
+
 def chart_image(chart: alt.TopLevelMixin | dict, fmt: Literal["png", "svg"] = "png", *, scale: float = 2) -> bytes:
     """The chart (Altair, or a Vega-Lite spec) as PNG (at `scale`×) or SVG bytes, rendered without a
     browser. An SVG does not describe each mark by its field names ("row_label: …") to screen readers."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    config = spec.get("config", {})
-    spec = json.dumps({**spec, "config": {**config, "aria": False, "mark": {**config.get("mark", {}), "aria": False}}})
+    spec = json.dumps(without_mark_descriptions(chart if isinstance(chart, dict) else chart.to_dict()))
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     if fmt == "svg":

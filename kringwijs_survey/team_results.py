@@ -19,6 +19,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .aggregation import FLAG_COLUMNS
 from .content import COUNT_COLUMNS, SCORES, Framework
 
 NUMERIC_COLUMNS = [
@@ -367,7 +368,7 @@ def _withheld_items(prepared: pd.DataFrame, period: str, flag: str) -> list[str]
     return [f"{row.item} · {row.title}" for row in withheld.itertuples()]
 
 
-WITHHELD_FLAGS = ("too_few_scores", "changed_since_reveal")
+WITHHELD_FLAGS = tuple(FLAG_COLUMNS)  # the reasons the policy withholds an item's numbers
 
 
 @dataclass(frozen=True)

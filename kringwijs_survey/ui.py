@@ -749,17 +749,12 @@ def _vega_spec(chart, natural_size: bool = True) -> dict:
     spec = chart.to_dict(validate=False)
     if natural_size:
         spec["autosize"] = {"type": "pad", "contains": "padding"}
-    config = spec.setdefault("config", {})
-    view = config.get("view", {})
+    view = spec.get("config", {}).get("view", {})
     for default in ("continuousWidth", "continuousHeight"):
         view.pop(default, None)
-    if not view:
-        config.pop("view", None)
-    # Vega-Lite would describe every mark to screen readers by its field names ("row_label: …");
-    # the chart is described as a whole instead (show_chart), and its numbers are in the table.
-    config["aria"] = False
-    config["mark"] = {**config.get("mark", {}), "aria": False}
-    return spec
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+    return charts.without_mark_descriptions(spec)
 
 
 TABLE_FONT_PX = 14

@@ -88,7 +88,7 @@ if view_name == "overview":
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
         ("heatmap", framework.id, period, tuple(areas), sort_by, sort_item, seed, lang, fit),
-        lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of, width=fit)),
+        lambda: charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.heatmap_legend")}, item_order=items, kind_of=framework.kind_of, width=fit),
     )
     ui.show_chart(
         heat,
@@ -112,10 +112,9 @@ if view_name == "profiles":
                 with column:
                     profile = sharing.team_profile(view, team)
                     headline = team_results.headline(profile)
-                    radar = reports.natural_size(  # two side by side; one under the other on a phone
-                        charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
-                                     width=fit if fit < 600 else (fit - 32) / 2)
-                    )
+                    # Two side by side; one under the other on a phone.
+                    radar = charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
+                                         width=fit if fit < 600 else (fit - 32) / 2)
                     ui.show_chart(
                         radar,
                         ui.plain("manager.profile_summary", team=team, best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
@@ -207,7 +206,7 @@ if view_name == "residents":
             st.markdown(ui.t("manager.residents_legend_text"))
             residents_heat = ui.chart_spec(
                 ("residents-heatmap", framework.id, period, tuple(areas), lang, fit),
-                lambda: reports.natural_size(charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles, width=fit)),
+                lambda: charts.heatmap(cells, labels={**labels, "mean": ui.t("manager.residents_legend")}, item_order=principles, width=fit),
             )
             ui.show_chart(
                 residents_heat, summary,
