@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kringwijs_survey import ui
-from kringwijs_survey.navigation import PAGES
+from kringwijs_survey.web import ui
+from kringwijs_survey.web.navigation import PAGES
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon=":material/diversity_3:", layout="wide")
 

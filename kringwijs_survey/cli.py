@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import links, own_frameworks, policy, privacy
-from .access import SYSTEM
-from .aggregation import SUMMARY_COLUMNS, Scope, summarize
-from .backup import backup, restore
-from .csv_io import ImportFailed, export_csv, import_csv
-from .database import get_engine, migrate
-from .i18n import t
-from .settings import load_settings
-from .spreadsheet import csv_row
-from .validation import InvalidInput
+from kringwijs_survey.core import links
+from kringwijs_survey.core.i18n import t
+from kringwijs_survey.core.settings import load_settings
+from kringwijs_survey.core.spreadsheet import csv_row
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import privacy
+from kringwijs_survey.domain.csv_io import ImportFailed, export_csv, import_csv
+from kringwijs_survey.rules import own_frameworks, policy
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.stats.aggregation import SUMMARY_COLUMNS, Scope, summarize
+from kringwijs_survey.store.backup import backup, restore
+from kringwijs_survey.store.database import get_engine, migrate
 
 
 def _engine():
@@ -102,7 +104,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_demo_data(_args) -> int:
-    from .demo import create_demo_data
+    from kringwijs_survey.domain.demo import create_demo_data
 
     try:
         totals = create_demo_data(_engine())
@@ -120,7 +122,7 @@ def cmd_demo_data(_args) -> int:
 def cmd_hash_passphrase(_args) -> int:
     import getpass
 
-    from .access import hash_passphrase
+    from kringwijs_survey.rules.access import hash_passphrase
 
     passphrase = getpass.getpass(t("login.passphrase") + ": ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(passphrase) < 12:
@@ -131,7 +133,7 @@ def cmd_hash_passphrase(_args) -> int:
 
 
 def cmd_team_link(args) -> int:
-    from .services import find_team, issue_team_key
+    from kringwijs_survey.domain.services import find_team, issue_team_key
 
     engine = _engine()
     team = find_team(engine, args.team)
@@ -231,7 +233,7 @@ def cmd_bench(args) -> int:
 
     if args.scenario == "workshop":
         return _bench_workshop(args)
-    from .bench import report_lines, run_bench
+    from benchmarks.submit import report_lines, run_bench
 
     result = run_bench(
         args.teams, args.quarters, args.respondents, database_url=os.environ.get("DATABASE_URL"), runs=args.runs
@@ -247,11 +249,7 @@ def _bench_workshop(args) -> int:
     import json
     import os
 
-    from .bench_workshop import (
-        DEFAULT_PHONES,
-        run_workshop_bench,
-        workshop_report_lines,
-    )
+    from benchmarks.workshop import DEFAULT_PHONES, run_workshop_bench, workshop_report_lines
 
     for phones in [args.phones] if args.phones else DEFAULT_PHONES:
         result = run_workshop_bench(phones, database_url=os.environ.get("DATABASE_URL"))

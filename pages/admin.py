@@ -1,8 +1,10 @@
 import streamlit as st
 
-from kringwijs_survey import own_frameworks, privacy, services, typed_text, ui
-from kringwijs_survey.content import MAX_UPLOAD_BYTES
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.rules import own_frameworks
+from kringwijs_survey.rules.content import MAX_UPLOAD_BYTES
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 

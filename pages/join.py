@@ -1,8 +1,9 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui, workshop
-from kringwijs_survey.access import Role
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules.access import Role
+from kringwijs_survey.web import ui
 
 who = ui.guard_page(__file__)
 ui.touch_friendly()

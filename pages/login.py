@@ -1,7 +1,7 @@
 import streamlit as st
 
-from kringwijs_survey import ui
-from kringwijs_survey.access import PASSPHRASE_ROLES, Role
+from kringwijs_survey.rules.access import PASSPHRASE_ROLES, Role
+from kringwijs_survey.web import ui
 
 who = ui.guard_page(__file__)
 

@@ -1,6 +1,10 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, sharing, tables, team_results, typed_text, ui
+from kringwijs_survey.core import formatting
+from kringwijs_survey.domain import sharing
+from kringwijs_survey.render import chart_words, charts, exports, reports, tables
+from kringwijs_survey.views import team_results
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -17,11 +21,11 @@ def chart_downloads(chart, name: str) -> None:
     """PNG and SVG of a chart, rendered only when someone clicks."""
     buttons = st.container(horizontal=True)  # side by side as far as they fit, never cut off
     buttons.download_button(
-        ui.t("manager.download_png"), data=lambda: charts.chart_image(chart, "png"), file_name=reports.chart_file_name(name, "png"),
+        ui.t("manager.download_png"), data=lambda: charts.chart_image(chart, "png"), file_name=exports.chart_file_name(name, "png"),
         mime="image/png", icon=":material/image:", on_click="ignore", key=f"png-{name}",
     )
     buttons.download_button(
-        ui.t("manager.download_svg"), data=lambda: charts.chart_image(chart, "svg"), file_name=reports.chart_file_name(name, "svg"),
+        ui.t("manager.download_svg"), data=lambda: charts.chart_image(chart, "svg"), file_name=exports.chart_file_name(name, "svg"),
         mime="image/svg+xml", icon=":material/image:", on_click="ignore", key=f"svg-{name}",
     )
 
@@ -93,7 +97,7 @@ if view_name == "overview":
     ui.show_chart(
         heat,
         ui.plain("manager.heatmap_summary", count=view.team_count, items=len(items), item=f"{most_spread['item']} · {most_spread['title']}",
-             sd=charts.format_number(most_spread["sd_teams"], decimal)),
+             sd=formatting.format_number(most_spread["sd_teams"], decimal)),
         cells.pivot(index="team", columns="item", values="mean").reindex(index=teams, columns=items).reset_index(),
     )
     chart_downloads(heat, "teams-en-vragen")
@@ -117,8 +121,8 @@ if view_name == "profiles":
                                          width=fit if fit < 600 else (fit - 32) / 2)
                     ui.show_chart(
                         radar,
-                        ui.plain("manager.profile_summary", team=team, best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
-                             worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal))
+                        ui.plain("manager.profile_summary", team=team, best=headline.best_title, best_value=formatting.format_number(headline.best_median, decimal),
+                             worst=headline.weakest_title, worst_value=formatting.format_number(headline.weakest_median, decimal))
                         if headline else labels["no_data"],
                         columns_named(profile.rename(columns={"previous_median": "previous"}), ["item", "title", "median", "mean"]),
                     )
@@ -128,7 +132,7 @@ if view_name == "spread":
     st.markdown(ui.t("manager.spread_intro"))
     highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
     spread = sharing.item_spread(view, highlight)
-    spread_chart = reports.natural_size(reports.team_spread_chart(spread, labels={**labels, **reports.spread_labels(lang)}, highlight=highlight, width=fit))
+    spread_chart = charts.natural_size(charts.team_spread_chart(spread, labels={**labels, **chart_words.spread_labels(lang)}, highlight=highlight, width=fit))
     ui.show_chart(
         spread_chart,
         ui.plain("manager.spread_summary_team", team=highlight) if highlight else ui.plain("manager.spread_summary", item=f"{most_spread['item']} · {most_spread['title']}"),
@@ -149,8 +153,8 @@ if view_name == "trend":
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
     trend = sharing.trend(view, trend_item, lang)
-    trend_chart = reports.natural_size(reports.trend_chart(
-        trend, labels={**labels, **reports.trend_labels(lang)}, highlight=trend_highlight, width=fit,
+    trend_chart = charts.natural_size(charts.trend_chart(
+        trend, labels={**labels, **chart_words.trend_labels(lang)}, highlight=trend_highlight, width=fit,
         kind=framework.item(trend_item).kind if trend_item else "principle",
     ))
     ui.show_chart(trend_chart, ui.t("manager.trend_summary"), trend.pivot(index="series", columns="period", values="mean").reset_index() if not trend.empty else None)
@@ -160,7 +164,7 @@ if view_name == "blockades":
     st.subheader(ui.t("manager.blockades"))
     st.markdown(ui.t("manager.blockades_intro"))
     pressure = sharing.blockade_pressure(view, lang)
-    pressure_chart = reports.natural_size(reports.pressure_chart(pressure, labels={**labels, **reports.pressure_labels(lang)}, width=fit))
+    pressure_chart = charts.natural_size(charts.pressure_chart(pressure, labels={**labels, **chart_words.pressure_labels(lang)}, width=fit))
     ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
     chart_downloads(pressure_chart, "blokkades")
 
@@ -195,8 +199,8 @@ if view_name == "residents":
         else:
             summary = ui.plain(
                 "manager.residents_summary", count=residents.team_count, items=len(residents.organisation),
-                best=f"{headline.best_item} · {headline.best_title}", best_value=charts.format_number(headline.best_median, decimal),
-                worst=f"{headline.weakest_item} · {headline.weakest_title}", worst_value=charts.format_number(headline.weakest_median, decimal),
+                best=f"{headline.best_item} · {headline.best_title}", best_value=formatting.format_number(headline.best_median, decimal),
+                worst=f"{headline.weakest_item} · {headline.weakest_title}", worst_value=formatting.format_number(headline.weakest_median, decimal),
             )
         if low_trust:  # no team names, no letters: only all teams together
             st.caption(ui.t("manager.residents_low_trust"))
@@ -224,11 +228,11 @@ if view_name == "downloads":
     st.markdown(ui.t("manager.downloads_intro"))
     csv_column, xlsx_column, pdf_column = st.columns(3)
     csv_column.download_button(
-        ui.t("manager.download_csv"), data=lambda: reports.aggregates_csv(view), file_name="teams-vergelijken.csv",
+        ui.t("manager.download_csv"), data=lambda: exports.aggregates_csv(view), file_name="teams-vergelijken.csv",
         mime="text/csv", icon=":material/table:", on_click="ignore",
     )
     xlsx_column.download_button(
-        ui.t("manager.download_xlsx"), data=lambda: reports.aggregates_xlsx(engine, view, lang), file_name="teams-vergelijken.xlsx",
+        ui.t("manager.download_xlsx"), data=lambda: exports.aggregates_xlsx(engine, view, lang), file_name="teams-vergelijken.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:", on_click="ignore",
     )
     pdf_column.download_button(

@@ -1,7 +1,8 @@
 import streamlit as st
 
-from kringwijs_survey import services, ui
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services
+from kringwijs_survey.web import ui
 
 who = ui.guard_page(__file__)
 

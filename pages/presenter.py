@@ -2,7 +2,11 @@ import time
 
 import streamlit as st
 
-from kringwijs_survey import charts, qr, typed_text, ui, workshop
+from kringwijs_survey.core import formatting
+from kringwijs_survey.domain import workshop
+from kringwijs_survey.render import charts, qr, workshop_report
+from kringwijs_survey.views import workshop_results
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -67,7 +71,7 @@ if quarter is None:
 
 st.session_state[CODE_KEY] = code
 started = st.session_state.setdefault(f"presenter_started_{quarter.id}", time.time())
-view = workshop.live_view(engine, quarter.id)
+view = workshop_results.live_view(engine, quarter.id)
 st.session_state[SIGNATURE_KEY] = view.signature
 link = ui.join_link(quarter.join_code)
 labels = ui.chart_labels()
@@ -78,10 +82,10 @@ decimal = labels.get("decimal", ".")
 def live_counts(big: bool) -> None:
     """Counts and timer every second; the whole screen is drawn anew only when the facilitator
     changed the item, revealed, hid or closed."""
-    if workshop.live_view(engine, quarter.id).signature != st.session_state.get(SIGNATURE_KEY):
+    if workshop_results.live_view(engine, quarter.id).signature != st.session_state.get(SIGNATURE_KEY):
         st.rerun()
     joined, done = workshop.live_counts(engine, quarter.id)
-    elapsed = workshop.format_duration(time.time() - started)
+    elapsed = workshop_results.format_duration(time.time() - started)
     with st.container(key="kw-counts" if big else "kw-topcounts", width="content"):
         if view.item is None:
             sources = workshop.answer_sources(engine, quarter.id)
@@ -94,7 +98,7 @@ def live_counts(big: bool) -> None:
 
 
 def show_summary() -> None:
-    summary = workshop.workshop_summary(engine, quarter.id, lang, settings.min_group)
+    summary = workshop_results.workshop_summary(engine, quarter.id, lang, settings.min_group)
     st.title(ui.t("presenter.summary_title"))
     with st.container(key="kw-subtitle"):
         typed_text.show(f"{summary.name} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
@@ -104,21 +108,21 @@ def show_summary() -> None:
     for flag in ("too_few_scores", "changed_since_reveal"):
         if withheld := getattr(summary, flag):
             st.caption(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group))
-    radar, pairs = workshop.summary_charts(summary, labels, big=True, box=workshop.PROJECTOR_CHART_BOX)
+    radar, pairs = workshop_report.summary_charts(summary, labels, big=True, box=workshop_report.PROJECTOR_CHART_BOX)
     agenda_tab, profile_tab, blockade_tab = st.tabs(
         [ui.t("presenter.agenda"), ui.t("presenter.profile"), ui.t("presenter.blockades")], key="kw-summary-tabs"
     )
     with agenda_tab:
-        for row in workshop.agenda_rows(summary, decimal):
+        for row in workshop_results.agenda_rows(summary, decimal):
             st.markdown(ui.t("presenter.agenda_item", **row))
         with st.container(horizontal=True):
             st.download_button(
-                ui.t("presenter.download_pdf"), lambda: workshop.summary_pdf(summary, labels, lang),
+                ui.t("presenter.download_pdf"), lambda: workshop_report.summary_pdf(summary, labels, lang),
                 file_name=f"workshop-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
                 on_click="ignore",
             )
             st.download_button(
-                ui.t("presenter.download_png"), lambda: workshop.summary_png(summary, labels, lang),
+                ui.t("presenter.download_png"), lambda: workshop_report.summary_png(summary, labels, lang),
                 file_name=f"workshop-{quarter.period}.png", mime="image/png", icon=":material/image:",
                 on_click="ignore",
             )
@@ -127,7 +131,7 @@ def show_summary() -> None:
     with blockade_tab, st.container(key="kw-bigchart-pairs"):
         st.image(
             charts.chart_image(pairs, "png", scale=2), width="stretch",
-            alt=" ".join(workshop.pair_lines(summary, lang, decimal)),
+            alt=" ".join(workshop_results.pair_lines(summary, lang, decimal)),
         )
 
 
@@ -143,7 +147,7 @@ def show_welcome() -> None:
         st.markdown(ui.t("presenter.scan"))
         st.markdown(ui.t("presenter.or_go"))
         with st.container(key="kw-url"):
-            typed_text.show(workshop.short_address(link))  # an address, not a link: people type it
+            typed_text.show(workshop_results.short_address(link))  # an address, not a link: people type it
         st.markdown(ui.t("presenter.code_label"))
         with st.container(key="kw-code"):
             st.markdown(quarter.join_code)
@@ -177,8 +181,8 @@ def show_item() -> None:
         st.markdown(ui.t("results.too_few_scores", items=f"{item.id} · {item.title.get(lang)}", minimum=settings.min_group))
         return
     with st.container(key="kw-stats", horizontal=True, horizontal_alignment="distribute"):
-        st.markdown(ui.t("presenter.median", value=charts.format_number(frozen.get("median"), decimal) or "–"), width="content")
-        st.markdown(ui.t("presenter.spread", value=charts.format_number(frozen.get("sd"), decimal) or "–"), width="content")
+        st.markdown(ui.t("presenter.median", value=formatting.format_number(frozen.get("median"), decimal) or "–"), width="content")
+        st.markdown(ui.t("presenter.spread", value=formatting.format_number(frozen.get("sd"), decimal) or "–"), width="content")
         st.markdown(ui.t("presenter.based_on", count=frozen.get("respondents", 0)), width="content")
     parts = [f"**{score}** {score_labels[score]}: **{frozen.get(f'count_{score}') or 0}**" for score in score_labels]
     parts.append(f"{framework.dont_know.get(lang)}: **{frozen.get('n_dont_know') or 0}**")

@@ -1,7 +1,7 @@
 import streamlit as st
 
-from kringwijs_survey import ui
-from kringwijs_survey.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.web import ui
 
 who = ui.guard_page(__file__)
 

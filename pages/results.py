@@ -1,8 +1,12 @@
 import streamlit as st
 
-from kringwijs_survey import charts, reports, services, tables, team_results, typed_text, ui
-from kringwijs_survey.models import ACTION_SCOPES
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core import formatting
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.core.vocabulary import ACTION_SCOPES
+from kringwijs_survey.domain import services
+from kringwijs_survey.render import charts, reports, tables
+from kringwijs_survey.views import team_results
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -82,8 +86,8 @@ if section("profile"):
         st.warning(ui.t("results.other_scales", periods=", ".join(results.other_scales)), icon=":material/straighten:")
     text = ui.plain(
         "results.profile_summary",
-        best=headline.best_title, best_value=charts.format_number(headline.best_median, decimal),
-        worst=headline.weakest_title, worst_value=charts.format_number(headline.weakest_median, decimal),
+        best=headline.best_title, best_value=formatting.format_number(headline.best_median, decimal),
+        worst=headline.weakest_title, worst_value=formatting.format_number(headline.weakest_median, decimal),
     ) if (headline := results.headline) else labels["no_data"]
     ui.show_chart(charts.radar(results.profile, labels=labels, width=fit), text)
     ui.show_chart(
@@ -104,7 +108,7 @@ if section("spread"):
     top = results.spread.iloc[0] if not results.spread.empty else None
     ui.show_chart(
         charts.distribution(results.spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
-        ui.plain("results.spread_summary", item=top["title"], sd=charts.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
+        ui.plain("results.spread_summary", item=top["title"], sd=formatting.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
         results.spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
     )
 
@@ -190,7 +194,7 @@ if section("residents"):  # the residents' view beside the team's own view
         st.markdown(ui.t("residents.results_intro" if view.same_scale else "residents.results_intro_other_scale"))
         st.caption(ui.t("residents.based_on", answered=view.respondents))
         differ = view.largest_differences()
-        number = lambda value: charts.format_number(value, decimal)  # noqa: E731
+        number = lambda value: formatting.format_number(value, decimal)  # noqa: E731
         biggest = differ.iloc[0] if not differ.empty else None
         ui.show_chart(
             charts.perspectives_chart(

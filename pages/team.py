@@ -1,8 +1,11 @@
 import streamlit as st
 
-from kringwijs_survey import policy, qr, services, sharing, typed_text, ui, workshop
-from kringwijs_survey.content import DEFAULT_FRAMEWORK
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.render import qr
+from kringwijs_survey.rules import policy
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 

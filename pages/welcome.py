@@ -1,6 +1,8 @@
 import streamlit as st
 
-from kringwijs_survey import policy, services, ui
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules import policy
+from kringwijs_survey.web import ui
 
 who = ui.guard_page(__file__)
 

@@ -1,8 +1,10 @@
 import streamlit as st
 
-from kringwijs_survey import services, typed_text, ui, workshop
-from kringwijs_survey.content import DEFAULT_FRAMEWORK
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.views import workshop_results
+from kringwijs_survey.web import typed_text, ui
 
 who = ui.guard_page(__file__)
 
@@ -132,7 +134,7 @@ if st.session_state.get(PAPER):
     st.stop()
 
 st.divider()
-view = workshop.live_view(engine, quarter.id)
+view = workshop_results.live_view(engine, quarter.id)
 if view.item is None:
     st.markdown(ui.t("workshop.now_welcome"))
 else:

@@ -495,7 +495,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def engine(db_url: str):
     """A migrated database (SQLite file or real PostgreSQL), used through the app's own engine."""
-    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
     migrate(db_url)
     yield get_engine(db_url)
@@ -504,7 +504,7 @@ def engine(db_url: str):
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path):
-    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     migrate(url)
@@ -516,7 +516,7 @@ def sqlite_engine(tmp_path: Path):
 def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A migrated SQLite file that the app itself also uses (DATABASE_URL), for AppTest runs,
     with the privacy thresholds at their defaults."""
-    from kringwijs_survey.database import dispose_engines, get_engine, migrate
+    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -11,10 +11,10 @@ import random
 
 import pandas as pd
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.stats.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]

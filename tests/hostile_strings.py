@@ -7,8 +7,8 @@ tried to fetch it or made a link of it. Import: ``from hostile_strings import HO
 
 from __future__ import annotations
 
-from kringwijs_survey.settings import NAME_MAX
-from kringwijs_survey.validation import clean_comment, clean_text
+from kringwijs_survey.core.settings import NAME_MAX
+from kringwijs_survey.core.validation import clean_comment, clean_text
 
 LONG_WORD = "Lang" + "woord" * 59 + "!"  # 300 characters without a space: must wrap, never overflow
 

@@ -6,9 +6,10 @@ import io
 
 import pandas as pd
 
-from kringwijs_survey import services, sharing, tables
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.render import tables
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from cli_runner import run_cli

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
-from kringwijs_survey.navigation import PAGES, page_for_file
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
+from kringwijs_survey.web.navigation import PAGES, page_for_file
 
 import factories
 from app_helpers import all_text, open_page
@@ -140,7 +140,7 @@ def test_url_paths_match_file_names_so_first_requests_route_the_same():
 
 
 def test_the_answer_cookie_takes_only_what_the_app_writes():
-    from kringwijs_survey.access import answer_cookie_value, parse_answer_cookie
+    from kringwijs_survey.rules.access import answer_cookie_value, parse_answer_cookie
 
     key = new_respondent_key()
     assert parse_answer_cookie(answer_cookie_value(key, "ABCDEFGHJKMN")) == (key, "ABCDEFGHJKMN")

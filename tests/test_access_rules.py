@@ -1,8 +1,8 @@
 """The building blocks of access: keys, codes, passphrases, throttling and single sign-on roles."""
 
 
-from kringwijs_survey import access
-from kringwijs_survey.access import Role
+from kringwijs_survey.rules import access
+from kringwijs_survey.rules.access import Role
 
 
 def test_team_keys_carry_at_least_128_random_bits_and_never_repeat():

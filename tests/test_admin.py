@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from kringwijs_survey import privacy, services
-from kringwijs_survey.access import Principal, Role
+from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.rules.access import Principal, Role
 
 import factories
 from app_helpers import all_text, open_page

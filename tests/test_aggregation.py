@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.aggregation import SUMMARY_COLUMNS, Scope, summarize
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.stats.aggregation import SUMMARY_COLUMNS, Scope, summarize
 
 import factories
 

@@ -8,9 +8,10 @@ from contextlib import closing
 
 import pytest
 
-from kringwijs_survey import backup, services
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services
+from kringwijs_survey.store import backup
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import cli_runner
 import factories

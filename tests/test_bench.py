@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from kringwijs_survey.aggregation import Scope, compute_summary
-from kringwijs_survey.bench import KEYS, check_same_data, floor_rows
+from benchmarks.submit import KEYS, check_same_data, floor_rows
+from kringwijs_survey.stats.aggregation import Scope, compute_summary
 
 EXPECTED_KEYS = set(KEYS) | {"teams", "quarters", "respondents", "answers", "database"}
 
@@ -44,7 +44,7 @@ def test_bench_on_postgresql_prints_every_key(postgres_url):
 
 
 def test_the_floor_answers_the_same_question_on_the_same_data(engine):
-    from kringwijs_survey.bench import load_organisation
+    from benchmarks.submit import load_organisation
 
     load_organisation(engine, teams=2, quarters=2, respondents=4)
     summary = compute_summary(engine, Scope(), min_group=3)

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from kringwijs_survey.bench_workshop import WORKSHOP_KEYS
+from benchmarks.workshop import WORKSHOP_KEYS
 
 
 def test_bench_workshop_with_three_phones_loses_nothing():

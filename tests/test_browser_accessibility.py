@@ -3,13 +3,13 @@ phones at 360 px without sideways scrolling and with 44 px touch targets."""
 
 import pytest
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM, hash_passphrase
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.demo import create_demo_data
-from kringwijs_survey.i18n import t
-from kringwijs_survey.navigation import PAGES
+from kringwijs_survey.core.i18n import t
+from kringwijs_survey.domain import services
+from kringwijs_survey.domain.demo import create_demo_data
+from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.web.navigation import PAGES
 
 from browser_helpers import axe_violations, page_ready, screenshot
 

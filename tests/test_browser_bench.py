@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from kringwijs_survey.access import hash_passphrase
-from kringwijs_survey.bench import load_organisation
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from benchmarks.submit import load_organisation
+from kringwijs_survey.rules.access import hash_passphrase
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 from browser_helpers import page_ready, screenshot
 

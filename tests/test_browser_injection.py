@@ -20,12 +20,12 @@ import re
 
 import pytest
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import SYSTEM, hash_passphrase
-from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate, run_write
-from kringwijs_survey.models import Team
-from kringwijs_survey.settings import NAME_MAX
+from kringwijs_survey.core.settings import NAME_MAX
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate, run_write
+from kringwijs_survey.store.models import Team
 
 import factories
 from browser_helpers import choose_view, page_ready, screenshot

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import hash_passphrase
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.demo import create_demo_data
-from kringwijs_survey.i18n import t
+from kringwijs_survey.core.i18n import t
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain.demo import create_demo_data
+from kringwijs_survey.rules.access import hash_passphrase
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 from browser_helpers import OUTPUT_DIR, page_ready, rerun_after, sign_in_as_manager
 

@@ -8,10 +8,11 @@ import subprocess
 
 import pytest
 
-from kringwijs_survey import reports, services, sharing
-from kringwijs_survey.access import SYSTEM, hash_passphrase
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.render import reports
+from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
 from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot, sign_in_as_manager

@@ -8,10 +8,10 @@ app instance behind the proxy does (tests/test_multi_instance.py shows that with
 
 import pytest
 
-from kringwijs_survey import services, workshop
-from kringwijs_survey.access import SYSTEM, answer_cookie_name, parse_answer_cookie
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules.access import SYSTEM, answer_cookie_name, parse_answer_cookie
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 from browser_helpers import page_ready, screenshot
 

@@ -7,10 +7,10 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
 from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot

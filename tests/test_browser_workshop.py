@@ -14,10 +14,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kringwijs_survey import services, workshop
-from kringwijs_survey.access import hash_passphrase
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules.access import hash_passphrase
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 from browser_helpers import APP_IDLE, count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
 

@@ -9,8 +9,9 @@ import struct
 import pandas as pd
 import pytest
 
-from kringwijs_survey import charts, reports, team_results
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.render import chart_words, charts
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import team_results
 
 from factories import CURRENT, FRAMEWORK, font_sizes, realistic_summary
 
@@ -26,7 +27,7 @@ def summary() -> pd.DataFrame:
 
 def png_size(chart) -> tuple[int, int]:
     """Width and height in CSS px of the chart as a browser shows it (padding included)."""
-    image = charts.chart_image(reports.natural_size(chart), "png", scale=1)
+    image = charts.chart_image(charts.natural_size(chart), "png", scale=1)
     return struct.unpack(">II", image[16:24])
 
 
@@ -56,7 +57,7 @@ def organisation_frames() -> dict[str, pd.DataFrame]:
 
 def builders(summary) -> dict:
     """Every chart of the results and manager pages, as a function of the width it gets."""
-    nl = reports.chart_labels("nl")
+    nl = chart_words.chart_labels("nl")
     org = organisation_frames()
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
     return {
@@ -71,11 +72,11 @@ def builders(summary) -> dict:
         "changes": lambda width: charts.changes_chart(team_results.changes(summary, FRAMEWORK, CURRENT, "nl"), labels=nl, width=width),
         "small_multiples": lambda width: charts.small_multiples(team_results.history(summary, FRAMEWORK, "nl"), labels=nl, width=width),
         "heatmap": lambda width: charts.heatmap(org["heatmap"], labels={**nl, "mean": "Gemiddelde"}, width=width),
-        "team_spread": lambda width: reports.team_spread_chart(
-            org["spread"], labels={**nl, **reports.spread_labels("nl")}, highlight="Wijkteam Noord", width=width
+        "team_spread": lambda width: charts.team_spread_chart(
+            org["spread"], labels={**nl, **chart_words.spread_labels("nl")}, highlight="Wijkteam Noord", width=width
         ),
-        "pressure": lambda width: reports.pressure_chart(org["pressure"], labels={**nl, **reports.pressure_labels("nl")}, width=width),
-        "trend": lambda width: reports.trend_chart(org["trend"], labels={**nl, **reports.trend_labels("nl")}, width=width),
+        "pressure": lambda width: charts.pressure_chart(org["pressure"], labels={**nl, **chart_words.pressure_labels("nl")}, width=width),
+        "trend": lambda width: charts.trend_chart(org["trend"], labels={**nl, **chart_words.trend_labels("nl")}, width=width),
     }
 
 
@@ -96,13 +97,13 @@ def test_without_a_width_every_chart_keeps_its_natural_size(summary):
     for name, build in builders(summary).items():
         assert build(None).to_dict() == build(None).to_dict(), name
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
-    nl = reports.chart_labels("nl")
+    nl = chart_words.chart_labels("nl")
     assert png_size(charts.radar(profile, labels=nl)) == png_size(charts.radar(profile, labels=nl, width=5000))
 
 
 def test_the_radar_stays_round_and_names_its_axes_by_id_when_titles_do_not_fit(summary):
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
-    nl = reports.chart_labels("nl")
+    nl = chart_words.chart_labels("nl")
     for width in (240, 358, 820):
         spec = charts.radar(profile, labels=nl, width=width).to_dict()
         assert spec["width"] == spec["height"]
@@ -113,8 +114,8 @@ def test_the_radar_stays_round_and_names_its_axes_by_id_when_titles_do_not_fit(s
 
 def test_narrow_row_labels_wrap_instead_of_running_off(summary):
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
-    narrow = charts.member_dots(profile, labels=reports.chart_labels("nl"), width=358).to_json()
-    wide = charts.member_dots(profile, labels=reports.chart_labels("nl"), width=1500).to_json()
+    narrow = charts.member_dots(profile, labels=chart_words.chart_labels("nl"), width=358).to_json()
+    wide = charts.member_dots(profile, labels=chart_words.chart_labels("nl"), width=1500).to_json()
     assert '\\"versterken\\"' in narrow  # "AB4 · Eigenwaarde en draagkracht versterken" on lines
     assert "AB4 · Eigenwaarde en draagkracht versterken" in wide and '\\"versterken\\"' not in wide
 
@@ -157,7 +158,7 @@ def test_the_projector_summary_is_built_for_its_box_with_big_type(summary):
     14 px), 27 px or more at 1920 × 1080; the radar keeps every title."""
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
     pairs = team_results.blockade_pairs(summary, FRAMEWORK, CURRENT, "nl")
-    nl = reports.chart_labels("nl")
+    nl = chart_words.chart_labels("nl")
     radar = charts.radar(profile, labels=nl, big=True, width=1200, height=500)
     for chart in (radar, charts.blockade_pairs_chart(pairs, labels=nl, big=True, width=1200, height=500)):
         width, height = png_size(chart)
@@ -171,6 +172,6 @@ def test_a_team_name_longer_than_the_screen_neither_breaks_the_heatmap_nor_widen
     """A team may be called anything (up to the name limit): its name ends in "…" on screen."""
     rows = organisation_frames()["heatmap"]
     rows.loc[rows["team"] == "Wijkteam Oost", "team"] = "Wijkteam " + "Heel-lang-" * 20
-    nl = reports.chart_labels("nl")
+    nl = chart_words.chart_labels("nl")
     for width in WIDTHS:
         assert png_size(charts.heatmap(rows, labels={**nl, "mean": "Gemiddelde"}, width=width))[0] <= width

@@ -13,8 +13,10 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kringwijs_survey import charts, team_results
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.core import formatting
+from kringwijs_survey.render import charts
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import team_results
 
 from factories import CURRENT, PERIODS, font_sizes, realistic_summary
 
@@ -219,7 +221,7 @@ def test_blockade_pairs_chart_labels_both_sides(summary):
         answer = [row for row in values if row["row_label"].startswith(f"{pair.principle} ·")]
         assert answer and answer[0]["value"] == pytest.approx(pair.principle_median)
         assert answer[0]["role"] == LABELS_NL["principle"]
-        assert answer[0]["value_text"] == charts.format_number(pair.principle_median, ",")
+        assert answer[0]["value_text"] == formatting.format_number(pair.principle_median, ",")
 
 
 def test_blockade_pairs_chart_empty():
@@ -339,7 +341,7 @@ def test_heatmap_prints_every_value():
     assert len(values) == len(frame) - len(FRAMEWORK.item_ids)  # all but the suppressed team
     shown = {(row["team"], row["item"]): row["value_text"] for row in values}
     for row in frame[frame["team"] != "Wijkteam Centrum"].itertuples():
-        assert shown[(row.team, row.item)] == charts.format_number(row.mean, ",")
+        assert shown[(row.team, row.item)] == formatting.format_number(row.mean, ",")
     assert not any(team == "Wijkteam Centrum" for team, _ in shown)
     assert layers["notes"] == [{"team": "Wijkteam Centrum", "note": LABELS_NL["suppressed"]}]
     assert all(row["mean"] is None for row in layers["cells_empty"] if row["team"] == "Wijkteam Centrum")
@@ -397,7 +399,7 @@ def test_english_titles_come_from_the_data(summary):
 def test_a_heatmap_of_four_hundred_teams_still_builds():
     import pandas as pd
 
-    from kringwijs_survey import charts
+    from kringwijs_survey.render import charts
 
     frame = pd.DataFrame(
         [{"team": f"Team {t:03d}", "item": f"I{i}", "title": f"Vraag {i}", "mean": 1 + (t + i) % 5} for t in range(400) for i in range(15)]

@@ -127,7 +127,7 @@ def test_demo_data_fills_an_empty_database_and_refuses_a_second_time(db_url):
 
 
 def test_hash_passphrase_prints_an_argon2_hash_that_verifies(db_url):
-    from kringwijs_survey.access import Role, check_passphrase
+    from kringwijs_survey.rules.access import Role, check_passphrase
 
     result = run_cli(db_url, "hash-passphrase", stdin="een lange zin als wachtwoord\n")
     assert result.returncode == 0, result.stderr
@@ -138,8 +138,8 @@ def test_hash_passphrase_prints_an_argon2_hash_that_verifies(db_url):
 
 
 def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_url):
-    from kringwijs_survey import services
-    from kringwijs_survey.database import dispose_engines, get_engine
+    from kringwijs_survey.domain import services
+    from kringwijs_survey.store.database import dispose_engines, get_engine
 
     result = run_module(db_url, "demo-data")  # the real entry point, in its own process
     assert result.returncode == 0, result.stderr

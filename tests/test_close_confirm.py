@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kringwijs_survey import services
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from app_helpers import open_page

@@ -16,10 +16,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.database import dispose_engines, get_engine, read_session
-from kringwijs_survey.models import Answer, Response
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.store.database import dispose_engines, get_engine, read_session
+from kringwijs_survey.store.models import Answer, Response
 
 import factories
 
@@ -78,7 +78,7 @@ def _retries(caplog) -> int:
 
 
 def test_hundred_threads_store_exactly_hundred_responses(engine, caplog):
-    caplog.set_level(logging.INFO, logger="kringwijs_survey.database")
+    caplog.set_level(logging.INFO, logger="kringwijs_survey.store.database")
     round_id = _open_round(engine)
     keys = _new_keys(PARTICIPANTS)
 
@@ -142,7 +142,7 @@ def _submit_from_processes(url: str, round_id: int, keys: list[str]) -> tuple[li
     # Fresh processes, each with its own engine. A fork server imports the app once and forks
     # every child from there: ten spawned children would each import pandas and SQLAlchemy anew.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kringwijs_survey.services", "pytest"])
+    context.set_forkserver_preload(["kringwijs_survey.domain.services", "pytest"])
     start = context.Barrier(len(keys))  # all threads of all processes start together
     reports = context.Queue()
     per_process = len(keys) // PROCESSES
@@ -189,10 +189,10 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
     with back-off until it is free, and the person never sees "database is locked"."""
     import sqlite3
 
-    from kringwijs_survey import database
+    from kringwijs_survey.store import database
 
     monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 200)  # new connections give up sooner
-    caplog.set_level(logging.INFO, logger="kringwijs_survey.database")
+    caplog.set_level(logging.INFO, logger="kringwijs_survey.store.database")
     path = tmp_path / "bezet.db"
     database.migrate(f"sqlite:///{path}")
     engine = get_engine(f"sqlite:///{path}")
@@ -221,8 +221,8 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
 _SUBMIT_IN_ANOTHER_PROCESS = """
 import sys
 from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.database import get_engine
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.store.database import get_engine
 url, round_id, key, invitation = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 services.submit_response(
     get_engine(url), round_id, key, [services.AnswerInput("AB1", 5), services.AnswerInput("AO1", 5)], invitation=invitation
@@ -233,8 +233,8 @@ services.submit_response(
 def test_a_submission_in_another_process_refreshes_the_cached_aggregation(engine, db_url, repo_root):
     """Two app instances share one database: the aggregation one of them cached must not hide
     what was sent through the other."""
-    from kringwijs_survey.aggregation import Scope, summarize
-    from kringwijs_survey.database import data_revision
+    from kringwijs_survey.stats.aggregation import Scope, summarize
+    from kringwijs_survey.store.database import data_revision
 
     round_id = _open_round(engine)
     for key in _new_keys(3):
@@ -262,8 +262,8 @@ def test_a_cached_aggregation_never_hides_a_write_that_finished_before_the_read(
     """The race behind the cache key: one instance keeps reading the aggregation while another
     sends answers. Every read that starts after a submission returned must count it: a revision
     that moved on before the write was visible would keep a too-small count under the new key."""
-    from kringwijs_survey.aggregation import Scope, summarize
-    from kringwijs_survey.database import create_database_engine
+    from kringwijs_survey.stats.aggregation import Scope, summarize
+    from kringwijs_survey.store.database import create_database_engine
 
     round_id = _open_round(engine)
     for key in _new_keys(3):
@@ -307,7 +307,7 @@ def test_on_postgres_submissions_never_wait_for_one_shared_row(fresh_postgres_ur
     on its lock. With that row locked by someone else, a submission still goes through."""
     from sqlalchemy import text
 
-    from kringwijs_survey.database import migrate
+    from kringwijs_survey.store.database import migrate
 
     migrate(fresh_postgres_url)
     engine = get_engine(fresh_postgres_url)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kringwijs_survey.content import (
+from kringwijs_survey.rules.content import (
     DEFAULT_FRAMEWORK,
     PRINCIPLES_DIR,
     ContentError,

@@ -13,9 +13,9 @@ import time
 
 from sqlalchemy import func, select
 
-from kringwijs_survey import services
-from kringwijs_survey.database import dispose_engines, get_engine, read_session, sqlite_path
-from kringwijs_survey.models import Answer, Response
+from kringwijs_survey.domain import services
+from kringwijs_survey.store.database import dispose_engines, get_engine, read_session, sqlite_path
+from kringwijs_survey.store.models import Answer, Response
 
 ITEMS = ("AB1", "AB2", "AO1", "B1")
 KILLS = 3
@@ -25,8 +25,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from kringwijs_survey import services
-    from kringwijs_survey.access import SYSTEM
-    from kringwijs_survey.database import get_engine
+    from kringwijs_survey.rules.access import SYSTEM
+    from kringwijs_survey.store.database import get_engine
 
     url, round_id, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     engine = get_engine(url)

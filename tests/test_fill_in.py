@@ -2,9 +2,9 @@
 
 import pytest
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
 
 from app_helpers import all_text, open_page
 
@@ -125,7 +125,7 @@ def test_after_the_round_closes_answers_cannot_change(open_round):
 def test_the_first_stored_answer_writes_this_browsers_own_cookie_and_no_link(open_round):
     """The respondent key goes into a cookie of this browser only (so a reload, also on another
     app instance, continues: tests/test_browser_resume.py), never into the address bar."""
-    from kringwijs_survey.access import answer_cookie_name, answer_cookie_value
+    from kringwijs_survey.rules.access import answer_cookie_name, answer_cookie_value
 
     engine, quarter = open_round
     query = invited(engine, quarter)

@@ -4,10 +4,10 @@ import ast
 import re
 from pathlib import Path
 
-from kringwijs_survey import i18n
+from kringwijs_survey.core import i18n
 
 REPO = Path(__file__).resolve().parents[1]
-CODE_FILES = sorted([REPO / "app.py", *(REPO / "pages").glob("*.py"), *(REPO / "kringwijs_survey").glob("*.py")])
+CODE_FILES = sorted([REPO / "app.py", *(REPO / "pages").glob("*.py"), *(path for path in (REPO / "kringwijs_survey").rglob("*.py") if "migrations" not in path.parts)])
 KEY_CALL = re.compile(r"""\bt\(\s*f?["']([a-z_]+(?:\.[a-z0-9_]+)+\.?)(?:\{|["'])""")
 KEY_PREFIX_CALL = re.compile(r"""\bt\(\s*(?:f["']([a-z_.]+)\{|["']([a-z_.]+\.)["']\s*\+)""")
 
@@ -66,7 +66,7 @@ def test_pages_contain_no_interface_text_outside_the_table():
 def test_one_of_something_reads_in_the_singular_on_every_page(monkeypatch):
     """ui.t escapes the values for markdown; the singular must be chosen on the number itself
     ("1 persoon deed mee", not "1 mensen deden mee")."""
-    from kringwijs_survey import ui
+    from kringwijs_survey.web import ui
 
     monkeypatch.setattr(ui, "language", lambda: "nl")
     assert ui.t("presenter.people", count=1) == "1 persoon deed mee"

@@ -11,11 +11,14 @@ import re
 import altair as alt
 import pytest
 
-from kringwijs_survey import charts, reports, services, team_results
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import run_write
-from kringwijs_survey.models import CURRENT_SCALES, FIRST_SCALES, Round
+from kringwijs_survey.core.vocabulary import CURRENT_SCALES, FIRST_SCALES
+from kringwijs_survey.domain import services
+from kringwijs_survey.render import chart_words, charts, reports, workshop_report
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import run_write
+from kringwijs_survey.store.models import Round
+from kringwijs_survey.views import team_results, workshop_results
 
 from app_helpers import open_page
 from factories import submit
@@ -93,7 +96,7 @@ def test_distribution_gives_blockades_their_own_words(round_with_both_kinds):
     summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
     spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
     by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
-    chart = charts.distribution(spread, labels=reports.chart_labels("nl"), score_labels_by_kind=by_kind)
+    chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
     spec = chart.to_dict()
     assert assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales) == {"principle", "blockade"}
     assert "5 · Heel erg" in legend_words(spec) and "5 · Helemaal" in legend_words(spec)
@@ -111,7 +114,7 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
     summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
     spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
     by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
-    chart = charts.distribution(spread, labels=reports.chart_labels("nl"), score_labels_by_kind=by_kind)
+    chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
     rows = [text for text in drawn_texts(chart) if ITEM_ID.match(text)]
     expected = [f"{row.item} · {row.title}" for kind in ("principle", "blockade") for row in spread.itertuples() if row.kind == kind]
     assert rows == expected
@@ -119,7 +122,7 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
     import pandas as pd
 
     frame = pd.DataFrame([{"team": "Noord", "item": item.id, "title": item.title.nl, "mean": 2.0} for item in FRAMEWORK.items])
-    heat = charts.heatmap(frame, labels=reports.chart_labels("nl", mean="Gemiddelde"), item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of)
+    heat = charts.heatmap(frame, labels=chart_words.chart_labels("nl", mean="Gemiddelde"), item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of)
     columns = [text for text in drawn_texts(heat) if ITEM_ID.fullmatch(text)]
     kinds = {item_id: FRAMEWORK.item(item_id).kind for item_id in FRAMEWORK.item_ids}
     assert columns == [i for i in FRAMEWORK.item_ids if kinds[i] == "principle"] + [i for i in FRAMEWORK.item_ids if kinds[i] == "blockade"]
@@ -152,7 +155,7 @@ def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
     for spec in with_scale_words:
         assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales)
     # Where blockades and principles share one track, the legend names each kind's own question.
-    labels = reports.chart_labels("nl")
+    labels = chart_words.chart_labels("nl")
     pairs = [spec for spec in drawn if labels["blockade"] in json.dumps(spec, ensure_ascii=False)]
     assert pairs and all(labels["principle"] in json.dumps(spec, ensure_ascii=False) for spec in pairs)
 
@@ -174,7 +177,7 @@ def test_an_old_round_keeps_its_words_and_is_not_compared_with_a_new_one(round_w
     old = services.get_round(engine, old_round.id)
     spread = team_results.disagreement(summary, FRAMEWORK, old.period, "nl")
     by_kind = FRAMEWORK.scale_set(old.scales).score_labels("nl")
-    spec = charts.distribution(spread, labels=reports.chart_labels("nl"), score_labels_by_kind=by_kind).to_dict()
+    spec = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind).to_dict()
     assert "5 · Bijna altijd" in legend_words(spec)  # the 2025 words it was answered with
     assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES)
 
@@ -187,7 +190,7 @@ def test_the_heatmap_reads_blockades_in_their_own_direction():
     frame = pd.DataFrame(
         [{"team": team, "item": item.id, "title": item.title.nl, "mean": 5.0} for team in ("Noord", "Zuid") for item in FRAMEWORK.items]
     )
-    labels = reports.chart_labels("nl", mean="Gemiddelde score")
+    labels = chart_words.chart_labels("nl", mean="Gemiddelde score")
     spec = charts.heatmap(frame, labels=labels, item_order=FRAMEWORK.item_ids, kind_of=FRAMEWORK.kind_of).to_dict()
     assert len(spec["hconcat"]) == 2
     principle_panel, blockade_panel = spec["hconcat"]
@@ -209,7 +212,7 @@ OLD_BLOCKADE_WORDS = {"5 · Heel veel last", "1 · Geen last"}
 @pytest.fixture
 def imported_old_round(app_engine, tmp_path):
     """A quarter collected on the first (2025) scales, brought in with `import-csv --scales 2025`."""
-    from kringwijs_survey import csv_io
+    from kringwijs_survey.domain import csv_io
 
     lines = ["team,period,respondent,item,score"]
     for person in range(4):
@@ -268,9 +271,9 @@ import inspect  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from kringwijs_survey import sharing, workshop  # noqa: E402
+from kringwijs_survey.domain import sharing  # noqa: E402
 
-LABELS = {**reports.chart_labels("nl", mean="Gemiddelde"), **reports.spread_labels("nl"), **reports.trend_labels("nl"), **reports.pressure_labels("nl")}
+LABELS = {**chart_words.chart_labels("nl", mean="Gemiddelde"), **chart_words.spread_labels("nl"), **chart_words.trend_labels("nl"), **chart_words.pressure_labels("nl")}
 KIND_HEADINGS = {"principle": (LABELS["principle"], LABELS["heat_principle"]), "blockade": (LABELS["blockade"], LABELS["heat_blockade"])}
 
 
@@ -336,7 +339,7 @@ def check_heatmap():
 def check_team_spread_chart():
     frame = pd.concat([mixed_rows(team=team, mean=mean, org_mean=3.0) for team, mean in (("Noord", 2.0), ("Zuid", 4.0))])
     for width in (None, 360):
-        assert_panels_by_kind(reports.team_spread_chart(frame, labels=LABELS, highlight="Zuid", width=width).to_dict())
+        assert_panels_by_kind(charts.team_spread_chart(frame, labels=LABELS, highlight="Zuid", width=width).to_dict())
 
 
 def check_blockade_pairs_chart():
@@ -384,14 +387,14 @@ def team_results_changes_both_up() -> pd.DataFrame:
 def check_trend_chart():
     frame = pd.DataFrame([{"series": s, "is_organisation": s == "Organisatie", "period": p, "mean": 3.0} for s in ("Noord", "Organisatie") for p in ("2026-Q1", "2026-Q2")])
     for kind in ("principle", "blockade"):
-        spec = text_of(reports.trend_chart(frame, labels=LABELS, kind=kind, width=360).to_dict()).replace('", "', " ")
+        spec = text_of(charts.trend_chart(frame, labels=LABELS, kind=kind, width=360).to_dict()).replace('", "', " ")
         assert LABELS[kind] in spec, kind
 
 
 def check_pressure_chart():
     frame = pd.DataFrame([{"item": b.id, "title": b.title.nl, "teams": 6, "teams_high": 2, "mean": 3.0} for b in FRAMEWORK.items_of_kind("blockade")])
     for width in (None, 360):
-        assert LABELS["blockade"] in text_of(reports.pressure_chart(frame, labels=LABELS, width=width).to_dict()).replace('", "', " ")
+        assert LABELS["blockade"] in text_of(charts.pressure_chart(frame, labels=LABELS, width=width).to_dict()).replace('", "', " ")
 
 
 def check_principles_only():
@@ -406,12 +409,12 @@ def check_principles_only():
 BUILDER_CHECKS = {
     "charts.distribution": check_distribution,
     "charts.heatmap": check_heatmap,
-    "reports.team_spread_chart": check_team_spread_chart,
+    "charts.team_spread_chart": check_team_spread_chart,
     "charts.blockade_pairs_chart": check_blockade_pairs_chart,
     "charts.small_multiples": check_small_multiples,
     "charts.changes_chart": check_changes_chart,
-    "reports.trend_chart": check_trend_chart,
-    "reports.pressure_chart": check_pressure_chart,
+    "charts.trend_chart": check_trend_chart,
+    "charts.pressure_chart": check_pressure_chart,
     "charts.radar": check_principles_only,
     "charts.member_dots": check_principles_only,
     "charts.perspectives_chart": check_principles_only,
@@ -432,15 +435,15 @@ def test_the_workshop_summary_says_which_kind_is_which(round_with_both_kinds):
     own colour, shape and legend entry saying what higher means."""
     engine, team, quarter = round_with_both_kinds
     summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
-    found = workshop.WorkshopSummary(
+    found = workshop_results.WorkshopSummary(
         name="Workshop", period=quarter.period, framework=FRAMEWORK, respondents=4, shown=True,
         profile=team_results.profile(summary, FRAMEWORK, quarter.period, "nl"),
         pairs=team_results.blockade_pairs(summary, FRAMEWORK, quarter.period, "nl"),
         agenda=team_results.agenda(summary, FRAMEWORK, quarter.period, "nl"), too_few_scores=(), changed_since_reveal=(),
     )
-    _, pairs_chart = workshop.summary_charts(found, reports.chart_labels("nl"), big=False)
+    _, pairs_chart = workshop_report.summary_charts(found, chart_words.chart_labels("nl"), big=False)
     assert_colour_and_shape_by_kind(pairs_chart.to_dict())
-    assert workshop.summary_png(found, reports.chart_labels("nl"), "nl").startswith(b"\x89PNG")
+    assert workshop_report.summary_png(found, chart_words.chart_labels("nl"), "nl").startswith(b"\x89PNG")
 
 
 def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_engine):
@@ -458,7 +461,7 @@ def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_e
     view = sharing.organisation_view(app_engine, min_group_org=5)
     assert view.enough and view.older_scales == ("2025-Q4",)
     assert sharing.anonymise(view, seed=1).older_scales == ("2025-Q4",)
-    from kringwijs_survey.access import Principal, Role
+    from kringwijs_survey.rules.access import Principal, Role
 
     from app_helpers import all_text
 

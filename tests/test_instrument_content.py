@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kringwijs_survey.content import RESIDENT_STATEMENT_MAX_WORDS, get_frameworks
+from kringwijs_survey.rules.content import RESIDENT_STATEMENT_MAX_WORDS, get_frameworks
 
 FRAMEWORKS = list(get_frameworks().values())
 FREQUENCY_WORDS = re.compile(r"\b(nooit|soms|meestal|altijd|vaak|helft van de tijd)\b", re.I)
@@ -146,7 +146,7 @@ def test_examples_agree_across_frameworks() -> None:
 def test_the_interface_says_inwoner_for_the_person_supported() -> None:
     """One term per concept: every interface and error text (the content check's included) and
     every residents' sentence says *inwoner*, never *bewoner* or *cliënt*."""
-    from kringwijs_survey.i18n import table
+    from kringwijs_survey.core.i18n import table
 
     for key, text in table("nl").items():
         assert not re.search(r"bewoner|cliënt", text, re.I), f"{key}: {text!r}"
@@ -167,7 +167,7 @@ def test_no_reflection_question_can_be_answered_with_yes_or_no(framework) -> Non
 
 def test_no_screen_tells_a_user_to_type_a_command() -> None:
     """The app's users are team members and staff, not system administrators."""
-    from kringwijs_survey.i18n import table
+    from kringwijs_survey.core.i18n import table
 
     for lang in ("nl", "en"):
         for key, text in table(lang).items():

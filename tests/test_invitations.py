@@ -7,11 +7,12 @@ import threading
 import pytest
 from sqlalchemy import inspect, text
 
-from kringwijs_survey import access, services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import current_revision, dispose_engines, get_engine, head_revision, migrate
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules import access
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import current_revision, dispose_engines, get_engine, head_revision, migrate
 
 from app_helpers import all_text, open_page
 
@@ -183,7 +184,7 @@ def test_rounds_from_before_invitations_keep_their_open_code(tmp_path):
 
 
 def test_demo_data_has_invitations_and_counts_them(app_engine):
-    from kringwijs_survey.demo import create_demo_data
+    from kringwijs_survey.domain.demo import create_demo_data
 
     totals = create_demo_data(app_engine)
     team = services.find_team(app_engine, "Wijkteam Noord")

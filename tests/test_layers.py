@@ -1,8 +1,9 @@
 """The layering rule of kringwijs_survey, checked on the source (see README, Development).
 
-Every module sits in one layer; a module imports only from its own layer or the layers below it,
-and no two modules import each other at load time. Pages and app.py are layout: they never reach
-the store (no SQL, no engines of their own)."""
+Every module sits in a layer folder (kringwijs_survey/core, store, ...); a module imports only from
+its own layer or the layers below it, and no two modules import each other at load time. Pages and
+app.py are layout: they never reach the store (no SQL, no engines of their own). The benchmarks
+live outside the runtime package."""
 
 from __future__ import annotations
 
@@ -14,60 +15,60 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kringwijs_survey"
 
-# Lowest first.
-LAYERS: list[tuple[str, set[str]]] = [
-    ("core", {"settings", "i18n", "models", "validation", "spreadsheet", "links"}),
-    ("store", {"database", "backup", "cache"}),
-    ("rules", {"access", "content", "own_frameworks", "policy"}),
-    ("stats", {"aggregation", "team_results"}),
-    ("render", {"charts", "tables", "qr"}),
-    ("domain", {"services", "sharing", "workshop", "privacy", "csv_io", "demo"}),
-    ("exports", {"reports"}),
-    ("web", {"typed_text", "navigation", "ui"}),
-    ("entry", {"cli", "__main__", "__init__", "bench", "bench_workshop"}),
-]
-LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
-NAME_OF = {index: name for index, (name, _) in enumerate(LAYERS)}
-STORE = {"database", "backup", "cache"}
+# Lowest first; "entry" is the package's top level (the command line).
+LAYERS = ["core", "store", "rules", "stats", "domain", "views", "render", "web", "entry"]
+RANK = {name: index for index, name in enumerate(LAYERS)}
+
+
+def modules() -> list[Path]:
+    return sorted(path for path in PACKAGE.rglob("*.py") if "migrations" not in path.relative_to(PACKAGE).parts)
+
+
+def dotted(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(module: str) -> str | None:
+    """`kringwijs_survey.store.database` -> "store"; the package's own top level -> "entry"."""
+    parts = module.split(".")
+    if parts[0] != "kringwijs_survey":
+        return None
+    if len(parts) == 1 or parts[1] not in RANK:
+        return "entry"
+    return parts[1]
 
 
 def package_imports(path: Path, top_level_only: bool = False) -> set[str]:
-    """The package's modules that `path` imports (relative or absolute imports)."""
+    """The package's modules (dotted names) that `path` imports."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     nodes = tree.body if top_level_only else ast.walk(tree)
     found = set()
     for node in nodes:
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                found |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
-            elif node.module and node.module.split(".")[0] == "kringwijs_survey":
-                parts = node.module.split(".")
-                found |= {parts[1]} if len(parts) > 1 else {alias.name for alias in node.names}
-    return found - {"locales", "migrations"}
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kringwijs_survey"):
+            assert node.level == 0, f"{path}: relative import; use kringwijs_survey.<layer>.<module>"
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if (ROOT / (candidate.replace(".", "/") + ".py")).exists() else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("kringwijs_survey")}
+    return {name for name in found if layer_of(name) and name.split(".")[-1] not in LAYERS}
 
 
-def modules() -> list[Path]:
-    return sorted(PACKAGE.glob("*.py"))
+def test_every_module_sits_in_a_layer_folder():
+    loose = [dotted(path) for path in modules() if layer_of(dotted(path)) == "entry"]
+    assert sorted(loose) == ["kringwijs_survey", "kringwijs_survey.__main__", "kringwijs_survey.cli"], loose
 
 
-def test_every_module_has_a_layer():
-    unplaced = [path.stem for path in modules() if path.stem not in LAYER_OF]
-    assert not unplaced, f"put these modules in a layer of tests/test_layers.py and the README: {unplaced}"
-
-
-@pytest.mark.parametrize("path", modules(), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", modules(), ids=dotted)
 def test_a_module_imports_only_its_own_layer_and_the_layers_below(path):
-    own = LAYER_OF[path.stem]
-    upward = sorted(
-        f"{imported} ({NAME_OF[LAYER_OF[imported]]})"
-        for imported in package_imports(path)
-        if imported in LAYER_OF and LAYER_OF[imported] > own
-    )
-    assert not upward, f"{path.stem} ({NAME_OF[own]}) imports from a higher layer: {upward}"
+    own = layer_of(dotted(path))
+    upward = sorted(f"{name} ({layer_of(name)})" for name in package_imports(path) if RANK[layer_of(name)] > RANK[own])
+    assert not upward, f"{dotted(path)} ({own}) imports from a higher layer: {upward}"
 
 
 def test_no_two_modules_import_each_other_when_loaded():
-    graph = {path.stem: package_imports(path, top_level_only=True) & set(LAYER_OF) for path in modules()}
+    graph = {dotted(path): package_imports(path, top_level_only=True) for path in modules()}
 
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
         for following in graph.get(start, ()):
@@ -79,8 +80,18 @@ def test_no_two_modules_import_each_other_when_loaded():
     assert not cycles, f"modules in an import cycle: {cycles}"
 
 
+def test_the_runtime_package_never_loads_the_benchmarks_at_start():
+    for path in modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [node for node in tree.body if isinstance(node, ast.ImportFrom | ast.Import)]
+        names = {getattr(node, "module", None) or "" for node in top} | {
+            alias.name for node in top if isinstance(node, ast.Import) for alias in node.names
+        }
+        assert not any(name.startswith("benchmarks") for name in names), dotted(path)
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda path: path.name)
 def test_pages_never_reach_the_store(path):
     source = path.read_text(encoding="utf-8")
-    reached = package_imports(path) & STORE
+    reached = {name for name in package_imports(path) if layer_of(name) == "store"}
     assert not reached and "sqlalchemy" not in source and "sqlmodel" not in source, (path.name, reached)

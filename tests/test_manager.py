@@ -12,10 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kringwijs_survey import i18n, reports, services, sharing
-from kringwijs_survey.access import SYSTEM, Principal, Role
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core import i18n
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.render import exports
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from app_helpers import all_text, open_page, typed_texts
@@ -95,7 +97,7 @@ def test_unpublished_below_threshold_comments_owners_and_single_answers_stay_hid
     view = view_of(engine)
     assert view.teams == ("Gedeeld A", "Gedeeld B", "Gedeeld C")
     frames = [view.latest, view.history, view.organisation, view.org_history, sharing.blockade_pressure(view)]
-    dumped = "\n".join(frame.to_csv() for frame in frames) + reports.aggregates_csv(view).decode()
+    dumped = "\n".join(frame.to_csv() for frame in frames) + exports.aggregates_csv(view).decode()
     for hidden in ("Niet gedeeld", "Te klein", "Eén persoon", SECRET):
         assert hidden not in dumped
     assert (view.latest["respondents"] >= MIN_ORG).all()
@@ -205,7 +207,7 @@ def test_fewer_than_three_teams_gives_only_an_explanation(engine):
     assert sharing.blockade_pressure(view).empty and sharing.organisation_actions(engine, view).empty
     text = view.explanation("nl")
     assert "2 teams" in text and "minstens 3" in text and "terugrekenen" in text
-    assert "Team A" not in reports.aggregates_csv(view).decode()
+    assert "Team A" not in exports.aggregates_csv(view).decode()
 
 
 # --- low trust -----------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     assert len(letters_by_seed) > 1  # the order of letters is shuffled, not alphabetical
     todo = sharing.organisation_actions(engine, hidden)
     everything = "\n".join(
-        [hidden.latest.to_csv(), todo.to_csv(), reports.aggregates_csv(hidden).decode(), " ".join(m.team for m in hidden.messages)]
+        [hidden.latest.to_csv(), todo.to_csv(), exports.aggregates_csv(hidden).decode(), " ".join(m.team for m in hidden.messages)]
     )
     for name in names + ["Kringstad", "2026-Q1"]:
         assert name not in everything
@@ -247,10 +249,10 @@ def test_low_trust_mode_gives_no_team_sizes_that_could_name_a_team(engine):
     hidden = sharing.anonymise(view_of(engine), seed=3)
 
     assert hidden.latest[sharing.COUNT_COLUMNS].isna().all().all()
-    exported = pd.read_csv(io.BytesIO(reports.aggregates_csv(hidden)))
+    exported = pd.read_csv(io.BytesIO(exports.aggregates_csv(hidden)))
     team_rows = exported[exported["level"] == "team"]
     assert len(team_rows) and team_rows[["respondents", "n", "count_3"]].isna().all().all()
-    workbook = openpyxl.load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, hidden)))
+    workbook = openpyxl.load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, hidden)))
     numbers = {cell.value for row in workbook.worksheets[1].iter_rows(min_row=2) for cell in row}
     assert not numbers & set(sizes.values())
     assert hidden.organisation["teams"].eq(4).all()  # the organisation's own figures stay

@@ -7,7 +7,14 @@ from contextlib import closing
 
 from sqlalchemy import create_engine, inspect, text
 
-from kringwijs_survey.database import current_revision, dispose_engines, get_engine, head_revision, migrate, sqlite_path
+from kringwijs_survey.store.database import (
+    current_revision,
+    dispose_engines,
+    get_engine,
+    head_revision,
+    migrate,
+    sqlite_path,
+)
 
 import factories
 
@@ -99,7 +106,7 @@ def test_upgrade_from_first_revision_keeps_every_row(db_url):
 
 def test_upgraded_database_still_accepts_new_rows(db_url):
     """Sequences and constraints survive the upgrade: the app can write right after it."""
-    from kringwijs_survey import services
+    from kringwijs_survey.domain import services
 
     _fill_first_revision(db_url)
     migrate(db_url)

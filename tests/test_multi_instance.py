@@ -25,10 +25,10 @@ import zxingcpp
 from conftest import _stop_process_group, free_port, skip_or_fail
 from PIL import Image
 
-from kringwijs_survey import services, sharing, workshop
-from kringwijs_survey.access import SYSTEM, answer_cookie_name, hash_passphrase, parse_answer_cookie
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.rules.access import SYSTEM, answer_cookie_name, hash_passphrase, parse_answer_cookie
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import browser_helpers
 import factories

@@ -8,8 +8,8 @@ import ast
 import re
 from pathlib import Path
 
-from kringwijs_survey import i18n
-from kringwijs_survey.validation import InvalidInput, clean_name
+from kringwijs_survey.core import i18n
+from kringwijs_survey.core.validation import InvalidInput, clean_name
 
 REPO = Path(__file__).resolve().parents[1]
 CODE_FILES = sorted([REPO / "app.py", *(REPO / "pages").glob("*.py"), *(REPO / "kringwijs_survey").rglob("*.py")])
@@ -109,7 +109,7 @@ def test_singular_and_plural():
 def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine, monkeypatch):
     """A page shows a refusal in the reader's language, and a name it repeats exactly as typed:
     as plain text in the error box, never as a link (the refusal may quote what was typed)."""
-    from kringwijs_survey import services
+    from kringwijs_survey.domain import services
 
     from app_helpers import open_page, typed_texts
 

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kringwijs_survey import own_frameworks, services, team_results
-from kringwijs_survey.access import SYSTEM, NotAllowed, Principal, Role
-from kringwijs_survey.content import MAX_UPLOAD_BYTES, get_frameworks
-from kringwijs_survey.database import create_database_engine
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules import own_frameworks
+from kringwijs_survey.rules.access import SYSTEM, NotAllowed, Principal, Role
+from kringwijs_survey.rules.content import MAX_UPLOAD_BYTES, get_frameworks
+from kringwijs_survey.store.database import create_database_engine
+from kringwijs_survey.views import team_results, workshop_results
 
 import factories
 from app_helpers import all_text, open_page, typed_texts
@@ -312,13 +314,13 @@ def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(a
 
 
 def test_a_workshop_runs_on_an_own_framework(engine):
-    from kringwijs_survey import workshop
+    from kringwijs_survey.domain import workshop
 
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
     quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period="2026-Q2", framework=OWN_ID)
     assert quarter.framework_version == 1
     assert workshop.item_count(quarter, engine) == 3
-    view = workshop.live_view(engine, quarter.id)
+    view = workshop_results.live_view(engine, quarter.id)
     assert view.framework.id == OWN_ID and view.total == 3
     screen = workshop.phone_screen(quarter, set(), chosen=0, engine=engine)
     assert screen is not None
@@ -342,7 +344,7 @@ def test_the_team_pdf_of_a_round_keeps_its_version(engine):
 
     from pypdf import PdfReader
 
-    from kringwijs_survey import reports
+    from kringwijs_survey.render import reports
 
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
     team = services.create_team(engine, "Wijkteam Verslag")
@@ -361,7 +363,7 @@ def test_export_then_import_keeps_answers_to_an_own_framework(tmp_path):
     fixture = tmp_path / "eigen.yaml"
     fixture.write_text(GOOD, encoding="utf-8")
     assert run_cli(url, "framework", "add", str(fixture)).returncode == 0
-    from kringwijs_survey.database import get_engine
+    from kringwijs_survey.store.database import get_engine
 
     engine = get_engine(url)
     team = services.create_team(engine, "Wijkteam Uitvoer")

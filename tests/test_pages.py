@@ -2,9 +2,9 @@
 
 import pytest
 
-from kringwijs_survey.access import Principal, Role
-from kringwijs_survey.demo import create_demo_data
-from kringwijs_survey.navigation import PAGES
+from kringwijs_survey.domain.demo import create_demo_data
+from kringwijs_survey.rules.access import Principal, Role
+from kringwijs_survey.web.navigation import PAGES
 
 from app_helpers import all_text, open_page
 
@@ -40,8 +40,8 @@ def test_every_page_renders_on_an_empty_database(app_db, spec):
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
 def test_every_page_renders_on_demo_data_for_its_own_users(app_db, spec):
-    from kringwijs_survey import services
-    from kringwijs_survey.database import get_engine, migrate
+    from kringwijs_survey.domain import services
+    from kringwijs_survey.store.database import get_engine, migrate
 
     migrate(app_db)
     engine = get_engine(app_db)
@@ -81,8 +81,8 @@ def test_language_switches_to_english_and_stays(app_db):
 
 
 def test_a_link_made_in_english_opens_in_english(app_db):
-    from kringwijs_survey import services
-    from kringwijs_survey.database import get_engine, migrate
+    from kringwijs_survey.domain import services
+    from kringwijs_survey.store.database import get_engine, migrate
 
     migrate(app_db)
     engine = get_engine(app_db)
@@ -106,7 +106,7 @@ def test_a_link_made_in_english_opens_in_english(app_db):
 
 
 def test_principles_page_lets_people_browse_every_lens_with_its_source(app_db):
-    from kringwijs_survey.content import get_frameworks
+    from kringwijs_survey.rules.content import get_frameworks
 
     app = open_page("pages/principles.py")
     for framework in get_frameworks().values():

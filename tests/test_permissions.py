@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from kringwijs_survey import access, services, workshop
-from kringwijs_survey.access import NotAllowed, Principal, Role
-from kringwijs_survey.i18n import t
+from kringwijs_survey.core.i18n import t
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules import access
+from kringwijs_survey.rules.access import NotAllowed, Principal, Role
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,13 @@ import pytest
 from policy_world import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from kringwijs_survey import access, services, tables, workshop
-from kringwijs_survey.access import SYSTEM, Principal, Role
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.demo import create_demo_data
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain.demo import create_demo_data
+from kringwijs_survey.render import tables
+from kringwijs_survey.rules import access
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import workshop_results
 
 import factories
 from app_helpers import all_text, open_page
@@ -219,7 +222,7 @@ def revealed_workshop(engine, people: int = 4):
 
 def ab1_after_closing(engine, quarter) -> tuple:
     workshop.close_workshop(engine, quarter.id)
-    summary = workshop.workshop_summary(engine, quarter.id, "nl", min_group=3)
+    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", min_group=3)
     cli = {row["item"]: row for row in run_summary(str(engine.url), "--team", "Training Kringstad")}["AB1"]
     return summary, summary.profile.set_index("item").loc["AB1"], cli
 
@@ -256,5 +259,5 @@ def test_unchanged_or_a_whole_group_more_after_the_reveal_is_shown(team):
     for person in range(3):  # three more people: a whole group, their scores stay hidden among them
         factories.submit(engine, other.id, f"later-{person}", [services.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
     workshop.close_workshop(engine, other.id)
-    summary = workshop.workshop_summary(engine, other.id, "nl", min_group=3)
+    summary = workshop_results.workshop_summary(engine, other.id, "nl", min_group=3)
     assert summary.changed_since_reveal == () and summary.profile.set_index("item").at["AB1", "median"] == 3

@@ -11,13 +11,16 @@ from openpyxl import load_workbook
 from policy_world import NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 from pypdf import PdfReader
 
-from kringwijs_survey import charts, policy, reports, services, sharing, workshop
-from kringwijs_survey.access import ANONYMOUS, Principal, Role
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.navigation import PAGES
-from kringwijs_survey.policy import RoundState, Shown, View
-from kringwijs_survey.settings import load_settings
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.settings import load_settings
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.render import chart_words, charts, exports, reports, workshop_report
+from kringwijs_survey.rules import policy
+from kringwijs_survey.rules.access import ANONYMOUS, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.rules.policy import RoundState, Shown, View
+from kringwijs_survey.views import workshop_results
+from kringwijs_survey.web.navigation import PAGES
 
 from app_helpers import all_text, open_page
 
@@ -159,16 +162,16 @@ def test_organisation_csv_xlsx_pdf_and_png_follow_the_policy(world, state):
     shown = assert_only_its_viewer_may_ask(View.ORGANISATION, quarter, engine, ours.id, other.id)
     assert view.enough
     # CSV
-    rows = [row for row in csv.DictReader(io.StringIO(reports.aggregates_csv(view).decode("utf-8"))) if row["team"] == OURS]
+    rows = [row for row in csv.DictReader(io.StringIO(exports.aggregates_csv(view).decode("utf-8"))) if row["team"] == OURS]
     # XLSX
-    sheet = list(load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))["Teams"].values)
-    xlsx = pd.DataFrame(sheet[1:], columns=reports.EXPORT_COLUMNS)
+    sheet = list(load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))["Teams"].values)
+    xlsx = pd.DataFrame(sheet[1:], columns=exports.EXPORT_COLUMNS)
     xlsx_rows = xlsx[xlsx["team"] == OURS].set_index("item")
     # PDF
     pdf = pdf_text(reports.organisation_report_pdf(engine, view, lang="nl"))
     # PNG: the heatmap is drawn from these cells
     cells = sharing.heatmap_frame(view, list(view.teams), FRAMEWORK.item_ids)
-    png = charts.chart_image(charts.heatmap(cells, labels=reports.chart_labels("nl"), item_order=FRAMEWORK.item_ids), "png")
+    png = charts.chart_image(charts.heatmap(cells, labels=chart_words.chart_labels("nl"), item_order=FRAMEWORK.item_ids), "png")
     assert png.startswith(b"\x89PNG")
     ours_cells = cells[cells["team"] == OURS].set_index("item")
     if shown == Shown.NOTHING:
@@ -200,14 +203,14 @@ def test_workshop_pdf_and_png_follow_the_policy(world, state):
     engine, ours, other, _ = world
     quarter = workshop_in(engine, state)
     shown = assert_only_its_viewer_may_ask(View.WORKSHOP, quarter, engine, ours.id, other.id)
-    summary = workshop.workshop_summary(engine, quarter.id, "nl", min_group=3)
+    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", min_group=3)
     assert summary.shown == (shown == Shown.NUMBERS)
     if not summary.shown:
         assert summary.profile.empty and summary.agenda.empty  # nothing to put in a PDF or PNG
         return
-    labels = reports.chart_labels("nl")
-    assert workshop.summary_png(summary, labels, "nl").startswith(b"\x89PNG")
-    text = pdf_text(workshop.summary_pdf(summary, labels, "nl"))
+    labels = chart_words.chart_labels("nl")
+    assert workshop_report.summary_png(summary, labels, "nl").startswith(b"\x89PNG")
+    text = pdf_text(workshop_report.summary_pdf(summary, labels, "nl"))
     profile = summary.profile.set_index("item")
     if state == "item below threshold":
         assert summary.too_few_scores == (f"AB1 · {FRAMEWORK.item('AB1').title.get('nl')}",)

@@ -11,20 +11,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from kringwijs_survey import privacy, services
-from kringwijs_survey.aggregation import STAT_COLUMNS, Scope, summarize
-from kringwijs_survey.database import read_session, run_write
-from kringwijs_survey.models import (
-    AUDIENCE_RESIDENTS,
-    Action,
-    Answer,
-    Note,
-    Response,
-    RetainedAggregate,
-    Round,
-    Team,
-)
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.core.vocabulary import AUDIENCE_RESIDENTS
+from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.stats.aggregation import STAT_COLUMNS, Scope, summarize
+from kringwijs_survey.store.database import read_session, run_write
+from kringwijs_survey.store.models import Action, Answer, Note, Response, RetainedAggregate, Round, Team
 
 import cli_runner
 import factories

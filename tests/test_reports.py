@@ -16,12 +16,14 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from kringwijs_survey import charts, i18n, reports, services, sharing
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.aggregation import Scope, summarize
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core import i18n
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.render import chart_words, charts, exports, reports
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.stats.aggregation import Scope, summarize
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
 from browser_helpers import OUTPUT_DIR
@@ -152,7 +154,7 @@ def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world,
         reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3)
     else:
         reports.organisation_report_pdf(engine, sharing.organisation_view(engine, min_group_org=MIN_ORG), lang="nl")
-    labels = reports.chart_labels("nl")
+    labels = chart_words.chart_labels("nl")
     blockade_ids = {item.id for item in FRAMEWORK.items_of_kind("blockade")}
     with_blockades = [spec for spec in drawn if blockade_ids & set(re.findall(r"\bB\d\b", str(spec)))]
     assert with_blockades
@@ -185,12 +187,12 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
     assert 0 < thin.sum() < len(truth) / 2
     assert truth.loc[thin, ["mean", "median", "sd", "count_1"]].isna().all().all()
 
-    workbook = load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))
+    workbook = load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))
     assert workbook.sheetnames == ["Over dit bestand", "Teams", "Organisatie", "Blokkades", "Acties"]
     rows = list(workbook["Teams"].values)
-    header = [i18n.t(f"report.col.{column}") for column in reports.EXPORT_COLUMNS]
+    header = [i18n.t(f"report.col.{column}") for column in exports.EXPORT_COLUMNS]
     assert list(rows[0]) == header
-    sheet = pd.DataFrame(rows[1:], columns=reports.EXPORT_COLUMNS)
+    sheet = pd.DataFrame(rows[1:], columns=exports.EXPORT_COLUMNS)
     assert len(sheet) == len(truth) == len(TEAMS) * len(FRAMEWORK.items)
     merged = sheet.merge(truth, on=["team", "period", "item"], suffixes=("_xlsx", ""))
     assert len(merged) == len(truth)
@@ -206,7 +208,7 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
     assert any("Minder formulieren bij de aanmelding" in str(row) for row in actions)
     assert not any("Anouk" in str(row) for row in actions)
 
-    csv = pd.read_csv(io.BytesIO(reports.aggregates_csv(view)))
+    csv = pd.read_csv(io.BytesIO(exports.aggregates_csv(view)))
     teams_csv = csv[csv["level"] == "team"].merge(truth, on=["team", "period", "item"], suffixes=("_csv", ""))
     assert len(teams_csv) == len(truth)
     assert teams_csv["mean_csv"].tolist() == pytest.approx(teams_csv["mean"].astype(float).tolist(), nan_ok=True)
@@ -218,7 +220,7 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
 def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):
     engine, _ = world
     view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
-    workbook = load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))
+    workbook = load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))
     assert workbook.sheetnames == ["Over dit bestand"]
     assert "minstens 3" in " ".join(str(row[0]) for row in workbook.active.values)
 
@@ -226,14 +228,14 @@ def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):
 def test_every_manager_chart_exports_as_png_and_svg(world):
     engine, _ = world
     view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
-    labels = reports.chart_labels("nl")
+    labels = chart_words.chart_labels("nl")
     teams, items = sharing.heatmap_order(view, "spread")
     built = [
         charts.heatmap(sharing.heatmap_frame(view, teams, items), labels=labels, item_order=items),
         charts.radar(sharing.team_profile(view, teams[0]), labels={**labels, "median": teams[0], "previous": "Organisatie"}),
-        reports.team_spread_chart(sharing.item_spread(view, teams[1]), labels={**labels, **reports.spread_labels("nl")}, highlight=teams[1]),
-        reports.trend_chart(sharing.trend(view), labels={**labels, **reports.trend_labels("nl")}, highlight=teams[2]),
-        reports.pressure_chart(sharing.blockade_pressure(view), labels={**labels, **reports.pressure_labels("nl")}),
+        charts.team_spread_chart(sharing.item_spread(view, teams[1]), labels={**labels, **chart_words.spread_labels("nl")}, highlight=teams[1]),
+        charts.trend_chart(sharing.trend(view), labels={**labels, **chart_words.trend_labels("nl")}, highlight=teams[2]),
+        charts.pressure_chart(sharing.blockade_pressure(view), labels={**labels, **chart_words.pressure_labels("nl")}),
     ]
     for chart in built:
         png = charts.chart_image(chart, "png")
@@ -241,14 +243,14 @@ def test_every_manager_chart_exports_as_png_and_svg(world):
         assert Image.open(io.BytesIO(png)).size[0] > 300
         svg = charts.chart_image(chart, "svg").decode("utf-8")
         assert svg.lstrip().startswith("<svg")
-    assert reports.chart_file_name("Profiel Wijkteam Noord", "png") == "profiel-wijkteam-noord.png"
+    assert exports.chart_file_name("Profiel Wijkteam Noord", "png") == "profiel-wijkteam-noord.png"
 
 
 def test_organisation_charts_say_no_data_when_empty():
-    labels = {**reports.chart_labels("nl"), **reports.spread_labels("nl"), **reports.trend_labels("nl"), **reports.pressure_labels("nl")}
+    labels = {**chart_words.chart_labels("nl"), **chart_words.spread_labels("nl"), **chart_words.trend_labels("nl"), **chart_words.pressure_labels("nl")}
     for chart in (
-        reports.team_spread_chart(pd.DataFrame(), labels=labels),
-        reports.trend_chart(pd.DataFrame(), labels=labels),
-        reports.pressure_chart(pd.DataFrame(), labels=labels),
+        charts.team_spread_chart(pd.DataFrame(), labels=labels),
+        charts.trend_chart(pd.DataFrame(), labels=labels),
+        charts.pressure_chart(pd.DataFrame(), labels=labels),
     ):
         assert labels["no_data"] in chart.to_json()

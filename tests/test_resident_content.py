@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kringwijs_survey.content import (
+from kringwijs_survey.rules.content import (
     DEFAULT_FRAMEWORK,
     PRINCIPLES_DIR,
     RESIDENT_STATEMENT_MAX_WORDS,

@@ -6,14 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kringwijs_survey import charts, csv_io, services, ui
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.aggregation import Scope, summarize
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.database import get_engine
-from kringwijs_survey.models import AUDIENCE_RESIDENTS
-from kringwijs_survey.settings import load_settings
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.settings import load_settings
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.core.vocabulary import AUDIENCE_RESIDENTS
+from kringwijs_survey.domain import csv_io, services
+from kringwijs_survey.render import charts
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.stats.aggregation import Scope, summarize
+from kringwijs_survey.store.database import get_engine
+from kringwijs_survey.web import ui
 
 import factories
 from app_helpers import all_text, open_page

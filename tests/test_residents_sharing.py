@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import SYSTEM, Principal, Role
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from app_helpers import all_text, open_page

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from kringwijs_survey import services, workshop
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 pytestmark = pytest.mark.postgres
 ANSWERS = [services.AnswerInput("AB1", 4)]

@@ -15,13 +15,17 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kringwijs_survey import cli, csv_io, reports, services, sharing, typed_text, workshop
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import DEFAULT_FRAMEWORK, get_frameworks
-from kringwijs_survey.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.i18n import LANGUAGES, table
-from kringwijs_survey.settings import NAME_MAX
-from kringwijs_survey.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
+from kringwijs_survey import cli
+from kringwijs_survey.core.i18n import LANGUAGES, table
+from kringwijs_survey.core.settings import NAME_MAX
+from kringwijs_survey.core.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
+from kringwijs_survey.domain import csv_io, services, sharing, workshop
+from kringwijs_survey.render import chart_words, exports, reports, workshop_report
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
+from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.views import workshop_results
+from kringwijs_survey.web import typed_text
 
 import factories
 from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
@@ -178,12 +182,12 @@ def test_manager_csv_and_xlsx_hold_every_typed_text_and_no_formula(hostile_engin
     engine, teams = hostile_engine
     view = sharing.organisation_view(engine, min_group_org=3, lang="nl")
     assert view.enough
-    rows = list(csv.reader(io.StringIO(reports.aggregates_csv(view).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(exports.aggregates_csv(view).decode("utf-8"))))
     assert formula_cells(rows) == []
     assert {from_csv_cell(row[1]) for row in rows[1:] if row[0] == "team"} == {team.name for team, _ in teams}
     assert {from_csv_cell(row[2]) for row in rows[1:] if row[0] == "team"} == {team.area for team, _ in teams}
 
-    workbook = load_workbook(io.BytesIO(reports.aggregates_xlsx(engine, view, "nl")))
+    workbook = load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     values = {cell.value for cell in cells}
@@ -254,6 +258,6 @@ def test_workshop_summary_pdf_holds_the_group_name_as_typed(hostile_engine, name
     for person in range(3):
         factories.submit(engine, group.id, f"w{person}", [services.AnswerInput(item, 3) for item in ITEMS])
     workshop.close_workshop(engine, group.id)
-    summary = workshop.workshop_summary(engine, group.id, "nl", 3)
+    summary = workshop_results.workshop_summary(engine, group.id, "nl", 3)
     assert summary.name == as_name(name + " groep")
-    assert_plain_pdf(workshop.summary_pdf(summary, reports.chart_labels("nl"), "nl"), [summary.name])
+    assert_plain_pdf(workshop_report.summary_pdf(summary, chart_words.chart_labels("nl"), "nl"), [summary.name])

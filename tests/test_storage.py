@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from kringwijs_survey import services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.database import current_revision, head_revision
+from kringwijs_survey.domain import services
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.store.database import current_revision, head_revision
 
 import factories
 

@@ -6,10 +6,10 @@ import re
 import pandas as pd
 import pytest
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import Principal, Role
-from kringwijs_survey.demo import create_demo_data
-from kringwijs_survey.tables import readable
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain.demo import create_demo_data
+from kringwijs_survey.render.tables import readable
+from kringwijs_survey.rules.access import Principal, Role
 
 from app_helpers import open_page, typed_texts
 
@@ -114,7 +114,7 @@ def _table_on_a_narrow_page(frame: pd.DataFrame, width: int):
     def page(frame, width):
         import streamlit as st
 
-        from kringwijs_survey import ui
+        from kringwijs_survey.web import ui
 
         st.session_state[ui.CONTENT_WIDTH_SEEN] = width
         ui.show_table(frame)

@@ -6,9 +6,9 @@ import os
 import subprocess
 import sys
 
-from kringwijs_survey import services, sharing
-from kringwijs_survey.access import SYSTEM, Principal, Role
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from app_helpers import all_text, open_page

@@ -2,9 +2,10 @@
 
 import pytest
 
-from kringwijs_survey import csv_io, reports, services
-from kringwijs_survey.access import SYSTEM
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.domain import csv_io, services
+from kringwijs_survey.render import reports
+from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.content import get_frameworks
 
 import factories
 from app_helpers import all_text, open_page

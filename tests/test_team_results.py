@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kringwijs_survey import team_results
-from kringwijs_survey.aggregation import COUNT_COLUMNS
-from kringwijs_survey.content import get_frameworks
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.stats.aggregation import COUNT_COLUMNS
+from kringwijs_survey.views import team_results
 
 from factories import build_summary
 
@@ -294,7 +294,7 @@ def test_history_is_long_and_skips_suppressed_periods():
 # --- no item ids in code -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["team_results.py", "charts.py"])
+@pytest.mark.parametrize("module", ["views/team_results.py", "render/charts.py"])
 def test_modules_do_not_name_framework_items(module):
     source = (Path(__file__).resolve().parent.parent / "kringwijs_survey" / module).read_text(encoding="utf-8")
     for framework in get_frameworks().values():

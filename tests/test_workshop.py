@@ -9,11 +9,14 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from kringwijs_survey import qr, services, ui, workshop
-from kringwijs_survey.access import SYSTEM, Principal, Role
-from kringwijs_survey.content import get_frameworks
-from kringwijs_survey.i18n import table
-from kringwijs_survey.validation import InvalidInput
+from kringwijs_survey.core.i18n import table
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.render import qr, workshop_report
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role
+from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import workshop_results
+from kringwijs_survey.web import ui
 
 import factories
 from app_helpers import APP, all_text, open_page
@@ -296,16 +299,16 @@ def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     assert len(screen.get("image")) == 2  # profile and blockades
     assert {b.label for b in screen.get("download_button")} == {"Download als PDF", "Download als afbeelding (PNG)"}
 
-    summary = workshop.workshop_summary(engine, quarter.id, "nl", 3)
+    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", 3)
     assert summary.shown and summary.respondents == 4 and len(summary.agenda) == workshop.AGENDA_TOP
     assert summary.agenda.iloc[0]["n_discuss"] == 4  # everyone flagged the third item
-    assert workshop.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: staat in de weg ")
-    assert "Antwoord: AO1 Kleinschalig en dichtbij werken" in workshop.pair_lines(summary, "nl")[0]
-    pdf = PdfReader(io.BytesIO(workshop.summary_pdf(summary, LABELS, "nl")))
+    assert workshop_results.pair_lines(summary, "nl")[0].startswith("B1 Te grote schaal: staat in de weg ")
+    assert "Antwoord: AO1 Kleinschalig en dichtbij werken" in workshop_results.pair_lines(summary, "nl")[0]
+    pdf = PdfReader(io.BytesIO(workshop_report.summary_pdf(summary, LABELS, "nl")))
     words = "".join(page.extract_text() for page in pdf.pages)
     assert "Samenvatting van de workshop" in words and "Hier willen we over praten" in words
     assert len(pdf.pages[0].images) == 1
-    png = Image.open(io.BytesIO(workshop.summary_png(summary, LABELS, "nl")))
+    png = Image.open(io.BytesIO(workshop_report.summary_png(summary, LABELS, "nl")))
     assert png.format == "PNG" and png.width > 800
     # The workshop's round stays out of the team's own history.
     assert quarter.id not in {r.id for r in services.list_rounds(engine, team.id)}
@@ -393,7 +396,7 @@ def test_paper_answers_alone_never_reach_the_reveal_minimum(world):
     text = all_text(presenter(quarter))
     assert "**1** via telefoon" in text and "**2** op papier" in text
     workshop.close_workshop(engine, quarter.id)
-    summary = workshop.workshop_summary(engine, quarter.id, "nl", 3)
+    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", 3)
     assert not summary.shown and summary.profile["median"].isna().all()
     screen = presenter(quarter)
     assert not screen.get("download_button") and not screen.get("image")
@@ -569,7 +572,7 @@ def test_the_projector_opens_in_a_new_tab_signed_in_with_a_link_that_works_once(
 
 
 def test_a_handoff_link_expires(world, monkeypatch):
-    from kringwijs_survey import access
+    from kringwijs_survey.rules import access
 
     token = access.handoffs.issue(Principal(Role.FACILITATOR), "ABCDEFGH")
     clock = access.time.monotonic() + access.HANDOFF_SECONDS + 1

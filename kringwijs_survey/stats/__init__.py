@@ -1,0 +1,1 @@
+"""stats: see README, Development."""
