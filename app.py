@@ -1,13 +1,13 @@
-"""Entry point: page setup and navigation. Every page starts with the access check (ui.guard_page)."""
+"""Entry point: page setup and navigation. Every page starts with the access check (guard.guard_page)."""
 
 import streamlit as st
 
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import signin, ui
 from kringwijs_survey.web.navigation import PAGES
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon=":material/diversity_3:", layout="wide")
 
-who = ui.principal()
+who = signin.principal()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(

@@ -36,9 +36,10 @@ import pandas as pd
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from kringwijs_survey.core import periods
 from kringwijs_survey.core.settings import REPO_ROOT
 from kringwijs_survey.core.vocabulary import ROUND_CLOSED
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.stats.aggregation import Scope, compute_summary, summarize
@@ -113,8 +114,8 @@ def fresh_database(database_url: str | None) -> Iterator[str]:
 
 
 def _periods(quarters: int) -> list[str]:
-    last = services.shift_period(services.current_period(), -1)
-    return [services.shift_period(last, -offset) for offset in reversed(range(quarters))]
+    last = periods.shift_period(periods.current_period(), -1)
+    return [periods.shift_period(last, -offset) for offset in reversed(range(quarters))]
 
 
 def _answer_rows(response_ids: range, items: list[str], rng: random.Random, levels: dict[int, float]) -> Iterator[tuple]:
@@ -129,12 +130,12 @@ def load_organisation(engine: Engine, teams: int, quarters: int, respondents: in
     """Fill the database; returns the seconds spent loading the answers."""
     rng = random.Random(seed)
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
-    periods = _periods(quarters)
+    period_choices = _periods(quarters)
     team_rows = [{"id": t + 1, "name": f"Team {t + 1:04d}", "area": f"Gebied {t % 8 + 1}"} for t in range(teams)]
     round_rows, response_rows, levels = [], [], {}
     for team in team_rows:
         team_level = rng.uniform(2.0, 4.0)
-        for quarter_index, period in enumerate(periods):
+        for quarter_index, period in enumerate(period_choices):
             round_id = len(round_rows) + 1
             round_rows.append(
                 {"id": round_id, "team_id": team["id"], "period": period, "framework": framework.id,
@@ -246,18 +247,18 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
 def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> list[float]:
     """Seconds per submission of 100 people sending at once to a new round `quarters_ahead` on."""
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
-    quarter = services.start_round(engine, team_id, services.shift_period(services.current_period(), quarters_ahead))
-    invitations = services.create_invitations(engine, quarter.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
+    quarter = rounds.start_round(engine, team_id, periods.shift_period(periods.current_period(), quarters_ahead))
+    invitations = rounds.create_invitations(engine, quarter.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
     barrier = threading.Barrier(CONCURRENT_SUBMITS)
     latencies: list[float] = []
     lock = threading.Lock()
 
     def one(invitation: str) -> None:
-        answers = [services.AnswerInput(item, random.randint(1, 5)) for item in framework.item_ids]
+        answers = [responses.AnswerInput(item, random.randint(1, 5)) for item in framework.item_ids]
         key = uuid.uuid4().hex
         barrier.wait()
         started = time.perf_counter()
-        services.submit_response(engine, quarter.id, key, answers, invitation=invitation)
+        responses.submit_response(engine, quarter.id, key, answers, invitation=invitation)
         with lock:
             latencies.append(time.perf_counter() - started)
 
@@ -266,7 +267,7 @@ def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> l
         thread.start()
     for thread in threads:
         thread.join()
-    if services.count_responses(engine, quarter.id) != CONCURRENT_SUBMITS:
+    if rounds.count_responses(engine, quarter.id) != CONCURRENT_SUBMITS:
         raise AssertionError("not every concurrent submission was stored")
     return latencies
 
@@ -307,7 +308,7 @@ def run_bench(
         summary_s = median_time(lambda: compute_summary(engine, Scope(), min_group=3), runs)
         sql_floor_s = median_time(lambda: floor_rows(engine), runs)
 
-        last_round = services.list_rounds(engine, 1)[0]
+        last_round = rounds.list_rounds(engine, 1)[0]
         team_session = {"principal": Principal(Role.TEAM, team_id=1), "results_round": last_round.id}
         team_page_s = page_time("pages/results.py", team_session, runs)
         manager_page_s = page_time("pages/manager.py", {"principal": Principal(Role.MANAGER)}, runs)

@@ -41,7 +41,7 @@ from sqlalchemy import select
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.settings import REPO_ROOT
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.domain.workshop import WORKSHOP_SUFFIX
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import hash_passphrase
@@ -423,8 +423,8 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     start = await facilitator.wait_for("button", _text("workshop.start"))
     await facilitator.click(start)
     await facilitator.wait_for("markdown", contains=_text("workshop.code", code="").split("*")[0].strip())
-    group = services.find_team(engine, TEAM_NAME + WORKSHOP_SUFFIX)  # the workshop's own round
-    quarter = services.list_rounds(engine, group.id)[0]
+    group = teams.find_team(engine, TEAM_NAME + WORKSHOP_SUFFIX)  # the workshop's own round
+    quarter = rounds.list_rounds(engine, group.id)[0]
 
     shown: list[tuple[float, int]] = []
     pattern = _counts_pattern()
@@ -490,7 +490,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
 def _lost_answers(engine, round_id: int, keys: dict[int, str], item, phones: int) -> int:
     lost = 0
     for number in range(phones):
-        own = services.load_own_response(engine, round_id, keys[number]) if number in keys else None
+        own = responses.load_own_response(engine, round_id, keys[number]) if number in keys else None
         if own is None or not own.submitted or {i: a.score for i, a in own.answers.items()} != {item.id: final_score(number)}:
             lost += 1
     return lost
@@ -508,7 +508,7 @@ def run_workshop_bench(phones: int, *, database_url: str | None = None) -> dict:
     with _database(database_url) as url:
         migrate(url)
         engine = get_engine(url)
-        services.create_team(engine, TEAM_NAME)
+        teams.create_team(engine, TEAM_NAME)
         with streamlit_server(url) as (base, pid, log):
             result = asyncio.run(_workshop(base, pid, engine, phones))
             peak = process_peak_rss_mb(pid)

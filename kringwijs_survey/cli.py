@@ -133,7 +133,7 @@ def cmd_hash_passphrase(_args) -> int:
 
 
 def cmd_team_link(args) -> int:
-    from kringwijs_survey.domain.services import find_team, issue_team_key
+    from kringwijs_survey.domain.teams import find_team, issue_team_key
 
     engine = _engine()
     team = find_team(engine, args.team)

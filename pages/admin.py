@@ -1,32 +1,32 @@
 import streamlit as st
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.domain import privacy, rounds, teams
 from kringwijs_survey.rules import own_frameworks
 from kringwijs_survey.rules.content import MAX_UPLOAD_BYTES
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.web import framework_text, guard, signin, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 engine = ui.engine()
 st.title(ui.t("admin.title"))
 
 st.header(ui.t("admin.teams"))
-teams = services.list_teams(engine)
-if not teams:
+team_list = teams.list_teams(engine)
+if not team_list:
     st.info(ui.t("admin.no_teams"), icon=":material/info:")
-for team in teams:
+for team in team_list:
     with st.container(border=True):
         typed_text.show(team.name + (f" · {team.area}" if team.area else ""), "strong")
-        st.caption(ui.t("admin.team_rounds", rounds=len(services.list_rounds(engine, team.id))))
+        st.caption(ui.t("admin.team_rounds", rounds=len(rounds.list_rounds(engine, team.id))))
         if not team.approved:
             st.warning(ui.t("admin.unapproved"), icon=":material/pending:")
             if st.button(ui.t("admin.approve"), key=f"approve-{team.id}", icon=":material/verified:", type="primary"):
-                services.approve_team(engine, team.id)
+                teams.approve_team(engine, team.id)
                 st.session_state["admin_approved"] = team.name
                 st.rerun()
         if st.button(ui.t("admin.new_key"), key=f"key-{team.id}", icon=":material/key:"):
-            st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
+            st.session_state["admin_new_key"] = (team.name, teams.issue_team_key(engine, team.id))
             st.rerun()
 
 approved_name = st.session_state.pop("admin_approved", None)
@@ -35,7 +35,7 @@ if approved_name:
 issued = st.session_state.pop("admin_new_key", None)
 if issued:
     ui.say("admin.key_issued", "success", name=issued[0])
-    st.code(ui.team_link(issued[1]), language=None)
+    st.code(signin.team_link(issued[1]), language=None)
 
 st.header(ui.t("admin.create"))
 with st.form("admin_create_team"):
@@ -43,16 +43,16 @@ with st.form("admin_create_team"):
     area = st.text_input(ui.t("new_team.area"), max_chars=100)
     if st.form_submit_button(ui.t("new_team.submit"), type="primary"):
         try:
-            team = services.create_team(engine, name, area)
-            st.session_state["admin_new_key"] = (team.name, services.issue_team_key(engine, team.id))
+            team = teams.create_team(engine, name, area)
+            st.session_state["admin_new_key"] = (team.name, teams.issue_team_key(engine, team.id))
             st.rerun()
         except InvalidInput as error:
             ui.show_error(error)
 
 st.header(ui.t("admin.privacy"))
 st.markdown(ui.t("admin.privacy_intro"))
-if teams:
-    names = [team.name for team in teams]
+if team_list:
+    names = [team.name for team in team_list]
     chosen_team = st.selectbox(ui.t("admin.privacy_team"), names, key="admin_privacy_team")
     st.download_button(
         ui.t("admin.export"), data=lambda: privacy.team_export_json(engine, chosen_team),
@@ -97,7 +97,7 @@ if data:
         with st.container(border=True, key="kw-framework-preview"):
             st.subheader(ui.t("admin.framework_preview"))
             typed_text.show(checked.framework.title.get(ui.language()), "subheader")
-            ui.render_framework(checked.framework)
+            framework_text.render_framework(checked.framework)
         if st.button(ui.t("admin.framework_publish"), type="primary", icon=":material/publish:", key="admin_framework_publish"):
             try:
                 published = own_frameworks.publish(engine, data, actor=who, lang=ui.language())

@@ -1,12 +1,12 @@
 import streamlit as st
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.rules.access import Role
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import framework_text, guard, signin, styles, ui
 
-who = ui.guard_page(__file__)
-ui.touch_friendly()
+who = guard.guard_page(__file__)
+styles.touch_friendly()
 
 DONT_KNOW = 0
 CHANGE_KEY = "change-item"
@@ -20,19 +20,19 @@ if who.role != Role.PARTICIPANT:
     with st.form("join"):
         code = st.text_input(ui.t("join.code"), max_chars=20, placeholder="ABC234")
         if st.form_submit_button(ui.t("join.submit"), type="primary", width="stretch"):
-            if ui.join_with_code(code):
+            if signin.join_with_code(code):
                 st.rerun()
             else:
-                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
+                st.error(ui.t(signin.take_notice() or "access.unknown_code"), icon=":material/error:")
     st.stop()
 
-quarter = services.get_round(engine, who.round_id)
-ui.keep_answering_in_browser(who)
+quarter = rounds.get_round(engine, who.round_id)
+signin.keep_answering_in_browser(who)
 framework = ui.framework_of(quarter)
 items = framework.items
 state = ui.fill_in_state(quarter.id, who.respondent)
 
-ui.say("join.round_title", "subheader", team=services.get_team(engine, quarter.team_id).name, period=quarter.period)
+ui.say("join.round_title", "subheader", team=teams.get_team(engine, quarter.team_id).name, period=quarter.period)
 answered = sum(1 for item in items if item.id in state.answers)
 
 
@@ -72,7 +72,7 @@ def take_answer(item) -> bool:
     chosen = st.session_state.get(f"score-{item.id}")
     if chosen is None:
         return False
-    state.answers[item.id] = services.AnswerInput(
+    state.answers[item.id] = responses.AnswerInput(
         item.id, None if chosen == DONT_KNOW else chosen, st.session_state.get(f"comment-{item.id}", ""),
         bool(st.session_state.get(f"discuss-{item.id}")), st.session_state.get(f"target-{item.id}"),
     )
@@ -82,10 +82,10 @@ def take_answer(item) -> bool:
 def show_item_text(item, index: int) -> None:
     st.caption(ui.t("join.item_of", number=index + 1, total=len(items), group=framework.group(item.group).title.get(lang)))
     st.subheader(item.title.get(lang))
-    ui.render_quote(framework, item)
-    ui.render_help(item)
+    framework_text.render_quote(framework, item)
+    framework_text.render_help(item)
     with st.expander(ui.t("join.more")):
-        ui.render_examples(framework, item)
+        framework_text.render_examples(framework, item)
 
 
 if workshop.follows_projector(quarter):
@@ -103,7 +103,7 @@ if workshop.follows_projector(quarter):
         except InvalidInput as error:
             st.session_state["live-error"] = error
             return
-        ui.remember_answering(who)
+        signin.remember_answering(who)
         state.submitted = True
         st.session_state[CHOSEN] = None
 
@@ -167,14 +167,14 @@ st.progress(answered / len(items), text=ui.t("join.progress", done=answered, tot
 
 def save(final: bool) -> bool:
     try:
-        services.submit_response(
+        responses.submit_response(
             engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted,
             invitation=who.invitation,
         )
     except InvalidInput as error:
         ui.show_error(error)
         return False
-    ui.remember_answering(who)
+    signin.remember_answering(who)
     state.submitted = state.submitted or final
     return True
 

@@ -1,9 +1,9 @@
 import streamlit as st
 
 from kringwijs_survey.rules.access import PASSPHRASE_ROLES, Role
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import guard, signin, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 
 st.title(ui.t("login.title"))
@@ -11,7 +11,7 @@ st.title(ui.t("login.title"))
 if who.role is not None:
     st.success(ui.t("login.signed_in_as", role=ui.t(f"role.{who.role.value}")), icon=":material/verified_user:")
     if st.button(ui.t("login.sign_out"), icon=":material/logout:"):
-        ui.sign_out()
+        signin.sign_out()
         st.rerun()
 
 team_tab, staff_tab = st.tabs([ui.t("login.team_tab"), ui.t("login.staff_tab")])
@@ -21,7 +21,7 @@ with team_tab:
     with st.form("team_key"):
         key = st.text_input(ui.t("login.team_key"), type="password", max_chars=200)
         if st.form_submit_button(ui.t("login.team_submit"), type="primary"):
-            if ui.sign_in_with_team_key(key):
+            if signin.sign_in_with_team_key(key):
                 st.switch_page("pages/team.py")
             else:
                 st.error(ui.t("access.wrong_key"), icon=":material/lock:")
@@ -33,12 +33,12 @@ with staff_tab:
         role = st.selectbox(ui.t("login.role"), PASSPHRASE_ROLES, format_func=lambda r: ui.t(f"role.{r.value}"))
         passphrase = st.text_input(ui.t("login.passphrase"), type="password", max_chars=200)
         if st.form_submit_button(ui.t("login.staff_submit"), type="primary"):
-            if ui.sign_in_with_passphrase(Role(role), passphrase):
+            if signin.sign_in_with_passphrase(Role(role), passphrase):
                 st.rerun()
             else:
                 st.error(ui.t("login.wrong_passphrase"), icon=":material/lock:")
-    if ui.sso_configured():
+    if signin.sso_configured():
         if st.button(ui.t("login.sso"), icon=":material/badge:"):
             st.login()
-        if ui.sign_in_with_sso():
+        if signin.sign_in_with_sso():
             st.rerun()

@@ -4,9 +4,9 @@ from kringwijs_survey.core import formatting
 from kringwijs_survey.domain import sharing
 from kringwijs_survey.render import chart_words, charts, exports, reports, tables
 from kringwijs_survey.views import team_results
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.web import guard, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 lang = ui.language()
 engine = ui.engine()

@@ -1,10 +1,10 @@
 import streamlit as st
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services
-from kringwijs_survey.web import ui
+from kringwijs_survey.domain import teams
+from kringwijs_survey.web import guard, signin, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 st.title(ui.t("new_team.title"))
 if not ui.settings().self_service_teams:
@@ -19,14 +19,14 @@ with st.form("new_team"):
 
 if created:
     try:
-        team = services.create_team(ui.engine(), name, area, origin="self")
-        key = services.issue_team_key(ui.engine(), team.id)
+        team = teams.create_team(ui.engine(), name, area, origin="self")
+        key = teams.issue_team_key(ui.engine(), team.id)
     except InvalidInput as error:
         ui.show_error(error)
     else:
-        ui.sign_in_with_team_key(key)
+        signin.sign_in_with_team_key(key)
         ui.say("new_team.done", "success", name=team.name)
         st.caption(ui.t("new_team.pending"))
         st.markdown(ui.t("new_team.keep_link"))
-        st.code(ui.team_link(key), language=None)
+        st.code(signin.team_link(key), language=None)
         st.page_link("pages/team.py", label=ui.t("new_team.go"), icon=":material/groups:")

@@ -6,9 +6,9 @@ from kringwijs_survey.core import formatting
 from kringwijs_survey.domain import workshop
 from kringwijs_survey.render import charts, qr, workshop_report
 from kringwijs_survey.views import workshop_results
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.web import guard, signin, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 CODE_KEY = "presenter_code"
 SIGNATURE_KEY = "presenter_signature"
@@ -53,7 +53,7 @@ st.html(
 
 # Only the beamer code of a workshop opens a projector: the join code that the room (or a team)
 # sees opens nothing here, so a trainer cannot project a team's round they did not start.
-code = ui.take_handed_secret() or st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
+code = signin.take_handed_secret() or st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
 quarter = workshop.workshop_by_key(engine, code) if code else None
 if quarter is None:
     st.session_state.pop(CODE_KEY, None)
@@ -62,8 +62,8 @@ if quarter is None:
     with st.form("presenter_code_form"):
         typed = st.text_input(ui.t("presenter.key_label"), max_chars=12)
         if st.form_submit_button(ui.t("presenter.open"), type="primary"):
-            if ui.checked_code("presenter", typed, lambda: workshop.workshop_by_key(engine, typed)) is None:
-                st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
+            if signin.checked_code("presenter", typed, lambda: workshop.workshop_by_key(engine, typed)) is None:
+                st.error(ui.t(signin.take_notice() or "access.unknown_code"), icon=":material/error:")
             else:
                 st.session_state[CODE_KEY] = typed
                 st.rerun()
@@ -73,7 +73,7 @@ st.session_state[CODE_KEY] = code
 started = st.session_state.setdefault(f"presenter_started_{quarter.id}", time.time())
 view = workshop_results.live_view(engine, quarter.id)
 st.session_state[SIGNATURE_KEY] = view.signature
-link = ui.join_link(quarter.join_code)
+link = signin.join_link(quarter.join_code)
 labels = ui.chart_labels()
 decimal = labels.get("decimal", ".")
 

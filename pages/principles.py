@@ -1,9 +1,9 @@
 import streamlit as st
 
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import framework_text, guard, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 lang = ui.language()
 frameworks = ui.frameworks()
@@ -16,4 +16,4 @@ framework_id = st.selectbox(
     format_func=ui.framework_names().get,
     key="principles_framework",
 )
-ui.render_framework(frameworks[framework_id])
+framework_text.render_framework(frameworks[framework_id])

@@ -1,10 +1,10 @@
 import streamlit as st
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services
-from kringwijs_survey.web import ui
+from kringwijs_survey.domain import responses, rounds, teams
+from kringwijs_survey.web import guard, signin, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 DONT_KNOW = 0
 lang = ui.language()
@@ -39,30 +39,30 @@ st.html(
     </style>"""
 )
 
-if not ui.is_resident(who):
+if not signin.is_resident(who):
     st.title(ui.t("residents.title"))
     st.markdown(ui.t("residents.code_intro"))
     with st.container(key="kw-residents"), st.form("resident_code", border=False):
         code = st.text_input(ui.t("residents.code"), max_chars=12, placeholder="ABC234")
         if st.form_submit_button(ui.t("residents.start"), type="primary", width="stretch"):
-            refusal = ui.join_as_resident(code)
+            refusal = signin.join_as_resident(code)
             if refusal is None:
                 st.rerun()
             st.error(ui.t(refusal), icon=":material/error:")
     st.stop()
 
-quarter = services.get_round(engine, who.round_id)
+quarter = rounds.get_round(engine, who.round_id)
 framework = ui.framework_of(quarter)
 scale = framework.scale_set(quarter.scales).resident_scale
-team = services.get_team(engine, quarter.team_id)
+team = teams.get_team(engine, quarter.team_id)
 address = ".jij" if team.residents_informal else ""  # the team chose "jij" or "u" for its residents
 
 with st.container(key="kw-residents"):
-    if ui.resident_has_sent(who):
+    if signin.resident_has_sent(who):
         st.title(ui.t("residents.thanks_title" + address))
         st.markdown(ui.t("residents.thanks" + address))
         if st.button(ui.t("residents.next"), type="primary", width="stretch", icon=":material/person_add:"):
-            ui.next_resident()
+            signin.next_resident()
             st.rerun()
         st.markdown(ui.t("residents.next_help" + address))
         st.stop()
@@ -79,14 +79,14 @@ with st.container(key="kw-residents"):
                 index=None,
                 horizontal=True,
                 format_func=lambda value: scale.option(None if value == DONT_KNOW else value, lang, separator="\n"),
-                key=ui.resident_answer_key(statement.id),
+                key=signin.resident_answer_key(statement.id),
             )
             for statement in framework.resident_statements
         }
         sent = st.form_submit_button(ui.t("residents.send"), type="primary", width="stretch", icon=":material/send:")
     if sent:
         answers = [
-            services.AnswerInput(statement_id, None if value == DONT_KNOW else value)
+            responses.AnswerInput(statement_id, None if value == DONT_KNOW else value)
             for statement_id, value in chosen.items()
             if value is not None
         ]
@@ -94,9 +94,9 @@ with st.container(key="kw-residents"):
             st.warning(ui.t("residents.choose_one"), icon=":material/touch_app:")
         else:
             try:
-                services.submit_response(engine, quarter.id, who.respondent, answers)
+                responses.submit_response(engine, quarter.id, who.respondent, answers)
             except InvalidInput as error:
                 ui.show_error(error)
             else:
-                ui.mark_resident_sent(who)
+                signin.mark_resident_sent(who)
                 st.rerun()

@@ -3,28 +3,28 @@ import streamlit as st
 from kringwijs_survey.core import formatting
 from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.core.vocabulary import ACTION_SCOPES
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import notes, rounds, teams
 from kringwijs_survey.render import charts, reports, tables
-from kringwijs_survey.views import team_results
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.views import residents, team_results
+from kringwijs_survey.web import guard, invitations, styles, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 lang = ui.language()
 engine = ui.engine()
 settings = ui.settings()
-team = services.get_team(engine, who.team_id)
-rounds = services.list_rounds(engine, team.id)
+team = teams.get_team(engine, who.team_id)
+round_list = rounds.list_rounds(engine, team.id)
 ui.say("results.title", "title", team=team.name)
 
-if not rounds:
+if not round_list:
     st.info(ui.t("results.no_rounds"), icon=":material/info:")
     st.stop()
 
-by_id = {quarter.id: quarter for quarter in rounds}
+by_id = {quarter.id: quarter for quarter in round_list}
 chosen = st.session_state.get("results_round")
 if chosen not in by_id:  # from the menu: the newest round that has results
-    chosen = services.newest_round_with_results(rounds).id
+    chosen = rounds.newest_round_with_results(round_list).id
 quarter_id = st.selectbox(
     ui.t("results.round"),
     list(by_id),
@@ -32,18 +32,18 @@ quarter_id = st.selectbox(
     format_func=lambda rid: f"{by_id[rid].period} · {ui.framework_title(by_id[rid], lang)}",
 )
 quarter = by_id[quarter_id]
-if quarter.id != rounds[0].id and not services.results_released(rounds[0]):
-    st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=rounds[0].period))
+if quarter.id != round_list[0].id and not rounds.results_released(round_list[0]):
+    st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=round_list[0].period))
 framework = ui.framework_of(quarter)
-answered = services.count_responses(engine, quarter.id)
+answered = rounds.count_responses(engine, quarter.id)
 if quarter.invitation_only:
-    ui.show_invitation_state(quarter.id)
+    invitations.show_invitation_state(quarter.id)
 
-if not services.results_released(quarter):
+if not rounds.results_released(quarter):
     st.info(ui.t("results.still_open", answered=answered), icon=":material/hourglass_top:")
     st.stop()
 
-summary = services.team_summary(engine, team, framework.id, settings.min_group)
+summary = rounds.team_summary(engine, team, framework.id, settings.min_group)
 this_round = summary[summary["period"] == quarter.period]
 if this_round.empty or bool(this_round["suppressed"].any()):
     st.warning(ui.t("results.too_few", answered=answered, minimum=settings.min_group), icon=":material/group:")
@@ -68,7 +68,7 @@ SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "r
 titles = {name: ui.t(f"results.tab.{name}") for name in SECTIONS if name != "residents"} | {"residents": ui.t("residents.tab")}
 printing = st.toggle(ui.t("results.print_version"), help=ui.t("results.print_help"), key="results_print")
 if printing:
-    ui.print_friendly()
+    styles.print_friendly()
     chosen = [name for name in SECTIONS if name != "actions"]
 else:
     # One section at a time: only what is on screen is computed and drawn.
@@ -132,7 +132,7 @@ if section("changes"):
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
     ui.show_table(tables.readable(results.agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
-    comments = services.round_comments(engine, quarter.id, settings.min_group)
+    comments = notes.round_comments(engine, quarter.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:
         st.caption(ui.t("results.no_comments"))
@@ -143,24 +143,24 @@ if section("agenda"):
                 typed_text.show(comment)
 
 if section("actions"):
-    notes = services.round_notes(engine, quarter.id)
+    saved_notes = notes.round_notes(engine, quarter.id)
     st.markdown(ui.t("results.notes_intro"))
     with st.form("notes"):
         written = {
-            item.id: st.text_area(f"{item.id} · {item.title.get(lang)}", value=notes.get(item.id, ""), max_chars=2000, height=68)
+            item.id: st.text_area(f"{item.id} · {item.title.get(lang)}", value=saved_notes.get(item.id, ""), max_chars=2000, height=68)
             for item in framework.items
         }
         if st.form_submit_button(ui.t("results.save_notes"), type="primary"):
             try:
                 for item_id, text in written.items():
-                    if text != notes.get(item_id, ""):
-                        services.save_note(engine, quarter.id, item_id, text, actor=who)
+                    if text != saved_notes.get(item_id, ""):
+                        notes.save_note(engine, quarter.id, item_id, text, actor=who)
                 st.success(ui.t("results.saved"), icon=":material/check:")
             except InvalidInput as error:
                 ui.show_error(error)
 
     st.subheader(ui.t("results.actions"))
-    for action in services.round_actions(engine, quarter.id):
+    for action in notes.round_actions(engine, quarter.id):
         typed_text.show(f"• {action.what} · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
     with st.form("new_action", clear_on_submit=True):
         what = st.text_input(ui.t("results.action_what"), max_chars=500)
@@ -173,13 +173,13 @@ if section("actions"):
         scope = st.radio(ui.t("results.action_scope"), ACTION_SCOPES, format_func=lambda s: ui.t("results.scope." + s), horizontal=True)
         if st.form_submit_button(ui.t("results.add_action"), type="primary"):
             try:
-                services.add_action(engine, quarter.id, services.ActionInput(what, item_id, owner, due, scope), actor=who)
+                notes.add_action(engine, quarter.id, notes.ActionInput(what, item_id, owner, due, scope), actor=who)
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)
 
 if section("residents"):  # the residents' view beside the team's own view
-    view = services.perspectives(
+    view = residents.perspectives(
         engine, quarter, min_group=settings.min_group, min_group_residents=settings.min_group_residents, lang=lang
     )
     if not framework.resident_statements:

@@ -1,27 +1,28 @@
 import streamlit as st
 
+from kringwijs_survey.core import periods
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.domain import notes, rounds, sharing, teams, workshop
 from kringwijs_survey.render import qr
 from kringwijs_survey.rules import policy
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.web import guard, invitations, signin, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 lang = ui.language()
 engine = ui.engine()
-team = services.get_team(engine, who.team_id)
+team = teams.get_team(engine, who.team_id)
 frameworks = ui.frameworks()
 
 typed_text.show(team.name, "title")
 if team.area:
     typed_text.show(team.area, "caption")
 
-with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(engine, team.id), icon=":material/add:"):
+with st.expander(ui.t("team.start_round"), expanded=not rounds.list_rounds(engine, team.id), icon=":material/add:"):
     with st.form("start_round"):
-        periods = services.nearby_periods()
-        period = st.selectbox(ui.t("team.period"), periods, index=periods.index(services.current_period()))
+        period_choices = periods.nearby_periods()
+        period = st.selectbox(ui.t("team.period"), period_choices, index=period_choices.index(periods.current_period()))
         framework_id = st.selectbox(
             ui.t("principles.framework"),
             list(frameworks),
@@ -30,23 +31,23 @@ with st.expander(ui.t("team.start_round"), expanded=not services.list_rounds(eng
         )
         if st.form_submit_button(ui.t("team.start"), type="primary"):
             try:
-                services.start_round(engine, team.id, period, framework_id)
+                rounds.start_round(engine, team.id, period, framework_id)
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)
 
 st.header(ui.t("team.rounds"))
-for quarter in services.list_rounds(engine, team.id):
-    answered = services.count_responses(engine, quarter.id)
+for quarter in rounds.list_rounds(engine, team.id):
+    answered = rounds.count_responses(engine, quarter.id)
     with st.container(border=True):
         st.subheader(f"{quarter.period} · {ui.framework_title(quarter, lang)}")
         status = ui.t(f"team.status.{quarter.status}")
         st.markdown(ui.t("team.round_state", status=status, answered=answered))
         if quarter.invitation_only:
-            ui.show_invitation_state(quarter.id)
+            invitations.show_invitation_state(quarter.id)
         if quarter.status == "open":
             if quarter.invitation_only:
-                ui.invitations_form(quarter.id)
+                invitations.invitations_form(quarter.id)
                 with st.expander(ui.t("team.workshop_title"), icon=":material/co_present:"):
                     st.markdown(ui.t("team.workshop_intro"))
                     if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
@@ -57,15 +58,15 @@ for quarter in services.list_rounds(engine, team.id):
             else:
                 st.caption(ui.t("invitation.legacy"))
                 st.markdown(ui.t("team.share_join", code=quarter.join_code))
-                st.code(ui.join_link(quarter.join_code), language=None)
+                st.code(signin.join_link(quarter.join_code), language=None)
             final = "final" if not policy.may_reopen(answered) else "reopenable"
             ui.confirm_then(
                 ui.t("team.close"), f"close-{quarter.id}", ui.t(f"team.close_confirm.{final}", answered=answered),
-                ui.t("team.close_yes"), lambda rid=quarter.id: services.close_round(engine, rid, actor=who), icon=":material/lock:",
+                ui.t("team.close_yes"), lambda rid=quarter.id: rounds.close_round(engine, rid, actor=who), icon=":material/lock:",
             )
         else:
             if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                ui.run_or_explain(lambda rid=quarter.id: services.set_round_status(engine, rid, "open", actor=who))
+                ui.run_or_explain(lambda rid=quarter.id: rounds.set_round_status(engine, rid, "open", actor=who))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = policy.group_minimum(policy.View.ORGANISATION, ui.settings())
             # Only a click changes sharing (on_change); the switch always shows the stored state,
@@ -92,15 +93,15 @@ for quarter in services.list_rounds(engine, team.id):
             st.session_state["results_round"] = quarter.id
             st.switch_page("pages/results.py")
         if ui.framework_of(quarter).resident_statements:  # residents: their own round, link, QR and code
-            residents = services.residents_round_of(engine, quarter)
+            residents = rounds.residents_round_of(engine, quarter)
             if residents is None:
                 if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
-                    services.open_residents_round(engine, quarter.id, actor=who)
+                    rounds.open_residents_round(engine, quarter.id, actor=who)
                     st.rerun()
             else:
-                with st.expander(ui.t("residents.invite_title", answered=services.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):
+                with st.expander(ui.t("residents.invite_title", answered=rounds.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):
                     if residents.status == "open":
-                        link = ui.residents_link(residents.join_code)
+                        link = signin.residents_link(residents.join_code)
                         st.markdown(ui.t("residents.share", code=residents.join_code))
                         st.code(link, language=None)
                         st.image(qr.qr_png(link), width=220, caption=ui.t("residents.qr_caption", code=residents.join_code))
@@ -111,20 +112,20 @@ for quarter in services.list_rounds(engine, team.id):
                             help=ui.t("residents.informal_help"),
                         )
                         if informal != team.residents_informal:
-                            services.set_residents_informal(engine, team.id, informal, actor=who)
+                            teams.set_residents_informal(engine, team.id, informal, actor=who)
                             st.rerun()
-                        residents_answered = services.count_responses(engine, residents.id)
+                        residents_answered = rounds.count_responses(engine, residents.id)
                         final = "final" if not policy.may_reopen(residents_answered) else "reopenable"
                         ui.confirm_then(
                             ui.t("residents.close"), f"close-{residents.id}",
                             ui.t(f"residents.close_confirm.{final}", answered=residents_answered), ui.t("residents.close_yes"),
-                            lambda rid=residents.id: services.close_round(engine, rid, actor=who), icon=":material/lock:",
+                            lambda rid=residents.id: rounds.close_round(engine, rid, actor=who), icon=":material/lock:",
                         )
                     else:
                         st.markdown(ui.t("residents.closed_state"))
                         # Sharing the residents' view, exactly like sharing a team round (see sharing.py).
                         residents_minimum = policy.group_minimum(policy.View.ORGANISATION_RESIDENTS, ui.settings())
-                        residents_answered = services.count_responses(engine, residents.id)
+                        residents_answered = rounds.count_responses(engine, residents.id)
                         st.session_state[f"share-residents-{residents.id}"] = residents.published
                         st.toggle(
                             ui.t("sharing.residents_toggle"), key=f"share-residents-{residents.id}",
@@ -135,13 +136,13 @@ for quarter in services.list_rounds(engine, team.id):
                         if residents.published and not policy.shows_organisation(residents_answered, ui.settings(), residents=True):
                             st.warning(ui.t("sharing.residents_too_few", answered=residents_answered, minimum=residents_minimum), icon=":material/group:")
                         if st.button(ui.t("residents.reopen"), key=f"reopen-{residents.id}", icon=":material/lock_open:"):
-                            ui.run_or_explain(lambda rid=residents.id: services.set_round_status(engine, rid, "open", actor=who))
+                            ui.run_or_explain(lambda rid=residents.id: rounds.set_round_status(engine, rid, "open", actor=who))
 
-open_actions = services.open_actions(engine, team.id)
+open_actions = notes.open_actions(engine, team.id)
 if open_actions:
     st.header(ui.t("team.review_actions"))
     st.markdown(ui.t("team.review_intro"))
-    latest_round = services.list_rounds(engine, team.id)[0]
+    latest_round = rounds.list_rounds(engine, team.id)[0]
     with st.form("review_actions"):
         choices = {}
         for number, action in enumerate(open_actions, start=1):
@@ -160,7 +161,7 @@ if open_actions:
         if st.form_submit_button(ui.t("team.save_review"), type="primary"):
             for action in open_actions:
                 if choices[action.id] != action.status:
-                    services.review_action(engine, action.id, choices[action.id], latest_round.id, actor=who)
+                    notes.review_action(engine, action.id, choices[action.id], latest_round.id, actor=who)
             st.rerun()
 
 st.divider()

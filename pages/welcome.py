@@ -1,10 +1,10 @@
 import streamlit as st
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import teams
 from kringwijs_survey.rules import policy
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import guard, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 st.title(ui.t("welcome.title"))
 st.markdown(ui.t("welcome.intro"))
@@ -21,7 +21,7 @@ st.markdown(ui.t("welcome.trust", min_group=ui.settings().min_group))
 st.header(ui.t("welcome.start_title"))
 if not policy.shows_app_counts(who):
     st.markdown(ui.t("welcome.start_anyone"))
-elif (overview := services.overview(ui.engine())).teams == 0:
+elif (overview := teams.overview(ui.engine())).teams == 0:
     st.markdown(ui.t("welcome.start_empty"))
 else:
     st.markdown(ui.t("welcome.start_data", teams=overview.teams, rounds=overview.rounds))

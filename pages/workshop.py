@@ -1,12 +1,13 @@
 import streamlit as st
 
+from kringwijs_survey.core import periods
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import rounds, workshop
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
 from kringwijs_survey.views import workshop_results
-from kringwijs_survey.web import typed_text, ui
+from kringwijs_survey.web import guard, signin, typed_text, ui
 
-who = ui.guard_page(__file__)
+who = guard.guard_page(__file__)
 
 CURRENT = "workshop_round"
 KEY = "workshop_key"  # the beamer code of the workshop this session steers
@@ -30,7 +31,7 @@ def run(action, *args) -> bool:
 
 
 round_id = st.session_state.get(CURRENT)
-quarter = services.get_round(engine, round_id) if round_id else None
+quarter = rounds.get_round(engine, round_id) if round_id else None
 if quarter is not None and (workshop.workshop_by_key(engine, st.session_state.get(KEY)) or quarter).id != quarter.id:
     quarter = None
 
@@ -51,8 +52,8 @@ if quarter is None:
             )
         else:
             group_name = st.text_input(ui.t("workshop.group_name"), max_chars=100, placeholder=ui.t("workshop.group_placeholder"))
-        periods = services.nearby_periods()
-        period = st.selectbox(ui.t("team.period"), periods, index=periods.index(services.current_period()))
+        period_choices = periods.nearby_periods()
+        period = st.selectbox(ui.t("team.period"), period_choices, index=period_choices.index(periods.current_period()))
         framework_id = st.selectbox(
             ui.t("principles.framework"), list(frameworks), index=list(frameworks).index(DEFAULT_FRAMEWORK),
             format_func=ui.framework_names().get,
@@ -69,9 +70,9 @@ if quarter is None:
         with st.form("team_workshop"):
             typed = st.text_input(ui.t("workshop.team_key_label"), max_chars=12)
             if st.form_submit_button(ui.t("workshop.team_key_open")):
-                opened = ui.checked_code("workshop-key", typed, lambda: workshop.workshop_by_key(engine, typed))
+                opened = signin.checked_code("workshop-key", typed, lambda: workshop.workshop_by_key(engine, typed))
                 if opened is None or opened.status != "open":
-                    st.error(ui.t(ui.take_notice() or "access.unknown_code"), icon=":material/error:")
+                    st.error(ui.t(signin.take_notice() or "access.unknown_code"), icon=":material/error:")
                 else:
                     st.session_state[KEY] = typed
                     st.session_state[CURRENT] = opened.id
@@ -85,10 +86,10 @@ typed_text.show(f"{workshop.workshop_name(engine, quarter)} · {quarter.period}"
 code_col, count_col = st.columns([3, 2])
 with code_col:
     st.markdown(ui.t("workshop.code", code=quarter.join_code))
-    st.code(ui.join_link(quarter.join_code), language=None)
+    st.code(signin.join_link(quarter.join_code), language=None)
     st.markdown(ui.t("workshop.key", code=st.session_state[KEY]))
     st.link_button(
-        ui.t("workshop.open_presenter"), ui.handoff_link("presenter", st.session_state[KEY]), icon=":material/co_present:"
+        ui.t("workshop.open_presenter"), signin.handoff_link("presenter", st.session_state[KEY]), icon=":material/co_present:"
     )
     st.caption(ui.t("workshop.presenter_help", code=st.session_state[KEY]))
 with count_col:
@@ -100,7 +101,7 @@ with count_col:
 if quarter.status != "open":
     st.success(ui.t("workshop.closed"), icon=":material/check_circle:")
     st.link_button(
-        ui.t("workshop.see_summary"), ui.handoff_link("presenter", st.session_state[KEY]), icon=":material/summarize:"
+        ui.t("workshop.see_summary"), signin.handoff_link("presenter", st.session_state[KEY]), icon=":material/summarize:"
     )
     if st.button(ui.t("workshop.new"), icon=":material/add:"):
         st.session_state.pop(CURRENT, None)

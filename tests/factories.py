@@ -11,7 +11,7 @@ import random
 
 import pandas as pd
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.stats.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
@@ -25,20 +25,20 @@ _invitations: dict[tuple[str, int, str], str] = {}
 
 def invitation_for(engine, round_id: int, respondent: str) -> str | None:
     """The invitation this respondent key answers with (made once per key), None for open rounds."""
-    quarter = services.get_round(engine, round_id)
+    quarter = rounds.get_round(engine, round_id)
     if quarter is None or not quarter.invitation_only:
         return None
     key = (str(engine.url), round_id, respondent)
     if key not in _invitations:
         if quarter.status != "open":
             return None
-        _invitations[key] = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
+        _invitations[key] = rounds.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
     return _invitations[key]
 
 
 def submit(engine, round_id: int, respondent: str, answers, *, final: bool = True) -> int:
-    """services.submit_response through an invitation of the respondent's own."""
-    return services.submit_response(
+    """responses.submit_response through an invitation of the respondent's own."""
+    return responses.submit_response(
         engine, round_id, respondent, answers, final=final, invitation=invitation_for(engine, round_id, respondent)
     )
 

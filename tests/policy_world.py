@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import responses, rounds, sharing
 from kringwijs_survey.render import tables
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
@@ -20,16 +20,16 @@ OURS = "Wijkteam Eigen"
 LONE_SCORE = 1  # the one person who scored AB1 in "item below threshold"; everyone else scores 4
 
 
-def answers_of(person: int, thin: bool) -> list[services.AnswerInput]:
+def answers_of(person: int, thin: bool) -> list[responses.AnswerInput]:
     """Everyone scores 4 (target 5); with `thin` only person 0 scores AB1 (a 1, target 2), the
     others chose "weet ik niet" there."""
     rows = []
     for item in FRAMEWORK.items:
         target = 5 if item.kind == "principle" else None
         if thin and item.id == "AB1":
-            rows.append(services.AnswerInput("AB1", LONE_SCORE if person == 0 else None, target=2 if person == 0 else None))
+            rows.append(responses.AnswerInput("AB1", LONE_SCORE if person == 0 else None, target=2 if person == 0 else None))
         else:
-            rows.append(services.AnswerInput(item.id, 4, target=target))
+            rows.append(responses.AnswerInput(item.id, 4, target=target))
     return rows
 
 
@@ -40,13 +40,13 @@ def fill(engine, round_id: int, people: int, thin: bool = False) -> None:
 
 def make_round(engine, team_id: int, state: str, period: str = PERIOD):
     """One round of `team_id` in `state`: five people answer (two below the threshold)."""
-    quarter = services.start_round(engine, team_id, period)
+    quarter = rounds.start_round(engine, team_id, period)
     fill(engine, quarter.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
     if state != "open":
-        services.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, quarter.id, actor=SYSTEM)
     if state in ("closed+published", "below threshold", "item below threshold"):
         sharing.publish_round(engine, quarter.id)
-    return services.get_round(engine, quarter.id)
+    return rounds.get_round(engine, quarter.id)
 
 
 TABLE_COLUMNS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
 from kringwijs_survey.web.navigation import PAGES, page_for_file
 
@@ -27,24 +27,24 @@ def world(app_engine, monkeypatch):
     engine, url = app_engine, app_engine.url.render_as_string(hide_password=False)
     keys, codes = {}, {}
     for name, secret in (("Team Alfa", SECRET_COMMENT_A), ("Team Bravo", SECRET_COMMENT_B)):
-        team = services.create_team(engine, name)
-        keys[name] = services.issue_team_key(engine, team.id)
-        closed = services.start_round(engine, team.id, "2026-Q1")
+        team = teams.create_team(engine, name)
+        keys[name] = teams.issue_team_key(engine, team.id)
+        closed = rounds.start_round(engine, team.id, "2026-Q1")
         for index in range(5 if name == "Team Alfa" else 4):
-            answers = [services.AnswerInput("AB1", 3 + index % 2, secret if index == 0 else None)]
+            answers = [responses.AnswerInput("AB1", 3 + index % 2, secret if index == 0 else None)]
             factories.submit(engine, closed.id, f"{name}-{index}", answers)
-        services.close_round(engine, closed.id, actor=SYSTEM)
+        rounds.close_round(engine, closed.id, actor=SYSTEM)
         if name == "Team Alfa":  # Alfa shares its round with the organisation; Bravo never does
             sharing.publish_round(engine, closed.id)
         codes[f"{name} closed"] = closed.join_code
-        still_open = services.start_round(engine, team.id, "2026-Q2")
+        still_open = rounds.start_round(engine, team.id, "2026-Q2")
         codes[f"{name} open"] = still_open.join_code
-        codes[f"{name} invitation"] = services.create_invitations(engine, still_open.id, 1, actor=SYSTEM)[0]
+        codes[f"{name} invitation"] = rounds.create_invitations(engine, still_open.id, 1, actor=SYSTEM)[0]
     for name in ("Team Charlie", "Team Delta"):  # two more sharing teams, so the manager view shows figures
-        shared = services.start_round(engine, services.create_team(engine, name).id, "2026-Q1")
+        shared = rounds.start_round(engine, teams.create_team(engine, name).id, "2026-Q1")
         for index in range(5):
-            factories.submit(engine, shared.id, f"{name}-{index}", [services.AnswerInput("AB1", 2 + index % 3)])
-        services.close_round(engine, shared.id, actor=SYSTEM)
+            factories.submit(engine, shared.id, f"{name}-{index}", [responses.AnswerInput("AB1", 2 + index % 3)])
+        rounds.close_round(engine, shared.id, actor=SYSTEM)
         sharing.publish_round(engine, shared.id)
     return {"url": url, "keys": keys, "codes": codes}
 
@@ -95,7 +95,7 @@ def test_every_page_file_is_registered_and_starts_with_the_access_check():
         relative = f"pages/{page_file.name}"
         assert relative in registered, f"{relative} is not in navigation.PAGES"
         code = page_file.read_text(encoding="utf-8")
-        assert "who = ui.guard_page(__file__)" in code, f"{relative} does not call the access check"
+        assert "who = guard.guard_page(__file__)" in code, f"{relative} does not call the access check"
 
 
 def test_an_unregistered_page_is_nobodys_to_open(tmp_path):

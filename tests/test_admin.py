@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.domain import privacy, responses, rounds, teams
 from kringwijs_survey.rules.access import Principal, Role
 
 import factories
@@ -19,10 +19,10 @@ def engine(app_engine):
 
 
 def team_with_answers(engine, name):
-    team = services.create_team(engine, name)
-    quarter = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.create_team(engine, name)
+    quarter = rounds.start_round(engine, team.id, "2026-Q1")
     for person in "abc":
-        factories.submit(engine, quarter.id, f"{name}-{person}", [services.AnswerInput("AB1", 3)])
+        factories.submit(engine, quarter.id, f"{name}-{person}", [responses.AnswerInput("AB1", 3)])
     return team
 
 
@@ -35,14 +35,14 @@ def test_admin_erases_a_team_only_after_typing_its_name(engine):
     form_input.input("Wijkteam Blijft")
     next(b for b in app.button if b.label == "Team en alle gegevens wissen").click().run()
     assert "De naam klopt niet. Er is niets gewist." in all_text(app)
-    assert services.find_team(engine, "Wijkteam Weg") is not None
+    assert teams.find_team(engine, "Wijkteam Weg") is not None
 
     next(box for box in app.text_input if box.label == "Typ hier de naam van het team").input("Wijkteam Weg")
     next(b for b in app.button if b.label == "Team en alle gegevens wissen").click().run()
     assert not app.exception
     assert "is gewist" in all_text(app)
-    assert services.find_team(engine, "Wijkteam Weg") is None
-    assert services.find_team(engine, "Wijkteam Blijft") is not None
+    assert teams.find_team(engine, "Wijkteam Weg") is None
+    assert teams.find_team(engine, "Wijkteam Blijft") is not None
 
 
 def test_admin_export_holds_one_team(engine):

@@ -9,14 +9,14 @@ from contextlib import closing
 import pytest
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.store import backup
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import cli_runner
 import factories
 
-ANSWERS = [services.AnswerInput("AB1", 4, "Één keer 🙂"), services.AnswerInput("AB2", None), services.AnswerInput("B1", 2)]
+ANSWERS = [responses.AnswerInput("AB1", 4, "Één keer 🙂"), responses.AnswerInput("AB2", None), responses.AnswerInput("B1", 2)]
 
 
 def run_cli(db_url, *args):
@@ -115,8 +115,8 @@ def test_restore_refuses_a_sqlite_database_of_another_program(filled, tmp_path):
 
 def test_backup_while_people_are_submitting_is_consistent(sqlite_engine, tmp_path):
     """The online backup API copies a consistent state even while writes go on."""
-    team = services.create_team(sqlite_engine, "Wijkteam Druk")
-    round_id = services.start_round(sqlite_engine, team.id, "2026-Q3").id
+    team = teams.create_team(sqlite_engine, "Wijkteam Druk")
+    round_id = rounds.start_round(sqlite_engine, team.id, "2026-Q3").id
     url = str(sqlite_engine.url)
     stop = threading.Event()
 
@@ -145,13 +145,13 @@ def test_backup_while_people_are_submitting_is_consistent(sqlite_engine, tmp_pat
 def test_restore_is_seen_by_a_running_app(sqlite_engine, tmp_path):
     """Open connections of the app see the restored data at once (no restart needed)."""
     url = str(sqlite_engine.url)
-    services.create_team(sqlite_engine, "Wijkteam Voor")
+    teams.create_team(sqlite_engine, "Wijkteam Voor")
     copy = backup.backup(url, tmp_path / "kopie.db")
-    services.create_team(sqlite_engine, "Wijkteam Na")
+    teams.create_team(sqlite_engine, "Wijkteam Na")
     backup.restore(url, copy)
-    assert [team.name for team in services.list_teams(sqlite_engine)] == ["Wijkteam Voor"]
-    services.create_team(sqlite_engine, "Wijkteam Daarna")  # and it can write again
-    assert len(services.list_teams(sqlite_engine)) == 2
+    assert [team.name for team in teams.list_teams(sqlite_engine)] == ["Wijkteam Voor"]
+    teams.create_team(sqlite_engine, "Wijkteam Daarna")  # and it can write again
+    assert len(teams.list_teams(sqlite_engine)) == 2
 
 
 def test_postgres_gets_the_pg_dump_hint(fresh_postgres_url, tmp_path):

@@ -4,7 +4,7 @@ phones at 360 px without sideways scrolling and with 44 px touch targets."""
 import pytest
 
 from kringwijs_survey.core.i18n import t
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import rounds, teams
 from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import get_frameworks
@@ -26,9 +26,9 @@ def demo_server(tmp_path_factory, module_streamlit_server):
     engine = get_engine(url)
     keys = create_demo_data(engine)["keys"]
     team_key = next(iter(keys.values()))
-    team = services.team_by_key(engine, team_key)
-    open_round = next(r for t_ in services.list_teams(engine) for r in services.list_rounds(engine, t_.id) if r.status == "open")
-    invitations = services.create_invitations(engine, open_round.id, 3, actor=SYSTEM)  # one per person who fills in
+    team = teams.team_by_key(engine, team_key)
+    open_round = next(r for t_ in teams.list_teams(engine) for r in rounds.list_rounds(engine, t_.id) if r.status == "open")
+    invitations = rounds.create_invitations(engine, open_round.id, 3, actor=SYSTEM)  # one per person who fills in
     env = {f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE) for role in STAFF_ROLE_LABEL}
     env["DATABASE_URL"] = url
     base = module_streamlit_server(env)

@@ -21,7 +21,7 @@ import re
 import pytest
 
 from kringwijs_survey.core.settings import NAME_MAX
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import notes, responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate, run_write
@@ -58,39 +58,39 @@ def hostile_world(tmp_path_factory):
     world = {"url": url, "teams": []}
     messages = [CORPUS[index::len(NAMES)] for index in range(len(NAMES))]
     for index, name in enumerate(NAMES):
-        team = services.create_team(engine, name, area=NAMES[(index + 1) % len(NAMES)])
-        closed = services.start_round(engine, team.id, "2026-Q1")
+        team = teams.create_team(engine, name, area=NAMES[(index + 1) % len(NAMES)])
+        closed = rounds.start_round(engine, team.id, "2026-Q1")
         for person in range(4):  # on the first team every corpus string is one person's comment on one item
             comments = [CORPUS[person * len(ITEMS) + position] if index == 0 and person * len(ITEMS) + position < len(CORPUS) else None for position in range(len(ITEMS))]
-            answers = [services.AnswerInput(item, 3, comment=comment) for item, comment in zip(ITEMS, comments)]
+            answers = [responses.AnswerInput(item, 3, comment=comment) for item, comment in zip(ITEMS, comments)]
             factories.submit(engine, closed.id, f"t{index}p{person}", answers)
-        services.close_round(engine, closed.id, actor=SYSTEM)
+        rounds.close_round(engine, closed.id, actor=SYSTEM)
         sharing.publish_round(engine, closed.id)
         sharing.share_summary(engine, closed.id, "\n".join(messages[index]))
-        services.add_action(engine, closed.id, services.ActionInput(CORPUS[index], None, as_name(CORPUS[index]), None, "organisation"), actor=SYSTEM)
-        open_round = services.start_round(engine, team.id, "2026-Q2")
-        residents = services.open_residents_round(engine, open_round.id, actor=SYSTEM)
+        notes.add_action(engine, closed.id, notes.ActionInput(CORPUS[index], None, as_name(CORPUS[index]), None, "organisation"), actor=SYSTEM)
+        open_round = rounds.start_round(engine, team.id, "2026-Q2")
+        residents = rounds.open_residents_round(engine, open_round.id, actor=SYSTEM)
         world["teams"].append({
-            "name": team.name, "area": services.get_team(engine, team.id).area, "key": services.issue_team_key(engine, team.id),
+            "name": team.name, "area": teams.get_team(engine, team.id).area, "key": teams.issue_team_key(engine, team.id),
             "join": open_round.join_code, "residents": residents.join_code, "message": stored_comment("\n".join(messages[index])),
         })
-    host = services.team_by_key(engine, world["teams"][0]["key"])
-    host_round = services.list_rounds(engine, host.id)[-1]
+    host = teams.team_by_key(engine, world["teams"][0]["key"])
+    host_round = rounds.list_rounds(engine, host.id)[-1]
     assert host_round.period == "2026-Q1"
     for position, item in enumerate(ITEMS):
-        services.save_note(engine, host_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
+        notes.save_note(engine, host_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
     for text in CORPUS:
-        services.add_action(engine, host_round.id, services.ActionInput(text, None, as_name(text), None, "team"), actor=SYSTEM)
+        notes.add_action(engine, host_round.id, notes.ActionInput(text, None, as_name(text), None, "team"), actor=SYSTEM)
     # One more team whose name and area the test changes between reruns, so every name is seen
     # on the pages that show one team (a rerun is far cheaper than loading a page anew).
-    stage = services.create_team(engine, "Podium", area="Podium")
-    stage_closed = services.start_round(engine, stage.id, "2026-Q1")
-    services.close_round(engine, stage_closed.id, actor=SYSTEM)
-    stage_open = services.start_round(engine, stage.id, "2026-Q2")
+    stage = teams.create_team(engine, "Podium", area="Podium")
+    stage_closed = rounds.start_round(engine, stage.id, "2026-Q1")
+    rounds.close_round(engine, stage_closed.id, actor=SYSTEM)
+    stage_open = rounds.start_round(engine, stage.id, "2026-Q2")
     world["stage"] = {
-        "id": stage.id, "key": services.issue_team_key(engine, stage.id),
-        "invitation": services.create_invitations(engine, stage_open.id, 1, actor=SYSTEM)[0],
-        "residents": services.open_residents_round(engine, stage_open.id, actor=SYSTEM).join_code,
+        "id": stage.id, "key": teams.issue_team_key(engine, stage.id),
+        "invitation": rounds.create_invitations(engine, stage_open.id, 1, actor=SYSTEM)[0],
+        "residents": rounds.open_residents_round(engine, stage_open.id, actor=SYSTEM).join_code,
     }
     world["engine"] = engine
     world["host_round"] = host_round.id
@@ -247,17 +247,17 @@ def test_every_page_of_one_team_shows_each_name_and_area_as_typed(hostile_server
 def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed(hostile_server, browser, hostile_world):
     base, context = start(hostile_server, browser)
     problems: list[str] = []
-    teams = hostile_world["teams"]
+    team_list = hostile_world["teams"]
     page = context.new_page()
     watch = Watch(page)
 
     # The first team's page: its open actions come back for review, what and who.
-    page.goto(f"{base}/team?team={teams[0]['key']}")
+    page.goto(f"{base}/team?team={team_list[0]['key']}")
     check(page, watch, "team page actions", hostile_world["actions"] + hostile_world["owners"], problems)
     screenshot(page, "injection-team-page")
 
     # Comments, notes and actions on the first team's results.
-    page.goto(f"{base}/results?team={teams[0]['key']}")
+    page.goto(f"{base}/results?team={team_list[0]['key']}")
     page_ready(page)
     page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option").filter(has_text="2026-Q1").first.click()
@@ -288,13 +288,13 @@ def test_comments_notes_actions_messages_and_team_lists_show_the_corpus_as_typed
         choose_view(page, view)
         check(page, watch, f"manager view {view}", [], problems)
     choose_view(page, "Te doen voor de organisatie")
-    check(page, watch, "manager to-do list", [team["name"] for team in teams] + [team["message"] for team in teams], problems)
+    check(page, watch, "manager to-do list", [team["name"] for team in team_list] + [team["message"] for team in team_list], problems)
     screenshot(page, "injection-manager-todo")
 
     # The admin's list of teams: every name and area.
     sign_in(page, base, "beheerder")
     go_to(page, "Beheer")
-    check(page, watch, "admin team list", [team["name"] for team in teams] + [team["area"] for team in teams], problems)
+    check(page, watch, "admin team list", [team["name"] for team in team_list] + [team["area"] for team in team_list], problems)
 
     context.close()
     assert not problems, "\n".join(problems)

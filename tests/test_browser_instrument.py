@@ -3,7 +3,7 @@ plain-language help sits under it and the examples are one tap away."""
 
 import pytest
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -20,9 +20,9 @@ def open_round(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser-instrument.db'}"
     migrate(url)
     engine = get_engine(url)
-    team = services.create_team(engine, "Buurtteam Citaat")
-    quarter = services.start_round(engine, team.id, "2026-Q3")
-    (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)  # the team hands one out
+    team = teams.create_team(engine, "Buurtteam Citaat")
+    quarter = rounds.start_round(engine, team.id, "2026-Q3")
+    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)  # the team hands one out
     yield url, quarter, invitation
     dispose_engines()
 

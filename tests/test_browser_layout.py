@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from kringwijs_survey.core.i18n import t
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import rounds, sharing, teams
 from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import hash_passphrase
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -62,8 +62,8 @@ def demo_app(tmp_path_factory, module_streamlit_server):
     migrate(url)
     engine = get_engine(url)
     keys = create_demo_data(engine)["keys"]
-    for team in services.list_teams(engine):  # every closed round shared: the manager has all views
-        for quarter in services.list_rounds(engine, team.id):
+    for team in teams.list_teams(engine):  # every closed round shared: the manager has all views
+        for quarter in rounds.list_rounds(engine, team.id):
             if quarter.status != "open":
                 sharing.publish_round(engine, quarter.id)
     base = module_streamlit_server(

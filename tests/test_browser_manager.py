@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import notes, responses, rounds, sharing, teams
 from kringwijs_survey.render import reports
 from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import get_frameworks
@@ -31,28 +31,28 @@ def thirty_teams(tmp_path):
     rng = random.Random(6)
     areas = ("Kringstad Noord", "Kringstad Zuid", "Kringstad Oost")
     for index in range(TEAM_COUNT):
-        team = services.create_team(engine, f"Wijkteam {index + 1:02d}", areas[index % 3])
+        team = teams.create_team(engine, f"Wijkteam {index + 1:02d}", areas[index % 3])
         level = rng.uniform(1.8, 4.2)
         for quarter_index, period in enumerate(("2026-Q1", "2026-Q2", "2026-Q3")):
-            quarter = services.start_round(engine, team.id, period)
+            quarter = rounds.start_round(engine, team.id, period)
             people = rng.randint(5, 9)
             # One write for the round's invitations, then one per response (not two per person).
-            invitations = services.create_invitations(engine, quarter.id, people, actor=SYSTEM)
+            invitations = rounds.create_invitations(engine, quarter.id, people, actor=SYSTEM)
             for person, invitation in enumerate(invitations):
                 answers = [
-                    services.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
+                    responses.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
                     for item in FRAMEWORK.items
                 ]
-                services.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers, invitation=invitation)
-            services.close_round(engine, quarter.id, actor=SYSTEM)
+                responses.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers, invitation=invitation)
+            rounds.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
             if quarter_index == 2 and index % 4 == 0:
-                services.add_action(engine, quarter.id, services.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"), actor=SYSTEM)
-    hidden = services.create_team(engine, "Wijkteam Verborgen", areas[0])
-    quarter = services.start_round(engine, hidden.id, "2026-Q3")
+                notes.add_action(engine, quarter.id, notes.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"), actor=SYSTEM)
+    hidden = teams.create_team(engine, "Wijkteam Verborgen", areas[0])
+    quarter = rounds.start_round(engine, hidden.id, "2026-Q3")
     for person in range(8):
-        factories.submit(engine, quarter.id, f"hidden-{person}", [services.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
-    services.close_round(engine, quarter.id, actor=SYSTEM)  # closed, never published
+        factories.submit(engine, quarter.id, f"hidden-{person}", [responses.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)  # closed, never published
     yield url, engine
     dispose_engines()
 

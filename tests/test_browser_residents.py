@@ -2,7 +2,7 @@
 
 import pytest
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -22,16 +22,16 @@ def team_with_residents(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser-residents.db'}"
     migrate(url)
     engine = get_engine(url)
-    team = services.create_team(engine, "Wijkteam Tablet")
-    key = services.issue_team_key(engine, team.id)
-    quarter = services.start_round(engine, team.id, "2026-Q3")
+    team = teams.create_team(engine, "Wijkteam Tablet")
+    key = teams.issue_team_key(engine, team.id)
+    quarter = rounds.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("abcd"):
-        answers = [services.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
+        answers = [responses.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
         factories.submit(engine, quarter.id, person, answers)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index in range(4):
-        answers = [services.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
+        answers = [responses.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
         factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     yield url, engine, key, quarter, residents
     dispose_engines()
@@ -59,7 +59,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page_ready(page)
     page.get_by_text("Dank u wel!").wait_for()
     screenshot(page, "residents-tablet-thanks", full_page=False)
-    assert services.count_responses(engine, residents.id) == 5
+    assert rounds.count_responses(engine, residents.id) == 5
 
     page.get_by_role("button", name="Volgende inwoner").click()
     page_ready(page)
@@ -80,7 +80,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     screenshot(page, "residents-phone-send", full_page=False)
     phone.close()
 
-    services.close_round(engine, residents.id, actor=SYSTEM)
+    rounds.close_round(engine, residents.id, actor=SYSTEM)
     laptop = browser.new_context(viewport={"width": 1366, "height": 1700})  # Streamlit scrolls inside: a tall window shows it all
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")

@@ -8,7 +8,7 @@ app instance behind the proxy does (tests/test_multi_instance.py shows that with
 
 import pytest
 
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.rules.access import SYSTEM, answer_cookie_name, parse_answer_cookie
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -36,8 +36,8 @@ def world(app, request):
     """A team and an open round of the test's own (the answer cookie is per round)."""
     url, first, second = app
     engine = get_engine(url)
-    team = services.create_team(engine, f"Wijkteam Herladen {request.node.name[5:40]}")
-    quarter = services.start_round(engine, team.id, "2026-Q3")
+    team = teams.create_team(engine, f"Wijkteam Herladen {request.node.name[5:40]}")
+    quarter = rounds.start_round(engine, team.id, "2026-Q3")
     return engine, quarter, first, second
 
 
@@ -64,7 +64,7 @@ def main_text(page) -> str:
 
 def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing(browser, world):
     engine, quarter, first, second = world
-    (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     mine = browser.new_context(**PHONE)
     theirs = browser.new_context(**PHONE)
     try:
@@ -95,7 +95,7 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         answer_items(phone, 3, 15)
         phone.get_by_role("button", name="Versturen").click()
         phone.get_by_text("Dank je wel").wait_for(timeout=20_000)
-        assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=1, used=1)
+        assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=1, used=1)
 
         # Once sent, the invitation still opens the round for its own browser (to change an
         # answer) on either instance, and no longer for anyone else.
@@ -106,8 +106,8 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         page_ready(other)
         other.get_by_text("Deze uitnodiging werkt niet (meer)").wait_for(timeout=20_000)
         assert "vragen beantwoord" not in main_text(other)
-        assert services.count_responses(engine, quarter.id) == 1
-        assert services.load_own_response(engine, quarter.id, held[0]).submitted
+        assert rounds.count_responses(engine, quarter.id) == 1
+        assert responses.load_own_response(engine, quarter.id, held[0]).submitted
     finally:
         mine.close()
         theirs.close()
@@ -118,10 +118,10 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world)
     they never answered (no code at all), or with a key they made up. Neither opens the round or
     anybody's answers; an old ?me= link with the victim's key opens nothing either."""
     engine, quarter, base, _ = world
-    victim_invitation, own_invitation = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    victim_invitation, own_invitation = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     victim_key = "victim-key-0123456789abcdef"
-    answers = [services.AnswerInput(item.id, 5) for item in FRAMEWORK.items[:4]]
-    services.submit_response(engine, quarter.id, victim_key, answers, final=False, invitation=victim_invitation)
+    answers = [responses.AnswerInput(item.id, 5) for item in FRAMEWORK.items[:4]]
+    responses.submit_response(engine, quarter.id, victim_key, answers, final=False, invitation=victim_invitation)
     attacker = browser.new_context(**PHONE)
     try:
         attacker.add_cookies([
@@ -141,7 +141,7 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world)
         page.goto(f"{base}/join?invite={own_invitation}")  # their own invitation: a fresh, empty response
         page_ready(page)
         page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
-        mine = services.load_own_response(engine, quarter.id, victim_key)
+        mine = responses.load_own_response(engine, quarter.id, victim_key)
         assert not mine.submitted and {a.score for a in mine.answers.values()} == {5}
     finally:
         attacker.close()

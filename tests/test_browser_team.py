@@ -7,7 +7,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -26,22 +26,22 @@ def team_app(tmp_path_factory, module_streamlit_server):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-team') / 'browser-team.db'}"
     migrate(url)
     engine = get_engine(url)
-    team = services.create_team(engine, "Wijkteam Telefoon")
-    key = services.issue_team_key(engine, team.id)
-    previous = services.start_round(engine, team.id, "2026-Q2")
+    team = teams.create_team(engine, "Wijkteam Telefoon")
+    key = teams.issue_team_key(engine, team.id)
+    previous = rounds.start_round(engine, team.id, "2026-Q2")
     for index, person in enumerate("abcd"):
-        answers = [services.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
+        answers = [responses.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
         factories.submit(engine, previous.id, person, answers)
-    services.close_round(engine, previous.id, actor=SYSTEM)
-    quarter = services.start_round(engine, team.id, "2026-Q3")
+    rounds.close_round(engine, previous.id, actor=SYSTEM)
+    quarter = rounds.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("xy"):
-        answers = [services.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
+        answers = [responses.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
         factories.submit(engine, quarter.id, person, answers)
-    renewed = services.create_team(engine, "Wijkteam Vernieuwd")
-    services.start_round(engine, renewed.id, "2026-Q3")
+    renewed = teams.create_team(engine, "Wijkteam Vernieuwd")
+    rounds.start_round(engine, renewed.id, "2026-Q3")
     base = module_streamlit_server({"DATABASE_URL": url})
     yield {"url": url, "engine": engine, "base": base, "key": key, "quarter": quarter,
-           "renewed_key": services.issue_team_key(engine, renewed.id)}
+           "renewed_key": teams.issue_team_key(engine, renewed.id)}
     dispose_engines()
 
 
@@ -49,7 +49,7 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
     engine, base, key, quarter = team_app["engine"], team_app["base"], team_app["key"], team_app["quarter"]
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    (invitation,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     screenshot(page, "phone-fill-in-first-item", full_page=False)
@@ -68,11 +68,11 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
     page.get_by_text("Dank je wel").wait_for(timeout=20_000)
-    assert services.count_responses(engine, quarter.id) == 3
+    assert rounds.count_responses(engine, quarter.id) == 3
     assert "me=" not in page.url and invitation in page.url  # no respondent key in the address bar
     phone.close()
 
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     laptop = browser.new_context(viewport={"width": 1366, "height": 900})
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")

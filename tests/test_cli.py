@@ -10,6 +10,8 @@ import sys
 import pytest
 from sqlalchemy import create_engine, text
 
+from kringwijs_survey.domain import teams
+
 from cli_runner import run_cli
 
 GOOD_CSV = (
@@ -138,7 +140,6 @@ def test_hash_passphrase_prints_an_argon2_hash_that_verifies(db_url):
 
 
 def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_url):
-    from kringwijs_survey.domain import services
     from kringwijs_survey.store.database import dispose_engines, get_engine
 
     result = run_module(db_url, "demo-data")  # the real entry point, in its own process
@@ -146,13 +147,13 @@ def test_demo_data_prints_a_working_link_per_team_and_team_link_replaces_it(db_u
     links = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if "/team?team=" in line]
     assert len(links) >= 5
     engine = get_engine(db_url)
-    assert services.team_by_key(engine, links[0].split("team=")[1]).name
+    assert teams.team_by_key(engine, links[0].split("team=")[1]).name
     renewed = run_cli(db_url, "team-link", "Wijkteam Noord")
     assert renewed.returncode == 0
     new_key = renewed.stdout.strip().split("team=")[1]
-    assert services.team_by_key(engine, new_key).name == "Wijkteam Noord"
+    assert teams.team_by_key(engine, new_key).name == "Wijkteam Noord"
     old_noord = next(line for line in result.stdout.splitlines() if "Wijkteam Noord:" in line).split("team=")[1]
-    assert services.team_by_key(engine, old_noord) is None
+    assert teams.team_by_key(engine, old_noord) is None
     dispose_engines()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.content import get_frameworks
 
 import factories
@@ -15,11 +15,11 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 
 
 def team_with_open_round(engine, answered: int):
-    team = services.create_team(engine, "Wijkteam Sluiten")
-    key = services.issue_team_key(engine, team.id)
-    quarter = services.start_round(engine, team.id, "2026-Q4")
+    team = teams.create_team(engine, "Wijkteam Sluiten")
+    key = teams.issue_team_key(engine, team.id)
+    quarter = rounds.start_round(engine, team.id, "2026-Q4")
     for person in range(answered):
-        factories.submit(engine, quarter.id, f"p{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+        factories.submit(engine, quarter.id, f"p{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
     return key, quarter
 
 
@@ -40,9 +40,9 @@ def test_closing_asks_first_and_says_whether_the_round_can_open_again(app_engine
     click(app, "Ronde sluiten")
 
     assert "Weet je het zeker?" in warnings(app) and says in warnings(app)
-    assert services.get_round(app_engine, quarter.id).status == "open"  # asking changes nothing
+    assert rounds.get_round(app_engine, quarter.id).status == "open"  # asking changes nothing
     click(app, "Ja, ronde sluiten")
-    assert services.get_round(app_engine, quarter.id).status == "closed"
+    assert rounds.get_round(app_engine, quarter.id).status == "closed"
     assert "Weet je het zeker?" not in warnings(app)
 
 
@@ -53,7 +53,7 @@ def test_no_leaves_the_round_open_and_stops_asking(app_engine):
     click(app, "Ronde sluiten")
     click(app, "Nee, nu niet")
 
-    assert services.get_round(app_engine, quarter.id).status == "open"
+    assert rounds.get_round(app_engine, quarter.id).status == "open"
     assert "Weet je het zeker?" not in warnings(app)
     assert any(button.label == "Ronde sluiten" for button in app.button)
 

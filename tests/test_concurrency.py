@@ -16,7 +16,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import dispose_engines, get_engine, read_session
 from kringwijs_survey.store.models import Answer, Response
@@ -26,15 +26,15 @@ import factories
 PARTICIPANTS = 100
 PROCESSES = 10
 ANSWERS = [
-    services.AnswerInput("AB1", 4, "Goed gesprek, één keer 🙂"),
-    services.AnswerInput("AB2", None),
-    services.AnswerInput("AO1", 2),
+    responses.AnswerInput("AB1", 4, "Goed gesprek, één keer 🙂"),
+    responses.AnswerInput("AB2", None),
+    responses.AnswerInput("AO1", 2),
 ]
 
 
 def _open_round(engine) -> int:
-    team = services.create_team(engine, "Wijkteam Gelijktijdig")
-    return services.start_round(engine, team.id, "2026-Q1").id
+    team = teams.create_team(engine, "Wijkteam Gelijktijdig")
+    return rounds.start_round(engine, team.id, "2026-Q1").id
 
 
 def _new_keys(count: int) -> list[str]:
@@ -90,7 +90,7 @@ def test_hundred_threads_store_exactly_hundred_responses(engine, caplog):
     stored, answers = _stored(engine, round_id)
     assert stored == set(keys)
     assert answers == PARTICIPANTS * len(ANSWERS)
-    assert services.count_responses(engine, round_id) == PARTICIPANTS
+    assert rounds.count_responses(engine, round_id) == PARTICIPANTS
     print(f"\n{engine.dialect.name}: {PARTICIPANTS} threads in {elapsed:.2f} s, {_retries(caplog)} retries")
 
 
@@ -119,8 +119,8 @@ def test_a_double_send_after_drafts_stores_one_response_and_refuses_neither(engi
     stored, answers = _stored(engine, round_id)
     assert stored == {f"concept-{attempt}" for attempt in range(5)}
     assert answers == 5 * len(ANSWERS)
-    assert services.count_responses(engine, round_id) == 5
-    assert services.invitation_count(engine, round_id) == services.InvitationCount(invited=5, used=5)
+    assert rounds.count_responses(engine, round_id) == 5
+    assert rounds.invitation_count(engine, round_id) == rounds.InvitationCount(invited=5, used=5)
 
 # --- separate processes ------------------------------------------------------------------
 
@@ -142,7 +142,7 @@ def _submit_from_processes(url: str, round_id: int, keys: list[str]) -> tuple[li
     # Fresh processes, each with its own engine. A fork server imports the app once and forks
     # every child from there: ten spawned children would each import pandas and SQLAlchemy anew.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kringwijs_survey.domain.services", "pytest"])
+    context.set_forkserver_preload(["kringwijs_survey.domain.responses", "pytest"])
     start = context.Barrier(len(keys))  # all threads of all processes start together
     reports = context.Queue()
     per_process = len(keys) // PROCESSES
@@ -174,14 +174,14 @@ def test_hundred_submissions_from_ten_processes(engine, db_url):
     print(f"\n{engine.dialect.name}: {PARTICIPANTS} submissions from {PROCESSES} processes in {elapsed:.2f} s after the start")
 
 
-@pytest.mark.parametrize("rounds", [3])
-def test_repeated_bursts_never_lock(engine, rounds):
+@pytest.mark.parametrize("bursts", [3])
+def test_repeated_bursts_never_lock(engine, bursts):
     """The same burst three times in a row, so a lucky first run cannot hide a problem."""
     round_id = _open_round(engine)
-    for _ in range(rounds):
+    for _ in range(bursts):
         keys = _new_keys(50)
         assert _submit_together(engine, round_id, keys, threading.Barrier(len(keys))) == []
-    assert services.count_responses(engine, round_id) == rounds * 50
+    assert rounds.count_responses(engine, round_id) == bursts * 50
 
 
 def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, caplog):
@@ -214,18 +214,18 @@ def test_a_long_busy_database_is_waited_out_not_shown(tmp_path, monkeypatch, cap
 
     assert _retries(caplog) >= 1
     engine = get_engine(f"sqlite:///{path}")
-    assert services.count_responses(engine, round_id) == 1
+    assert rounds.count_responses(engine, round_id) == 1
     dispose_engines()
 
 
 _SUBMIT_IN_ANOTHER_PROCESS = """
 import sys
-from kringwijs_survey import services
+from kringwijs_survey.domain import responses
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import get_engine
 url, round_id, key, invitation = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-services.submit_response(
-    get_engine(url), round_id, key, [services.AnswerInput("AB1", 5), services.AnswerInput("AO1", 5)], invitation=invitation
+responses.submit_response(
+    get_engine(url), round_id, key, [responses.AnswerInput("AB1", 5), responses.AnswerInput("AO1", 5)], invitation=invitation
 )
 """
 
@@ -245,7 +245,7 @@ def test_a_submission_in_another_process_refreshes_the_cached_aggregation(engine
     assert before.loc[before["item"] == "AB1", "n"].tolist() == [3]
 
     # The other instance's person answers with the personal invitation their team handed out.
-    invitation = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
+    invitation = rounds.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
     subprocess.run(
         [sys.executable, "-c", _SUBMIT_IN_ANOTHER_PROCESS, db_url, str(round_id), "from-the-other-instance", invitation],
         cwd=repo_root, check=True, timeout=120,
@@ -276,7 +276,7 @@ def test_a_cached_aggregation_never_hides_a_write_that_finished_before_the_read(
     def send_one_by_one() -> None:
         try:
             for key in keys:
-                services.submit_response(other_instance, round_id, key, ANSWERS, invitation=invitations[key])
+                responses.submit_response(other_instance, round_id, key, ANSWERS, invitation=invitations[key])
                 stored.append(stored[-1] + 1)
                 time.sleep(0.05)  # let reads fall before, during and after each write
         finally:

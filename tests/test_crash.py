@@ -13,7 +13,7 @@ import time
 
 from sqlalchemy import func, select
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import rounds, teams
 from kringwijs_survey.store.database import dispose_engines, get_engine, read_session, sqlite_path
 from kringwijs_survey.store.models import Answer, Response
 
@@ -24,18 +24,18 @@ KILLS = 3
 WRITER = textwrap.dedent(
     """
     import sys
-    from kringwijs_survey import services
+    from kringwijs_survey.domain import responses, rounds
     from kringwijs_survey.rules.access import SYSTEM
     from kringwijs_survey.store.database import get_engine
 
     url, round_id, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     engine = get_engine(url)
-    answers = [services.AnswerInput(item, 3, "Crashtest met é en 🙂") for item in {items!r}]
+    answers = [responses.AnswerInput(item, 3, "Crashtest met é en 🙂") for item in {items!r}]
     number = 0
     while True:
         key = f"{{prefix}}-{{number}}"
-        invitation = services.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
-        services.submit_response(engine, round_id, key, answers, invitation=invitation)
+        invitation = rounds.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
+        responses.submit_response(engine, round_id, key, answers, invitation=invitation)
         print(key, flush=True)
         number += 1
     """
@@ -90,8 +90,8 @@ def _answers_per_response(engine, round_id: int) -> dict[str, int]:
 
 
 def test_killed_writer_loses_no_confirmed_submission(engine, db_url, repo_root):
-    team = services.create_team(engine, "Wijkteam Stroomstoring")
-    round_id = services.start_round(engine, team.id, "2026-Q2").id
+    team = teams.create_team(engine, "Wijkteam Stroomstoring")
+    round_id = rounds.start_round(engine, team.id, "2026-Q2").id
     dispose_engines()
     confirmed: list[str] = []
     for kill in range(KILLS):

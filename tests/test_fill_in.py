@@ -2,7 +2,7 @@
 
 import pytest
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 
@@ -13,13 +13,13 @@ ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
 @pytest.fixture
 def open_round(app_engine):
-    team = services.create_team(app_engine, "Wijkteam Invullen")
-    return app_engine, services.start_round(app_engine, team.id, "2026-Q3")
+    team = teams.create_team(app_engine, "Wijkteam Invullen")
+    return app_engine, rounds.start_round(app_engine, team.id, "2026-Q3")
 
 
 def invited(engine, quarter) -> dict[str, str]:
     """The query of a personal invitation link, as a team hands it to one member."""
-    return {"invite": services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)[0]}
+    return {"invite": rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)[0]}
 
 
 def own_respondent(app) -> str:
@@ -44,12 +44,12 @@ def test_fill_in_all_fifteen_and_send(open_round):
         assert not app.exception
         answer_current_item(app, score_index=index % 6, discuss=index == 0, comment="Mooi 🙂" if index == 1 else "")
     assert "15 van 15 vragen beantwoord" in all_text(app)
-    assert services.count_responses(engine, quarter.id) == 0  # a draft does not count yet
+    assert rounds.count_responses(engine, quarter.id) == 0  # a draft does not count yet
     next(b for b in app.button if b.label == "Versturen").click().run()
     assert "Dank je wel" in all_text(app)
-    assert services.count_responses(engine, quarter.id) == 1
+    assert rounds.count_responses(engine, quarter.id) == 1
     assert "me" not in app.query_params  # the respondent key never enters the address bar
-    own = services.load_own_response(engine, quarter.id, own_respondent(app))
+    own = responses.load_own_response(engine, quarter.id, own_respondent(app))
     assert own.submitted and len(own.answers) == 15
     assert own.answers[ITEMS[0].id].discuss and own.answers[ITEMS[1].id].comment == "Mooi 🙂"
     assert own.answers[ITEMS[5].id].score is None  # "weet ik niet"
@@ -67,8 +67,8 @@ def test_send_twice_and_come_back_keep_one_response(open_round):
     app.switch_page("pages/join.py").run()  # back in the same browser session
     assert "15 van 15 vragen beantwoord" in all_text(app) and "Dank je wel" in all_text(app)
     assert not [b for b in app.button if b.label == "Versturen"]
-    assert services.count_responses(engine, quarter.id) == 1
-    assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=1, used=1)
+    assert rounds.count_responses(engine, quarter.id) == 1
+    assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=1, used=1)
 
 
 def test_a_member_resumes_a_half_filled_response_in_the_same_session(open_round):
@@ -99,7 +99,7 @@ def test_a_me_link_from_someone_elses_history_opens_nothing(open_round):
     snooper = open_page("pages/join.py", query=history)
     assert own_respondent(snooper) != victim
     assert "0 van 15 vragen beantwoord" in all_text(snooper)
-    assert services.load_own_response(engine, quarter.id, victim).answers[ITEMS[0].id].score == 1
+    assert responses.load_own_response(engine, quarter.id, victim).answers[ITEMS[0].id].score == 1
 
 
 def test_sending_is_refused_until_every_item_has_an_answer(open_round):
@@ -110,14 +110,14 @@ def test_sending_is_refused_until_every_item_has_an_answer(open_round):
     next(b for b in app.button if b.label == "Volgende").click().run()  # skip the last one
     assert "nog 1 vraag niet beantwoord" in all_text(app)
     assert next(b for b in app.button if b.label == "Versturen").disabled
-    assert services.count_responses(engine, quarter.id) == 0
+    assert rounds.count_responses(engine, quarter.id) == 0
 
 
 def test_after_the_round_closes_answers_cannot_change(open_round):
     engine, quarter = open_round
     app = open_page("pages/join.py", query=invited(engine, quarter))
     answer_current_item(app)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     next(b for b in app.button if b.label == "Volgende").click().run()
     assert "Deze ronde is gesloten" in all_text(app)
 
@@ -162,6 +162,6 @@ def test_the_overview_fits_a_phone_and_a_change_after_sending_is_stored_at_once(
     app.selectbox(key="change-item").set_value(3).run()  # the fourth question
     assert f"Vraag 4 van {len(ITEMS)}" in all_text(app)
     answer_current_item(app, score_index=4)  # a 5 instead of a 3; "Volgende" stores it
-    own = services.load_own_response(engine, quarter.id, own_respondent(app))
+    own = responses.load_own_response(engine, quarter.id, own_respondent(app))
     assert own.submitted and own.answers[ITEMS[3].id].score == 5
-    assert services.count_responses(engine, quarter.id) == 1
+    assert rounds.count_responses(engine, quarter.id) == 1

@@ -12,7 +12,7 @@ import altair as alt
 import pytest
 
 from kringwijs_survey.core.vocabulary import CURRENT_SCALES, FIRST_SCALES
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.render import chart_words, charts, reports, workshop_report
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
@@ -74,12 +74,12 @@ def assert_each_row_has_its_own_scale(spec: dict, framework, version: str) -> se
 
 @pytest.fixture
 def round_with_both_kinds(app_engine):
-    team = services.create_team(app_engine, "Buurtteam Schaal", "Kringstad")
-    quarter = services.start_round(app_engine, team.id, "2026-Q3")
+    team = teams.create_team(app_engine, "Buurtteam Schaal", "Kringstad")
+    quarter = rounds.start_round(app_engine, team.id, "2026-Q3")
     for person in range(4):
-        answers = [services.AnswerInput(item.id, 1 + (person * 2 + index) % 5) for index, item in enumerate(FRAMEWORK.items)]
+        answers = [responses.AnswerInput(item.id, 1 + (person * 2 + index) % 5) for index, item in enumerate(FRAMEWORK.items)]
         submit(app_engine, quarter.id, f"p{person}", answers)
-    services.close_round(app_engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
     return app_engine, team, quarter
 
 
@@ -93,7 +93,7 @@ def test_a_new_round_is_answered_on_the_current_scales(round_with_both_kinds):
 
 def test_distribution_gives_blockades_their_own_words(round_with_both_kinds):
     engine, team, quarter = round_with_both_kinds
-    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
     spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
     by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
     chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
@@ -111,7 +111,7 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
     """The panels come from one builder; each must be drawn from its own rows, not all from the
     rows of one of them (Vega-Lite does that when the panels' views share names)."""
     engine, team, quarter = round_with_both_kinds
-    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
     spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
     by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
     chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
@@ -130,7 +130,7 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
 
 def test_the_results_page_shows_blockades_on_their_own_scale(round_with_both_kinds):
     _, team, quarter = round_with_both_kinds
-    key = services.issue_team_key(round_with_both_kinds[0], team.id)
+    key = teams.issue_team_key(round_with_both_kinds[0], team.id)
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
     app.radio(key="results_view").set_value("spread").run()
     assert not app.exception, app.exception
@@ -162,19 +162,19 @@ def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
 
 def test_an_old_round_keeps_its_words_and_is_not_compared_with_a_new_one(round_with_both_kinds):
     engine, team, new_round = round_with_both_kinds
-    old_round = services.start_round(engine, team.id, "2026-Q2")
+    old_round = rounds.start_round(engine, team.id, "2026-Q2")
     run_write(engine, lambda session: setattr(session.get(Round, old_round.id), "scales", FIRST_SCALES))
     for person in range(3):
-        submit(engine, old_round.id, f"old{person}", [services.AnswerInput(item.id, 2) for item in FRAMEWORK.items])
-    services.close_round(engine, old_round.id, actor=SYSTEM)
+        submit(engine, old_round.id, f"old{person}", [responses.AnswerInput(item.id, 2) for item in FRAMEWORK.items])
+    rounds.close_round(engine, old_round.id, actor=SYSTEM)
 
-    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
     assert team_results.other_scale_periods(summary, FRAMEWORK, new_round.period) == ["2026-Q2"]
     changed = team_results.changes(summary, FRAMEWORK, new_round.period, "nl")
     assert changed["previous_period"].isna().all() and changed["delta"].isna().all()
     assert set(team_results.history(summary, FRAMEWORK, "nl", new_round.period)["period"]) == {new_round.period}
 
-    old = services.get_round(engine, old_round.id)
+    old = rounds.get_round(engine, old_round.id)
     spread = team_results.disagreement(summary, FRAMEWORK, old.period, "nl")
     by_kind = FRAMEWORK.scale_set(old.scales).score_labels("nl")
     spec = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind).to_dict()
@@ -221,8 +221,8 @@ def imported_old_round(app_engine, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = csv_io.import_csv(app_engine, path, scales=FIRST_SCALES)
     assert result.scales == (FIRST_SCALES,)
-    team = services.find_team(app_engine, "Buurtteam Archief")
-    (quarter,) = services.list_rounds(app_engine, team.id)
+    team = teams.find_team(app_engine, "Buurtteam Archief")
+    (quarter,) = rounds.list_rounds(app_engine, team.id)
     return app_engine, team, quarter
 
 
@@ -233,7 +233,7 @@ def test_an_imported_round_stores_the_scales_it_was_answered_on(imported_old_rou
 
 def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round):
     engine, team, quarter = imported_old_round
-    key = services.issue_team_key(engine, team.id)
+    key = teams.issue_team_key(engine, team.id)
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
     app.radio(key="results_view").set_value("spread").run()
     assert not app.exception, app.exception
@@ -434,7 +434,7 @@ def test_the_workshop_summary_says_which_kind_is_which(round_with_both_kinds):
     """The workshop's summary (projector, PNG and PDF) draws the blockade pairs: each kind its
     own colour, shape and legend entry saying what higher means."""
     engine, team, quarter = round_with_both_kinds
-    summary = services.team_summary(engine, team, FRAMEWORK.id, 3)
+    summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
     found = workshop_results.WorkshopSummary(
         name="Workshop", period=quarter.period, framework=FRAMEWORK, respondents=4, shown=True,
         profile=team_results.profile(summary, FRAMEWORK, quarter.period, "nl"),
@@ -450,13 +450,13 @@ def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_e
     """Rounds on the first scales (e.g. imported with --scales 2025) next to rounds on the current
     ones: the organisation's view names the quarters instead of comparing them silently."""
     for name in ("Noord", "Zuid", "Oost"):
-        team = services.create_team(app_engine, f"Buurtteam {name}", "Kringstad")
+        team = teams.create_team(app_engine, f"Buurtteam {name}", "Kringstad")
         for period, version in (("2025-Q4", FIRST_SCALES), ("2026-Q1", CURRENT_SCALES)):
-            quarter = services.start_round(app_engine, team.id, period)
+            quarter = rounds.start_round(app_engine, team.id, period)
             run_write(app_engine, lambda session, rid=quarter.id, v=version: setattr(session.get(Round, rid), "scales", v))
             for person in range(5):
-                submit(app_engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
-            services.close_round(app_engine, quarter.id, actor=SYSTEM)
+                submit(app_engine, quarter.id, f"{name}-{period}-{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+            rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(app_engine, quarter.id)
     view = sharing.organisation_view(app_engine, min_group_org=5)
     assert view.enough and view.older_scales == ("2025-Q4",)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
@@ -21,9 +21,9 @@ ITEMS = get_frameworks()["verklaring-van-eindhoven"].items
 
 @pytest.fixture
 def team_round(app_engine):
-    team = services.create_team(app_engine, "Wijkteam Uitnodiging")
-    key = services.issue_team_key(app_engine, team.id)
-    return app_engine, key, services.start_round(app_engine, team.id, "2026-Q3")
+    team = teams.create_team(app_engine, "Wijkteam Uitnodiging")
+    key = teams.issue_team_key(app_engine, team.id)
+    return app_engine, key, rounds.start_round(app_engine, team.id, "2026-Q3")
 
 
 def fill_in_and_send(app, score: int) -> None:
@@ -39,7 +39,7 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
     """Finding 1: a member with the team link opened the join link in two fresh browser
     sessions, answered both, closed the round and subtracted the one real colleague's scores."""
     engine, key, quarter = team_round
-    colleague, insider = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)  # a team of two
+    colleague, insider = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)  # a team of two
     fill_in_and_send(open_page("pages/join.py", query={"invite": colleague}), 4)
     fill_in_and_send(open_page("pages/join.py", query={"invite": insider}), 1)
 
@@ -52,14 +52,14 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
     used = open_page("pages/join.py", query={"invite": insider})
     assert "Deze uitnodiging werkt niet (meer)" in all_text(used)
     with pytest.raises(InvalidInput, match="persoonlijke uitnodiging"):
-        services.submit_response(engine, quarter.id, "sok-pop", [services.AnswerInput("AB1", 1)])
-    assert services.count_responses(engine, quarter.id) == 2
+        responses.submit_response(engine, quarter.id, "sok-pop", [responses.AnswerInput("AB1", 1)])
+    assert rounds.count_responses(engine, quarter.id) == 2
 
     # The insider can make extra invitations, but the whole team sees how many there are.
-    extra = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    extra = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     for code in extra:
         fill_in_and_send(open_page("pages/join.py", query={"invite": code}), 1)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     results = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
     assert "**4** uitnodigingen, **4** ingevuld" in all_text(results)
     team_page = open_page("pages/team.py", query={"team": key})
@@ -68,7 +68,7 @@ def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
 
 def test_one_browser_session_holds_one_response_per_round(team_round):
     engine, _, quarter = team_round
-    first, second = services.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    first, second = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
     app = open_page("pages/join.py", query={"invite": first})
     fill_in_and_send(app, 3)
     mine = app.session_state["principal"].respondent
@@ -77,20 +77,20 @@ def test_one_browser_session_holds_one_response_per_round(team_round):
     assert "Eén persoon geeft één keer antwoord" in all_text(app)
     assert app.session_state["principal"].respondent == mine
     assert "15 van 15 vragen beantwoord" in all_text(app)  # still their own, sent answers
-    assert services.count_responses(engine, quarter.id) == 1
-    assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=2, used=1)
+    assert rounds.count_responses(engine, quarter.id) == 1
+    assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=2, used=1)
 
 
 def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
     engine, _, quarter = team_round
-    (shared,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
-    answers = [services.AnswerInput("AB1", 3)]
+    (shared,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    answers = [responses.AnswerInput("AB1", 3)]
     barrier, refused = threading.Barrier(2), []
 
     def send(respondent):
         barrier.wait()
         try:
-            services.submit_response(engine, quarter.id, respondent, answers, invitation=shared)
+            responses.submit_response(engine, quarter.id, respondent, answers, invitation=shared)
         except InvalidInput:
             refused.append(respondent)
 
@@ -99,22 +99,22 @@ def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(refused) == 1 and services.count_responses(engine, quarter.id) == 1
+    assert len(refused) == 1 and rounds.count_responses(engine, quarter.id) == 1
     # A draft does not use the invitation up; sending does. Editing after sending needs none.
-    (later,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
-    services.submit_response(engine, quarter.id, "draft", answers, final=False, invitation=later)
-    assert services.invitation_count(engine, quarter.id).used == 1
-    services.submit_response(engine, quarter.id, "draft", answers, invitation=later)
-    services.submit_response(engine, quarter.id, "draft", [services.AnswerInput("AB1", 5)])
-    assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=2, used=2)
+    (later,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    responses.submit_response(engine, quarter.id, "draft", answers, final=False, invitation=later)
+    assert rounds.invitation_count(engine, quarter.id).used == 1
+    responses.submit_response(engine, quarter.id, "draft", answers, invitation=later)
+    responses.submit_response(engine, quarter.id, "draft", [responses.AnswerInput("AB1", 5)])
+    assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=2, used=2)
 
 
 def test_invitations_are_stored_as_digests_with_no_link_to_any_response(team_round):
     engine, _, quarter = team_round
-    codes = services.create_invitations(engine, quarter.id, 3, actor=SYSTEM)
+    codes = rounds.create_invitations(engine, quarter.id, 3, actor=SYSTEM)
     assert len(set(codes)) == 3 and all(len(code) == access.INVITATION_CODE_LENGTH for code in codes)
     assert not set("".join(codes)) & set("0O1IL")
-    services.submit_response(engine, quarter.id, "r1", [services.AnswerInput("AB1", 2)], invitation=codes[0])
+    responses.submit_response(engine, quarter.id, "r1", [responses.AnswerInput("AB1", 2)], invitation=codes[0])
     columns = {column["name"] for column in inspect(engine).get_columns("invitation")}
     assert columns == {"id", "round_id", "code_hash", "used"}  # nothing that points at a response
     with engine.connect() as connection:
@@ -123,21 +123,21 @@ def test_invitations_are_stored_as_digests_with_no_link_to_any_response(team_rou
     assert sorted(stored) == sorted(access.key_digest(code) for code in codes)
     assert not any(code in dumped for code in codes)
     # A typed code with dashes or lower case works as well as the link.
-    assert services.round_by_invitation(engine, access.format_invitation_code(codes[1]).lower()).id == quarter.id
-    assert services.round_by_invitation(engine, codes[0]) is None  # used
+    assert rounds.round_by_invitation(engine, access.format_invitation_code(codes[1]).lower()).id == quarter.id
+    assert rounds.round_by_invitation(engine, codes[0]) is None  # used
 
 
 def test_invitations_only_for_an_open_invitation_round_and_a_sane_number(team_round):
     engine, _, quarter = team_round
-    for wrong in (0, -1, services.MAX_INVITATIONS + 1, "8", True):
+    for wrong in (0, -1, rounds.MAX_INVITATIONS + 1, "8", True):
         with pytest.raises(InvalidInput, match="1 tot en met"):
-            services.create_invitations(engine, quarter.id, wrong, actor=SYSTEM)
-    workshop_round = services.start_round(engine, quarter.team_id, "2026-Q4", invitation_only=False)
+            rounds.create_invitations(engine, quarter.id, wrong, actor=SYSTEM)
+    workshop_round = rounds.start_round(engine, quarter.team_id, "2026-Q4", invitation_only=False)
     with pytest.raises(InvalidInput, match="niet met uitnodigingen"):
-        services.create_invitations(engine, workshop_round.id, 1, actor=SYSTEM)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.create_invitations(engine, workshop_round.id, 1, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="gesloten"):
-        services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+        rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
 
 
 def test_the_team_makes_invitations_on_its_page_and_sees_them_once(team_round):
@@ -151,7 +151,7 @@ def test_the_team_makes_invitations_on_its_page_and_sees_them_once(team_round):
     assert shown.count("/join?invite=") == 6
     assert "**6** uitnodigingen, **0** ingevuld" in all_text(app)
     code = shown.split("/join?invite=")[1].split(" ")[0]
-    assert services.round_by_invitation(engine, code).id == quarter.id
+    assert rounds.round_by_invitation(engine, code).id == quarter.id
     app.run()  # the next run no longer shows the codes
     assert not any("/join?invite=" in c.value for c in app.code)
 
@@ -172,13 +172,13 @@ def test_rounds_from_before_invitations_keep_their_open_code(tmp_path):
     engine = get_engine(url)
     try:
         assert current_revision(engine) == head_revision()
-        old = services.round_by_join_code(engine, "OUD234")
-        assert not old.invitation_only and services.response_sources(engine, old.id) == {"open": 1}
-        services.submit_response(engine, old.id, "oud-2", [services.AnswerInput("AB1", 3)])
-        assert services.count_responses(engine, old.id) == 2
-        team = services.find_team(engine, "Wijkteam Oud")
+        old = rounds.round_by_join_code(engine, "OUD234")
+        assert not old.invitation_only and rounds.response_sources(engine, old.id) == {"open": 1}
+        responses.submit_response(engine, old.id, "oud-2", [responses.AnswerInput("AB1", 3)])
+        assert rounds.count_responses(engine, old.id) == 2
+        team = teams.find_team(engine, "Wijkteam Oud")
         assert team.origin == "admin" and team.approved
-        assert services.start_round(engine, team.id, "2026-Q3").invitation_only  # new rounds invite
+        assert rounds.start_round(engine, team.id, "2026-Q3").invitation_only  # new rounds invite
     finally:
         dispose_engines()
 
@@ -187,20 +187,20 @@ def test_demo_data_has_invitations_and_counts_them(app_engine):
     from kringwijs_survey.domain.demo import create_demo_data
 
     totals = create_demo_data(app_engine)
-    team = services.find_team(app_engine, "Wijkteam Noord")
-    for quarter in services.list_rounds(app_engine, team.id):
-        counted = services.invitation_count(app_engine, quarter.id)
-        assert quarter.invitation_only and counted.used == services.count_responses(app_engine, quarter.id)
+    team = teams.find_team(app_engine, "Wijkteam Noord")
+    for quarter in rounds.list_rounds(app_engine, team.id):
+        counted = rounds.invitation_count(app_engine, quarter.id)
+        assert quarter.invitation_only and counted.used == rounds.count_responses(app_engine, quarter.id)
         assert counted.invited >= counted.used
     assert totals["responses"] == sum(
-        services.count_responses(app_engine, r.id) for t in services.list_teams(app_engine) for r in services.list_rounds(app_engine, t.id)
+        rounds.count_responses(app_engine, r.id) for t in teams.list_teams(app_engine) for r in rounds.list_rounds(app_engine, t.id)
     )
 
 
 def test_a_session_that_guesses_codes_has_to_wait_and_others_still_get_in(team_round):
     """Finding 8: join codes could be guessed with no slow-down."""
     engine, _, quarter = team_round
-    (real,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    (real,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
     guesser = open_page("pages/join.py")
     for guess in range(access.FREE_ATTEMPTS):
         guesser.text_input[0].input(f"ABCD-EFGH-JK{guess + 2}2")

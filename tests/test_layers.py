@@ -95,3 +95,47 @@ def test_pages_never_reach_the_store(path):
     source = path.read_text(encoding="utf-8")
     reached = {name for name in package_imports(path) if layer_of(name) == "store"}
     assert not reached and "sqlalchemy" not in source and "sqlmodel" not in source, (path.name, reached)
+
+
+def _module_aliases(tree: ast.Module) -> set[str]:
+    """Names a file binds to one of the package's modules (`from kringwijs_survey.domain import teams`)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kringwijs_survey"):
+            for alias in node.names:
+                if (ROOT / (f"{node.module}.{alias.name}".replace(".", "/") + ".py")).exists() or (
+                    ROOT / f"{node.module}.{alias.name}".replace(".", "/") / "__init__.py"
+                ).exists():
+                    names.add(alias.asname or alias.name)
+    return names
+
+
+def _bound_outside_classes(tree: ast.AST):
+    """Every variable, argument and loop name bound in the file, except a class's own fields."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.ClassDef):
+            for child in node.body:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield from _bound_outside_classes(child)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id, node.lineno
+        elif isinstance(node, ast.arg):
+            yield node.arg, node.lineno
+        yield from _bound_outside_classes(node)
+
+
+CODE = sorted(
+    [*modules(), *(ROOT / "pages").glob("*.py"), ROOT / "app.py", *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "tests").glob("*.py")]
+)
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_variable_hides_a_module_the_file_imports(path):
+    """`teams = teams.list_teams(engine)` works once and then turns every later `teams.get_team`
+    into an error; with modules named for what they hold (teams, rounds, notes, periods) the
+    variables take another name (team_list, round_list, saved_notes, period_choices)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = _module_aliases(tree)
+    hidden = sorted({f"{name} (line {line})" for name, line in _bound_outside_classes(tree) if name in aliases})
+    assert not hidden, f"{path.name} binds the name of a module it imports: {hidden}"

@@ -14,7 +14,7 @@ import pytest
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import notes, responses, rounds, sharing, teams
 from kringwijs_survey.render import exports
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
@@ -31,19 +31,19 @@ OWNER = "Petra Eigenaar"
 def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True, close=True, comment=None, item_scores=None):
     """A team (created when new) with one round in which person i gives scores[i] to every item
     (or item_scores[item] when given). Returns the round."""
-    team = services.find_team(engine, name) or services.create_team(engine, name, area)
-    quarter = services.start_round(engine, team.id, period)
+    team = teams.find_team(engine, name) or teams.create_team(engine, name, area)
+    quarter = rounds.start_round(engine, team.id, period)
     for index, score in enumerate(scores):
         answers = [
-            services.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
+            responses.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
             for position, item in enumerate(FRAMEWORK.items)
         ]
         factories.submit(engine, quarter.id, f"{name}-{period}-{index}", answers)
     if close:
-        services.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, quarter.id, actor=SYSTEM)
     if publish:
         sharing.publish_round(engine, quarter.id)
-    return services.get_round(engine, quarter.id)
+    return rounds.get_round(engine, quarter.id)
 
 
 def view_of(engine, **kwargs):
@@ -57,31 +57,31 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
     quarter = add_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
     with pytest.raises(InvalidInput, match="nog open"):
         sharing.publish_round(engine, quarter.id)
-    assert not services.get_round(engine, quarter.id).published
+    assert not rounds.get_round(engine, quarter.id).published
 
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     assert sharing.publish_round(engine, quarter.id).published
     for name, score in (("Wijkteam B", 2), ("Wijkteam C", 4)):
         add_round(engine, name, [score] * 5)
     assert "Wijkteam Open" in view_of(engine).teams
 
     sharing.share_summary(engine, quarter.id, "  We willen minder regels.  ")
-    assert services.get_round(engine, quarter.id).shared_message == "We willen minder regels."
+    assert rounds.get_round(engine, quarter.id).shared_message == "We willen minder regels."
     assert [m.text for m in view_of(engine).messages if m.team == "Wijkteam Open"] == ["We willen minder regels."]
 
     assert not sharing.withdraw_round(engine, quarter.id).published
     withdrawn = view_of(engine)
     assert "Wijkteam Open" not in withdrawn.teams and not withdrawn.enough
     sharing.share_summary(engine, quarter.id, "")
-    assert services.get_round(engine, quarter.id).shared_message is None
+    assert rounds.get_round(engine, quarter.id).shared_message is None
     with pytest.raises(InvalidInput):
         sharing.publish_round(engine, 987654)
 
 
 def test_a_shared_round_stays_closed_and_shown(engine):
-    rounds = [add_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
+    shared = [add_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
     with pytest.raises(InvalidInput):  # reopening would let one extra answer be worked out
-        services.set_round_status(engine, rounds[0].id, "open", actor=SYSTEM)
+        rounds.set_round_status(engine, shared[0].id, "open", actor=SYSTEM)
     assert view_of(engine).teams == ("Team A", "Team B", "Team C")
 
 
@@ -109,12 +109,12 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
     person's answer, so AB1 shows nothing for that team and does not count for the organisation."""
     add_round(engine, "Team A", [4] * 5)
     add_round(engine, "Team B", [2] * 5)
-    team = services.create_team(engine, "Team Weet Niet")
-    quarter = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.create_team(engine, "Team Weet Niet")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1")
     for person in range(5):
-        answers = [services.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
+        answers = [responses.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
         factories.submit(engine, quarter.id, f"weet-{person}", answers)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     sharing.publish_round(engine, quarter.id)
     view = view_of(engine)
     row = view.latest[(view.latest["team"] == "Team Weet Niet") & (view.latest["item"] == "AB1")].iloc[0]
@@ -125,25 +125,25 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
 
 
 def test_the_to_do_list_holds_shared_organisation_actions_without_owner(engine):
-    rounds = {letter: add_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
+    round_list = {letter: add_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
     hidden = add_round(engine, "Team Verborgen", [3] * 5, publish=False)
 
     def action(quarter, what, scope, status="open"):
-        made = services.add_action(engine, quarter.id, services.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
+        made = notes.add_action(engine, quarter.id, notes.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
         if status != "open":
-            services.review_action(engine, made.id, status, quarter.id, actor=SYSTEM)
+            notes.review_action(engine, made.id, status, quarter.id, actor=SYSTEM)
 
-    action(rounds["A"], "Minder formulieren invullen", "organisation")
-    action(rounds["B"], "Wijkbudget zonder aanvraag", "municipality", "ongoing")
-    action(rounds["B"], "Samen lunchen", "team")
-    action(rounds["C"], "Al geregeld", "organisation", "done")
+    action(round_list["A"], "Minder formulieren invullen", "organisation")
+    action(round_list["B"], "Wijkbudget zonder aanvraag", "municipality", "ongoing")
+    action(round_list["B"], "Samen lunchen", "team")
+    action(round_list["C"], "Al geregeld", "organisation", "done")
     action(hidden, "Geheim plan van een niet-delend team", "organisation")
     todo = sharing.organisation_actions(engine, view_of(engine))
     assert sorted(todo["what"]) == ["Minder formulieren invullen", "Wijkbudget zonder aanvraag"]
     assert "owner" not in todo.columns and OWNER not in todo.to_csv()
     assert set(todo["team"]) == {"Team A", "Team B"}
 
-    sharing.withdraw_round(engine, rounds["A"].id)
+    sharing.withdraw_round(engine, round_list["A"].id)
     assert sharing.organisation_actions(engine, view_of(engine)).empty  # 2 teams left: nothing at all
 
 
@@ -218,7 +218,7 @@ def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     for index, name in enumerate(names):
         add_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
         quarter = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
-        services.add_action(engine, quarter.id, services.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
+        notes.add_action(engine, quarter.id, notes.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
         sharing.share_summary(engine, quarter.id, f"Bericht {index}")
     view = view_of(engine)
     hidden = sharing.anonymise(view, seed=7)
@@ -272,10 +272,10 @@ def test_heatmap_order_by_team_item_and_spread(engine):
     for letter, score in zip("CAB", (2, 3, 4)):
         add_round(engine, f"Team {letter}", [score] * 5, item_scores={"AB2": 3})
     view = view_of(engine)
-    teams, items = sharing.heatmap_order(view, "team")
-    assert teams == ["Team A", "Team B", "Team C"] and items == FRAMEWORK.item_ids
-    teams, _ = sharing.heatmap_order(view, "item", "AB1")
-    assert teams == ["Team B", "Team A", "Team C"]
+    team_list, items = sharing.heatmap_order(view, "team")
+    assert team_list == ["Team A", "Team B", "Team C"] and items == FRAMEWORK.item_ids
+    team_list, _ = sharing.heatmap_order(view, "item", "AB1")
+    assert team_list == ["Team B", "Team A", "Team C"]
     _, items = sharing.heatmap_order(view, "spread")
     assert items[-1] == "AB2"  # every team scores AB2 the same: least spread, last
 
@@ -346,22 +346,22 @@ def test_low_trust_toggle_hides_names_on_the_page(app_engine):
 
 def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
     quarter = add_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
-    key = services.issue_team_key(app_engine, quarter.team_id)
+    key = teams.issue_team_key(app_engine, quarter.team_id)
     app = open_page("pages/team.py", query={"team": key})
     text = all_text(app)
     assert "Deze ronde is niet gedeeld" in text and "Dit ziet de organisatie nooit" in text
     app.toggle(key=f"share-{quarter.id}").set_value(True).run()
     assert not app.exception
-    assert services.get_round(app_engine, quarter.id).published
+    assert rounds.get_round(app_engine, quarter.id).published
     assert "Deze ronde is gedeeld met de organisatie" in all_text(app)
     app.toggle(key=f"share-{quarter.id}").set_value(False).run()
-    assert not services.get_round(app_engine, quarter.id).published
+    assert not rounds.get_round(app_engine, quarter.id).published
 
     # A switch left on in another tab never shares a round again that was withdrawn meanwhile.
     app.toggle(key=f"share-{quarter.id}").set_value(True).run()
     sharing.withdraw_round(app_engine, quarter.id)
     app.run()
-    assert not services.get_round(app_engine, quarter.id).published
+    assert not rounds.get_round(app_engine, quarter.id).published
     assert app.toggle(key=f"share-{quarter.id}").value is False
 
 
@@ -370,12 +370,12 @@ def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(a
     picks the lens and sees the three, with Eigen Kracht's items; the Verklaring shows too few."""
     own_strength = get_frameworks()["eigen-kracht"]
     for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
-        team = services.create_team(app_engine, name)
-        quarter = services.start_round(app_engine, team.id, "2026-Q1", own_strength.id)
+        team = teams.create_team(app_engine, name)
+        quarter = rounds.start_round(app_engine, team.id, "2026-Q1", own_strength.id)
         for person in range(5):
-            answers = [services.AnswerInput(item.id, 2 + (person + index) % 4) for index, item in enumerate(own_strength.items)]
+            answers = [responses.AnswerInput(item.id, 2 + (person + index) % 4) for index, item in enumerate(own_strength.items)]
             factories.submit(app_engine, quarter.id, f"{name}-{person}", answers)
-        services.close_round(app_engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
         sharing.publish_round(app_engine, quarter.id)
     for name in ("Wijkteam Verklaring A", "Wijkteam Verklaring B"):
         add_round(app_engine, name, [3] * 5)

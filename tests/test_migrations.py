@@ -7,6 +7,7 @@ from contextlib import closing
 
 from sqlalchemy import create_engine, inspect, text
 
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.store.database import (
     current_revision,
     dispose_engines,
@@ -106,16 +107,15 @@ def test_upgrade_from_first_revision_keeps_every_row(db_url):
 
 def test_upgraded_database_still_accepts_new_rows(db_url):
     """Sequences and constraints survive the upgrade: the app can write right after it."""
-    from kringwijs_survey.domain import services
 
     _fill_first_revision(db_url)
     migrate(db_url)
     engine = get_engine(db_url)
     try:
-        team = services.create_team(engine, "Wijkteam Nieuw")
-        round_id = services.start_round(engine, team.id, "2026-Q2").id
-        factories.submit(engine, round_id, "nieuw-1", [services.AnswerInput("AB1", 3, COMMENT)])
-        assert services.count_responses(engine, round_id) == 1
+        team = teams.create_team(engine, "Wijkteam Nieuw")
+        round_id = rounds.start_round(engine, team.id, "2026-Q2").id
+        factories.submit(engine, round_id, "nieuw-1", [responses.AnswerInput("AB1", 3, COMMENT)])
+        assert rounds.count_responses(engine, round_id) == 1
     finally:
         dispose_engines()
 

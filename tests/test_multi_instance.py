@@ -25,7 +25,7 @@ import zxingcpp
 from conftest import _stop_process_group, free_port, skip_or_fail
 from PIL import Image
 
-from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.domain import responses, rounds, sharing, teams, workshop
 from kringwijs_survey.rules.access import SYSTEM, answer_cookie_name, hash_passphrase, parse_answer_cookie
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
@@ -169,17 +169,17 @@ def cluster(postgres_server, tmp_path_factory):
 def seed(engine) -> dict:
     """Four teams that shared a closed round, one that has not shared yet, one for the workshop."""
     for index in range(SHARED_TEAMS + 1):
-        team = services.create_team(engine, f"Wijkteam Gedeeld {index + 1}", "Kringstad")
-        quarter = services.start_round(engine, team.id, "2026-Q2")
+        team = teams.create_team(engine, f"Wijkteam Gedeeld {index + 1}", "Kringstad")
+        quarter = rounds.start_round(engine, team.id, "2026-Q2")
         for person in range(6):
-            answers = [services.AnswerInput(item.id, score(person + index, i)) for i, item in enumerate(FRAMEWORK.items)]
+            answers = [responses.AnswerInput(item.id, score(person + index, i)) for i, item in enumerate(FRAMEWORK.items)]
             factories.submit(engine, quarter.id, f"{index}-{person}", answers)
-        services.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, quarter.id, actor=SYSTEM)
         if index < SHARED_TEAMS:
             sharing.publish_round(engine, quarter.id)
-    last = services.list_rounds(engine, team.id)[0]
-    key = services.issue_team_key(engine, team.id)
-    workshop_team = services.create_team(engine, "Wijkteam Beamer")
+    last = rounds.list_rounds(engine, team.id)[0]
+    key = teams.issue_team_key(engine, team.id)
+    workshop_team = teams.create_team(engine, "Wijkteam Beamer")
     return {"publishing_team_key": key, "publishing_round": last.id, "workshop_team": workshop_team.id}
 
 
@@ -206,9 +206,9 @@ def sign_in_as_manager(page, base: str) -> None:
     browser_helpers.sign_in_as_manager(page, base, MANAGER_PASSPHRASE)
 
 
-def open_manager_page(page, teams: int) -> None:
+def open_manager_page(page, team_count: int) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Teams vergelijken").click()
-    page.get_by_text(f"{teams} teams in beeld").wait_for(timeout=30_000)
+    page.get_by_text(f"{team_count} teams in beeld").wait_for(timeout=30_000)
     page_ready(page)
 
 
@@ -268,8 +268,8 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         facilitator.get_by_role("button", name="Workshop starten").click()
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
         page_ready(facilitator, timeout=90_000)
-        group = services.find_team(engine, "Wijkteam Beamer · workshop")  # a round of its own
-        quarter = services.list_rounds(engine, group.id)[0]
+        group = teams.find_team(engine, "Wijkteam Beamer · workshop")  # a round of its own
+        quarter = rounds.list_rounds(engine, group.id)[0]
         code = quarter.join_code
         beamer_code = facilitator.get_by_text("Beamercode:").inner_text().split(":")[1].split(".")[0].strip()
 
@@ -321,7 +321,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         page_ready(team_page, timeout=90_000)
         team_page.get_by_text("Delen met de organisatie").click()
         team_page.get_by_text("Deze ronde is gedeeld met de organisatie.").wait_for(timeout=20_000)
-        assert services.get_round(engine, cluster["publishing_round"]).published
+        assert rounds.get_round(engine, cluster["publishing_round"]).published
         manager.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Welkom").click()
         page_ready(manager, timeout=90_000)
         open_manager_page(manager, SHARED_TEAMS + 1)
@@ -355,7 +355,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         screenshot(phone, "multi-instance-phone-after-failover")
 
         assert answer_cookie(phone, base, quarter.id) == held  # the same respondent, not a new one
-        own = services.load_own_response(engine, quarter.id, held[0])
+        own = responses.load_own_response(engine, quarter.id, held[0])
         assert own.submitted
         assert {item_id: answer.score for item_id, answer in own.answers.items()} == {
             item.id: score(2, index) for index, item in enumerate(FRAMEWORK.items[:3])

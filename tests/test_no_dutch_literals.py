@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.validation import InvalidInput, clean_name
+from kringwijs_survey.domain import teams
 
 REPO = Path(__file__).resolve().parents[1]
 CODE_FILES = sorted([REPO / "app.py", *(REPO / "pages").glob("*.py"), *(REPO / "kringwijs_survey").rglob("*.py")])
@@ -109,13 +110,12 @@ def test_singular_and_plural():
 def test_an_english_user_reads_a_refusal_in_english_with_the_typed_name_as_typed(app_engine, monkeypatch):
     """A page shows a refusal in the reader's language, and a name it repeats exactly as typed:
     as plain text in the error box, never as a link (the refusal may quote what was typed)."""
-    from kringwijs_survey.domain import services
 
     from app_helpers import open_page, typed_texts
 
     monkeypatch.setenv("SELF_SERVICE_TEAMS", "1")  # "Nieuw team" is open to anyone
     taken = "Team www.example.com [klik](https://evil.example)"
-    services.create_team(app_engine, taken)
+    teams.create_team(app_engine, taken)
     app = open_page("pages/new_team.py", query={"lang": "en"})
     app.text_input[0].input(taken)
     app.button[0].click().run()

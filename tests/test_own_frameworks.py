@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules import own_frameworks
 from kringwijs_survey.rules.access import SYSTEM, NotAllowed, Principal, Role
 from kringwijs_survey.rules.content import MAX_UPLOAD_BYTES, get_frameworks
@@ -123,7 +123,7 @@ def test_a_hostile_text_is_refused_or_stays_plain_text(sqlite_engine, key):
 
 def answer_round(engine, round_id, scores, prefix):
     for number, score in enumerate(scores):
-        factories.submit(engine, round_id, f"{prefix}-{number}", [services.AnswerInput(item, score) for item in ("KS1", "KS2", "KS3")])
+        factories.submit(engine, round_id, f"{prefix}-{number}", [responses.AnswerInput(item, score) for item in ("KS1", "KS2", "KS3")])
 
 
 def test_a_good_upload_previews_publishes_and_keeps_its_rounds_on_their_version(engine):
@@ -136,15 +136,15 @@ def test_a_good_upload_previews_publishes_and_keeps_its_rounds_on_their_version(
     assert (first.id, first.version, first.own.uploaded_by) == (OWN_ID, 1, "admin")
     assert get_frameworks(engine)[OWN_ID].version == 1
 
-    team = services.create_team(engine, "Wijkteam Kringstad")
-    quarter = services.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    team = teams.create_team(engine, "Wijkteam Kringstad")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
     assert (quarter.framework, quarter.framework_version, quarter.scales) == (OWN_ID, 1, "kringstad-1")
     answer_round(engine, quarter.id, [2, 3, 4], "q1")
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
 
     def results():
-        framework = own_frameworks.of_round(engine, services.get_round(engine, quarter.id))
-        summary = services.team_summary(engine, team, framework.id, 3)
+        framework = own_frameworks.of_round(engine, rounds.get_round(engine, quarter.id))
+        summary = rounds.team_summary(engine, team, framework.id, 3)
         return framework, team_results.profile(summary, framework, "2026-Q1", "nl")
 
     framework, before = results()
@@ -161,7 +161,7 @@ def test_a_good_upload_previews_publishes_and_keeps_its_rounds_on_their_version(
     framework_after, after = results()
     assert framework_after.version == 1 and framework_after.item_ids == ["KS1", "KS2", "KS3"]
     assert after.equals(before)
-    assert services.start_round(engine, team.id, "2026-Q2", OWN_ID).framework_version == 2
+    assert rounds.start_round(engine, team.id, "2026-Q2", OWN_ID).framework_version == 2
 
 
 def test_another_process_sees_a_published_framework_at_once(engine):
@@ -185,7 +185,7 @@ def test_only_an_admin_may_publish(sqlite_engine, role):
 def test_the_history_never_mixes_lenses(engine):
     """A team that answered two frameworks: each history holds only its own quarters."""
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
-    team = services.create_team(engine, "Wijkteam Twee Lenzen")
+    team = teams.create_team(engine, "Wijkteam Twee Lenzen")
     for period, framework, items in (
         ("2026-Q1", "verklaring-van-eindhoven", ["AB1"]),
         ("2026-Q2", "verklaring-van-eindhoven", ["AB1"]),
@@ -193,22 +193,22 @@ def test_the_history_never_mixes_lenses(engine):
         ("2026-Q4", OWN_ID, ["KS1"]),
         ("2026-Q4", "verklaring-van-eindhoven", ["AB1"]),  # two lenses in one quarter
     ):
-        quarter = services.start_round(engine, team.id, period, framework)
+        quarter = rounds.start_round(engine, team.id, period, framework)
         for person in "abc":
-            factories.submit(engine, quarter.id, f"{period}-{person}", [services.AnswerInput(item, 4) for item in items])
-        services.close_round(engine, quarter.id, actor=SYSTEM)
+            factories.submit(engine, quarter.id, f"{period}-{person}", [responses.AnswerInput(item, 4) for item in items])
+        rounds.close_round(engine, quarter.id, actor=SYSTEM)
     frameworks = get_frameworks(engine)
     for framework_id, periods in (
         ("verklaring-van-eindhoven", ["2026-Q1", "2026-Q2", "2026-Q4"]),
         (OWN_ID, ["2026-Q3", "2026-Q4"]),
     ):
         framework = frameworks[framework_id]
-        summary = services.team_summary(engine, team, framework_id, 3)
+        summary = rounds.team_summary(engine, team, framework_id, 3)
         history = team_results.history(summary, framework, "nl")
         assert sorted(set(history["period"])) == periods
         assert set(history["item"]) <= set(framework.item_ids)
     own = frameworks[OWN_ID]
-    first = team_results.changes(services.team_summary(engine, team, OWN_ID, 3), own, "2026-Q3", "nl")
+    first = team_results.changes(rounds.team_summary(engine, team, OWN_ID, 3), own, "2026-Q3", "nl")
     assert first.empty or first["previous_median"].isna().all()  # the Verklaring's Q2 is not its past
 
 
@@ -255,7 +255,7 @@ def test_admin_uploads_checks_previews_and_publishes(app_db):
 
 @pytest.mark.parametrize("role", [Role.TEAM, Role.MANAGER, Role.FACILITATOR, Role.PARTICIPANT, None])
 def test_no_other_role_reaches_the_upload(app_db, role):
-    team = services.create_team(app_db, "Wijkteam Aanval")
+    team = teams.create_team(app_db, "Wijkteam Aanval")
     session = {"principal": Principal(role, team_id=team.id, round_id=1)} if role else None
     app = open_page("pages/admin.py", session=session)
     assert not app.exception
@@ -294,11 +294,11 @@ def test_cli_validates_and_adds_a_framework(tmp_path):
 
 def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(app_db):
     own_frameworks.publish(app_db, GOOD, actor=ADMIN)
-    team = services.create_team(app_db, "Wijkteam Versies")
-    key = services.issue_team_key(app_db, team.id)
-    quarter = services.start_round(app_db, team.id, "2026-Q1", OWN_ID)
+    team = teams.create_team(app_db, "Wijkteam Versies")
+    key = teams.issue_team_key(app_db, team.id)
+    quarter = rounds.start_round(app_db, team.id, "2026-Q1", OWN_ID)
     answer_round(app_db, quarter.id, [2, 3, 4], "v1")
-    services.close_round(app_db, quarter.id, actor=SYSTEM)
+    rounds.close_round(app_db, quarter.id, actor=SYSTEM)
     own_frameworks.publish(app_db, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
 
     results = open_page("pages/results.py", query={"team": key})
@@ -347,10 +347,10 @@ def test_the_team_pdf_of_a_round_keeps_its_version(engine):
     from kringwijs_survey.render import reports
 
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
-    team = services.create_team(engine, "Wijkteam Verslag")
-    quarter = services.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    team = teams.create_team(engine, "Wijkteam Verslag")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
     answer_round(engine, quarter.id, [2, 3, 4], "pdf")
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     own_frameworks.publish(engine, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
     data = reports.team_report_pdf(engine, team.id, quarter.id, min_group=3, lang="nl")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -366,10 +366,10 @@ def test_export_then_import_keeps_answers_to_an_own_framework(tmp_path):
     from kringwijs_survey.store.database import get_engine
 
     engine = get_engine(url)
-    team = services.create_team(engine, "Wijkteam Uitvoer")
-    quarter = services.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    team = teams.create_team(engine, "Wijkteam Uitvoer")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
     answer_round(engine, quarter.id, [2, 3, 4], "csv")
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     exported = tmp_path / "antwoorden.csv"
     assert run_cli(url, "export-csv", str(exported)).returncode == 0
     assert "KS1" in exported.read_text(encoding="utf-8") and "kringstad-1" in exported.read_text(encoding="utf-8")
@@ -382,5 +382,5 @@ def test_export_then_import_keeps_answers_to_an_own_framework(tmp_path):
     again = tmp_path / "opnieuw.csv"
     assert run_cli(other, "export-csv", str(again)).returncode == 0
     assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
-    imported = services.list_rounds(get_engine(other), services.find_team(get_engine(other), "Wijkteam Uitvoer").id)
+    imported = rounds.list_rounds(get_engine(other), teams.find_team(get_engine(other), "Wijkteam Uitvoer").id)
     assert [(found.framework, found.framework_version, found.scales) for found in imported] == [(OWN_ID, 1, "kringstad-1")]

@@ -2,6 +2,8 @@
 
 import pytest
 
+from kringwijs_survey.core import periods
+from kringwijs_survey.domain import rounds, teams
 from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import Principal, Role
 from kringwijs_survey.web.navigation import PAGES
@@ -40,13 +42,12 @@ def test_every_page_renders_on_an_empty_database(app_db, spec):
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
 def test_every_page_renders_on_demo_data_for_its_own_users(app_db, spec):
-    from kringwijs_survey.domain import services
     from kringwijs_survey.store.database import get_engine, migrate
 
     migrate(app_db)
     engine = get_engine(app_db)
     keys = create_demo_data(engine)["keys"]
-    code = next(r.join_code for t in services.list_teams(engine) for r in services.list_rounds(engine, t.id) if r.status == "open")
+    code = next(r.join_code for t in teams.list_teams(engine) for r in rounds.list_rounds(engine, t.id) if r.status == "open")
     query, session = as_its_user(spec, {"key": next(iter(keys.values())), "code": code})
     app = open_page(spec.path, query=query, session=session)
     assert not app.exception, app.exception
@@ -81,14 +82,13 @@ def test_language_switches_to_english_and_stays(app_db):
 
 
 def test_a_link_made_in_english_opens_in_english(app_db):
-    from kringwijs_survey.domain import services
     from kringwijs_survey.store.database import get_engine, migrate
 
     migrate(app_db)
     engine = get_engine(app_db)
-    team = services.create_team(engine, "Wijkteam Taal")
-    key = services.issue_team_key(engine, team.id)
-    quarter = services.start_round(engine, team.id, services.current_period())
+    team = teams.create_team(engine, "Wijkteam Taal")
+    key = teams.issue_team_key(engine, team.id)
+    quarter = rounds.start_round(engine, team.id, periods.current_period())
     def invitation_made_on_the_team_page(query, button):
         team_page = open_page("pages/team.py", query=query)
         team_page.number_input[0].set_value(1)

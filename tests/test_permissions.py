@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kringwijs_survey.core.i18n import t
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import notes, rounds, teams, workshop
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import NotAllowed, Principal, Role
 
@@ -15,22 +15,22 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def two_teams(app_engine):
-    alfa = services.create_team(app_engine, "Team Alfa")
-    bravo = services.create_team(app_engine, "Team Bravo")
-    return app_engine, services.start_round(app_engine, alfa.id, "2026-Q1"), bravo
+    alfa = teams.create_team(app_engine, "Team Alfa")
+    bravo = teams.create_team(app_engine, "Team Bravo")
+    return app_engine, rounds.start_round(app_engine, alfa.id, "2026-Q1"), bravo
 
 
 def attempts(engine, quarter):
     """Every changing use case, aimed at Team Alfa's round."""
     return {
-        "close": lambda who: services.close_round(engine, quarter.id, actor=who),
-        "reopen": lambda who: services.set_round_status(engine, quarter.id, "open", actor=who),
-        "invite": lambda who: services.create_invitations(engine, quarter.id, 3, actor=who),
-        "note": lambda who: services.save_note(engine, quarter.id, "AB1", "Ingebroken", actor=who),
-        "action": lambda who: services.add_action(engine, quarter.id, services.ActionInput("Ingebroken"), actor=who),
-        "residents": lambda who: services.open_residents_round(engine, quarter.id, actor=who),
+        "close": lambda who: rounds.close_round(engine, quarter.id, actor=who),
+        "reopen": lambda who: rounds.set_round_status(engine, quarter.id, "open", actor=who),
+        "invite": lambda who: rounds.create_invitations(engine, quarter.id, 3, actor=who),
+        "note": lambda who: notes.save_note(engine, quarter.id, "AB1", "Ingebroken", actor=who),
+        "action": lambda who: notes.add_action(engine, quarter.id, notes.ActionInput("Ingebroken"), actor=who),
+        "residents": lambda who: rounds.open_residents_round(engine, quarter.id, actor=who),
         "workshop": lambda who: workshop.open_team_round_for_workshop(engine, quarter.id, actor=who),
-        "address residents": lambda who: services.set_residents_informal(engine, quarter.team_id, True, actor=who),
+        "address residents": lambda who: teams.set_residents_informal(engine, quarter.team_id, True, actor=who),
     }
 
 
@@ -50,23 +50,23 @@ def test_only_the_owning_team_changes_its_data(two_teams):
                 attempt(who)
             assert str(refused.value) == t("access.not_allowed"), (name, who)
     # Nothing changed, and asking about a round that does not exist says the same.
-    assert services.get_round(engine, quarter.id).status == "open"
-    assert services.round_notes(engine, quarter.id) == {} and services.round_actions(engine, quarter.id) == []
-    assert services.invitation_count(engine, quarter.id).invited == 0
-    assert not services.get_team(engine, quarter.team_id).residents_informal
+    assert rounds.get_round(engine, quarter.id).status == "open"
+    assert notes.round_notes(engine, quarter.id) == {} and notes.round_actions(engine, quarter.id) == []
+    assert rounds.invitation_count(engine, quarter.id).invited == 0
+    assert not teams.get_team(engine, quarter.team_id).residents_informal
     with pytest.raises(NotAllowed):
-        services.close_round(engine, 987654, actor=Principal(Role.TEAM, team_id=bravo.id))
+        rounds.close_round(engine, 987654, actor=Principal(Role.TEAM, team_id=bravo.id))
 
     owner = Principal(Role.TEAM, team_id=quarter.team_id)
     for name, attempt in attempts(engine, quarter).items():
         if name not in ("close", "reopen"):
             attempt(owner)
-    services.close_round(engine, quarter.id, actor=owner)
-    assert services.get_round(engine, quarter.id).status == "closed"
-    action = services.round_actions(engine, quarter.id)[0]
+    rounds.close_round(engine, quarter.id, actor=owner)
+    assert rounds.get_round(engine, quarter.id).status == "closed"
+    action = notes.round_actions(engine, quarter.id)[0]
     with pytest.raises(NotAllowed):
-        services.review_action(engine, action.id, "done", actor=Principal(Role.TEAM, team_id=bravo.id))
-    services.review_action(engine, action.id, "done", actor=owner)
+        notes.review_action(engine, action.id, "done", actor=Principal(Role.TEAM, team_id=bravo.id))
+    notes.review_action(engine, action.id, "done", actor=owner)
 
 
 def test_the_refusal_speaks_the_persons_language():

@@ -9,7 +9,7 @@ import pytest
 from policy_world import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, run_summary, table_on_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.render import tables
 from kringwijs_survey.rules import access
@@ -26,8 +26,8 @@ RESIDENT_STATEMENTS = [s for s in FRAMEWORK.resident_statements]
 
 @pytest.fixture
 def team(app_engine):
-    ours = services.create_team(app_engine, OURS, "Kringstad")
-    return app_engine, ours, services.issue_team_key(app_engine, ours.id)
+    ours = teams.create_team(app_engine, OURS, "Kringstad")
+    return app_engine, ours, teams.issue_team_key(app_engine, ours.id)
 
 
 def chart_data(app) -> list:
@@ -94,16 +94,16 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
     got four scores (fewer than MIN_GROUP_RESIDENTS = 5): neither median is shown."""
     engine, ours, key = team
     quarter = make_round(engine, ours.id, "item below threshold")
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     ab1_statements = {s.id for s in RESIDENT_STATEMENTS if s.principle == "AB1"}
     for person in range(6):
         answers = [
-            services.AnswerInput(s.id, None if s.id in ab1_statements and person >= 4 else 2)
+            responses.AnswerInput(s.id, None if s.id in ab1_statements and person >= 4 else 2)
             for s in RESIDENT_STATEMENTS
         ]
         factories.submit(engine, residents.id, f"bewoner-{person}", answers)
-    services.close_round(engine, residents.id, actor=SYSTEM)
-    view = services.perspectives(engine, quarter, min_group=3, min_group_residents=5, lang="nl")
+    rounds.close_round(engine, residents.id, actor=SYSTEM)
+    view = residents.perspectives(engine, quarter, min_group=3, min_group_residents=5, lang="nl")
     assert view.shown
     ab1 = view.frame.set_index("item").loc["AB1"]
     assert ab1[["team_median", "residents_median", "difference"]].isna().all()
@@ -150,7 +150,7 @@ def test_summary_command_never_includes_an_open_round(team):
     workshop.set_live_item(engine, live.id, 0)
     workshop.reveal_item(engine, live.id, min_group=3)
     assert run_summary(str(engine.url)) == []
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     assert {row["team"] for row in run_summary(str(engine.url))} == {OURS}
 
 
@@ -195,14 +195,14 @@ def test_single_sign_on_with_a_verified_address_gets_its_role():
 )
 def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(app_engine, who, told):
     keys = create_demo_data(app_engine)["keys"]
-    teams = len(services.list_teams(app_engine))
-    code = next(r.join_code for t in services.list_teams(app_engine) for r in services.list_rounds(app_engine, t.id) if r.status == "open")
+    team_count = len(teams.list_teams(app_engine))
+    code = next(r.join_code for t in teams.list_teams(app_engine) for r in rounds.list_rounds(app_engine, t.id) if r.status == "open")
     query = {"team": next(iter(keys.values()))} if who == "team" else {"join": code} if who == "participant" else {}
     session = {"principal": Principal(Role(who))} if who in ("facilitator", "manager", "admin") else {}
     app = open_page("pages/welcome.py", query=query, session=session)
     assert not app.exception, app.exception
     text = all_text(app)
-    assert (f"Er zijn {teams} teams" in text) == told
+    assert (f"Er zijn {team_count} teams" in text) == told
     assert "rondes in deze app" in text if told else "rondes in deze app" not in text and "nog geen teams" not in text
     assert "Maak een team aan" in text or told
 
@@ -233,7 +233,7 @@ def test_a_change_after_the_reveal_is_not_shown_as_a_difference(team, late):
     two people answer late with a 1): the closed summary would show exactly their score."""
     engine, _, _ = team
     quarter = revealed_workshop(engine)
-    lone = [services.AnswerInput(item.id, 1 if item.id == "AB1" else 4) for item in FRAMEWORK.items]
+    lone = [responses.AnswerInput(item.id, 1 if item.id == "AB1" else 4) for item in FRAMEWORK.items]
     if late == "a changed answer":
         factories.submit(engine, quarter.id, f"{quarter.id}-0", lone)
     else:
@@ -257,7 +257,7 @@ def test_unchanged_or_a_whole_group_more_after_the_reveal_is_shown(team):
     workshop.set_live_item(engine, other.id, FRAMEWORK.item_ids.index("AB1"))
     workshop.reveal_item(engine, other.id, min_group=3)
     for person in range(3):  # three more people: a whole group, their scores stay hidden among them
-        factories.submit(engine, other.id, f"later-{person}", [services.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
+        factories.submit(engine, other.id, f"later-{person}", [responses.AnswerInput(i.id, 2) for i in FRAMEWORK.items])
     workshop.close_workshop(engine, other.id)
     summary = workshop_results.workshop_summary(engine, other.id, "nl", min_group=3)
     assert summary.changed_since_reveal == () and summary.profile.set_index("item").at["AB1", "median"] == 3

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from kringwijs_survey.core.settings import load_settings
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, sharing, workshop
+from kringwijs_survey.domain import rounds, sharing, teams, workshop
 from kringwijs_survey.render import chart_words, charts, exports, reports, workshop_report
 from kringwijs_survey.rules import policy
 from kringwijs_survey.rules.access import ANONYMOUS, Principal, Role
@@ -33,9 +33,9 @@ PRINCIPALS = ("anonymous", "participant", "team member", "other team", "facilita
 @pytest.fixture
 def world(app_engine):
     engine = app_engine
-    ours = services.create_team(engine, OURS, "Kringstad")
-    other = services.create_team(engine, "Wijkteam Ander", "Kringstad")
-    keys = {"ours": services.issue_team_key(engine, ours.id), "other": services.issue_team_key(engine, other.id)}
+    ours = teams.create_team(engine, OURS, "Kringstad")
+    other = teams.create_team(engine, "Wijkteam Ander", "Kringstad")
+    keys = {"ours": teams.issue_team_key(engine, ours.id), "other": teams.issue_team_key(engine, other.id)}
     return engine, ours, other, keys
 
 
@@ -66,7 +66,7 @@ def principal_of(name: str, ours_id: int, other_id: int) -> Principal:
 
 
 def state_of(quarter, engine) -> RoundState:
-    return RoundState(quarter.team_id, quarter.status, services.count_responses(engine, quarter.id), quarter.published)
+    return RoundState(quarter.team_id, quarter.status, rounds.count_responses(engine, quarter.id), quarter.published)
 
 
 # --- the team's results page: every visitor × every round state --------------------------
@@ -150,7 +150,7 @@ def test_team_pdf_follows_the_policy(world, state):
 def organisation_with(engine, state: str, ours_id: int):
     """Three other teams that shared a round of five, and ours in `state`."""
     for name in ("Wijkteam Een", "Wijkteam Twee", "Wijkteam Drie"):
-        make_round(engine, services.create_team(engine, name, "Kringstad").id, "closed+published")
+        make_round(engine, teams.create_team(engine, name, "Kringstad").id, "closed+published")
     quarter = make_round(engine, ours_id, state)
     return quarter, sharing.organisation_view(engine, min_group_org=load_settings().min_group_org, periods=PERIOD)
 
@@ -195,7 +195,7 @@ def workshop_in(engine, state: str):
     fill(engine, quarter.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
     if state != "open":
         workshop.close_workshop(engine, quarter.id)
-    return services.get_round(engine, quarter.id)
+    return rounds.get_round(engine, quarter.id)
 
 
 @pytest.mark.parametrize("state", [state for state in STATES if state != "closed+published"])

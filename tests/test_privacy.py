@@ -11,9 +11,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from kringwijs_survey.core import periods
 from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.core.vocabulary import AUDIENCE_RESIDENTS
-from kringwijs_survey.domain import privacy, services
+from kringwijs_survey.domain import privacy, responses, rounds, teams
 from kringwijs_survey.stats.aggregation import STAT_COLUMNS, Scope, summarize
 from kringwijs_survey.store.database import read_session, run_write
 from kringwijs_survey.store.models import Action, Answer, Note, Response, RetainedAggregate, Round, Team
@@ -31,17 +32,17 @@ def run_cli(db_url, *args, stdin: str | None = None, **env):
     return cli_runner.run_cli(db_url, *args, stdin=stdin, unset=("RETENTION_QUARTERS",), **env)
 
 
-def _answers(number: int, comment: str | None) -> list[services.AnswerInput]:
+def _answers(number: int, comment: str | None) -> list[responses.AnswerInput]:
     score = number % 5 + 1
     return [
-        services.AnswerInput("AB1", score, comment),
-        services.AnswerInput("AB2", None if number % 4 == 0 else 6 - score),
-        services.AnswerInput("B1", (number * 3) % 5 + 1),
+        responses.AnswerInput("AB1", score, comment),
+        responses.AnswerInput("AB2", None if number % 4 == 0 else 6 - score),
+        responses.AnswerInput("B1", (number * 3) % 5 + 1),
     ]
 
 
 def _round(engine, team_id: int, period: str, people: int, prefix: str, audience: str = "team") -> int:
-    round_id = services.start_round(engine, team_id, period, audience=audience).id
+    round_id = rounds.start_round(engine, team_id, period, audience=audience).id
     for number in range(people):
         comment = f"{prefix}: één opmerking 🙂" if number == 0 else None
         factories.submit(engine, round_id, f"{prefix}-{period}-{number}", _answers(number, comment))
@@ -60,9 +61,9 @@ def _note_and_action(engine, team_id: int, round_id: int, text: str) -> None:
 @pytest.fixture
 def two_teams(engine):
     """Noord: four quarters (two older than a year) incl. a small group and a residents round; Zuid: two."""
-    noord = services.create_team(engine, NOORD, "Kringstad Noord").id
-    zuid = services.create_team(engine, ZUID).id
-    rounds = {
+    noord = teams.create_team(engine, NOORD, "Kringstad Noord").id
+    zuid = teams.create_team(engine, ZUID).id
+    round_ids = {
         "noord-old": _round(engine, noord, "2025-Q2", 5, "noord"),
         "noord-small": _round(engine, noord, "2025-Q3", 2, "noord"),
         "noord-residents": _round(engine, noord, "2025-Q3", 4, "bewoner", audience=AUDIENCE_RESIDENTS),
@@ -70,9 +71,9 @@ def two_teams(engine):
         "zuid-old": _round(engine, zuid, "2024-Q1", 3, "zuid"),
         "zuid-recent": _round(engine, zuid, "2026-Q4", 3, "zuid"),
     }
-    _note_and_action(engine, noord, rounds["noord-old"], "We bellen eerst, dan pas een brief.")
-    _note_and_action(engine, zuid, rounds["zuid-old"], SECRET_OF_ZUID)
-    return engine, {NOORD: noord, ZUID: zuid}, rounds
+    _note_and_action(engine, noord, round_ids["noord-old"], "We bellen eerst, dan pas een brief.")
+    _note_and_action(engine, zuid, round_ids["zuid-old"], SECRET_OF_ZUID)
+    return engine, {NOORD: noord, ZUID: zuid}, round_ids
 
 
 def _counts(engine, team_id: int) -> dict[str, int]:
@@ -80,15 +81,15 @@ def _counts(engine, team_id: int) -> dict[str, int]:
         with read_session(engine) as session:
             return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
-    rounds = select(Round.id).where(Round.team_id == team_id)
+    round_list = select(Round.id).where(Round.team_id == team_id)
     return {
         "team": count(select(Team.id).where(Team.id == team_id)),
-        "round": count(rounds),
-        "response": count(select(Response.id).where(Response.round_id.in_(rounds))),
-        "answer": count(select(Answer.id).join(Response).where(Response.round_id.in_(rounds))),
-        "note": count(select(Note.id).where(Note.round_id.in_(rounds))),
+        "round": count(round_list),
+        "response": count(select(Response.id).where(Response.round_id.in_(round_list))),
+        "answer": count(select(Answer.id).join(Response).where(Response.round_id.in_(round_list))),
+        "note": count(select(Note.id).where(Note.round_id.in_(round_list))),
         "action": count(select(Action.id).where(Action.team_id == team_id)),
-        "retained": count(select(RetainedAggregate.id).where(RetainedAggregate.round_id.in_(rounds))),
+        "retained": count(select(RetainedAggregate.id).where(RetainedAggregate.round_id.in_(round_list))),
     }
 
 
@@ -96,8 +97,8 @@ def _counts(engine, team_id: int) -> dict[str, int]:
 
 
 def test_export_holds_everything_of_one_team_and_nothing_of_another(two_teams, db_url, tmp_path):
-    engine, teams, rounds = two_teams
-    services.issue_team_key(engine, teams[NOORD])
+    engine, team_ids, round_ids = two_teams
+    teams.issue_team_key(engine, team_ids[NOORD])
     target = tmp_path / "inzage-noord.json"
     result = run_cli(db_url, "export-team", NOORD, str(target))
     assert result.returncode == 0, result.stderr
@@ -108,7 +109,7 @@ def test_export_holds_everything_of_one_team_and_nothing_of_another(two_teams, d
     assert data["team"]["name"] == NOORD and data["team"]["area"] == "Kringstad Noord"
     assert data["team"]["has_team_key"] is True and "key_hash" not in text
     assert sorted(r["period"] for r in data["rounds"]) == ["2025-Q2", "2025-Q3", "2025-Q3", "2025-Q4"]
-    old = next(r for r in data["rounds"] if r["id"] == rounds["noord-old"])
+    old = next(r for r in data["rounds"] if r["id"] == round_ids["noord-old"])
     assert len(old["responses"]) == 6  # five sent, one draft
     first = old["responses"]["noord-2025-Q2-0"]
     assert first["submitted"] is True
@@ -118,7 +119,7 @@ def test_export_holds_everything_of_one_team_and_nothing_of_another(two_teams, d
     assert old["notes"] == [{"id": old["notes"][0]["id"], "item_id": "AB1", "text": "We bellen eerst, dan pas een brief."}]
     assert [a["what"] for a in data["actions"]] == ["Actie: We bellen eerst, dan pas een brief."]
     assert "zuid" not in text.lower() and SECRET_OF_ZUID not in text
-    assert _counts(engine, teams[NOORD])["answer"] == sum(
+    assert _counts(engine, team_ids[NOORD])["answer"] == sum(
         len(response["answers"]) for found in data["rounds"] for response in found["responses"].values()
     )
 
@@ -133,37 +134,37 @@ def test_export_of_an_unknown_team_says_so(two_teams, db_url, tmp_path):
 
 
 def test_erase_removes_one_team_completely_and_no_other(two_teams, db_url):
-    engine, teams, _ = two_teams
-    noord_before, zuid_before = _counts(engine, teams[NOORD]), _counts(engine, teams[ZUID])
+    engine, team_ids, _ = two_teams
+    noord_before, zuid_before = _counts(engine, team_ids[NOORD]), _counts(engine, team_ids[ZUID])
     assert min(noord_before[table] for table in ("round", "response", "answer", "note", "action")) > 0
 
     result = run_cli(db_url, "erase-team", NOORD, "--yes")
     assert result.returncode == 0, result.stderr
     assert f"{noord_before['answer']} antwoorden" in result.stdout
-    assert set(_counts(engine, teams[NOORD]).values()) == {0}
-    assert _counts(engine, teams[ZUID]) == zuid_before
+    assert set(_counts(engine, team_ids[NOORD]).values()) == {0}
+    assert _counts(engine, team_ids[ZUID]) == zuid_before
 
 
 def test_erase_asks_to_type_the_team_name(two_teams, db_url):
-    engine, teams, _ = two_teams
-    before = _counts(engine, teams[NOORD])
+    engine, team_ids, _ = two_teams
+    before = _counts(engine, team_ids[NOORD])
     for wrong in ("ja", "wijkteam noord", ""):
         refused = run_cli(db_url, "erase-team", NOORD, stdin=f"{wrong}\n")
         assert refused.returncode != 0
         assert "Typ de naam van het team" in refused.stdout and "Er is niets gewist" in refused.stderr
-        assert _counts(engine, teams[NOORD]) == before
+        assert _counts(engine, team_ids[NOORD]) == before
 
     confirmed = run_cli(db_url, "erase-team", NOORD, stdin=f"{NOORD}\n")
     assert confirmed.returncode == 0, confirmed.stderr
-    assert set(_counts(engine, teams[NOORD]).values()) == {0}
+    assert set(_counts(engine, team_ids[NOORD]).values()) == {0}
 
 
 def test_erase_of_an_unknown_team_changes_nothing(two_teams):
-    engine, teams, _ = two_teams
-    before = [_counts(engine, team_id) for team_id in teams.values()]
+    engine, team_ids, _ = two_teams
+    before = [_counts(engine, team_id) for team_id in team_ids.values()]
     with pytest.raises(InvalidInput, match="Er is geen team"):
         privacy.erase_team(engine, "Wijkteam Nergens")
-    assert [_counts(engine, team_id) for team_id in teams.values()] == before
+    assert [_counts(engine, team_id) for team_id in team_ids.values()] == before
 
 
 # --- retention -----------------------------------------------------------------------------
@@ -207,14 +208,14 @@ def _raw_answers(engine, round_id: int) -> list[tuple]:
 
 
 def test_retention_deletes_only_old_raw_answers_and_keeps_their_aggregates(two_teams):
-    engine, _, rounds = two_teams
+    engine, _, round_ids = two_teams
     old = {
-        rounds["noord-old"]: "team",
-        rounds["noord-small"]: "team",
-        rounds["noord-residents"]: AUDIENCE_RESIDENTS,
-        rounds["zuid-old"]: "team",
+        round_ids["noord-old"]: "team",
+        round_ids["noord-small"]: "team",
+        round_ids["noord-residents"]: AUDIENCE_RESIDENTS,
+        round_ids["zuid-old"]: "team",
     }
-    recent = [rounds["noord-recent"], rounds["zuid-recent"]]
+    recent = [round_ids["noord-recent"], round_ids["zuid-recent"]]
     expected = _summaries(engine, old)
     recent_answers = {round_id: _raw_answers(engine, round_id) for round_id in recent}
     assert any(numbers["mean"] is None for numbers in expected.values())  # the small group stays hidden
@@ -225,7 +226,7 @@ def test_retention_deletes_only_old_raw_answers_and_keeps_their_aggregates(two_t
     assert result.responses == 5 + 2 + 4 + 3 + 4  # drafts are raw answers too
     assert _retained(engine) == expected
     for round_id in old:
-        assert _raw_answers(engine, round_id) == [] and services.get_round(engine, round_id) is not None
+        assert _raw_answers(engine, round_id) == [] and rounds.get_round(engine, round_id) is not None
     assert {round_id: _raw_answers(engine, round_id) for round_id in recent} == recent_answers
     with read_session(engine) as session:
         assert session.execute(select(func.count()).select_from(Note)).scalar_one() == 2  # discussion notes stay
@@ -238,28 +239,28 @@ def test_retention_deletes_only_old_raw_answers_and_keeps_their_aggregates(two_t
 
 
 def test_erasing_a_team_also_erases_its_retained_aggregates(two_teams):
-    engine, teams, _ = two_teams
+    engine, team_ids, _ = two_teams
     privacy.apply_retention(engine, 4, min_group=MIN_GROUP, today=TODAY)
-    assert _counts(engine, teams[NOORD])["retained"] > 0
+    assert _counts(engine, team_ids[NOORD])["retained"] > 0
     privacy.erase_team(engine, NOORD)
-    assert set(_counts(engine, teams[NOORD]).values()) == {0}
-    assert _counts(engine, teams[ZUID])["retained"] > 0
+    assert set(_counts(engine, team_ids[NOORD]).values()) == {0}
+    assert _counts(engine, team_ids[ZUID])["retained"] > 0
 
 
 def test_retention_is_off_unless_configured(two_teams, db_url):
-    engine, teams, _ = two_teams
-    before = [_counts(engine, team_id) for team_id in teams.values()]
+    engine, team_ids, _ = two_teams
+    before = [_counts(engine, team_id) for team_id in team_ids.values()]
     result = run_cli(db_url, "apply-retention")
     assert result.returncode == 0, result.stderr
     assert "geen bewaartermijn" in result.stdout and "niets gewist" in result.stdout
-    assert [_counts(engine, team_id) for team_id in teams.values()] == before
+    assert [_counts(engine, team_id) for team_id in team_ids.values()] == before
 
 
 def test_retention_from_the_command_line_uses_the_setting(engine, db_url):
-    team = services.create_team(engine, "Wijkteam Nu").id
-    now = services.current_period()
-    old = _round(engine, team, services.shift_period(now, -3), 3, "oud")
-    kept = _round(engine, team, services.shift_period(now, -2), 3, "nieuw")
+    team = teams.create_team(engine, "Wijkteam Nu").id
+    now = periods.current_period()
+    old = _round(engine, team, periods.shift_period(now, -3), 3, "oud")
+    kept = _round(engine, team, periods.shift_period(now, -2), 3, "nieuw")
 
     result = run_cli(db_url, "apply-retention", RETENTION_QUARTERS="2")
     assert result.returncode == 0, result.stderr

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import notes, responses, rounds, sharing, teams
 from kringwijs_survey.render import chart_words, charts, exports, reports
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
@@ -39,24 +39,24 @@ def world(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'reports.db'}"
     migrate(url)
     engine = get_engine(url)
-    rounds = {}
+    made = {}
     for team_index, name in enumerate(TEAMS):
-        team = services.create_team(engine, name, "Kringstad")
+        team = teams.create_team(engine, name, "Kringstad")
         for period_index, period in enumerate(("2026-Q1", "2026-Q2")):
-            quarter = services.start_round(engine, team.id, period)
+            quarter = rounds.start_round(engine, team.id, period)
             for person in range(5 + team_index):
                 answers = [
-                    services.AnswerInput(item.id, 1 + (person + position + team_index + period_index) % 5 if (person + position) % 7 else None)
+                    responses.AnswerInput(item.id, 1 + (person + position + team_index + period_index) % 5 if (person + position) % 7 else None)
                     for position, item in enumerate(FRAMEWORK.items)
                 ]
                 factories.submit(engine, quarter.id, f"{name}-{period}-{person}", answers)
-            services.close_round(engine, quarter.id, actor=SYSTEM)
+            rounds.close_round(engine, quarter.id, actor=SYSTEM)
             sharing.publish_round(engine, quarter.id)
-            rounds[name, period] = quarter
-    noord = rounds["Wijkteam Noord", "2026-Q2"]
-    services.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.", actor=SYSTEM)
-    services.add_action(engine, noord.id, services.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"), actor=SYSTEM)
-    yield engine, rounds
+            made[name, period] = quarter
+    noord = made["Wijkteam Noord", "2026-Q2"]
+    notes.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.", actor=SYSTEM)
+    notes.add_action(engine, noord.id, notes.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"), actor=SYSTEM)
+    yield engine, made
     dispose_engines()
 
 
@@ -85,8 +85,8 @@ def assert_pages_have_content(pages: list[Image.Image]) -> None:
 
 
 def test_team_pdf_has_team_quarter_every_title_and_renders(world, tmp_path):
-    engine, rounds = world
-    quarter = rounds["Wijkteam Noord", "2026-Q2"]
+    engine, round_list = world
+    quarter = round_list["Wijkteam Noord", "2026-Q2"]
     data = reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="nl")
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
@@ -103,13 +103,13 @@ def test_team_pdf_has_team_quarter_every_title_and_renders(world, tmp_path):
 
 def test_team_pdf_refuses_an_open_round_and_too_few_people(world, tmp_path):
     engine, _ = world
-    team = services.create_team(engine, "Wijkteam Klein")
-    quarter = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.create_team(engine, "Wijkteam Klein")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1")
     for person in "ab":
-        factories.submit(engine, quarter.id, person, [services.AnswerInput("AB1", 3)])
+        factories.submit(engine, quarter.id, person, [responses.AnswerInput("AB1", 3)])
     with pytest.raises(InvalidInput, match="nog open"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="te weinig"):
         reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
 
@@ -140,7 +140,7 @@ def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world,
     """A high blockade is bad: every chart a PDF draws that names a blockade also carries the
     blockade heading or legend entry that says so (hoger = meer last), or the heatmap's own, or
     (what changed) colours each row by whether the change is good news for its kind."""
-    engine, rounds = world
+    engine, round_list = world
     drawn = []
     real_image = charts.chart_image
 
@@ -150,7 +150,7 @@ def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world,
 
     monkeypatch.setattr(charts, "chart_image", spy)
     if which == "team":
-        quarter = rounds["Wijkteam Noord", "2026-Q2"]
+        quarter = round_list["Wijkteam Noord", "2026-Q2"]
         reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3)
     else:
         reports.organisation_report_pdf(engine, sharing.organisation_view(engine, min_group_org=MIN_ORG), lang="nl")
@@ -172,8 +172,8 @@ def test_organisation_pdf_with_too_few_teams_holds_only_the_explanation(world):
 
 
 def test_english_pdf_uses_english_headings(world):
-    engine, rounds = world
-    quarter = rounds["Wijkteam Zuid", "2026-Q1"]
+    engine, round_list = world
+    quarter = round_list["Wijkteam Zuid", "2026-Q1"]
     text = pdf_text(reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="en"))
     assert "Results of Wijkteam Zuid" in text and "Our profile" in text
 
@@ -229,12 +229,12 @@ def test_every_manager_chart_exports_as_png_and_svg(world):
     engine, _ = world
     view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
     labels = chart_words.chart_labels("nl")
-    teams, items = sharing.heatmap_order(view, "spread")
+    team_list, items = sharing.heatmap_order(view, "spread")
     built = [
-        charts.heatmap(sharing.heatmap_frame(view, teams, items), labels=labels, item_order=items),
-        charts.radar(sharing.team_profile(view, teams[0]), labels={**labels, "median": teams[0], "previous": "Organisatie"}),
-        charts.team_spread_chart(sharing.item_spread(view, teams[1]), labels={**labels, **chart_words.spread_labels("nl")}, highlight=teams[1]),
-        charts.trend_chart(sharing.trend(view), labels={**labels, **chart_words.trend_labels("nl")}, highlight=teams[2]),
+        charts.heatmap(sharing.heatmap_frame(view, team_list, items), labels=labels, item_order=items),
+        charts.radar(sharing.team_profile(view, team_list[0]), labels={**labels, "median": team_list[0], "previous": "Organisatie"}),
+        charts.team_spread_chart(sharing.item_spread(view, team_list[1]), labels={**labels, **chart_words.spread_labels("nl")}, highlight=team_list[1]),
+        charts.trend_chart(sharing.trend(view), labels={**labels, **chart_words.trend_labels("nl")}, highlight=team_list[2]),
         charts.pressure_chart(sharing.blockade_pressure(view), labels={**labels, **chart_words.pressure_labels("nl")}),
     ]
     for chart in built:

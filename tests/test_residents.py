@@ -9,13 +9,13 @@ import pytest
 from kringwijs_survey.core.settings import load_settings
 from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.core.vocabulary import AUDIENCE_RESIDENTS
-from kringwijs_survey.domain import csv_io, services
+from kringwijs_survey.domain import csv_io, responses, rounds, teams
 from kringwijs_survey.render import charts
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.stats.aggregation import Scope, summarize
 from kringwijs_survey.store.database import get_engine
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import signin
 
 import factories
 from app_helpers import all_text, open_page
@@ -31,17 +31,17 @@ RESIDENT_SCORES = [2, 2, 3, 1, 0, 2]  # six residents, one chose "weet ik niet":
 def world(app_engine):
     """A team with its key and a closed team round (three members, everyone scored 4)."""
     engine = app_engine
-    team = services.create_team(engine, "Wijkteam Bewoners")
-    key = services.issue_team_key(engine, team.id)
-    quarter = services.start_round(engine, team.id, "2026-Q3")
+    team = teams.create_team(engine, "Wijkteam Bewoners")
+    key = teams.issue_team_key(engine, team.id)
+    quarter = rounds.start_round(engine, team.id, "2026-Q3")
     for person in "abc":
-        factories.submit(engine, quarter.id, person, [services.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+        factories.submit(engine, quarter.id, person, [responses.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     return engine, key, quarter
 
 
 def resident_radios(app):
-    return [radio for radio in app.radio if radio.key and radio.key.startswith(ui.RESIDENT_ANSWER_PREFIX)]
+    return [radio for radio in app.radio if radio.key and radio.key.startswith(signin.RESIDENT_ANSWER_PREFIX)]
 
 
 def answer_as_resident(app, score: int) -> None:
@@ -64,7 +64,7 @@ def ask_residents_in_the_app(key: str, quarter) -> str:
     app = open_page("pages/team.py", query={"team": key})
     next(button for button in app.button if button.label == "Inwoners vragen").click().run()
     assert not app.exception, app.exception
-    residents = services.residents_round_of(services_engine(), quarter)
+    residents = rounds.residents_round_of(services_engine(), quarter)
     assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
     text = all_text(app)
     assert residents.join_code in text and f"/residents?inwoner={residents.join_code}" in text
@@ -109,7 +109,7 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
         keys.add(tablet.session_state["principal"].respondent)
         answer_as_resident(tablet, score)
         assert "Dank u wel!" in all_text(tablet)
-        assert services.count_responses(engine, services.residents_round_of(engine, quarter).id) == index + 1
+        assert rounds.count_responses(engine, rounds.residents_round_of(engine, quarter).id) == index + 1
         next_resident(tablet)
     assert len(keys) == 6  # every resident had their own random key
 
@@ -144,7 +144,7 @@ def test_with_four_residents_only_the_count_is_shown(world):
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
     engine, key, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     first = tablet.session_state["principal"].respondent
     radios = resident_radios(tablet)
@@ -155,7 +155,7 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
 
     # The thank-you screen keeps nothing of the answers.
     assert "Dank u wel!" in all_text(tablet) and not resident_radios(tablet)
-    assert not [k for k in tablet.session_state.to_dict() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)]
+    assert not [k for k in tablet.session_state.to_dict() if str(k).startswith(signin.RESIDENT_ANSWER_PREFIX)]
 
     next_resident(tablet)
     second = tablet.session_state["principal"].respondent
@@ -164,37 +164,37 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     assert len(radios) == len(STATEMENTS) and all(radio.value is None for radio in radios)
     assert not first_widget_keys & {radio.key for radio in radios}
     state = tablet.session_state.to_dict()
-    answers = {k: v for k, v in state.items() if str(k).startswith(ui.RESIDENT_ANSWER_PREFIX)}
+    answers = {k: v for k, v in state.items() if str(k).startswith(signin.RESIDENT_ANSWER_PREFIX)}
     assert set(answers) == {radio.key for radio in radios} and all(value is None for value in answers.values())
     assert first not in repr(state)  # the previous resident's key is gone from the session
     assert "me" not in tablet.query_params  # and was never in the URL or the browser history
     text = all_text(tablet)
     assert "Dank u wel!" not in text and "Wat vindt u van Wijkteam Bewoners?" in text
 
-    stored = services.load_own_response(engine, residents.id, first)
+    stored = responses.load_own_response(engine, residents.id, first)
     assert stored.submitted and stored.answers["R1"].score == 5 and stored.answers["R6"].score is None
-    assert services.load_own_response(engine, residents.id, second) is None
+    assert responses.load_own_response(engine, residents.id, second) is None
 
 
 def test_sending_nothing_is_refused_kindly(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     next(button for button in tablet.button if button.label == "Versturen").click().run()
     assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
-    assert services.count_responses(engine, residents.id) == 0
+    assert rounds.count_responses(engine, residents.id) == 0
 
 
 def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
     next(button for button in tablet.button if button.label == "Versturen").click().run()
-    factories.submit(engine, residents.id, who.respondent, [services.AnswerInput("R1", 5)])  # a double click
-    assert services.count_responses(engine, residents.id) == 1
-    assert list(services.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
+    factories.submit(engine, residents.id, who.respondent, [responses.AnswerInput("R1", 5)])  # a double click
+    assert rounds.count_responses(engine, residents.id) == 1
+    assert list(responses.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(wo
 
 def test_a_residents_code_never_opens_the_team_questionnaire(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/join.py", query={"join": residents.join_code})
     text = all_text(app)
     assert "Deze code is voor inwoners" in text
@@ -224,11 +224,11 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
 
 def test_a_team_code_never_opens_the_residents_page(world):
     engine, _, quarter = world
-    team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
+    team_round = rounds.start_round(engine, quarter.team_id, "2026-Q4")
     app = open_page("pages/residents.py", query={"inwoner": team_round.join_code})
     assert "Deze code is voor de vragenlijst van het team" in all_text(app)
     assert not resident_radios(app)
-    (invitation,) = services.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
+    (invitation,) = rounds.create_invitations(engine, team_round.id, 1, actor=SYSTEM)
     member = open_page("pages/join.py", query={"invite": invitation})
     member.switch_page("pages/residents.py").run()
     assert "Deze pagina is alleen voor inwoners" in all_text(member) and not resident_radios(member)
@@ -238,8 +238,8 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
     """Links and QR codes say ?inwoner= (one word for the person supported); cards printed when
     they said ?bewoner= still open the residents' page and take answers."""
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    link = ui.residents_link(residents.join_code)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    link = signin.residents_link(residents.join_code)
     assert link.endswith(f"/residents?inwoner={residents.join_code}") and "bewoner" not in link
     for param in ("inwoner", "bewoner"):
         tablet = open_page("pages/residents.py", query={param: residents.join_code})
@@ -247,7 +247,7 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
         assert len(resident_radios(tablet)) == len(STATEMENTS), param
         answer_as_resident(tablet, 4)
         assert "Dank u wel!" in all_text(tablet)
-    assert services.count_responses(engine, residents.id) == 2
+    assert rounds.count_responses(engine, residents.id) == 2
     # An unknown code is refused the same way whichever word the link uses.
     for param in ("inwoner", "bewoner"):
         app = open_page("pages/residents.py", query={param: "ZZZZZZ"})
@@ -256,7 +256,7 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
 
 def test_a_resident_types_the_code_from_the_card(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/residents.py")
     assert not resident_radios(app)
     app.text_input[0].input(residents.join_code.lower())
@@ -267,7 +267,7 @@ def test_a_resident_types_the_code_from_the_card(world):
 
 def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
     engine, key, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     app = open_page("pages/team.py", query={"team": key})
     app.query_params["inwoner"] = residents.join_code
     app.switch_page("pages/residents.py").run()
@@ -279,9 +279,9 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
 
 def test_a_closed_residents_round_takes_no_more_answers(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
-    services.close_round(engine, residents.id, actor=SYSTEM)
+    rounds.close_round(engine, residents.id, actor=SYSTEM)
     tablet.run()
     assert "Deze ronde is gesloten" in all_text(tablet) and not resident_radios(tablet)
 
@@ -291,29 +291,29 @@ def test_a_closed_residents_round_takes_no_more_answers(world):
 
 def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    assert services.open_residents_round(engine, quarter.id, actor=SYSTEM).id == residents.id  # asking again: same round
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    assert rounds.open_residents_round(engine, quarter.id, actor=SYSTEM).id == residents.id  # asking again: same round
     assert (residents.team_id, residents.period, residents.framework) == (quarter.team_id, quarter.period, quarter.framework)
-    factories.submit(engine, residents.id, "bewoner-1", [services.AnswerInput("R1", 2), services.AnswerInput("R2", None)])
+    factories.submit(engine, residents.id, "bewoner-1", [responses.AnswerInput("R1", 2), responses.AnswerInput("R2", None)])
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("KR1", 3)])  # another framework
+        factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("KR1", 3)])  # another framework
     with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
-        factories.submit(engine, residents.id, "bewoner-2", [services.AnswerInput("R1", 3, target=5)])
-    team_round = services.start_round(engine, quarter.team_id, "2026-Q4")
+        factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("R1", 3, target=5)])
+    team_round = rounds.start_round(engine, quarter.team_id, "2026-Q4")
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        factories.submit(engine, team_round.id, "lid", [services.AnswerInput("R1", 3)])
+        factories.submit(engine, team_round.id, "lid", [responses.AnswerInput("R1", 3)])
     # Residents' rounds belong to a team round: the team's list shows team rounds only.
-    assert [r.id for r in services.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
-    assert residents.id in [r.id for r in services.list_rounds(engine, quarter.team_id, audience=None)]
+    assert [r.id for r in rounds.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
+    assert residents.id in [r.id for r in rounds.list_rounds(engine, quarter.team_id, audience=None)]
     with pytest.raises(InvalidInput):
-        services.open_residents_round(engine, residents.id, actor=SYSTEM)
+        rounds.open_residents_round(engine, residents.id, actor=SYSTEM)
 
 
 def test_summarize_keeps_the_two_audiences_apart(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index, score in enumerate([1, 2, 2, 3, None]):
-        factories.submit(engine, residents.id, f"bewoner-{index}", [services.AnswerInput(s.id, score) for s in STATEMENTS])
+        factories.submit(engine, residents.id, f"bewoner-{index}", [responses.AnswerInput(s.id, score) for s in STATEMENTS])
     frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=4)
     assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
     row = frame[frame["item"] == "R1"].iloc[0]
@@ -325,15 +325,15 @@ def test_summarize_keeps_the_two_audiences_apart(world):
 
 def test_perspectives_pool_the_statements_of_one_principle(world):
     engine, _, quarter = world
-    residents = services.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
     for index in range(5):
-        answers = [services.AnswerInput("R2", 1 + index), services.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
-        answers.append(services.AnswerInput("R1", 4))
+        answers = [responses.AnswerInput("R2", 1 + index), responses.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
+        answers.append(responses.AnswerInput("R1", 4))
         factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     options = dict(min_group=3, min_group_residents=5, lang="nl")
-    assert not services.perspectives(engine, quarter, **options).shown  # open: not released
-    services.close_round(engine, residents.id, actor=SYSTEM)
-    view = services.perspectives(engine, quarter, **options)
+    assert not residents.perspectives(engine, quarter, **options).shown  # open: not released
+    rounds.close_round(engine, residents.id, actor=SYSTEM)
+    view = residents.perspectives(engine, quarter, **options)
     assert view.shown and view.respondents == 5
     frame = view.frame.set_index("item")
     assert list(frame.index) == ["AB1", "AB2", "AB3", "AB4", "AB5", "AO1", "AO3", "AO5"]
@@ -341,7 +341,7 @@ def test_perspectives_pool_the_statements_of_one_principle(world):
     assert frame.at["AB2", "residents_median"] == 3.5 and frame.at["AB2", "residents_n"] == 10
     assert frame.at["AB1", "difference"] == 0 and pd.isna(frame.at["AB3", "residents_median"])
     assert list(view.largest_differences()["item"]) == []  # nowhere 1 point or more
-    assert not services.perspectives(engine, quarter, min_group=3, min_group_residents=6, lang="nl").shown
+    assert not residents.perspectives(engine, quarter, min_group=3, min_group_residents=6, lang="nl").shown
 
 
 def test_min_group_residents_defaults_to_five_and_never_drops_below_three(monkeypatch):
@@ -384,7 +384,7 @@ def test_perspectives_chart_without_numbers_says_so():
 
 def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     engine, key, team_round = world
-    residents = services.open_residents_round(engine, team_round.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, team_round.id, actor=SYSTEM)
     formal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
     assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
     assert " jij " not in formal and " je " not in formal
@@ -392,7 +392,7 @@ def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     team_page = open_page("pages/team.py", query={"team": key})
     next(toggle for toggle in team_page.toggle if toggle.label.startswith("Inwoners aanspreken met 'jij'")).set_value(True).run()
     assert not team_page.exception
-    assert services.get_team(engine, team_round.team_id).residents_informal
+    assert teams.get_team(engine, team_round.team_id).residents_informal
 
     informal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
     assert "Wat vind jij van Wijkteam Bewoners?" in informal and "Ben je het eens met deze zin?" in informal

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
 
@@ -23,21 +23,21 @@ OPTIONS = dict(min_group_org=5, min_group_residents=5, lang="nl")
 def add_team(app_engine, name, resident_scores, *, period="2026-Q1", publish_team=True, publish_residents=True):
     """A team with a closed team round (5 members) and a closed residents' round in which resident
     i gives resident_scores[i] to every statement. Returns (team round, residents' round)."""
-    team = services.find_team(app_engine, name) or services.create_team(app_engine, name, "Kringstad")
-    quarter = services.start_round(app_engine, team.id, period)
+    team = teams.find_team(app_engine, name) or teams.create_team(app_engine, name, "Kringstad")
+    quarter = rounds.start_round(app_engine, team.id, period)
     for person in range(5):
-        factories.submit(app_engine, quarter.id, f"{name}-{period}-{person}", [services.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
-    services.close_round(app_engine, quarter.id, actor=SYSTEM)
+        factories.submit(app_engine, quarter.id, f"{name}-{period}-{person}", [responses.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
+    rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
     if publish_team:
         sharing.publish_round(app_engine, quarter.id)
-    residents = services.open_residents_round(app_engine, quarter.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(app_engine, quarter.id, actor=SYSTEM)
     for index, score in enumerate(resident_scores):
-        answers = [services.AnswerInput(statement.id, score) for statement in STATEMENTS]
+        answers = [responses.AnswerInput(statement.id, score) for statement in STATEMENTS]
         factories.submit(app_engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
-    services.close_round(app_engine, residents.id, actor=SYSTEM)
+    rounds.close_round(app_engine, residents.id, actor=SYSTEM)
     if publish_residents:
         sharing.publish_round(app_engine, residents.id)
-    return quarter, services.get_round(app_engine, residents.id)
+    return quarter, rounds.get_round(app_engine, residents.id)
 
 
 def dumped(view) -> str:
@@ -68,9 +68,9 @@ def test_only_published_residents_rounds_with_enough_residents_reach_the_manager
 
 
 def test_withdrawing_takes_it_back_and_fewer_than_three_teams_give_only_an_explanation(app_engine):
-    rounds = [add_team(app_engine, name, [score] * 5)[1] for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4))]
+    round_list = [add_team(app_engine, name, [score] * 5)[1] for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4))]
     assert sharing.residents_view(app_engine, **OPTIONS).enough
-    sharing.withdraw_round(app_engine, rounds[0].id)
+    sharing.withdraw_round(app_engine, round_list[0].id)
     view = sharing.residents_view(app_engine, **OPTIONS)
     assert not view.enough and view.team_count == 2 and view.teams == ()
     assert view.teams_frame.empty and view.organisation.empty
@@ -96,7 +96,7 @@ def test_the_latest_shown_residents_round_of_each_team_counts(app_engine):
 
 def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(app_engine):
     _, residents = add_team(app_engine, "Wijkteam Deel", [3] * 5, publish_residents=False)
-    key = services.issue_team_key(app_engine, residents.team_id)
+    key = teams.issue_team_key(app_engine, residents.team_id)
     app = open_page("pages/team.py", query={"team": key})
     assert not app.exception, app.exception
     text = all_text(app)
@@ -105,15 +105,15 @@ def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(app_engin
     assert toggle.label == "Inwonersuitkomsten delen met de organisatie"
     toggle.set_value(True).run()
     assert not app.exception
-    assert services.get_round(app_engine, residents.id).published
+    assert rounds.get_round(app_engine, residents.id).published
     assert "De inwonersuitkomsten zijn gedeeld met de organisatie" in all_text(app)
     app.toggle(key=f"share-residents-{residents.id}").set_value(False).run()
-    assert not services.get_round(app_engine, residents.id).published
+    assert not rounds.get_round(app_engine, residents.id).published
     # A stale switch never publishes a round that was withdrawn meanwhile.
     app.toggle(key=f"share-residents-{residents.id}").set_value(True).run()
     sharing.withdraw_round(app_engine, residents.id)
     app.run()
-    assert not services.get_round(app_engine, residents.id).published
+    assert not rounds.get_round(app_engine, residents.id).published
     assert app.toggle(key=f"share-residents-{residents.id}").value is False
 
 
@@ -124,16 +124,16 @@ def manager_residents(app):
 
 
 def test_the_manager_sees_published_residents_results_only(app_engine):
-    rounds = {}
+    round_list = {}
     for name, score in (("Wijkteam Noord", 2), ("Wijkteam Zuid", 3), ("Wijkteam Oost", 4)):
-        rounds[name] = add_team(app_engine, name, [score] * 5)[1]
+        round_list[name] = add_team(app_engine, name, [score] * 5)[1]
     add_team(app_engine, "Wijkteam Geheim", [1] * 8, publish_residents=False)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
     text, frames = manager_residents(app)
     assert "Wat vinden inwoners?" in app.radio(key="manager_view").options
     assert "3 teams delen wat hun inwoners vinden" in text
-    for name in rounds:
+    for name in round_list:
         assert name in frames
     assert len(app.get("vega_lite_chart")) == 1 and "even hoog" in text
     # The unpublished residents' round: neither its name nor its numbers (all 1s) appear.
@@ -145,11 +145,11 @@ def test_the_manager_sees_published_residents_results_only(app_engine):
     app.toggle(key="manager_low_trust").set_value(True).run()
     text, frames = manager_residents(app)
     assert "niet per team" in text
-    for name in rounds:
+    for name in round_list:
         assert name not in text + frames
 
     # Withdrawing one: fewer than 3 teams, only the explanation.
-    sharing.withdraw_round(app_engine, rounds["Wijkteam Noord"].id)
+    sharing.withdraw_round(app_engine, round_list["Wijkteam Noord"].id)
     app = open_page("pages/manager.py", session=MANAGER)
     text, frames = manager_residents(app)
     assert "minstens 3" in text and "terugrekenen" in text

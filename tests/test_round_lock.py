@@ -8,16 +8,16 @@ import threading
 import pytest
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import responses, rounds, services, teams, workshop
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 pytestmark = pytest.mark.postgres
-ANSWERS = [services.AnswerInput("AB1", 4)]
+ANSWERS = [responses.AnswerInput("AB1", 4)]
 
 
 def close_team_round(engine, round_id):
-    services.close_round(engine, round_id, actor=SYSTEM)
+    rounds.close_round(engine, round_id, actor=SYSTEM)
 
 
 def close_workshop_round(engine, round_id):
@@ -29,10 +29,10 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
     migrate(fresh_postgres_url)
     engine = get_engine(fresh_postgres_url)
     try:
-        team = services.create_team(engine, "Wijkteam Slot")
-        quarter = services.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        team = teams.create_team(engine, "Wijkteam Slot")
+        quarter = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
         has_read_open, may_go_on = threading.Event(), threading.Event()
-        check_answers = services._checked_answers
+        check_answers = responses._checked_answers
 
         def slow_check(*args, **kwargs):  # the forced delay: after reading "open", before writing
             has_read_open.set()
@@ -44,7 +44,7 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
 
         def submit():
             try:
-                services.submit_response(engine, quarter.id, "laatkomer", ANSWERS)
+                responses.submit_response(engine, quarter.id, "laatkomer", ANSWERS)
                 order.append("answer stored")
             except InvalidInput as error:
                 errors.append(error)
@@ -67,12 +67,12 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
         # Both went through; which thread noted its end first says nothing (the close goes on
         # the moment the answer commits), so the database tells: the answer is in the closed round.
         assert errors == [] and sorted(order) == ["answer stored", "round closed"]
-        assert services.get_round(engine, quarter.id).status == "closed"
-        assert services.count_responses(engine, quarter.id) == 1
+        assert rounds.get_round(engine, quarter.id).status == "closed"
+        assert rounds.count_responses(engine, quarter.id) == 1
         monkeypatch.setattr(services, "_checked_answers", check_answers)
         with pytest.raises(InvalidInput, match="gesloten"):
-            services.submit_response(engine, quarter.id, "te-laat", ANSWERS)
-        assert services.count_responses(engine, quarter.id) == 1
+            responses.submit_response(engine, quarter.id, "te-laat", ANSWERS)
+        assert rounds.count_responses(engine, quarter.id) == 1
     finally:
         dispose_engines()
 
@@ -82,10 +82,10 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
     migrate(fresh_postgres_url)
     engine = get_engine(fresh_postgres_url)
     try:
-        team = services.create_team(engine, "Wijkteam Tegelijk")
-        quarter = services.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        team = teams.create_team(engine, "Wijkteam Tegelijk")
+        quarter = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
         first_is_halfway, first_may_go_on = threading.Event(), threading.Event()
-        check_answers = services._checked_answers
+        check_answers = responses._checked_answers
 
         def slow_first(*args, **kwargs):  # only the first submit stops after reading "open"
             if not first_is_halfway.is_set():
@@ -96,12 +96,12 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
         monkeypatch.setattr(services, "_checked_answers", slow_first)
         order = []
         first = threading.Thread(
-            target=lambda: (services.submit_response(engine, quarter.id, "eerste", ANSWERS), order.append("first"))
+            target=lambda: (responses.submit_response(engine, quarter.id, "eerste", ANSWERS), order.append("first"))
         )
         first.start()
         assert first_is_halfway.wait(timeout=60)
         second = threading.Thread(
-            target=lambda: (services.submit_response(engine, quarter.id, "tweede", ANSWERS), order.append("second"))
+            target=lambda: (responses.submit_response(engine, quarter.id, "tweede", ANSWERS), order.append("second"))
         )
         second.start()
         second.join(timeout=10)  # a second submit queued behind the first's lock would still wait here
@@ -110,6 +110,6 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
         second.join(timeout=60)
 
         assert order == ["second", "first"]
-        assert services.count_responses(engine, quarter.id) == 2
+        assert rounds.count_responses(engine, quarter.id) == 2
     finally:
         dispose_engines()

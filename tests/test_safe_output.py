@@ -19,7 +19,7 @@ from kringwijs_survey import cli
 from kringwijs_survey.core.i18n import LANGUAGES, table
 from kringwijs_survey.core.settings import NAME_MAX
 from kringwijs_survey.core.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
-from kringwijs_survey.domain import csv_io, services, sharing, workshop
+from kringwijs_survey.domain import csv_io, notes, responses, rounds, sharing, workshop
 from kringwijs_survey.render import chart_words, exports, reports, workshop_report
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
@@ -125,21 +125,21 @@ def hostile_world(tmp_path_factory):
     names = packed_names()
     teams = []
     for index, name in enumerate(names):
-        team = services.create_team(engine, name, area=names[(index + 1) % len(names)])
-        quarter = services.start_round(engine, team.id, "2026-Q1")
+        team = teams.create_team(engine, name, area=names[(index + 1) % len(names)])
+        quarter = rounds.start_round(engine, team.id, "2026-Q1")
         for person, respondent in enumerate(("=p1", "-p2", "@p3", "p4")):
             comments = [CORPUS[((index * 4 + person) * len(ITEMS) + position) % len(CORPUS)] for position in range(len(ITEMS))]
-            answers = [services.AnswerInput(item, 1 + person, comment=comment) for item, comment in zip(ITEMS, comments)]
+            answers = [responses.AnswerInput(item, 1 + person, comment=comment) for item, comment in zip(ITEMS, comments)]
             factories.submit(engine, quarter.id, f"{respondent}{index}", answers)
-        services.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, quarter.id, actor=SYSTEM)
         sharing.publish_round(engine, quarter.id)
         sharing.share_summary(engine, quarter.id, "\n".join(CORPUS[index :: len(names)]))
         teams.append((team, quarter))
     first_round = teams[0][1]
     for position, item in enumerate(ITEMS):
-        services.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
+        notes.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
     for index, text in enumerate(CORPUS):
-        services.add_action(engine, teams[index % len(teams)][1].id, services.ActionInput(text, None, as_name(text), None, "organisation"), actor=SYSTEM)
+        notes.add_action(engine, teams[index % len(teams)][1].id, notes.ActionInput(text, None, as_name(text), None, "organisation"), actor=SYSTEM)
     yield url, engine, teams
     dispose_engines()
 
@@ -237,8 +237,8 @@ def test_team_report_holds_notes_and_actions_as_typed(hostile_engine):
     engine, teams = hostile_engine
     team, quarter = teams[0]
     data = reports.team_report_pdf(engine, team.id, quarter.id, min_group=3, lang="nl")
-    actions = services.round_actions(engine, quarter.id)
-    expected = [team.name] + list(services.round_notes(engine, quarter.id).values()) + [a.what for a in actions] + [a.owner for a in actions]
+    actions = notes.round_actions(engine, quarter.id)
+    expected = [team.name] + list(notes.round_notes(engine, quarter.id).values()) + [a.what for a in actions] + [a.owner for a in actions]
     assert_plain_pdf(data, expected)
 
 
@@ -256,7 +256,7 @@ def test_workshop_summary_pdf_holds_the_group_name_as_typed(hostile_engine, name
     engine, _ = hostile_engine
     group = workshop.start_workshop(engine, None, name + " groep", "2026-Q2")
     for person in range(3):
-        factories.submit(engine, group.id, f"w{person}", [services.AnswerInput(item, 3) for item in ITEMS])
+        factories.submit(engine, group.id, f"w{person}", [responses.AnswerInput(item, 3) for item in ITEMS])
     workshop.close_workshop(engine, group.id)
     summary = workshop_results.workshop_summary(engine, group.id, "nl", 3)
     assert summary.name == as_name(name + " groep")

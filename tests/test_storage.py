@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from kringwijs_survey.domain import services
+from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import current_revision, head_revision
 
@@ -12,9 +13,9 @@ import factories
 
 
 def _round_with_response(engine):
-    team = services.create_team(engine, "Wijkteam Test")
-    quarter = services.start_round(engine, team.id, "2026-Q1")
-    factories.submit(engine, quarter.id, "resp-1", [services.AnswerInput("AB1", 3)])
+    team = teams.create_team(engine, "Wijkteam Test")
+    quarter = rounds.start_round(engine, team.id, "2026-Q1")
+    factories.submit(engine, quarter.id, "resp-1", [responses.AnswerInput("AB1", 3)])
     with engine.connect() as connection:
         return connection.execute(text("SELECT id FROM response")).scalar_one()
 
@@ -52,7 +53,7 @@ def test_database_itself_rejects_an_answer_without_a_response(engine):
 
 
 def test_database_itself_rejects_a_malformed_period(engine):
-    team = services.create_team(engine, "Wijkteam Periode")
+    team = teams.create_team(engine, "Wijkteam Periode")
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(
             text("INSERT INTO round (team_id, period, framework, status) VALUES (:t, '2026-Q5', 'x', 'open')"), {"t": team.id}
@@ -68,55 +69,55 @@ def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(sqlite_engine):
 
 
 def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
-    team = services.create_team(engine, "Wijkteam Dubbel")
-    quarter = services.start_round(engine, team.id, "2026-Q2")
+    team = teams.create_team(engine, "Wijkteam Dubbel")
+    quarter = rounds.start_round(engine, team.id, "2026-Q2")
     for score in (2, 4):
-        factories.submit(engine, quarter.id, "same-key", [services.AnswerInput("AB1", score)])
-    assert services.count_responses(engine, quarter.id) == 1
+        factories.submit(engine, quarter.id, "same-key", [responses.AnswerInput("AB1", score)])
+    assert rounds.count_responses(engine, quarter.id) == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
 
 
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
-    team = services.create_team(engine, "Wijkteam Dicht")
-    quarter = services.start_round(engine, team.id, "2026-Q2")
-    services.close_round(engine, quarter.id, actor=SYSTEM)
-    with pytest.raises(services.InvalidInput, match="gesloten"):
-        factories.submit(engine, quarter.id, "late", [services.AnswerInput("AB1", 3)])
-    assert services.count_responses(engine, quarter.id) == 0
+    team = teams.create_team(engine, "Wijkteam Dicht")
+    quarter = rounds.start_round(engine, team.id, "2026-Q2")
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    with pytest.raises(InvalidInput, match="gesloten"):
+        factories.submit(engine, quarter.id, "late", [responses.AnswerInput("AB1", 3)])
+    assert rounds.count_responses(engine, quarter.id) == 0
 
 
 def test_unknown_items_and_bad_scores_are_refused_before_anything_is_written(engine):
-    team = services.create_team(engine, "Wijkteam Fout")
-    quarter = services.start_round(engine, team.id, "2026-Q2")
-    with pytest.raises(services.InvalidInput):
-        factories.submit(engine, quarter.id, "k", [services.AnswerInput("AB1", 3), services.AnswerInput("ZZ9", 3)])
-    with pytest.raises(services.InvalidInput):
-        factories.submit(engine, quarter.id, "k", [services.AnswerInput("AB1", 7)])
-    assert services.count_responses(engine, quarter.id) == 0
+    team = teams.create_team(engine, "Wijkteam Fout")
+    quarter = rounds.start_round(engine, team.id, "2026-Q2")
+    with pytest.raises(InvalidInput):
+        factories.submit(engine, quarter.id, "k", [responses.AnswerInput("AB1", 3), responses.AnswerInput("ZZ9", 3)])
+    with pytest.raises(InvalidInput):
+        factories.submit(engine, quarter.id, "k", [responses.AnswerInput("AB1", 7)])
+    assert rounds.count_responses(engine, quarter.id) == 0
 
 
 def test_team_names_are_cleaned_and_checked(engine):
-    team = services.create_team(engine, "  Wijkteam\x07 Noord \u200b ")
+    team = teams.create_team(engine, "  Wijkteam\x07 Noord \u200b ")
     assert team.name == "Wijkteam Noord"
-    with pytest.raises(services.InvalidInput, match="al een team"):
-        services.create_team(engine, "Wijkteam Noord")
-    with pytest.raises(services.InvalidInput, match="te lang"):
-        services.create_team(engine, "x" * 101)
-    with pytest.raises(services.InvalidInput, match="leeg"):
-        services.create_team(engine, "   ")
+    with pytest.raises(InvalidInput, match="al een team"):
+        teams.create_team(engine, "Wijkteam Noord")
+    with pytest.raises(InvalidInput, match="te lang"):
+        teams.create_team(engine, "x" * 101)
+    with pytest.raises(InvalidInput, match="leeg"):
+        teams.create_team(engine, "   ")
 
 
 def test_a_round_that_showed_results_cannot_reopen(engine):
-    team = services.create_team(engine, "Wijkteam Heropen")
-    small = services.start_round(engine, team.id, "2026-Q1")
-    factories.submit(engine, small.id, "a", [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, small.id, actor=SYSTEM)
-    assert services.set_round_status(engine, small.id, "open", actor=SYSTEM).status == "open"  # never showed results
-    full = services.start_round(engine, team.id, "2026-Q2")
+    team = teams.create_team(engine, "Wijkteam Heropen")
+    small = rounds.start_round(engine, team.id, "2026-Q1")
+    factories.submit(engine, small.id, "a", [responses.AnswerInput("AB1", 3)])
+    rounds.close_round(engine, small.id, actor=SYSTEM)
+    assert rounds.set_round_status(engine, small.id, "open", actor=SYSTEM).status == "open"  # never showed results
+    full = rounds.start_round(engine, team.id, "2026-Q2")
     for person in "abc":
-        factories.submit(engine, full.id, person, [services.AnswerInput("AB1", 3)])
-    services.close_round(engine, full.id, actor=SYSTEM)
-    with pytest.raises(services.InvalidInput, match="kan niet meer open"):
-        services.set_round_status(engine, full.id, "open", actor=SYSTEM)
-    assert services.get_round(engine, full.id).status == "closed"
+        factories.submit(engine, full.id, person, [responses.AnswerInput("AB1", 3)])
+    rounds.close_round(engine, full.id, actor=SYSTEM)
+    with pytest.raises(InvalidInput, match="kan niet meer open"):
+        rounds.set_round_status(engine, full.id, "open", actor=SYSTEM)
+    assert rounds.get_round(engine, full.id).status == "closed"

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import rounds, sharing, teams
 from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.render.tables import readable
 from kringwijs_survey.rules.access import Principal, Role
@@ -82,8 +82,8 @@ def assert_described_as_a_whole(app, where: str) -> None:
 def test_every_results_view_shows_plain_tables(demo):
     engine, keys = demo
     key = next(iter(keys.values()))
-    team = services.team_by_key(engine, key)
-    closed = [r for r in services.list_rounds(engine, team.id) if r.status == "closed"]
+    team = teams.team_by_key(engine, key)
+    closed = [r for r in rounds.list_rounds(engine, team.id) if r.status == "closed"]
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": closed[-1].id})
     assert not app.exception, app.exception
     for name in ("profile", "blockades", "spread", "changes", "agenda"):
@@ -95,8 +95,8 @@ def test_every_results_view_shows_plain_tables(demo):
 
 def test_every_manager_view_shows_plain_tables(demo):
     engine, _ = demo
-    for team in services.list_teams(engine):
-        for quarter in services.list_rounds(engine, team.id):
+    for team in teams.list_teams(engine):
+        for quarter in rounds.list_rounds(engine, team.id):
             if quarter.status == "closed" and not quarter.published:
                 sharing.publish_round(engine, quarter.id)
     app = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
 
@@ -19,10 +19,10 @@ MANAGER = {"principal": Principal(Role.MANAGER)}
 
 
 def shared_round(engine, team, scores, period="2026-Q1"):
-    quarter = services.start_round(engine, team.id, period)
+    quarter = rounds.start_round(engine, team.id, period)
     for index, score in enumerate(scores):
-        factories.submit(engine, quarter.id, f"{team.name}-{index}", [services.AnswerInput(i.id, score) for i in FRAMEWORK.items])
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+        factories.submit(engine, quarter.id, f"{team.name}-{index}", [responses.AnswerInput(i.id, score) for i in FRAMEWORK.items])
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     sharing.publish_round(engine, quarter.id)
 
 
@@ -40,7 +40,7 @@ def test_nieuw_team_is_off_by_default(app_engine, monkeypatch):
     monkeypatch.delenv("SELF_SERVICE_TEAMS", raising=False)
     app, key = make_team_on_the_page("Wijkteam Zuid")
     assert key is None and "Nieuwe teams maakt de beheerder" in all_text(app)
-    assert services.list_teams(app_engine) == []
+    assert teams.list_teams(app_engine) == []
 
 
 def test_a_self_made_team_never_moves_the_organisations_figures_until_approved(app_engine, monkeypatch):
@@ -48,11 +48,11 @@ def test_a_self_made_team_never_moves_the_organisations_figures_until_approved(a
     organisation's figures and to-do list."""
     monkeypatch.setenv("SELF_SERVICE_TEAMS", "1")
     for name, score in (("Wijkteam Noord", 3), ("Wijkteam Oost", 3), ("Wijkteam West", 3)):
-        shared_round(app_engine, services.create_team(app_engine, name), [score] * 5)
+        shared_round(app_engine, teams.create_team(app_engine, name), [score] * 5)
     before = sharing.organisation_view(app_engine, min_group_org=5)
     app, key = make_team_on_the_page("Wijkteam Nep")
     assert key and "Tot de beheerder je team goedkeurt" in all_text(app)
-    fake = services.team_by_key(app_engine, key)
+    fake = teams.team_by_key(app_engine, key)
     assert fake.origin == "self" and not fake.approved
     shared_round(app_engine, fake, [1] * 5)
     after = sharing.organisation_view(app_engine, min_group_org=5)
@@ -80,20 +80,20 @@ def test_import_never_writes_into_a_team_someone_else_made(app_engine, tmp_path)
     """Finding 6: an outsider made "Wijkteam Zuid" before the admin imported it; import-csv then
     wrote the real team's answers into the outsider's team, readable with the outsider's key."""
     url = str(app_engine.url)
-    outsider = services.create_team(app_engine, "Wijkteam Zuid", origin="self")
-    services.issue_team_key(app_engine, outsider.id)
+    outsider = teams.create_team(app_engine, "Wijkteam Zuid", origin="self")
+    teams.issue_team_key(app_engine, outsider.id)
     path = tmp_path / "zuid.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
     refused = run_cli(url, "import-csv", str(path))
     assert refused.returncode == 1 and "--into" in refused.stderr and "Wijkteam Zuid" in refused.stderr
-    assert services.list_rounds(app_engine, outsider.id) == []
+    assert rounds.list_rounds(app_engine, outsider.id) == []
     # Teams the import made itself take the same file again (idempotent), other teams only by name.
     other = tmp_path / "noord.csv"
     other.write_text(GOOD_CSV.replace("Zuid", "Noord"), encoding="utf-8")
     assert run_cli(url, "import-csv", str(other)).returncode == 0
     assert run_cli(url, "import-csv", str(other)).returncode == 0
-    assert services.find_team(app_engine, "Wijkteam Noord").origin == "import"
+    assert teams.find_team(app_engine, "Wijkteam Noord").origin == "import"
     named = run_cli(url, "import-csv", str(path), "--into", "Wijkteam Zuid")
     assert named.returncode == 0, named.stderr
-    (quarter,) = services.list_rounds(app_engine, outsider.id)
-    assert services.response_sources(app_engine, quarter.id) == {"import": 2}
+    (quarter,) = rounds.list_rounds(app_engine, outsider.id)
+    assert rounds.response_sources(app_engine, quarter.id) == {"import": 2}

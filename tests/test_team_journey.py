@@ -2,7 +2,8 @@
 
 import pytest
 
-from kringwijs_survey.domain import csv_io, services
+from kringwijs_survey.core import periods
+from kringwijs_survey.domain import csv_io, notes, responses, rounds, teams
 from kringwijs_survey.render import reports
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
@@ -36,7 +37,7 @@ def start_round_in_the_app(key, period):
 
 
 def submit(engine, round_id, person, scores):
-    answers = [services.AnswerInput(item.id, scores[index % len(scores)]) for index, item in enumerate(FRAMEWORK.items)]
+    answers = [responses.AnswerInput(item.id, scores[index % len(scores)]) for index, item in enumerate(FRAMEWORK.items)]
     factories.submit(engine, round_id, person, answers)
 
 
@@ -51,17 +52,17 @@ def results_text(key, round_id, view=None):
 
 def test_create_start_three_submit_and_results_appear(engine):
     key = create_team_in_the_app()
-    period = services.current_period()
+    period = periods.current_period()
     start_round_in_the_app(key, period)
-    team = services.team_by_key(engine, key)
-    quarter = services.list_rounds(engine, team.id)[0]
+    team = teams.team_by_key(engine, key)
+    quarter = rounds.list_rounds(engine, team.id)[0]
     team_page = all_text(open_page("pages/team.py", query={"team": key}))
     assert "**0** uitnodigingen, **0** ingevuld" in team_page and "0** mensen" in team_page
     for person, scores in (("a", [2]), ("b", [3]), ("c", [5])):
         submit(engine, quarter.id, person, scores)
     _, text = results_text(key, quarter.id)
     assert "nog open" in text and "3 mensen" in text  # live round: only the count
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     app, text = results_text(key, quarter.id)
     assert "Gebaseerd op de antwoorden van 3 teamleden" in text
     assert len(app.get("vega_lite_chart")) == 2  # the radar and the members' dots
@@ -73,11 +74,11 @@ def test_create_start_three_submit_and_results_appear(engine):
 
 def test_with_two_members_the_results_stay_hidden(engine):
     key = create_team_in_the_app("Wijkteam Klein")
-    team = services.team_by_key(engine, key)
-    quarter = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.team_by_key(engine, key)
+    quarter = rounds.start_round(engine, team.id, "2026-Q1")
     submit(engine, quarter.id, "a", [1])
     submit(engine, quarter.id, "b", [5])
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     app, text = results_text(key, quarter.id)
     assert "te weinig antwoorden" in text and "minstens 3" in text
     assert len(app.get("vega_lite_chart")) == 0
@@ -85,15 +86,15 @@ def test_with_two_members_the_results_stay_hidden(engine):
 
 def test_the_delta_to_last_round_is_right(engine):
     key = create_team_in_the_app("Wijkteam Delta")
-    team = services.team_by_key(engine, key)
-    first = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.team_by_key(engine, key)
+    first = rounds.start_round(engine, team.id, "2026-Q1")
     for person, score in (("a", 2), ("b", 2), ("c", 3)):
         submit(engine, first.id, person, [score])
-    services.close_round(engine, first.id, actor=SYSTEM)
-    second = services.start_round(engine, team.id, "2026-Q2")
+    rounds.close_round(engine, first.id, actor=SYSTEM)
+    second = rounds.start_round(engine, team.id, "2026-Q2")
     for person, score in (("d", 4), ("e", 4), ("f", 3)):
         submit(engine, second.id, person, [score])
-    services.close_round(engine, second.id, actor=SYSTEM)
+    rounds.close_round(engine, second.id, actor=SYSTEM)
     app, text = results_text(key, second.id, view="changes")
     table = next(frame.value for frame in app.dataframe if "Verschil" in frame.value.columns)
     row = table[table["Nr."] == FRAMEWORK.items[0].id].iloc[0]
@@ -104,35 +105,35 @@ def test_the_delta_to_last_round_is_right(engine):
 
 def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
     key = create_team_in_the_app("Wijkteam Actie")
-    team = services.team_by_key(engine, key)
-    first = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.team_by_key(engine, key)
+    first = rounds.start_round(engine, team.id, "2026-Q1")
     for person in "abc":
         submit(engine, first.id, person, [3])
-    services.close_round(engine, first.id, actor=SYSTEM)
+    rounds.close_round(engine, first.id, actor=SYSTEM)
     app, _ = results_text(key, first.id, view="actions")
     form_inputs = [t for t in app.text_input if t.label == "Wat gaan jullie doen?"]
     form_inputs[0].input("Elke week een huisbezoek samen")
     next(b for b in app.button if b.label == "Actie toevoegen").click().run()
-    assert services.open_actions(engine, team.id)[0].what == "Elke week een huisbezoek samen"
+    assert notes.open_actions(engine, team.id)[0].what == "Elke week een huisbezoek samen"
 
-    services.start_round(engine, team.id, "2026-Q2")
+    rounds.start_round(engine, team.id, "2026-Q2")
     team_page = open_page("pages/team.py", query={"team": key})
     assert "Elke week een huisbezoek samen" in all_text(team_page)
     radio = next(r for r in team_page.radio if r.key and r.key.startswith("action-"))
     radio.set_value("done")
     next(b for b in team_page.button if b.label == "Opslaan").click().run()
-    assert services.open_actions(engine, team.id) == []
+    assert notes.open_actions(engine, team.id) == []
     assert "Elke week een huisbezoek samen" not in all_text(open_page("pages/team.py", query={"team": key}))
 
 
 def test_results_from_the_menu_open_the_newest_round_that_has_results(engine):
     key = create_team_in_the_app("Wijkteam Menu")
-    team = services.team_by_key(engine, key)
-    first = services.start_round(engine, team.id, "2026-Q1")
+    team = teams.team_by_key(engine, key)
+    first = rounds.start_round(engine, team.id, "2026-Q1")
     for person, score in (("a", 2), ("b", 2), ("c", 3)):
         submit(engine, first.id, person, [score])
-    services.close_round(engine, first.id, actor=SYSTEM)
-    services.start_round(engine, team.id, "2026-Q2")
+    rounds.close_round(engine, first.id, actor=SYSTEM)
+    rounds.start_round(engine, team.id, "2026-Q2")
     app = open_page("pages/results.py", query={"team": key})
     text = all_text(app)
     assert "nog open" in text and "Je ziet de uitkomsten van 2026-Q1" in text
@@ -152,14 +153,14 @@ def test_a_round_on_a_new_lens_runs_from_start_to_results(engine, lens):
     app.selectbox[1].set_value(lens)
     next(b for b in app.button if b.label == "Ronde starten").click().run()
     assert not app.exception
-    team = services.team_by_key(engine, key)
-    quarter = services.list_rounds(engine, team.id)[0]
+    team = teams.team_by_key(engine, key)
+    quarter = rounds.list_rounds(engine, team.id)[0]
     assert quarter.framework == lens and quarter.scales == framework.scales_version
     assert framework.title.nl in all_text(open_page("pages/team.py", query={"team": key}))
     for person, scores in (("a", [2, 4]), ("b", [3]), ("c", [5, 1])):
-        answers = [services.AnswerInput(item.id, scores[i % len(scores)]) for i, item in enumerate(framework.items)]
+        answers = [responses.AnswerInput(item.id, scores[i % len(scores)]) for i, item in enumerate(framework.items)]
         factories.submit(engine, quarter.id, person, answers)
-    services.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, quarter.id, actor=SYSTEM)
     app, text = results_text(key, quarter.id)
     assert "Gebaseerd op de antwoorden van 3 teamleden" in text
     assert framework.items[0].title.nl in text.replace("\\", "")

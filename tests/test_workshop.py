@@ -9,14 +9,15 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from kringwijs_survey.core import periods
 from kringwijs_survey.core.i18n import table
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, workshop
+from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.render import qr, workshop_report
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.views import workshop_results
-from kringwijs_survey.web import ui
+from kringwijs_survey.web import signin
 
 import factories
 from app_helpers import APP, all_text, open_page
@@ -30,14 +31,14 @@ LABELS = {key[len("chart."):]: value for key, value in table("nl").items() if ke
 def world(app_engine, monkeypatch):
     monkeypatch.setenv("MIN_GROUP", "3")
     engine = app_engine
-    team = services.create_team(engine, "Wijkteam Workshop")
+    team = teams.create_team(engine, "Wijkteam Workshop")
     return engine, team
 
 
 def answer(engine, round_id, person, first_score, *, final=True):
     """Scores first_score, first_score+1, ... (wrapping 1..5) over the items, in framework order."""
     answers = [
-        services.AnswerInput(item.id, (first_score - 1 + position) % 5 + 1, discuss=position == 2)
+        responses.AnswerInput(item.id, (first_score - 1 + position) % 5 + 1, discuss=position == 2)
         for position, item in enumerate(FRAMEWORK.items)
     ]
     factories.submit(engine, round_id, person, answers, final=final)
@@ -68,7 +69,7 @@ def start_from_page(engine):
 
 
 def page_round(engine, app):
-    return services.get_round(engine, app.session_state["workshop_round"])
+    return rounds.get_round(engine, app.session_state["workshop_round"])
 
 
 def presenter(quarter):
@@ -81,11 +82,11 @@ def test_a_workshop_for_a_team_runs_in_a_round_of_its_own(world):
     engine, team = world
     app = start_from_page(engine)
     quarter = page_round(engine, app)
-    assert quarter.period == services.current_period() and quarter.status == "open"
-    assert services.list_rounds(engine, team.id) == []  # the team's own history is the team's
+    assert quarter.period == periods.current_period() and quarter.status == "open"
+    assert rounds.list_rounds(engine, team.id) == []  # the team's own history is the team's
     assert workshop.workshop_name(engine, quarter) == "Wijkteam Workshop · workshop"
     text = all_text(app)
-    assert quarter.join_code in text and ui.join_link(quarter.join_code).split("?")[1] in text
+    assert quarter.join_code in text and signin.join_link(quarter.join_code).split("?")[1] in text
     assert KEYS[quarter.id] in text  # the beamer code, for the facilitator's eyes
     # Starting again (a browser that closed) continues in the same round.
     again = workshop.start_workshop(engine, team.id, None, quarter.period, quarter.framework)
@@ -97,7 +98,7 @@ def test_a_trainer_cannot_take_over_a_teams_own_round(world):
     """Finding 2: "Workshop leiden" for a team and a quarter with an open team round used to
     return that round: its code, counts, paper form, reveal and close went to the trainer."""
     engine, team = world
-    own = services.start_round(engine, team.id, services.current_period())
+    own = rounds.start_round(engine, team.id, periods.current_period())
     for person in "abc":
         answer(engine, own.id, person, 2)
     app = start_from_page(engine)
@@ -110,9 +111,9 @@ def test_a_trainer_cannot_take_over_a_teams_own_round(world):
         next(r for r in app.radio if r.key == f"paper-{item.id}").set_value(1)
     button(app, "Antwoorden opslaan").click().run()
     button(app, "Ja, sluit de workshop").click().run()
-    own = services.get_round(engine, own.id)
-    assert own.status == "open" and services.count_responses(engine, own.id) == 3
-    assert services.response_sources(engine, own.id) == {"invited": 3}
+    own = rounds.get_round(engine, own.id)
+    assert own.status == "open" and rounds.count_responses(engine, own.id) == 3
+    assert rounds.response_sources(engine, own.id) == {"invited": 3}
     # Only the team itself can open its own round for a trainer, with a code it hands over.
     key = workshop.open_team_round_for_workshop(engine, own.id, actor=SYSTEM)
     assert workshop.workshop_by_key(engine, key).id == own.id
@@ -141,10 +142,10 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     answer(engine, quarter.id, "a", 1)
     answer(engine, quarter.id, "b", 2)
     button(app, "Volgende").click().run()
-    assert services.get_round(engine, quarter.id).live_index == 0
+    assert rounds.get_round(engine, quarter.id).live_index == 0
     button(app, "Laat uitkomst zien").click().run()
     assert "te weinig antwoorden: 2" in all_text(app)
-    assert not services.get_round(engine, quarter.id).live_revealed
+    assert not rounds.get_round(engine, quarter.id).live_revealed
 
     screen = presenter(quarter)
     text = all_text(screen)
@@ -154,7 +155,7 @@ def test_reveal_is_refused_below_the_minimum_and_allowed_at_it(world):
     answer(engine, quarter.id, "c", 3)
     button(app, "Laat uitkomst zien").click().run()
     assert not app.error, [e.value for e in app.error]
-    assert services.get_round(engine, quarter.id).live_revealed
+    assert rounds.get_round(engine, quarter.id).live_revealed
     screen = presenter(quarter)
     text = all_text(screen)
     assert "Middelste score: **2,0**" in text and "Antwoorden van 3 mensen" in text
@@ -176,9 +177,9 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     assert frozen["median"] == 1 and frozen["sd"] == pytest.approx(1.7320508)
 
     answer(engine, quarter.id, "d", 5)  # the fourth person, after the reveal
-    assert workshop.snapshot(services.get_round(engine, quarter.id)) == frozen
+    assert workshop.snapshot(rounds.get_round(engine, quarter.id)) == frozen
     workshop.hide_item(engine, quarter.id)
-    assert workshop.snapshot(services.get_round(engine, quarter.id)) is None
+    assert workshop.snapshot(rounds.get_round(engine, quarter.id)) is None
     # Revealing again shows the same set, so the fourth score cannot be read from a change.
     assert workshop.reveal_item(engine, quarter.id, min_group=3) == frozen
     assert "**1** Helemaal niet: **2**" in all_text(presenter(quarter))
@@ -188,12 +189,12 @@ def test_the_revealed_snapshot_stays_fixed_when_more_answers_arrive(world):
     workshop.hide_item(engine, quarter.id)
     newer = workshop.reveal_item(engine, quarter.id, min_group=3)
     assert newer["respondents"] == 6 and newer["count_5"] == 3
-    stored = json.loads(services.get_round(engine, quarter.id).live_snapshot)
+    stored = json.loads(rounds.get_round(engine, quarter.id).live_snapshot)
     assert set(stored["items"]) == {FRAMEWORK.items[0].id}
 
 
 def test_counts_reveal_and_paper_work_on_sqlite_and_postgresql(engine):
-    team = services.create_team(engine, "Wijkteam Beide")
+    team = teams.create_team(engine, "Wijkteam Beide")
     quarter = start(engine, team.id, None, "2026-Q3")
     for person, first in zip("abc", (2, 2, 5)):
         answer(engine, quarter.id, person, first)
@@ -209,8 +210,8 @@ def test_counts_reveal_and_paper_work_on_sqlite_and_postgresql(engine):
 
 def test_the_snapshot_is_the_one_aggregation_of_that_round_only(world):
     engine, team = world
-    other = services.create_team(engine, "Ander team")
-    elsewhere = services.start_round(engine, other.id, "2026-Q3")
+    other = teams.create_team(engine, "Ander team")
+    elsewhere = rounds.start_round(engine, other.id, "2026-Q3")
     for person in "xyz":
         answer(engine, elsewhere.id, person, 5)
     quarter = start(engine, team.id, None, "2026-Q3")
@@ -225,7 +226,7 @@ def test_paper_answers_count_as_one_more_sent_response(world):
     engine, team = world
     app = start_from_page(engine)
     quarter = page_round(engine, app)
-    assert services.count_responses(engine, quarter.id) == 0
+    assert rounds.count_responses(engine, quarter.id) == 0
     button(app, "Antwoorden van papier invoeren").click().run()
     assert "Volgende" not in {b.label for b in app.button}  # no arrow-key shortcuts while typing in scores
     for index, item in enumerate(FRAMEWORK.items):
@@ -234,14 +235,14 @@ def test_paper_answers_count_as_one_more_sent_response(world):
     button(app, "Antwoorden opslaan").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Er telt één persoon meer mee" in all_text(app)
-    assert services.count_responses(engine, quarter.id) == 1
+    assert rounds.count_responses(engine, quarter.id) == 1
     assert workshop.live_counts(engine, quarter.id) == (1, 1)
     # A half-filled paper form is refused and stores nothing.
     button(app, "Antwoorden van papier invoeren").click().run()
     next(r for r in app.radio if r.key == f"paper-{FRAMEWORK.items[0].id}").set_value(3)
     button(app, "Antwoorden opslaan").click().run()
     assert "Vul bij elke vraag een score in" in all_text(app)
-    assert services.count_responses(engine, quarter.id) == 1
+    assert rounds.count_responses(engine, quarter.id) == 1
     button(app, "Terug zonder opslaan").click().run()
     assert "Volgende" in {b.label for b in app.button}
 
@@ -250,9 +251,9 @@ def test_closing_asks_first_then_shows_the_summary_link(world):
     engine, team = world
     app = start_from_page(engine)
     quarter = page_round(engine, app)
-    assert services.get_round(engine, quarter.id).status == "open"
+    assert rounds.get_round(engine, quarter.id).status == "open"
     button(app, "Ja, sluit de workshop").click().run()
-    assert services.get_round(engine, quarter.id).status == "closed"
+    assert rounds.get_round(engine, quarter.id).status == "closed"
     assert "De workshop is gesloten" in all_text(app)
     button(app, "Nieuwe workshop").click().run()
     assert "Workshop starten" in {b.label for b in app.button}
@@ -265,10 +266,10 @@ def test_a_mixed_group_gets_a_group_of_its_own(world):
     app.text_input[0].input("Trainingsdag maart")
     button(app, "Workshop starten").click().run()
     assert not app.exception and not app.error
-    group = services.find_team(engine, "Trainingsdag maart")
+    group = teams.find_team(engine, "Trainingsdag maart")
     assert group is not None and group.is_group
-    assert [r.id for r in services.list_rounds(engine, group.id)] == [app.session_state["workshop_round"]]
-    assert services.list_rounds(engine, team.id) == []
+    assert [r.id for r in rounds.list_rounds(engine, group.id)] == [app.session_state["workshop_round"]]
+    assert rounds.list_rounds(engine, team.id) == []
     with pytest.raises(InvalidInput, match="Er is al een team"):
         workshop.start_workshop(engine, None, "Wijkteam Workshop", "2026-Q3")
     # Groups are not offered as teams.
@@ -278,7 +279,7 @@ def test_a_mixed_group_gets_a_group_of_its_own(world):
 def test_the_qr_code_holds_the_join_link(world):
     engine, team = world
     quarter = start(engine, team.id, None, "2026-Q3")
-    link = ui.join_link(quarter.join_code)
+    link = signin.join_link(quarter.join_code)
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.qr_png(link, scale=12))))
     assert [code.text for code in found] == [link]
     assert link.endswith(f"/join?join={quarter.join_code}")
@@ -311,7 +312,7 @@ def test_after_closing_the_projector_shows_the_summary_with_downloads(world):
     png = Image.open(io.BytesIO(workshop_report.summary_png(summary, LABELS, "nl")))
     assert png.format == "PNG" and png.width > 800
     # The workshop's round stays out of the team's own history.
-    assert quarter.id not in {r.id for r in services.list_rounds(engine, team.id)}
+    assert quarter.id not in {r.id for r in rounds.list_rounds(engine, team.id)}
 
 
 def test_a_summary_of_too_few_people_shows_no_numbers(world):
@@ -361,10 +362,10 @@ def test_the_projector_opens_only_workshops_this_facilitator_started(world):
     """Finding 4: /presenter?workshop=CODE showed the summary, agenda and downloads of any
     round, also a closed team round that was never shared. Now only a beamer code opens it."""
     engine, team = world
-    own = services.start_round(engine, team.id, "2026-Q1")
+    own = rounds.start_round(engine, team.id, "2026-Q1")
     for person, first in zip("abcd", (1, 2, 3, 4)):
         answer(engine, own.id, person, first)
-    services.close_round(engine, own.id, actor=SYSTEM)
+    rounds.close_round(engine, own.id, actor=SYSTEM)
     for query in ({"workshop": own.join_code}, {"workshop": "ABCDEFGH"}):
         app = open_page("pages/presenter.py", query=query, session=FACILITATOR)
         text = all_text(app)
@@ -404,8 +405,8 @@ def test_paper_answers_alone_never_reach_the_reveal_minimum(world):
 
 def test_a_team_opens_its_own_round_for_a_trainer_with_its_team_link(world):
     engine, team = world
-    key = services.issue_team_key(engine, team.id)
-    own = services.start_round(engine, team.id, "2026-Q3")
+    key = teams.issue_team_key(engine, team.id)
+    own = rounds.start_round(engine, team.id, "2026-Q3")
     team_page = open_page("pages/team.py", query={"team": key})
     button(team_page, "Workshopcode maken").click().run()
     text = all_text(team_page)
@@ -431,7 +432,7 @@ def test_a_team_opens_its_own_round_for_a_trainer_with_its_team_link(world):
 
 def live_answer(engine, round_id, person, scores: dict[int, int | None]):
     """A phone's answers in a live workshop: item index -> score (None: "weet ik niet")."""
-    answers = [services.AnswerInput(FRAMEWORK.items[index].id, score) for index, score in scores.items()]
+    answers = [responses.AnswerInput(FRAMEWORK.items[index].id, score) for index, score in scores.items()]
     return workshop.send_live_answers(engine, round_id, person, answers)
 
 
@@ -445,7 +446,7 @@ def test_a_phone_shows_the_item_on_screen_and_waits_once_it_answered(world):
     engine, team = world
     quarter = start(engine, team.id, None, "2026-Q3")
     ids = FRAMEWORK.item_ids
-    welcome = workshop.phone_screen(services.get_round(engine, quarter.id), set())
+    welcome = workshop.phone_screen(rounds.get_round(engine, quarter.id), set())
     assert welcome.waiting and welcome.on_screen is None and welcome.missed == ()
 
     on_screen = workshop.set_live_item(engine, quarter.id, 3)
@@ -543,7 +544,7 @@ def test_a_phone_can_change_its_answer_to_the_item_on_screen(world):
     app.radio(key=f"score-{item_id}").set_value(5)
     button(app, "Antwoord versturen").click().run()
     assert workshop.item_answers(engine, quarter.id, item_id).phone == 1  # one person, changed answer
-    assert services.count_responses(engine, quarter.id) == 1
+    assert rounds.count_responses(engine, quarter.id) == 1
 
 
 def test_the_projector_opens_in_a_new_tab_signed_in_with_a_link_that_works_once(world):

@@ -7,9 +7,10 @@ import secrets
 
 from sqlalchemy import Engine, insert
 
+from kringwijs_survey.core.periods import current_period, shift_period
 from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.core.vocabulary import ROUND_CLOSED, ROUND_OPEN, SOURCE_INVITED
-from kringwijs_survey.domain.services import current_period, is_empty, shift_period
+from kringwijs_survey.domain.teams import is_empty
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.store.database import run_write

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlmodel import Session, SQLModel
 
 from kringwijs_survey.core.i18n import t
+from kringwijs_survey.core.periods import current_period, shift_period
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain.services import current_period, shift_period
 from kringwijs_survey.stats.aggregation import STAT_COLUMNS, Scope, summarize
 from kringwijs_survey.store.database import read_session, run_write
 from kringwijs_survey.store.models import Action, Answer, Invitation, Note, Response, RetainedAggregate, Round, Team

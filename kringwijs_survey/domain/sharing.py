@@ -41,7 +41,7 @@ from sqlmodel import Session
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.validation import InvalidInput, clean_comment
 from kringwijs_survey.core.vocabulary import AUDIENCE_RESIDENTS, ROUND_CLOSED
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import teams
 from kringwijs_survey.rules import policy
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, framework_named
 from kringwijs_survey.stats.aggregation import Scope, pool_by_principle, pooled, summarize
@@ -216,12 +216,12 @@ def _shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str
 
 @cached_per_revision
 def _cached_shown_rows(engine: Engine, *, min_group_org: int, framework: str, lang: str, areas: tuple) -> pd.DataFrame:
-    teams = services.organisation_teams(engine)
+    shown_teams = teams.organisation_teams(engine)
     if areas:
-        teams = [team for team in teams if team.area in set(areas)]
-    if not teams:
+        shown_teams = [team for team in shown_teams if team.area in set(areas)]
+    if not shown_teams:
         return _empty(["round_id", *TEAM_COLUMNS])
-    area_of = {team.name: team.area for team in teams}
+    area_of = {team.name: team.area for team in shown_teams}
     summary = summarize(
         engine,
         Scope.of(teams=sorted(area_of), frameworks=framework, **policy.rounds_in_view(policy.View.ORGANISATION)),
@@ -274,11 +274,11 @@ def _organisation_view(
     # One round per team: the latest quarter among the candidates.
     last_period = candidates.groupby("team")["period"].transform("max")
     latest = candidates[candidates["period"] == last_period]
-    teams = tuple(sorted(latest["team"].unique()))
-    if not policy.enough_teams(len(teams)):
-        return replace(empty_view, team_count=len(teams))
+    team_list = tuple(sorted(latest["team"].unique()))
+    if not policy.enough_teams(len(team_list)):
+        return replace(empty_view, team_count=len(team_list))
 
-    history = rows[rows["team"].isin(teams)]
+    history = rows[rows["team"].isin(team_list)]
     org_history = []
     for period, in_period in history.groupby("period"):
         if policy.enough_teams(in_period["team"].nunique()):
@@ -295,8 +295,8 @@ def _organisation_view(
         framework=framework,
         min_group_org=min_group_org,
         period=periods[0] if len(periods) == 1 else None,
-        team_count=len(teams),
-        teams=teams,
+        team_count=len(team_list),
+        teams=team_list,
         latest=ordered(latest)[TEAM_COLUMNS],
         history=ordered(history)[TEAM_COLUMNS],
         organisation=_org_figures(latest),
@@ -378,10 +378,10 @@ def _residents_view(
     empty = ResidentsView(minimum, 0, (), _empty(RESIDENT_TEAM_COLUMNS), _empty(RESIDENT_ORG_COLUMNS))
     chosen = framework_named(framework, engine)
     principle_of = {statement.id: statement.principle for statement in chosen.resident_statements}
-    teams = [team for team in services.organisation_teams(engine) if not areas or team.area in set(areas)]
-    if not teams or not principle_of:
+    chosen_teams = [team for team in teams.organisation_teams(engine) if not areas or team.area in set(areas)]
+    if not chosen_teams or not principle_of:
         return empty
-    area_of = {team.name: team.area for team in teams}
+    area_of = {team.name: team.area for team in chosen_teams}
     voices = summarize(
         engine,
         Scope.of(
@@ -406,7 +406,7 @@ def _residents_view(
         return replace(empty, team_count=len(shown))
 
     # The statements of one principle pooled (summed score counts), then the one aggregation's
-    # statistics, as services.perspectives does for the team itself; the policy's item rule
+    # statistics, as residents.perspectives does for the team itself; the policy's item rule
     # blanks a principle too few residents scored (the rest chose "weet ik niet").
     pooled = pool_by_principle(voices, principle_of, minimum, by=("team", "period"))
     pooled["area"] = pooled["team"].map(area_of)
@@ -524,23 +524,23 @@ def heatmap_order(view: OrgView, by: str = "team", item: str | None = None) -> t
     lowest mean on `item`. by="spread": items where teams differ most (sd of team means) first.
     """
     framework = framework_named(view.framework, None)
-    teams = sorted(view.teams, key=team_sort_key)
+    team_list = sorted(view.teams, key=team_sort_key)
     present = set(view.latest["item"])
     items = [item_id for item_id in framework.item_ids if item_id in present]
     if by == "item" and item is not None:
         of_item = view.latest[view.latest["item"] == item].set_index("team")["mean"]
-        values = {team: of_item.get(team, pd.NA) for team in teams}
-        teams = sorted(teams, key=lambda team: (pd.isna(values[team]), -(0 if pd.isna(values[team]) else float(values[team])), team))
+        values = {team: of_item.get(team, pd.NA) for team in team_list}
+        team_list = sorted(team_list, key=lambda team: (pd.isna(values[team]), -(0 if pd.isna(values[team]) else float(values[team])), team))
     elif by == "spread":
         spread = view.organisation.set_index("item")["sd_teams"]
         items = sorted(items, key=lambda i: (pd.isna(spread.get(i, pd.NA)), -(0 if pd.isna(spread.get(i, pd.NA)) else float(spread[i]))))
-    return teams, items
+    return team_list, items
 
 
-def heatmap_frame(view: OrgView, teams: list[str], items: list[str]) -> pd.DataFrame:
+def heatmap_frame(view: OrgView, team_order: list[str], items: list[str]) -> pd.DataFrame:
     """The rows for charts.heatmap in the given order: team, item, title, mean."""
     frame = view.latest[view.latest["item"].isin(items)][["team", "item", "title", "mean"]].copy()
-    frame["_team"] = frame["team"].map({team: index for index, team in enumerate(teams)})
+    frame["_team"] = frame["team"].map({team: index for index, team in enumerate(team_order)})
     frame["_item"] = frame["item"].map({item: index for index, item in enumerate(items)})
     return frame.sort_values(["_team", "_item"], ignore_index=True)[["team", "item", "title", "mean"]]
 
@@ -573,8 +573,8 @@ def trend(view: OrgView, item: str | None = None, lang: str = i18n.DEFAULT_LANGU
     chosen = [item] if item else [i.id for i in framework.items_of_kind("principle")]
     parts = []
     if not view.history.empty:
-        teams = view.history[view.history["item"].isin(chosen)]
-        per_team = pooled(teams, ["team", "period"])[["team", "period", "mean"]].rename(columns={"team": "series"})
+        team_list = view.history[view.history["item"].isin(chosen)]
+        per_team = pooled(team_list, ["team", "period"])[["team", "period", "mean"]].rename(columns={"team": "series"})
         parts.append(per_team.assign(is_organisation=False))
     if not view.org_history.empty:
         # The organisation's line: the quarters with enough teams, everyone's scores together.

@@ -28,7 +28,7 @@ from sqlmodel import Session
 from kringwijs_survey.core.settings import NAME_MAX
 from kringwijs_survey.core.validation import InvalidInput, Refused, check_score, clean_name
 from kringwijs_survey.core.vocabulary import AUDIENCE_TEAM, ROUND_CLOSED, ROUND_OPEN, SOURCE_PAPER
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules import access, policy
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, Item
 from kringwijs_survey.rules.own_frameworks import of_round
@@ -69,16 +69,16 @@ def start_workshop(
     if (team_id is None) == (group_name is None or not group_name.strip()):
         raise InvalidInput("error.workshop_team_or_group")
     if team_id is not None:
-        team = services.get_team(engine, team_id)
+        team = teams.get_team(engine, team_id)
         if team is None or team.is_group:
             raise InvalidInput("error.no_team")
         group_name = team.name[: NAME_MAX - len(WORKSHOP_SUFFIX)] + WORKSHOP_SUFFIX
     name = clean_name(group_name, "group_name")
-    existing = services.find_team(engine, name)
+    existing = teams.find_team(engine, name)
     if existing is not None and not existing.is_group:
         raise InvalidInput("error.group_name_taken", name=name)
-    group = existing or services.create_team(engine, name, is_group=True)
-    found = services.start_round(engine, group.id, period, framework, invitation_only=False)
+    group = existing or teams.create_team(engine, name, is_group=True)
+    found = rounds.start_round(engine, group.id, period, framework, invitation_only=False)
     if found.status != ROUND_OPEN:
         raise InvalidInput("error.workshop_round_closed", period=found.period)
     return found
@@ -105,7 +105,7 @@ def issue_workshop_key(engine: Engine, round_id: int) -> str:
 def open_team_round_for_workshop(engine: Engine, round_id: int, *, actor: access.Principal) -> str:
     """The team itself lets a trainer run its own open round live: returns the workshop key the
     team hands to the trainer (the only way a workshop reaches a team's own round)."""
-    found = services.get_round(engine, round_id)
+    found = rounds.get_round(engine, round_id)
     access.ensure_permission(actor, access.Permission.CHANGE_TEAM, access.Resource(found.team_id if found else None, round_id))
     if found is None or found.audience != AUDIENCE_TEAM:
         raise InvalidInput("error.no_round")
@@ -123,7 +123,7 @@ def workshop_by_key(engine: Engine, key: str | None) -> Round | None:
 
 
 def get_workshop(engine: Engine, round_id: int) -> Round:
-    found = services.get_round(engine, round_id)
+    found = rounds.get_round(engine, round_id)
     if found is None:
         raise InvalidInput("error.no_workshop")
     return found
@@ -223,11 +223,11 @@ def live_signature(engine: Engine, round_id: int) -> tuple:
 
 
 def send_live_answers(
-    engine: Engine, round_id: int, respondent: str, answers: list[services.AnswerInput], invitation: str | None = None
+    engine: Engine, round_id: int, respondent: str, answers: list[responses.AnswerInput], invitation: str | None = None
 ) -> int:
     """A phone's answers in a live workshop, stored as sent at once: each answer counts for its
     item as soon as it is given (the reveal counts the answers to the item on screen)."""
-    return services.submit_response(engine, round_id, respondent, answers, final=True, invitation=invitation)
+    return responses.submit_response(engine, round_id, respondent, answers, final=True, invitation=invitation)
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ class Sources:
 
 def answer_sources(engine: Engine, round_id: int) -> Sources:
     """Sent answers from phones (join code or invitation) and from the trainer's paper form."""
-    sent = services.response_sources(engine, round_id)
+    sent = rounds.response_sources(engine, round_id)
     paper = sent.get(SOURCE_PAPER, 0)
     return Sources(phone=sum(sent.values()) - paper, paper=paper)
 
@@ -383,8 +383,8 @@ def paper_entry(engine: Engine, round_id: int, answers: Mapping[str, int | None]
         raise InvalidInput("error.paper_missing", missing=", ".join(missing))
     if found.invitation_only:  # a team's own round: everyone answers with their own invitation
         raise Refused("workshop.paper_needs_invitation")
-    checked = [services.AnswerInput(item_id, check_score(answers[item_id])) for item_id in framework.item_ids]
-    return services.submit_response(
+    checked = [responses.AnswerInput(item_id, check_score(answers[item_id])) for item_id in framework.item_ids]
+    return responses.submit_response(
         engine, round_id, access.new_respondent_key(), checked, final=True, source=SOURCE_PAPER
     )
 
@@ -400,10 +400,10 @@ def close_workshop(engine: Engine, round_id: int) -> Round:
 
 
 def workshop_name(engine: Engine, quarter: Round) -> str:
-    team = services.get_team(engine, quarter.team_id)
+    team = teams.get_team(engine, quarter.team_id)
     return team.name if team else ""
 
 
 def open_teams(engine: Engine) -> list[Team]:
     """Standing teams a workshop can be run for (mixed groups are made by the workshop itself)."""
-    return [team for team in services.list_teams(engine) if not team.is_group]
+    return [team for team in teams.list_teams(engine) if not team.is_group]

@@ -2,7 +2,7 @@
 with the one PDF builder (render.pdf).
 
 Every number comes from the one aggregation (through `sharing.organisation_view` for the
-organisation, `services.team_summary` and `team_results.for_period` for a team), never a single
+organisation, `rounds.team_summary` and `team_results.for_period` for a team), never a single
 answer."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.formatting import format_number
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import services, sharing
+from kringwijs_survey.domain import notes, rounds, sharing, teams
 from kringwijs_survey.render import charts
 from kringwijs_survey.render.chart_words import chart_labels, pressure_labels, trend_labels
 from kringwijs_survey.render.pdf import Report
@@ -54,14 +54,14 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     """The team's own report of one round: profile, blockades, differences, changes, its notes
     and actions, and the principle texts. Only for a released round with enough respondents."""
     t = lambda key, **values: i18n.t(key, lang, **values)  # noqa: E731
-    team = services.get_team(engine, team_id)
-    quarter = services.get_round(engine, round_id)
+    team = teams.get_team(engine, team_id)
+    quarter = rounds.get_round(engine, round_id)
     if team is None or quarter is None or quarter.team_id != team.id:
         raise InvalidInput("error.round_not_of_team")
-    if not services.results_released(quarter):
+    if not rounds.results_released(quarter):
         raise InvalidInput("error.report_open_round")
     framework = of_round(engine, quarter)
-    summary = services.team_summary(engine, team, framework.id, min_group)
+    summary = rounds.team_summary(engine, team, framework.id, min_group)
     this_round = summary[summary["period"] == quarter.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
         raise InvalidInput("error.report_too_few", minimum=policy.at_least(min_group))
@@ -129,14 +129,14 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
             charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}), t("report.alt_changes"), max_width=160,
         )
 
-    notes = services.round_notes(engine, quarter.id)
-    actions = services.round_actions(engine, quarter.id)
-    if notes or actions:
+    item_notes = notes.round_notes(engine, quarter.id)
+    actions = notes.round_actions(engine, quarter.id)
+    if item_notes or actions:
         report.heading(t("results.tab.actions"))
         for item in framework.items:
-            if item.id in notes:
+            if item.id in item_notes:
                 report.paragraph(f"{item.id} · {item.title.get(lang)}", style="B", size=10)
-                report.paragraph(notes[item.id])
+                report.paragraph(item_notes[item.id])
         if actions:
             report.table(
                 [t("report.col.what"), t("report.col.owner"), t("report.col.due"), t("report.col.scope"), t("report.col.status")],
@@ -180,9 +180,9 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
     if view.anonymous:
         report.paragraph(t("manager.low_trust_on"), style="B")
 
-    teams, items = sharing.heatmap_order(view, "team")
+    team_list, items = sharing.heatmap_order(view, "team")
     heat = charts.heatmap(
-        sharing.heatmap_frame(view, teams, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
+        sharing.heatmap_frame(view, team_list, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
         kind_of=framework.kind_of,
     )
     report.chart_section(
@@ -190,10 +190,10 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
     )
     # The same numbers as a table (the text alternative of the picture).
     report.heading(t("report.heatmap_table"), level=1, keep=30)
-    cells = sharing.heatmap_frame(view, teams, items).pivot(index="team", columns="item", values="mean").reindex(index=teams, columns=items)
+    cells = sharing.heatmap_frame(view, team_list, items).pivot(index="team", columns="item", values="mean").reindex(index=team_list, columns=items)
     report.table(
         [t("report.col.team"), *items],
-        [[team, *(format_number(cells.at[team, item], decimal) for item in items)] for team in teams],
+        [[team, *(format_number(cells.at[team, item], decimal) for item in items)] for team in team_list],
         [174 - 9 * len(items), *([9] * len(items))],
         ["LEFT", *(["RIGHT"] * len(items))],
         size=7.5,

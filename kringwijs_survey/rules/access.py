@@ -60,7 +60,7 @@ class Principal:
     round_id: int | None = None
     respondent: str | None = None
     # A team session remembers the digest of the key it came in with; every run compares it
-    # with the stored one, so a renewed link ends the session (ui.principal).
+    # with the stored one, so a renewed link ends the session (signin.principal).
     key_digest: str | None = None
     # A participant of an invitation-only round carries their unused invitation until they send.
     invitation: str | None = None

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from kringwijs_survey.core import formatting, i18n
 from kringwijs_survey.core.vocabulary import ROUND_CLOSED
-from kringwijs_survey.domain import services
+from kringwijs_survey.domain import rounds
 from kringwijs_survey.domain.workshop import AGENDA_TOP, enough_phones, get_workshop, snapshot, workshop_name
 from kringwijs_survey.rules.content import Framework, Item
 from kringwijs_survey.rules.own_frameworks import of_round
@@ -85,7 +85,7 @@ def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, t
     quarter = get_workshop(engine, round_id)
     framework = of_round(engine, quarter)
     frame = summarize(engine, Scope.of(round_ids=[quarter.id], released_only=True), min_group=min_group)
-    respondents = services.count_responses(engine, quarter.id)
+    respondents = rounds.count_responses(engine, quarter.id)
     shown = (
         quarter.status == ROUND_CLOSED
         and not frame.empty

@@ -23,7 +23,7 @@ class PageSpec:
     roles: tuple[str, ...] = (EVERYONE,)
     default: bool = False
     # A participant's questionnaire page: only participants of a round with this audience
-    # ("team" or "residents") may answer there (ui.guard_page refuses the others).
+    # ("team" or "residents") may answer there (guard.guard_page refuses the others).
     audience: str | None = None
 
 

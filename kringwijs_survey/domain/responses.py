@@ -1,0 +1,202 @@
+"""Answers: a participant's own draft and sending it, checked against the round, its scales and
+its invitation, in one short transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from kringwijs_survey.core.validation import (
+    InvalidInput,
+    Refused,
+    check_score,
+    clean_comment,
+)
+from kringwijs_survey.core.vocabulary import (
+    AUDIENCE_RESIDENTS,
+    AUDIENCE_TEAM,
+    RESPONSE_SOURCES,
+    ROUND_OPEN,
+    SOURCE_INVITED,
+    SOURCE_OPEN,
+)
+from kringwijs_survey.rules import access
+from kringwijs_survey.rules.own_frameworks import of_round
+from kringwijs_survey.store.database import read_session, run_write
+from kringwijs_survey.store.models import Answer, Invitation, Response, Round
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    item_id: str
+    score: int | None
+    comment: str | None = None
+    discuss: bool = False
+    target: int | None = None
+
+
+@dataclass(frozen=True)
+class OwnResponse:
+    submitted: bool
+    answers: dict[str, AnswerInput]
+
+
+def load_own_response(engine: Engine, round_id: int, respondent: str) -> OwnResponse | None:
+    """A person's own answers (found only with their own random key), to resume or edit."""
+    with read_session(engine) as session:
+        response = session.execute(
+            select(Response).where(Response.round_id == round_id, Response.respondent == respondent)
+        ).scalars().first()
+        if response is None:
+            return None
+        rows = session.execute(select(Answer).where(Answer.response_id == response.id)).scalars().all()
+        answers = {a.item_id: AnswerInput(a.item_id, a.score, a.comment, a.discuss, a.target) for a in rows}
+        return OwnResponse(submitted=response.submitted, answers=answers)
+
+
+def _checked_answers(framework, answers: list[AnswerInput], audience: str = AUDIENCE_TEAM) -> list[AnswerInput]:
+    known = set(framework.item_ids)
+    if audience == AUDIENCE_RESIDENTS:  # a residents' round also takes the residents' statements
+        known |= set(framework.resident_statement_ids)
+    seen: set[str] = set()
+    checked = []
+    for answer in answers:
+        if answer.item_id not in known:
+            raise InvalidInput("error.item_not_in_framework", item=answer.item_id)
+        if answer.item_id in seen:
+            raise InvalidInput("error.item_twice", item=answer.item_id)
+        seen.add(answer.item_id)
+        target = check_score(answer.target)
+        if target is not None and (answer.item_id not in framework.item_ids or framework.item(answer.item_id).kind != "principle"):
+            raise InvalidInput("error.target_only_principle")
+        checked.append(
+            AnswerInput(answer.item_id, check_score(answer.score), clean_comment(answer.comment), bool(answer.discuss), target)
+        )
+    return checked
+
+# The hot path of a full workshop hall, built once: plain Core statements on the tables, run on
+# the session's connection (the ORM's per-statement work cost more CPU than the database did, and
+# 100 phones at once share one Python process).
+_ROUND = Round.__table__
+
+_RESPONSE = Response.__table__
+
+_ANSWER = Answer.__table__
+
+_INVITATION = Invitation.__table__
+
+# FOR SHARE: a close or a change of the live item (FOR UPDATE) waits for this answer; other
+# people's answers to the same round go ahead at the same time (they used to queue on this row,
+# issue 17). PostgreSQL lets new share locks past a waiting FOR UPDATE, so a close that comes in
+# during a burst waits until no answer is under way: a moment, as each holds it a few ms.
+_SUBMIT_ROUND = (
+    select(_ROUND.c.status, _ROUND.c.framework, _ROUND.c.framework_version, _ROUND.c.audience, _ROUND.c.invitation_only)
+    .where(_ROUND.c.id == bindparam("round_id"))
+    .with_for_update(read=True)
+)
+
+# FOR UPDATE: a second send with the same key (double click, second tab) waits for the first.
+_SUBMIT_EXISTING = (
+    select(_RESPONSE.c.id, _RESPONSE.c.submitted)
+    .where(_RESPONSE.c.round_id == bindparam("round_id"), _RESPONSE.c.respondent == bindparam("respondent"))
+    .with_for_update()
+)
+
+_SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
+
+_SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
+
+_SUBMIT_DROP_ANSWERS = delete(_ANSWER).where(_ANSWER.c.response_id == bindparam("rid"))
+
+_SUBMIT_ANSWERS = insert(_ANSWER)
+
+_INVITATION_UNUSED = (
+    (_INVITATION.c.round_id == bindparam("rnd"))
+    & (_INVITATION.c.code_hash == bindparam("digest"))
+    & _INVITATION.c.used.is_(False)
+)
+
+_USE_INVITATION = update(_INVITATION).where(_INVITATION_UNUSED).values(used=True)
+
+_FIND_INVITATION = select(_INVITATION.c.id).where(_INVITATION_UNUSED)
+
+
+def submit_response(
+    engine: Engine,
+    round_id: int,
+    respondent: str,
+    answers: list[AnswerInput],
+    *,
+    final: bool = True,
+    invitation: str | None = None,
+    source: str = SOURCE_OPEN,
+) -> int:
+    """Store one person's answers. The respondent key makes it idempotent: sending the same
+    key again (double click, reload, second tab) replaces that person's answers, never adds a person.
+    With final=False the answers are kept as a draft that does not count until submitted.
+
+    In an invitation-only round a new response needs an unused invitation code; sending it the
+    first time uses the invitation up, in the same transaction (paper and imported answers
+    come from a trainer or an admin and need none)."""
+    if not respondent or len(respondent) > 64:
+        raise InvalidInput("error.bad_respondent")
+    if source not in RESPONSE_SOURCES:
+        raise InvalidInput("error.unknown_source")
+
+    def work(session: Session) -> int:
+        # Locks (PostgreSQL; SQLite has one writer at a time anyway): the round FOR SHARE, this
+        # person's own response FOR UPDATE (see _SUBMIT_ROUND, _SUBMIT_EXISTING).
+        connection = session.connection()
+        found = connection.execute(_SUBMIT_ROUND, {"round_id": round_id}).first()
+        if found is None:
+            raise InvalidInput("error.no_round")
+        if found.status != ROUND_OPEN:
+            raise InvalidInput("error.round_closed")
+        checked = _checked_answers(of_round(engine, found), answers, found.audience)
+        existing = connection.execute(_SUBMIT_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
+        needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
+        kind = SOURCE_INVITED if needs_invitation else source
+        if existing is None:
+            # Before the invitation: a simultaneous first send with the same key waits here on the
+            # unique key and is then retried as an update, instead of finding its invitation used.
+            response_id = connection.execute(
+                _SUBMIT_NEW, {"round_id": round_id, "respondent": respondent, "submitted": final, "source": kind}
+            ).scalar_one()
+        else:
+            response_id = existing.id
+        if needs_invitation and not (existing and existing.submitted):
+            _check_invitation(session, round_id, invitation, use=final)
+        if existing is not None:
+            if final:
+                connection.execute(_SUBMIT_SENT, {"rid": response_id})
+            connection.execute(_SUBMIT_DROP_ANSWERS, {"rid": response_id})
+        if checked:
+            connection.execute(
+                _SUBMIT_ANSWERS,
+                [
+                    {"response_id": response_id, "item_id": a.item_id, "score": a.score, "comment": a.comment,
+                     "discuss": a.discuss, "target": a.target}
+                    for a in checked
+                ],
+            )
+        return response_id
+
+    try:
+        return run_write(engine, work)
+    except IntegrityError:
+        # A simultaneous first submit with the same key won the race; now it is an update.
+        return run_write(engine, work)
+
+
+def _check_invitation(session: Session, round_id: int, code: str | None, *, use: bool) -> None:
+    """Refuse unless `code` is an unused invitation of this round; with use=True, use it up.
+    The UPDATE … WHERE used = false makes two phones with the same code race safely."""
+    params = {"rnd": round_id, "digest": access.key_digest(access.normalise_join_code(code or ""))}
+    if use:
+        if session.connection().execute(_USE_INVITATION, params).rowcount != 1:
+            raise Refused("invitation.needed")
+    elif session.connection().execute(_FIND_INVITATION, params).first() is None:
+        raise Refused("invitation.needed")
