@@ -247,8 +247,8 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
 def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> list[float]:
     """Seconds per submission of 100 people sending at once to a new round `quarters_ahead` on."""
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
-    quarter = rounds.start_round(engine, team_id, periods.shift_period(periods.current_period(), quarters_ahead))
-    invitations = rounds.create_invitations(engine, quarter.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
+    survey_round = rounds.start_round(engine, team_id, periods.shift_period(periods.current_period(), quarters_ahead))
+    invitations = rounds.create_invitations(engine, survey_round.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
     barrier = threading.Barrier(CONCURRENT_SUBMITS)
     latencies: list[float] = []
     lock = threading.Lock()
@@ -258,7 +258,7 @@ def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> l
         key = uuid.uuid4().hex
         barrier.wait()
         started = time.perf_counter()
-        responses.submit_response(engine, quarter.id, key, answers, invitation=invitation)
+        responses.submit_response(engine, survey_round.id, key, answers, invitation=invitation)
         with lock:
             latencies.append(time.perf_counter() - started)
 
@@ -267,7 +267,7 @@ def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> l
         thread.start()
     for thread in threads:
         thread.join()
-    if rounds.count_responses(engine, quarter.id) != CONCURRENT_SUBMITS:
+    if rounds.count_responses(engine, survey_round.id) != CONCURRENT_SUBMITS:
         raise AssertionError("not every concurrent submission was stored")
     return latencies
 

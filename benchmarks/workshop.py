@@ -424,7 +424,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     await facilitator.click(start)
     await facilitator.wait_for("markdown", contains=_text("workshop.code", code="").split("*")[0].strip())
     group = teams.find_team(engine, TEAM_NAME + WORKSHOP_SUFFIX)  # the workshop's own round
-    quarter = rounds.list_rounds(engine, group.id)[0]
+    survey_round = rounds.list_rounds(engine, group.id)[0]
 
     shown: list[tuple[float, int]] = []
     pattern = _counts_pattern()
@@ -442,7 +442,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     await projector.sign_in()
     projector.query = f"workshop={beamer_code}"
     await projector.rerun(page="presenter")
-    await projector.wait_for("markdown", contains=quarter.join_code)
+    await projector.wait_for("markdown", contains=survey_round.join_code)
 
     item = items[0]
     keys: dict[int, str] = {}
@@ -451,10 +451,10 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     stop = asyncio.Event()
     ready = asyncio.Barrier(phones + 1)
     tasks = [
-        asyncio.create_task(_phone(base, n, quarter.join_code, item, keys, ready, clicks, errors)) for n in range(phones)
+        asyncio.create_task(_phone(base, n, survey_round.join_code, item, keys, ready, clicks, errors)) for n in range(phones)
     ]
     await ready.wait()
-    poller = asyncio.create_task(_poll_stored(engine, quarter.id, item.id, stored, stop))
+    poller = asyncio.create_task(_poll_stored(engine, survey_round.id, item.id, stored, stop))
     cpu_before, server_cpu_before = own_cpu_s(), process_cpu_s(pid)
     await facilitator.click(await facilitator.wait_for("button", _text("workshop.next")))
     await asyncio.gather(*tasks)
@@ -480,7 +480,7 @@ async def _workshop(base: str, pid: int, engine, phones: int) -> dict:
     return {
         "click_to_stored": click_to_stored,
         "stored_to_projector": to_projector,
-        "lost": _lost_answers(engine, quarter.id, keys, item, phones),
+        "lost": _lost_answers(engine, survey_round.id, keys, item, phones),
         "errors": errors,
         "load_generator_cpu_s": load_cpu,
         "server_cpu_s": server_cpu,

@@ -26,13 +26,13 @@ if who.role != Role.PARTICIPANT:
                 st.error(ui.t(signin.take_notice() or "access.unknown_code"), icon=":material/error:")
     st.stop()
 
-quarter = rounds.get_round(engine, who.round_id)
+survey_round = rounds.get_round(engine, who.round_id)
 signin.keep_answering_in_browser(who)
-framework = ui.framework_of(quarter)
+framework = ui.framework_of(survey_round)
 items = framework.items
-state = ui.fill_in_state(quarter.id, who.respondent)
+state = ui.fill_in_state(survey_round.id, who.respondent)
 
-ui.say("join.round_title", "subheader", team=teams.get_team(engine, quarter.team_id).name, period=quarter.period)
+ui.say("join.round_title", "subheader", team=teams.get_team(engine, survey_round.team_id).name, period=survey_round.period)
 answered = sum(1 for item in items if item.id in state.answers)
 
 
@@ -88,18 +88,18 @@ def show_item_text(item, index: int) -> None:
         framework_text.render_examples(framework, item)
 
 
-if workshop.follows_projector(quarter):
+if workshop.follows_projector(survey_round):
     # A live workshop: the phone shows the item on the projector, then waits for the next one.
-    CHOSEN = f"live-choice-{quarter.id}"
-    screen = workshop.phone_screen(quarter, state.answers.keys(), st.session_state.get(CHOSEN))
-    shown_signature = (quarter.live_index, quarter.status)
+    CHOSEN = f"live-choice-{survey_round.id}"
+    screen = workshop.phone_screen(survey_round, state.answers.keys(), st.session_state.get(CHOSEN))
+    shown_signature = (survey_round.live_index, survey_round.status)
 
     def send_live(item) -> None:
         if not take_answer(item):
             st.session_state["live-notice"] = "join.live_choose_first"
             return
         try:
-            workshop.send_live_answers(engine, quarter.id, who.respondent, list(state.answers.values()), who.invitation)
+            workshop.send_live_answers(engine, survey_round.id, who.respondent, list(state.answers.values()), who.invitation)
         except InvalidInput as error:
             st.session_state["live-error"] = error
             return
@@ -114,7 +114,7 @@ if workshop.follows_projector(quarter):
     def follow_the_screen() -> None:
         """Looks every few seconds whether the facilitator moved on (one small read). A waiting
         phone goes along at once; a phone in the middle of an answer is only told."""
-        now = workshop.live_signature(engine, quarter.id)
+        now = workshop.live_signature(engine, survey_round.id)
         if now == shown_signature:
             return
         on_screen, status = now
@@ -145,7 +145,7 @@ if workshop.follows_projector(quarter):
             )
     else:
         item = items[screen.index]
-        scale = framework.scale_for(item, quarter.scales)
+        scale = framework.scale_for(item, survey_round.scales)
         previous = state.answers.get(item.id)
         labels = score_labels(scale)
         show_item_text(item, screen.index)
@@ -168,7 +168,7 @@ st.progress(answered / len(items), text=ui.t("join.progress", done=answered, tot
 def save(final: bool) -> bool:
     try:
         responses.submit_response(
-            engine, quarter.id, who.respondent, list(state.answers.values()), final=final or state.submitted,
+            engine, survey_round.id, who.respondent, list(state.answers.values()), final=final or state.submitted,
             invitation=who.invitation,
         )
     except InvalidInput as error:
@@ -181,7 +181,7 @@ def save(final: bool) -> bool:
 
 if state.step < len(items):
     item = items[state.step]
-    scale = framework.scale_for(item, quarter.scales)
+    scale = framework.scale_for(item, survey_round.scales)
     previous = state.answers.get(item.id)
     show_item_text(item, state.step)
     with st.form(f"item-{item.id}"):
@@ -223,7 +223,7 @@ else:
         if answer.score is None:
             return framework.dont_know.get(lang)
         # the words of the item's own scale: a blockade's 5 is not a principle's 5
-        return f"{answer.score} · {framework.scale_for(item, quarter.scales).labels[answer.score].get(lang)}"
+        return f"{answer.score} · {framework.scale_for(item, survey_round.scales).labels[answer.score].get(lang)}"
 
     st.markdown("\n".join(f"{number}. **{item.title.get(lang)}** — {shown(item)}" for number, item in enumerate(items, start=1)))
 

@@ -1,9 +1,9 @@
 import streamlit as st
 
 from kringwijs_survey.core import formatting
-from kringwijs_survey.domain import sharing
 from kringwijs_survey.render import chart_words, charts, exports, reports, tables
-from kringwijs_survey.views import team_results
+from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK
+from kringwijs_survey.views import organisation, team_results
 from kringwijs_survey.web import guard, typed_text, ui
 
 who = guard.guard_page(__file__)
@@ -38,10 +38,10 @@ st.title(ui.t("manager.title"))
 st.markdown(ui.t("manager.intro", min_group=settings.min_group_org))
 
 framework = frameworks[st.selectbox(
-    ui.t("principles.framework"), list(frameworks), index=list(frameworks).index(sharing.DEFAULT_FRAMEWORK),
+    ui.t("principles.framework"), list(frameworks), index=list(frameworks).index(DEFAULT_FRAMEWORK),
     format_func=ui.framework_names().get, key="manager_framework",
 )]
-areas_available, periods_available = sharing.available_filters(engine, min_group_org=settings.min_group_org, framework=framework.id)
+areas_available, periods_available = organisation.available_filters(engine, min_group_org=settings.min_group_org, framework=framework.id)
 area_column, quarter_column, mode_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 areas = area_column.multiselect(ui.t("manager.area"), areas_available, placeholder=ui.t("manager.all_areas"))
 period = quarter_column.selectbox(
@@ -49,14 +49,14 @@ period = quarter_column.selectbox(
 )
 low_trust = mode_column.toggle(ui.t("manager.low_trust"), help=ui.t("manager.low_trust_help"), key="manager_low_trust")
 
-view = sharing.organisation_view(engine, min_group_org=settings.min_group_org, periods=period, areas=areas, framework=framework.id, lang=lang)
+view = organisation.organisation_view(engine, min_group_org=settings.min_group_org, periods=period, areas=areas, framework=framework.id, lang=lang)
 if low_trust:
-    view = sharing.anonymise(view, st.session_state.setdefault("manager_seed", sharing.new_seed()))
+    view = organisation.anonymise(view, st.session_state.setdefault("manager_seed", organisation.new_seed()))
     st.info(ui.t("manager.low_trust_on"), icon=":material/visibility_off:")
 
 
 def residents_view():
-    return sharing.residents_view(
+    return organisation.residents_view(
         engine, min_group_org=settings.min_group_org, min_group_residents=settings.min_group_residents, periods=period, areas=areas,
         framework=framework.id, lang=lang,
     )
@@ -77,7 +77,7 @@ if st.session_state.get("manager_view") not in VIEWS:  # a view that is not on o
     st.session_state.pop("manager_view", None)
 # One view at a time: only what is on screen is computed and drawn.
 view_name = st.radio(ui.t("manager.view"), VIEWS, format_func=lambda name: ui.t(f"manager.tab.{name}"), horizontal=True, key="manager_view")
-most_spread = sharing.most_different(view)
+most_spread = organisation.most_different(view)
 
 if view_name == "overview":
     st.subheader(ui.t("manager.heatmap"))
@@ -86,8 +86,8 @@ if view_name == "overview":
     sort_item = None
     if sort_by == "item":
         sort_item = item_column.selectbox(ui.t("manager.sort_item"), framework.item_ids, format_func=lambda i: f"{i} · {framework.item(i).title.get(lang)}")
-    teams, items = sharing.heatmap_order(view, sort_by, sort_item)
-    cells = sharing.heatmap_frame(view, teams, items)
+    teams, items = organisation.heatmap_order(view, sort_by, sort_item)
+    cells = organisation.heatmap_frame(view, teams, items)
     st.markdown(ui.t("manager.heatmap_legend_text"))
     seed = st.session_state.get("manager_seed") if low_trust else None
     heat = ui.chart_spec(
@@ -114,7 +114,7 @@ if view_name == "profiles":
         for start in range(0, len(chosen), 2):
             for column, team in zip(st.columns(2), chosen[start:start + 2]):
                 with column:
-                    profile = sharing.team_profile(view, team)
+                    profile = organisation.team_profile(view, team)
                     headline = team_results.headline(profile)
                     # Two side by side; one under the other on a phone.
                     radar = charts.radar(profile, labels={**labels, "median": team, "previous": ui.t("manager.org_median"), "title": team},
@@ -131,7 +131,7 @@ if view_name == "profiles":
 if view_name == "spread":
     st.markdown(ui.t("manager.spread_intro"))
     highlight = st.selectbox(ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team)
-    spread = sharing.item_spread(view, highlight)
+    spread = organisation.item_spread(view, highlight)
     spread_chart = charts.natural_size(charts.team_spread_chart(spread, labels={**labels, **chart_words.spread_labels(lang)}, highlight=highlight, width=fit))
     ui.show_chart(
         spread_chart,
@@ -152,7 +152,7 @@ if view_name == "trend":
         trend_highlight = highlight_column.selectbox(
             ui.t("manager.highlight"), [None, *view.teams], format_func=lambda team: ui.t("manager.no_highlight") if team is None else team, key="trend_highlight"
         )
-    trend = sharing.trend(view, trend_item, lang)
+    trend = organisation.trend(view, trend_item, lang)
     trend_chart = charts.natural_size(charts.trend_chart(
         trend, labels={**labels, **chart_words.trend_labels(lang)}, highlight=trend_highlight, width=fit,
         kind=framework.item(trend_item).kind if trend_item else "principle",
@@ -163,7 +163,7 @@ if view_name == "trend":
 if view_name == "blockades":
     st.subheader(ui.t("manager.blockades"))
     st.markdown(ui.t("manager.blockades_intro"))
-    pressure = sharing.blockade_pressure(view, lang)
+    pressure = organisation.blockade_pressure(view, lang)
     pressure_chart = charts.natural_size(charts.pressure_chart(pressure, labels={**labels, **chart_words.pressure_labels(lang)}, width=fit))
     ui.show_chart(pressure_chart, ui.t("manager.blockades_summary"), columns_named(pressure, ["item", "title", "teams_high", "teams", "mean", "median"]))
     chart_downloads(pressure_chart, "blokkades")
@@ -171,7 +171,7 @@ if view_name == "blockades":
 if view_name == "actions":
     st.subheader(ui.t("manager.actions"))
     st.markdown(ui.t("manager.actions_intro"))
-    actions = sharing.organisation_actions(engine, view, lang)
+    actions = organisation.organisation_actions(engine, view, lang)
     if actions.empty:
         st.caption(ui.t("manager.no_actions"))
     else:
@@ -205,7 +205,7 @@ if view_name == "residents":
         if low_trust:  # no team names, no letters: only all teams together
             st.caption(ui.t("manager.residents_low_trust"))
         else:
-            cells = sharing.residents_heatmap_frame(residents)
+            cells = organisation.residents_heatmap_frame(residents)
             principles = list(residents.organisation["item"])
             st.markdown(ui.t("manager.residents_legend_text"))
             residents_heat = ui.chart_spec(

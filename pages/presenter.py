@@ -54,8 +54,8 @@ st.html(
 # Only the beamer code of a workshop opens a projector: the join code that the room (or a team)
 # sees opens nothing here, so a trainer cannot project a team's round they did not start.
 code = signin.take_handed_secret() or st.query_params.get("workshop") or st.session_state.get(CODE_KEY)
-quarter = workshop.workshop_by_key(engine, code) if code else None
-if quarter is None:
+survey_round = workshop.workshop_by_key(engine, code) if code else None
+if survey_round is None:
     st.session_state.pop(CODE_KEY, None)
     st.title(ui.t("presenter.title"))
     st.markdown(ui.t("presenter.choose"))
@@ -70,10 +70,10 @@ if quarter is None:
     st.stop()
 
 st.session_state[CODE_KEY] = code
-started = st.session_state.setdefault(f"presenter_started_{quarter.id}", time.time())
-view = workshop_results.live_view(engine, quarter.id)
+started = st.session_state.setdefault(f"presenter_started_{survey_round.id}", time.time())
+view = workshop_results.live_view(engine, survey_round.id)
 st.session_state[SIGNATURE_KEY] = view.signature
-link = signin.join_link(quarter.join_code)
+link = signin.join_link(survey_round.join_code)
 labels = ui.chart_labels()
 decimal = labels.get("decimal", ".")
 
@@ -82,26 +82,26 @@ decimal = labels.get("decimal", ".")
 def live_counts(big: bool) -> None:
     """Counts and timer every second; the whole screen is drawn anew only when the facilitator
     changed the item, revealed, hid or closed."""
-    if workshop_results.live_view(engine, quarter.id).signature != st.session_state.get(SIGNATURE_KEY):
+    if workshop_results.live_view(engine, survey_round.id).signature != st.session_state.get(SIGNATURE_KEY):
         st.rerun()
-    joined, done = workshop.live_counts(engine, quarter.id)
+    joined, done = workshop.live_counts(engine, survey_round.id)
     elapsed = workshop_results.format_duration(time.time() - started)
     with st.container(key="kw-counts" if big else "kw-topcounts", width="content"):
         if view.item is None:
-            sources = workshop.answer_sources(engine, quarter.id)
+            sources = workshop.answer_sources(engine, survey_round.id)
             st.markdown(ui.t("presenter.counts", joined=joined, done=done, time=elapsed), width="content")
         else:  # on an item: the answers to that item, which is what the reveal waits for
-            sources = workshop.item_answers(engine, quarter.id, view.item.id)
+            sources = workshop.item_answers(engine, survey_round.id, view.item.id)
             answered = sources.phone + sources.paper
             st.markdown(ui.t("presenter.counts_item", answered=answered, time=elapsed), width="content")
         st.markdown(ui.t("presenter.sources", phone=sources.phone, paper=sources.paper), width="content")
 
 
 def show_summary() -> None:
-    summary = workshop_results.workshop_summary(engine, quarter.id, lang, settings.min_group)
+    summary = workshop_results.workshop_summary(engine, survey_round.id, lang, settings.min_group)
     st.title(ui.t("presenter.summary_title"))
     with st.container(key="kw-subtitle"):
-        typed_text.show(f"{summary.name} · {quarter.period} · {ui.t('presenter.people', count=summary.respondents)}")
+        typed_text.show(f"{summary.name} · {survey_round.period} · {ui.t('presenter.people', count=summary.respondents)}")
     if not summary.shown:
         st.markdown(ui.t("presenter.summary_hidden"))
         return
@@ -118,12 +118,12 @@ def show_summary() -> None:
         with st.container(horizontal=True):
             st.download_button(
                 ui.t("presenter.download_pdf"), lambda: workshop_report.summary_pdf(summary, labels, lang),
-                file_name=f"workshop-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                file_name=f"workshop-{survey_round.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
                 on_click="ignore",
             )
             st.download_button(
                 ui.t("presenter.download_png"), lambda: workshop_report.summary_png(summary, labels, lang),
-                file_name=f"workshop-{quarter.period}.png", mime="image/png", icon=":material/image:",
+                file_name=f"workshop-{survey_round.period}.png", mime="image/png", icon=":material/image:",
                 on_click="ignore",
             )
     with profile_tab, st.container(key="kw-bigchart"):
@@ -136,7 +136,7 @@ def show_summary() -> None:
 
 
 def show_welcome() -> None:
-    if quarter.invitation_only:  # the team's own round, opened by the team: everyone has an invitation
+    if survey_round.invitation_only:  # the team's own round, opened by the team: everyone has an invitation
         st.title(ui.t("presenter.welcome"))
         st.markdown(ui.t("presenter.use_invitation"))
         live_counts(big=True)
@@ -150,7 +150,7 @@ def show_welcome() -> None:
             typed_text.show(workshop_results.short_address(link))  # an address, not a link: people type it
         st.markdown(ui.t("presenter.code_label"))
         with st.container(key="kw-code"):
-            st.markdown(quarter.join_code)
+            st.markdown(survey_round.join_code)
         live_counts(big=True)
     with code_column, st.container(key="kw-qr"):
         st.image(qr.qr_png(link, scale=12), width="stretch", alt=ui.t("presenter.qr_alt", url=link))
@@ -163,7 +163,7 @@ def show_item() -> None:
             ui.t("presenter.item_of", number=view.index + 1, total=view.total, group=framework.group(item.group).title.get(lang)),
             width="content",
         )
-        st.markdown(ui.t("presenter.join_short", code=quarter.join_code), width="content")
+        st.markdown(ui.t("presenter.join_short", code=survey_round.join_code), width="content")
         live_counts(big=False)
     st.title(item.title.get(lang))
     frozen = view.frozen
@@ -173,7 +173,7 @@ def show_item() -> None:
             st.markdown(ui.t("presenter.question", question=item.questions[0].get(lang)))
         st.markdown(ui.t("presenter.wait"))
         return
-    scale = framework.scale_for(item, quarter.scales)
+    scale = framework.scale_for(item, survey_round.scales)
     score_labels = {score: label.get(lang) for score, label in scale.labels.items()}
     with st.container(key="kw-question"):
         st.markdown(ui.t("presenter.question", question=item.questions[0].get(lang)))
@@ -196,7 +196,7 @@ def show_item() -> None:
 
 
 with st.container(key="kw-presenter"):
-    if quarter.status != "open":
+    if survey_round.status != "open":
         show_summary()
     elif view.item is None:
         show_welcome()

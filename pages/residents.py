@@ -51,10 +51,10 @@ if not signin.is_resident(who):
             st.error(ui.t(refusal), icon=":material/error:")
     st.stop()
 
-quarter = rounds.get_round(engine, who.round_id)
-framework = ui.framework_of(quarter)
-scale = framework.scale_set(quarter.scales).resident_scale
-team = teams.get_team(engine, quarter.team_id)
+survey_round = rounds.get_round(engine, who.round_id)
+framework = ui.framework_of(survey_round)
+scale = framework.scale_set(survey_round.scales).resident_scale
+team = teams.get_team(engine, survey_round.team_id)
 address = ".jij" if team.residents_informal else ""  # the team chose "jij" or "u" for its residents
 
 with st.container(key="kw-residents"):
@@ -94,7 +94,7 @@ with st.container(key="kw-residents"):
             st.warning(ui.t("residents.choose_one"), icon=":material/touch_app:")
         else:
             try:
-                responses.submit_response(engine, quarter.id, who.respondent, answers)
+                responses.submit_response(engine, survey_round.id, who.respondent, answers)
             except InvalidInput as error:
                 ui.show_error(error)
             else:

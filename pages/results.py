@@ -5,6 +5,7 @@ from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.core.vocabulary import ACTION_SCOPES
 from kringwijs_survey.domain import notes, rounds, teams
 from kringwijs_survey.render import charts, reports, tables
+from kringwijs_survey.rules.content import COUNT_COLUMNS
 from kringwijs_survey.views import residents, team_results
 from kringwijs_survey.web import guard, invitations, styles, typed_text, ui
 
@@ -21,7 +22,7 @@ if not round_list:
     st.info(ui.t("results.no_rounds"), icon=":material/info:")
     st.stop()
 
-by_id = {quarter.id: quarter for quarter in round_list}
+by_id = {survey_round.id: survey_round for survey_round in round_list}
 chosen = st.session_state.get("results_round")
 if chosen not in by_id:  # from the menu: the newest round that has results
     chosen = rounds.newest_round_with_results(round_list).id
@@ -31,20 +32,20 @@ quarter_id = st.selectbox(
     index=list(by_id).index(chosen),
     format_func=lambda rid: f"{by_id[rid].period} · {ui.framework_title(by_id[rid], lang)}",
 )
-quarter = by_id[quarter_id]
-if quarter.id != round_list[0].id and not rounds.results_released(round_list[0]):
-    st.caption(ui.t("results.newer_round_open", period=quarter.period, open_period=round_list[0].period))
-framework = ui.framework_of(quarter)
-answered = rounds.count_responses(engine, quarter.id)
-if quarter.invitation_only:
-    invitations.show_invitation_state(quarter.id)
+survey_round = by_id[quarter_id]
+if survey_round.id != round_list[0].id and not rounds.results_released(round_list[0]):
+    st.caption(ui.t("results.newer_round_open", period=survey_round.period, open_period=round_list[0].period))
+framework = ui.framework_of(survey_round)
+answered = rounds.count_responses(engine, survey_round.id)
+if survey_round.invitation_only:
+    invitations.show_invitation_state(survey_round.id)
 
-if not rounds.results_released(quarter):
+if not rounds.results_released(survey_round):
     st.info(ui.t("results.still_open", answered=answered), icon=":material/hourglass_top:")
     st.stop()
 
 summary = rounds.team_summary(engine, team, framework.id, settings.min_group)
-this_round = summary[summary["period"] == quarter.period]
+this_round = summary[summary["period"] == survey_round.period]
 if this_round.empty or bool(this_round["suppressed"].any()):
     st.warning(ui.t("results.too_few", answered=answered, minimum=settings.min_group), icon=":material/group:")
     st.stop()
@@ -52,16 +53,16 @@ if this_round.empty or bool(this_round["suppressed"].any()):
 labels = ui.chart_labels()
 fit = ui.content_width()  # every chart is built to fit the page's width
 decimal = labels.get("decimal", ".")
-score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
+score_labels_by_kind = framework.scale_set(survey_round.scales).score_labels(lang)
 score_labels = score_labels_by_kind["principle"]
-results = team_results.for_period(summary, framework, quarter.period, lang)
+results = team_results.for_period(summary, framework, survey_round.period, lang)
 st.caption(ui.t("results.based_on", answered=answered))
 for flag, withheld in results.withheld.items():
     if withheld:
         st.info(ui.t(f"results.{flag}", items="; ".join(withheld), minimum=settings.min_group), icon=":material/group:")
 st.download_button(
-    ui.t("report.team_pdf"), data=lambda: reports.team_report_pdf(engine, team.id, quarter.id, min_group=settings.min_group, lang=lang),
-    file_name=f"verslag-{quarter.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+    ui.t("report.team_pdf"), data=lambda: reports.team_report_pdf(engine, team.id, survey_round.id, min_group=settings.min_group, lang=lang),
+    file_name=f"verslag-{survey_round.period}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
 )
 
 SECTIONS = ("profile", "blockades", "spread", "changes", "agenda", "actions", "residents")
@@ -93,7 +94,7 @@ if section("profile"):
     ui.show_chart(
         charts.member_dots(results.profile, labels=labels, score_labels=score_labels, width=fit),
         ui.t("results.dots_summary"),
-        results.profile[["item", "title", "median", "target_mean", "previous_median", *charts.COUNT_COLUMNS]],
+        results.profile[["item", "title", "median", "target_mean", "previous_median", *COUNT_COLUMNS]],
     )
 
 if section("blockades"):
@@ -109,7 +110,7 @@ if section("spread"):
     ui.show_chart(
         charts.distribution(results.spread, labels={**labels, "x_title": labels["count_title"]}, score_labels_by_kind=score_labels_by_kind, width=fit),
         ui.plain("results.spread_summary", item=top["title"], sd=formatting.format_number(top["sd"], decimal)) if top is not None else labels["no_data"],
-        results.spread[["item", "title", "sd", "lowest", "highest", *charts.COUNT_COLUMNS, "n_dont_know"]],
+        results.spread[["item", "title", "sd", "lowest", "highest", *COUNT_COLUMNS, "n_dont_know"]],
     )
 
 if section("changes"):
@@ -132,7 +133,7 @@ if section("changes"):
 if section("agenda"):
     st.markdown(ui.t("results.agenda_intro"))
     ui.show_table(tables.readable(results.agenda[["rank", "item", "title", "n_discuss", "sd"]], lang))
-    comments = notes.round_comments(engine, quarter.id, settings.min_group)
+    comments = notes.round_comments(engine, survey_round.id, settings.min_group)
     st.subheader(ui.t("results.comments"))
     if not comments:
         st.caption(ui.t("results.no_comments"))
@@ -143,7 +144,7 @@ if section("agenda"):
                 typed_text.show(comment)
 
 if section("actions"):
-    saved_notes = notes.round_notes(engine, quarter.id)
+    saved_notes = notes.round_notes(engine, survey_round.id)
     st.markdown(ui.t("results.notes_intro"))
     with st.form("notes"):
         written = {
@@ -154,13 +155,13 @@ if section("actions"):
             try:
                 for item_id, text in written.items():
                     if text != saved_notes.get(item_id, ""):
-                        notes.save_note(engine, quarter.id, item_id, text, actor=who)
+                        notes.save_note(engine, survey_round.id, item_id, text, actor=who)
                 st.success(ui.t("results.saved"), icon=":material/check:")
             except InvalidInput as error:
                 ui.show_error(error)
 
     st.subheader(ui.t("results.actions"))
-    for action in notes.round_actions(engine, quarter.id):
+    for action in notes.round_actions(engine, survey_round.id):
         typed_text.show(f"• {action.what} · {ui.t('results.scope.' + action.scope)} · {ui.t('results.status.' + action.status)}")
     with st.form("new_action", clear_on_submit=True):
         what = st.text_input(ui.t("results.action_what"), max_chars=500)
@@ -173,14 +174,14 @@ if section("actions"):
         scope = st.radio(ui.t("results.action_scope"), ACTION_SCOPES, format_func=lambda s: ui.t("results.scope." + s), horizontal=True)
         if st.form_submit_button(ui.t("results.add_action"), type="primary"):
             try:
-                notes.add_action(engine, quarter.id, notes.ActionInput(what, item_id, owner, due, scope), actor=who)
+                notes.add_action(engine, survey_round.id, notes.ActionInput(what, item_id, owner, due, scope), actor=who)
                 st.rerun()
             except InvalidInput as error:
                 ui.show_error(error)
 
 if section("residents"):  # the residents' view beside the team's own view
     view = residents.perspectives(
-        engine, quarter, min_group=settings.min_group, min_group_residents=settings.min_group_residents, lang=lang
+        engine, survey_round, min_group=settings.min_group, min_group_residents=settings.min_group_residents, lang=lang
     )
     if not framework.resident_statements:
         st.info(ui.t("residents.no_statements"), icon=":material/info:")

@@ -37,66 +37,66 @@ with st.expander(ui.t("team.start_round"), expanded=not rounds.list_rounds(engin
                 ui.show_error(error)
 
 st.header(ui.t("team.rounds"))
-for quarter in rounds.list_rounds(engine, team.id):
-    answered = rounds.count_responses(engine, quarter.id)
+for survey_round in rounds.list_rounds(engine, team.id):
+    answered = rounds.count_responses(engine, survey_round.id)
     with st.container(border=True):
-        st.subheader(f"{quarter.period} · {ui.framework_title(quarter, lang)}")
-        status = ui.t(f"team.status.{quarter.status}")
+        st.subheader(f"{survey_round.period} · {ui.framework_title(survey_round, lang)}")
+        status = ui.t(f"team.status.{survey_round.status}")
         st.markdown(ui.t("team.round_state", status=status, answered=answered))
-        if quarter.invitation_only:
-            invitations.show_invitation_state(quarter.id)
-        if quarter.status == "open":
-            if quarter.invitation_only:
-                invitations.invitations_form(quarter.id)
+        if survey_round.invitation_only:
+            invitations.show_invitation_state(survey_round.id)
+        if survey_round.status == "open":
+            if survey_round.invitation_only:
+                invitations.invitations_form(survey_round.id)
                 with st.expander(ui.t("team.workshop_title"), icon=":material/co_present:"):
                     st.markdown(ui.t("team.workshop_intro"))
-                    if st.button(ui.t("team.workshop_make"), key=f"workshop-{quarter.id}", icon=":material/key:"):
+                    if st.button(ui.t("team.workshop_make"), key=f"workshop-{survey_round.id}", icon=":material/key:"):
                         try:
-                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, quarter.id, actor=who)))
+                            st.markdown(ui.t("team.workshop_code", code=workshop.open_team_round_for_workshop(engine, survey_round.id, actor=who)))
                         except InvalidInput as error:
                             ui.show_error(error)
             else:
                 st.caption(ui.t("invitation.legacy"))
-                st.markdown(ui.t("team.share_join", code=quarter.join_code))
-                st.code(signin.join_link(quarter.join_code), language=None)
+                st.markdown(ui.t("team.share_join", code=survey_round.join_code))
+                st.code(signin.join_link(survey_round.join_code), language=None)
             final = "final" if not policy.may_reopen(answered) else "reopenable"
             ui.confirm_then(
-                ui.t("team.close"), f"close-{quarter.id}", ui.t(f"team.close_confirm.{final}", answered=answered),
-                ui.t("team.close_yes"), lambda rid=quarter.id: rounds.close_round(engine, rid, actor=who), icon=":material/lock:",
+                ui.t("team.close"), f"close-{survey_round.id}", ui.t(f"team.close_confirm.{final}", answered=answered),
+                ui.t("team.close_yes"), lambda rid=survey_round.id: rounds.close_round(engine, rid, actor=who), icon=":material/lock:",
             )
         else:
-            if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{quarter.id}", icon=":material/lock_open:"):
-                ui.run_or_explain(lambda rid=quarter.id: rounds.set_round_status(engine, rid, "open", actor=who))
+            if policy.may_reopen(answered) and st.button(ui.t("team.reopen"), key=f"reopen-{survey_round.id}", icon=":material/lock_open:"):
+                ui.run_or_explain(lambda rid=survey_round.id: rounds.set_round_status(engine, rid, "open", actor=who))
             # Sharing with the organisation (sharing.py says what is and is not shared).
             minimum_org = policy.group_minimum(policy.View.ORGANISATION, ui.settings())
             # Only a click changes sharing (on_change); the switch always shows the stored state,
             # so a stale switch in another tab can never publish a withdrawn round again.
-            st.session_state[f"share-{quarter.id}"] = quarter.published
+            st.session_state[f"share-{survey_round.id}"] = survey_round.published
             st.toggle(
-                ui.t("sharing.toggle"), key=f"share-{quarter.id}",
-                on_change=lambda rid=quarter.id: (sharing.publish_round if st.session_state[f"share-{rid}"] else sharing.withdraw_round)(engine, rid),
+                ui.t("sharing.toggle"), key=f"share-{survey_round.id}",
+                on_change=lambda rid=survey_round.id: (sharing.publish_round if st.session_state[f"share-{rid}"] else sharing.withdraw_round)(engine, rid),
             )
-            st.caption(ui.t("sharing.shared") if quarter.published else ui.t("sharing.not_shared"))
-            if quarter.published and not policy.shows_organisation(answered, ui.settings()):
+            st.caption(ui.t("sharing.shared") if survey_round.published else ui.t("sharing.not_shared"))
+            if survey_round.published and not policy.shows_organisation(answered, ui.settings()):
                 st.warning(ui.t("sharing.too_few_for_org", answered=answered, minimum=minimum_org), icon=":material/group:")
             with st.expander(ui.t("sharing.what_title"), icon=":material/share:"):
                 st.markdown(ui.t("sharing.what", minimum=minimum_org))
-                with st.form(f"message-{quarter.id}"):
-                    message = st.text_area(ui.t("sharing.message"), value=quarter.shared_message or "", max_chars=2000, help=ui.t("sharing.message_help"))
+                with st.form(f"message-{survey_round.id}"):
+                    message = st.text_area(ui.t("sharing.message"), value=survey_round.shared_message or "", max_chars=2000, help=ui.t("sharing.message_help"))
                     if st.form_submit_button(ui.t("sharing.save_message")):
                         try:
-                            sharing.share_summary(engine, quarter.id, message)
+                            sharing.share_summary(engine, survey_round.id, message)
                             st.success(ui.t("sharing.saved"), icon=":material/check:")
                         except InvalidInput as error:
                             ui.show_error(error)
-        if st.button(ui.t("team.see_results"), key=f"results-{quarter.id}", icon=":material/insights:"):
-            st.session_state["results_round"] = quarter.id
+        if st.button(ui.t("team.see_results"), key=f"results-{survey_round.id}", icon=":material/insights:"):
+            st.session_state["results_round"] = survey_round.id
             st.switch_page("pages/results.py")
-        if ui.framework_of(quarter).resident_statements:  # residents: their own round, link, QR and code
-            residents = rounds.residents_round_of(engine, quarter)
+        if ui.framework_of(survey_round).resident_statements:  # residents: their own round, link, QR and code
+            residents = rounds.residents_round_of(engine, survey_round)
             if residents is None:
-                if st.button(ui.t("residents.ask"), key=f"ask-residents-{quarter.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
-                    rounds.open_residents_round(engine, quarter.id, actor=who)
+                if st.button(ui.t("residents.ask"), key=f"ask-residents-{survey_round.id}", icon=":material/diversity_1:", help=ui.t("residents.ask_help")):
+                    rounds.open_residents_round(engine, survey_round.id, actor=who)
                     st.rerun()
             else:
                 with st.expander(ui.t("residents.invite_title", answered=rounds.count_responses(engine, residents.id)), expanded=residents.status == "open", icon=":material/diversity_1:"):

@@ -31,11 +31,11 @@ def run(action, *args) -> bool:
 
 
 round_id = st.session_state.get(CURRENT)
-quarter = rounds.get_round(engine, round_id) if round_id else None
-if quarter is not None and (workshop.workshop_by_key(engine, st.session_state.get(KEY)) or quarter).id != quarter.id:
-    quarter = None
+survey_round = rounds.get_round(engine, round_id) if round_id else None
+if survey_round is not None and (workshop.workshop_by_key(engine, st.session_state.get(KEY)) or survey_round).id != survey_round.id:
+    survey_round = None
 
-if quarter is None:
+if survey_round is None:
     st.markdown(ui.t("workshop.intro"))
     kind = st.radio(
         ui.t("workshop.for_whom"), ("team", "group"), format_func=lambda k: ui.t(f"workshop.for.{k}"), horizontal=True
@@ -79,14 +79,14 @@ if quarter is None:
                     st.rerun()
     st.stop()
 
-framework = ui.framework_of(quarter)
-joined, done = workshop.live_counts(engine, quarter.id)
-typed_text.show(f"{workshop.workshop_name(engine, quarter)} · {quarter.period}", "subheader")
+framework = ui.framework_of(survey_round)
+joined, done = workshop.live_counts(engine, survey_round.id)
+typed_text.show(f"{workshop.workshop_name(engine, survey_round)} · {survey_round.period}", "subheader")
 
 code_col, count_col = st.columns([3, 2])
 with code_col:
-    st.markdown(ui.t("workshop.code", code=quarter.join_code))
-    st.code(signin.join_link(quarter.join_code), language=None)
+    st.markdown(ui.t("workshop.code", code=survey_round.join_code))
+    st.code(signin.join_link(survey_round.join_code), language=None)
     st.markdown(ui.t("workshop.key", code=st.session_state[KEY]))
     st.link_button(
         ui.t("workshop.open_presenter"), signin.handoff_link("presenter", st.session_state[KEY]), icon=":material/co_present:"
@@ -98,7 +98,7 @@ with count_col:
     right.metric(ui.t("presenter.done"), done)
     st.button(ui.t("workshop.refresh"), icon=":material/refresh:")
 
-if quarter.status != "open":
+if survey_round.status != "open":
     st.success(ui.t("workshop.closed"), icon=":material/check_circle:")
     st.link_button(
         ui.t("workshop.see_summary"), signin.handoff_link("presenter", st.session_state[KEY]), icon=":material/summarize:"
@@ -116,7 +116,7 @@ if st.session_state.get(PAPER):
     with st.form("paper", clear_on_submit=True):
         chosen = {}
         for item in framework.items:
-            scale = framework.scale_for(item, quarter.scales)
+            scale = framework.scale_for(item, survey_round.scales)
             labels = {score: f"{score} · {label.get(lang)}" for score, label in scale.labels.items()}
             labels[DONT_KNOW] = framework.dont_know.get(lang)
             chosen[item.id] = st.radio(
@@ -125,7 +125,7 @@ if st.session_state.get(PAPER):
             )
         if st.form_submit_button(ui.t("workshop.paper_save"), type="primary"):
             answers = {item_id: (None if score == DONT_KNOW else score) for item_id, score in chosen.items() if score is not None}
-            if run(workshop.paper_entry, engine, quarter.id, answers):
+            if run(workshop.paper_entry, engine, survey_round.id, answers):
                 st.session_state[PAPER] = False
                 st.session_state["paper_saved"] = True
                 st.rerun()
@@ -135,31 +135,31 @@ if st.session_state.get(PAPER):
     st.stop()
 
 st.divider()
-view = workshop_results.live_view(engine, quarter.id)
+view = workshop_results.live_view(engine, survey_round.id)
 if view.item is None:
     st.markdown(ui.t("workshop.now_welcome"))
 else:
-    state = ui.t("workshop.state.shown") if quarter.live_revealed else ui.t("workshop.state.hidden")
+    state = ui.t("workshop.state.shown") if survey_round.live_revealed else ui.t("workshop.state.hidden")
     st.markdown(ui.t("workshop.now_item", number=view.index + 1, total=view.total, title=view.item.title.get(lang), state=state))
-    answers = workshop.item_answers(engine, quarter.id, view.item.id)
+    answers = workshop.item_answers(engine, survey_round.id, view.item.id)
     st.markdown(ui.t("workshop.item_answers", count=answers.phone + answers.paper, phone=answers.phone, paper=answers.paper))
 
 back_col, next_col, show_col, hide_col = st.columns(4)
 if back_col.button(ui.t("workshop.back"), shortcut="Left", width="stretch", icon=":material/arrow_back:",
                    disabled=view.item is None):
-    if run(workshop.step, engine, quarter.id, -1):
+    if run(workshop.step, engine, survey_round.id, -1):
         st.rerun()
 if next_col.button(ui.t("workshop.next"), shortcut="Right", width="stretch", icon=":material/arrow_forward:",
                    disabled=view.index == view.total - 1):
-    if run(workshop.step, engine, quarter.id, 1):
+    if run(workshop.step, engine, survey_round.id, 1):
         st.rerun()
 if show_col.button(ui.t("workshop.reveal"), shortcut="U", type="primary", width="stretch", icon=":material/visibility:",
-                   disabled=view.item is None or quarter.live_revealed):
-    if run(workshop.reveal_item, engine, quarter.id, settings.min_group):
+                   disabled=view.item is None or survey_round.live_revealed):
+    if run(workshop.reveal_item, engine, survey_round.id, settings.min_group):
         st.rerun()
 if hide_col.button(ui.t("workshop.hide"), shortcut="V", width="stretch", icon=":material/visibility_off:",
-                   disabled=not quarter.live_revealed):
-    if run(workshop.hide_item, engine, quarter.id):
+                   disabled=not survey_round.live_revealed):
+    if run(workshop.hide_item, engine, survey_round.id):
         st.rerun()
 st.caption(ui.t("workshop.keys", minimum=settings.min_group))
 
@@ -173,5 +173,5 @@ st.divider()
 with st.popover(ui.t("workshop.close"), icon=":material/lock:"):
     st.markdown(ui.t("workshop.close_confirm"))
     if st.button(ui.t("workshop.close_yes"), type="primary"):
-        if run(workshop.close_workshop, engine, quarter.id):
+        if run(workshop.close_workshop, engine, survey_round.id):
             st.rerun()

@@ -25,12 +25,12 @@ _invitations: dict[tuple[str, int, str], str] = {}
 
 def invitation_for(engine, round_id: int, respondent: str) -> str | None:
     """The invitation this respondent key answers with (made once per key), None for open rounds."""
-    quarter = rounds.get_round(engine, round_id)
-    if quarter is None or not quarter.invitation_only:
+    survey_round = rounds.get_round(engine, round_id)
+    if survey_round is None or not survey_round.invitation_only:
         return None
     key = (str(engine.url), round_id, respondent)
     if key not in _invitations:
-        if quarter.status != "open":
+        if survey_round.status != "open":
             return None
         _invitations[key] = rounds.create_invitations(engine, round_id, 1, actor=SYSTEM)[0]
     return _invitations[key]
@@ -94,12 +94,12 @@ def realistic_summary(seed: int = 7) -> pd.DataFrame:
     levels = {item: rng.uniform(1.8, 4.2) for item in FRAMEWORK.item_ids}
     divisive = set(FRAMEWORK.item_ids[1::4])
     periods, targets, discuss, respondents = {}, {}, {}, {}
-    for quarter, period in enumerate(PERIODS):
+    for survey_round, period in enumerate(PERIODS):
         people = 2 if period == "2026-Q3" else 9
         respondents[period] = people
         items = {}
         for item in FRAMEWORK.item_ids:
-            level = levels[item] + 0.25 * quarter * (1 if FRAMEWORK.item(item).kind == "principle" else -1)
+            level = levels[item] + 0.25 * survey_round * (1 if FRAMEWORK.item(item).kind == "principle" else -1)
             spread = 1.4 if item in divisive else 0.6
             scores = []
             for _ in range(people):

@@ -40,13 +40,13 @@ def fill(engine, round_id: int, people: int, thin: bool = False) -> None:
 
 def make_round(engine, team_id: int, state: str, period: str = PERIOD):
     """One round of `team_id` in `state`: five people answer (two below the threshold)."""
-    quarter = rounds.start_round(engine, team_id, period)
-    fill(engine, quarter.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
+    survey_round = rounds.start_round(engine, team_id, period)
+    fill(engine, survey_round.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
     if state != "open":
-        rounds.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     if state in ("closed+published", "below threshold", "item below threshold"):
-        sharing.publish_round(engine, quarter.id)
-    return rounds.get_round(engine, quarter.id)
+        sharing.publish_round(engine, survey_round.id)
+    return rounds.get_round(engine, survey_round.id)
 
 
 TABLE_COLUMNS = [

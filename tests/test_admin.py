@@ -20,9 +20,9 @@ def engine(app_engine):
 
 def team_with_answers(engine, name):
     team = teams.create_team(engine, name)
-    quarter = rounds.start_round(engine, team.id, "2026-Q1")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
     for person in "abc":
-        factories.submit(engine, quarter.id, f"{name}-{person}", [responses.AnswerInput("AB1", 3)])
+        factories.submit(engine, survey_round.id, f"{name}-{person}", [responses.AnswerInput("AB1", 3)])
     return team
 
 

@@ -14,10 +14,10 @@ import factories
 
 def _fill(engine, team_name, period, scores_per_person, item="AB1"):
     team = teams.find_team(engine, team_name) or teams.create_team(engine, team_name)
-    quarter = rounds.start_round(engine, team.id, period)
+    survey_round = rounds.start_round(engine, team.id, period)
     for index, score in enumerate(scores_per_person):
-        factories.submit(engine, quarter.id, f"{team_name}-{period}-{index}", [responses.AnswerInput(item, score)])
-    return quarter
+        factories.submit(engine, survey_round.id, f"{team_name}-{period}-{index}", [responses.AnswerInput(item, score)])
+    return survey_round
 
 
 def test_statistics_match_hand_computed_values_including_dont_know(engine):
@@ -80,11 +80,11 @@ def test_empty_database_gives_an_empty_frame_with_all_columns(engine):
 
 
 def test_cached_summary_refreshes_after_every_write(engine):
-    quarter = _fill(engine, "Team H", "2026-Q1", [2, 2, 2])
+    survey_round = _fill(engine, "Team H", "2026-Q1", [2, 2, 2])
     assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(2.0)
-    factories.submit(engine, quarter.id, "Team H-2026-Q1-0", [responses.AnswerInput("AB1", 5)])
+    factories.submit(engine, survey_round.id, "Team H-2026-Q1-0", [responses.AnswerInput("AB1", 5)])
     assert summarize(engine, min_group=3).iloc[0]["mean"] == pytest.approx(3.0)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     assert not summarize(engine, Scope.of(released_only=True), min_group=3).empty
 
 

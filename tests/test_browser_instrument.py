@@ -21,14 +21,14 @@ def open_round(tmp_path):
     migrate(url)
     engine = get_engine(url)
     team = teams.create_team(engine, "Buurtteam Citaat")
-    quarter = rounds.start_round(engine, team.id, "2026-Q3")
-    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)  # the team hands one out
-    yield url, quarter, invitation
+    survey_round = rounds.start_round(engine, team.id, "2026-Q3")
+    (invitation,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)  # the team hands one out
+    yield url, survey_round, invitation
     dispose_engines()
 
 
 def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, browser, open_round):
-    url, quarter, invitation = open_round
+    url, survey_round, invitation = open_round
     base = streamlit_server({"DATABASE_URL": url})
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
@@ -42,7 +42,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
     assert quote.is_visible() and quote_box["y"] + 40 < PHONE["height"], quote_box  # on the first screen
     assert quote_box["x"] >= 0 and quote_box["x"] + quote_box["width"] <= PHONE["width"], quote_box
     assert help_box["y"] > quote_box["y"], "the plain-language help comes under the quote"
-    scale = FRAMEWORK.scale_for(first, quarter.scales)
+    scale = FRAMEWORK.scale_for(first, survey_round.scales)
     assert page.get_by_text(scale.question.nl).is_visible()
     screenshot(page, "phone-fill-in-quote-390", full_page=False)
 
@@ -66,7 +66,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
     blockade = FRAMEWORK.items[blockade_index]
     page.get_by_text(blockade.title.nl).first.scroll_into_view_if_needed()
     assert page.get_by_text(blockade.text.nl).first.is_visible()
-    assert page.get_by_text(FRAMEWORK.scale_for(blockade, quarter.scales).question.nl).is_visible()
+    assert page.get_by_text(FRAMEWORK.scale_for(blockade, survey_round.scales).question.nl).is_visible()
     assert page.get_by_text("Heel erg", exact=False).first.is_visible()
     screenshot(page, "phone-fill-in-blockade-390", full_page=False)
     phone.close()

@@ -63,9 +63,9 @@ def demo_app(tmp_path_factory, module_streamlit_server):
     engine = get_engine(url)
     keys = create_demo_data(engine)["keys"]
     for team in teams.list_teams(engine):  # every closed round shared: the manager has all views
-        for quarter in rounds.list_rounds(engine, team.id):
-            if quarter.status != "open":
-                sharing.publish_round(engine, quarter.id)
+        for survey_round in rounds.list_rounds(engine, team.id):
+            if survey_round.status != "open":
+                sharing.publish_round(engine, survey_round.id)
     base = module_streamlit_server(
         {"DATABASE_URL": url, "KRINGWIJS_MANAGER_PASSPHRASE_HASH": hash_passphrase(PASSPHRASE)}
     )

@@ -13,6 +13,7 @@ from kringwijs_survey.render import reports
 from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.views import organisation
 
 import factories
 from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot, sign_in_as_manager
@@ -34,25 +35,25 @@ def thirty_teams(tmp_path):
         team = teams.create_team(engine, f"Wijkteam {index + 1:02d}", areas[index % 3])
         level = rng.uniform(1.8, 4.2)
         for quarter_index, period in enumerate(("2026-Q1", "2026-Q2", "2026-Q3")):
-            quarter = rounds.start_round(engine, team.id, period)
+            survey_round = rounds.start_round(engine, team.id, period)
             people = rng.randint(5, 9)
             # One write for the round's invitations, then one per response (not two per person).
-            invitations = rounds.create_invitations(engine, quarter.id, people, actor=SYSTEM)
+            invitations = rounds.create_invitations(engine, survey_round.id, people, actor=SYSTEM)
             for person, invitation in enumerate(invitations):
                 answers = [
                     responses.AnswerInput(item.id, max(1, min(5, round(rng.gauss(level + 0.2 * quarter_index, 0.9)))))
                     for item in FRAMEWORK.items
                 ]
-                responses.submit_response(engine, quarter.id, f"{index}-{period}-{person}", answers, invitation=invitation)
-            rounds.close_round(engine, quarter.id, actor=SYSTEM)
-            sharing.publish_round(engine, quarter.id)
+                responses.submit_response(engine, survey_round.id, f"{index}-{period}-{person}", answers, invitation=invitation)
+            rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+            sharing.publish_round(engine, survey_round.id)
             if quarter_index == 2 and index % 4 == 0:
-                notes.add_action(engine, quarter.id, notes.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"), actor=SYSTEM)
+                notes.add_action(engine, survey_round.id, notes.ActionInput("Minder registratie bij de aanmelding", "B4", "Sanne", None, "organisation"), actor=SYSTEM)
     hidden = teams.create_team(engine, "Wijkteam Verborgen", areas[0])
-    quarter = rounds.start_round(engine, hidden.id, "2026-Q3")
+    survey_round = rounds.start_round(engine, hidden.id, "2026-Q3")
     for person in range(8):
-        factories.submit(engine, quarter.id, f"hidden-{person}", [responses.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)  # closed, never published
+        factories.submit(engine, survey_round.id, f"hidden-{person}", [responses.AnswerInput(item.id, 1) for item in FRAMEWORK.items])
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)  # closed, never published
     yield url, engine
     dispose_engines()
 
@@ -102,7 +103,7 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
 
     # One page of the organisation report, rendered to PNG, to look at.
     if shutil.which("pdftoppm"):
-        view = sharing.organisation_view(engine, min_group_org=5)
+        view = organisation.organisation_view(engine, min_group_org=5)
         pdf = OUTPUT_DIR / "manager-report.pdf"
         pdf.write_bytes(reports.organisation_report_pdf(engine, view, lang="nl"))
         subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", str(pdf), str(OUTPUT_DIR / "manager-report-page")], check=True, timeout=120)

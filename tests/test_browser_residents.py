@@ -24,21 +24,21 @@ def team_with_residents(tmp_path):
     engine = get_engine(url)
     team = teams.create_team(engine, "Wijkteam Tablet")
     key = teams.issue_team_key(engine, team.id)
-    quarter = rounds.start_round(engine, team.id, "2026-Q3")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("abcd"):
         answers = [responses.AnswerInput(item.id, 3 + (index + position) % 3) for position, item in enumerate(FRAMEWORK.items)]
-        factories.submit(engine, quarter.id, person, answers)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+        factories.submit(engine, survey_round.id, person, answers)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     for index in range(4):
         answers = [responses.AnswerInput(s.id, 1 + (index + position) % 4) for position, s in enumerate(STATEMENTS)]
         factories.submit(engine, residents.id, f"bewoner-{index}", answers)
-    yield url, engine, key, quarter, residents
+    yield url, engine, key, survey_round, residents
     dispose_engines()
 
 
 def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, team_with_residents):
-    url, engine, key, quarter, residents = team_with_residents
+    url, engine, key, survey_round, residents = team_with_residents
     base = streamlit_server({"DATABASE_URL": url})
 
     tablet = browser.new_context(viewport={"width": 820, "height": 1180}, device_scale_factor=1, is_mobile=True, has_touch=True)

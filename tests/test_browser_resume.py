@@ -37,8 +37,8 @@ def world(app, request):
     url, first, second = app
     engine = get_engine(url)
     team = teams.create_team(engine, f"Wijkteam Herladen {request.node.name[5:40]}")
-    quarter = rounds.start_round(engine, team.id, "2026-Q3")
-    return engine, quarter, first, second
+    survey_round = rounds.start_round(engine, team.id, "2026-Q3")
+    return engine, survey_round, first, second
 
 
 def answer_items(page, first: int, last: int) -> None:
@@ -63,17 +63,17 @@ def main_text(page) -> str:
 
 
 def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing(browser, world):
-    engine, quarter, first, second = world
-    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    engine, survey_round, first, second = world
+    (invitation,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
     mine = browser.new_context(**PHONE)
     theirs = browser.new_context(**PHONE)
     try:
         phone = mine.new_page()
         phone.goto(f"{first}/join?invite={invitation}")
         answer_items(phone, 0, 3)
-        held = held_key(mine, first, quarter.id)
+        held = held_key(mine, first, survey_round.id)
         assert held is not None and held[1] == invitation.upper()
-        cookie = next(c for c in mine.cookies(first) if c["name"] == answer_cookie_name(quarter.id))
+        cookie = next(c for c in mine.cookies(first) if c["name"] == answer_cookie_name(survey_round.id))
         assert cookie["sameSite"] == "Strict" and cookie["path"] == "/" and cookie["expires"] > 0
         assert held[0] not in phone.url and "me=" not in phone.url  # nothing to copy from the address bar
 
@@ -82,7 +82,7 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         page_ready(phone)
         phone.get_by_text("3 van 15 vragen beantwoord").wait_for(timeout=20_000)
         phone.get_by_text("Vraag 4 van 15").wait_for(timeout=20_000)
-        assert held_key(mine, second, quarter.id) == held
+        assert held_key(mine, second, survey_round.id) == held
 
         # Someone who saw the link (a shared screen, a forwarded message) opens it elsewhere:
         # they see none of the answers, and they cannot send a second response on the invitation.
@@ -95,7 +95,7 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         answer_items(phone, 3, 15)
         phone.get_by_role("button", name="Versturen").click()
         phone.get_by_text("Dank je wel").wait_for(timeout=20_000)
-        assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=1, used=1)
+        assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=1, used=1)
 
         # Once sent, the invitation still opens the round for its own browser (to change an
         # answer) on either instance, and no longer for anyone else.
@@ -106,8 +106,8 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         page_ready(other)
         other.get_by_text("Deze uitnodiging werkt niet (meer)").wait_for(timeout=20_000)
         assert "vragen beantwoord" not in main_text(other)
-        assert rounds.count_responses(engine, quarter.id) == 1
-        assert responses.load_own_response(engine, quarter.id, held[0]).submitted
+        assert rounds.count_responses(engine, survey_round.id) == 1
+        assert responses.load_own_response(engine, survey_round.id, held[0]).submitted
     finally:
         mine.close()
         theirs.close()
@@ -117,15 +117,15 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world)
     """An insider who knows how the cookie looks writes one into their own browser: for a round
     they never answered (no code at all), or with a key they made up. Neither opens the round or
     anybody's answers; an old ?me= link with the victim's key opens nothing either."""
-    engine, quarter, base, _ = world
-    victim_invitation, own_invitation = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    engine, survey_round, base, _ = world
+    victim_invitation, own_invitation = rounds.create_invitations(engine, survey_round.id, 2, actor=SYSTEM)
     victim_key = "victim-key-0123456789abcdef"
     answers = [responses.AnswerInput(item.id, 5) for item in FRAMEWORK.items[:4]]
-    responses.submit_response(engine, quarter.id, victim_key, answers, final=False, invitation=victim_invitation)
+    responses.submit_response(engine, survey_round.id, victim_key, answers, final=False, invitation=victim_invitation)
     attacker = browser.new_context(**PHONE)
     try:
         attacker.add_cookies([
-            {"name": answer_cookie_name(quarter.id), "value": f"made-up-key-0123456789.{victim_invitation}", "url": base}
+            {"name": answer_cookie_name(survey_round.id), "value": f"made-up-key-0123456789.{victim_invitation}", "url": base}
         ])
         page = attacker.new_page()
         page.goto(f"{base}/join")
@@ -136,12 +136,12 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world)
         page.goto(f"{base}/join?invite={victim_invitation}&me={victim_key}")  # the victim's old link
         page_ready(page)
         page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
-        assert held_key(attacker, base, quarter.id) is None or held_key(attacker, base, quarter.id)[0] != victim_key
+        assert held_key(attacker, base, survey_round.id) is None or held_key(attacker, base, survey_round.id)[0] != victim_key
 
         page.goto(f"{base}/join?invite={own_invitation}")  # their own invitation: a fresh, empty response
         page_ready(page)
         page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
-        mine = responses.load_own_response(engine, quarter.id, victim_key)
+        mine = responses.load_own_response(engine, survey_round.id, victim_key)
         assert not mine.submitted and {a.score for a in mine.answers.values()} == {5}
     finally:
         attacker.close()
@@ -151,17 +151,17 @@ def test_in_a_workshop_a_second_tab_of_the_same_phone_is_the_same_person(browser
     """Workshops keep their open code (the trainer sees the room): a new phone is a new person,
     but a second tab or a reload of the same phone continues that phone's one response."""
     engine, _, base, _ = world
-    quarter = workshop.start_workshop(engine, group_name="Training Herladen", period="2026-Q3")
+    survey_round = workshop.start_workshop(engine, group_name="Training Herladen", period="2026-Q3")
     phone_browser = browser.new_context(**PHONE)
     try:
         tab = phone_browser.new_page()
-        tab.goto(f"{base}/join?join={quarter.join_code}")
+        tab.goto(f"{base}/join?join={survey_round.join_code}")
         answer_items(tab, 0, 2)
         second_tab = phone_browser.new_page()
-        second_tab.goto(f"{base}/join?join={quarter.join_code}")
+        second_tab.goto(f"{base}/join?join={survey_round.join_code}")
         page_ready(second_tab)
         second_tab.get_by_text("2 van 15 vragen beantwoord").wait_for(timeout=20_000)
         answer_items(second_tab, 2, 3)
-        assert workshop.live_counts(engine, quarter.id) == (1, 0)  # one person joined, none sent
+        assert workshop.live_counts(engine, survey_round.id) == (1, 0)  # one person joined, none sent
     finally:
         phone_browser.close()

@@ -33,23 +33,23 @@ def team_app(tmp_path_factory, module_streamlit_server):
         answers = [responses.AnswerInput(item.id, 1 + (index + position) % 4, discuss=index == 0) for position, item in enumerate(FRAMEWORK.items)]
         factories.submit(engine, previous.id, person, answers)
     rounds.close_round(engine, previous.id, actor=SYSTEM)
-    quarter = rounds.start_round(engine, team.id, "2026-Q3")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q3")
     for index, person in enumerate("xy"):
         answers = [responses.AnswerInput(item.id, 2 + (index + position) % 4, target=5 if item.kind == "principle" else None) for position, item in enumerate(FRAMEWORK.items)]
-        factories.submit(engine, quarter.id, person, answers)
+        factories.submit(engine, survey_round.id, person, answers)
     renewed = teams.create_team(engine, "Wijkteam Vernieuwd")
     rounds.start_round(engine, renewed.id, "2026-Q3")
     base = module_streamlit_server({"DATABASE_URL": url})
-    yield {"url": url, "engine": engine, "base": base, "key": key, "quarter": quarter,
+    yield {"url": url, "engine": engine, "base": base, "key": key, "quarter": survey_round,
            "renewed_key": teams.issue_team_key(engine, renewed.id)}
     dispose_engines()
 
 
 def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
-    engine, base, key, quarter = team_app["engine"], team_app["base"], team_app["key"], team_app["quarter"]
+    engine, base, key, survey_round = team_app["engine"], team_app["base"], team_app["key"], team_app["quarter"]
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    (invitation,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    (invitation,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
     page.goto(f"{base}/join?invite={invitation}")
     page_ready(page)
     screenshot(page, "phone-fill-in-first-item", full_page=False)
@@ -68,11 +68,11 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
     page.get_by_text("Dank je wel").wait_for(timeout=20_000)
-    assert rounds.count_responses(engine, quarter.id) == 3
+    assert rounds.count_responses(engine, survey_round.id) == 3
     assert "me=" not in page.url and invitation in page.url  # no respondent key in the address bar
     phone.close()
 
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     laptop = browser.new_context(viewport={"width": 1366, "height": 900})
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")

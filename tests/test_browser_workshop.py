@@ -120,8 +120,8 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=WAIT_MS)
         page_ready(facilitator)
         group = teams.find_team(engine, f"{team.name} · workshop")  # a round of its own, never the team's
-        quarter = rounds.list_rounds(engine, group.id)[0]
-        code = quarter.join_code
+        survey_round = rounds.list_rounds(engine, group.id)[0]
+        code = survey_round.join_code
         assert rounds.list_rounds(engine, team.id) == []
 
         # "Beamerscherm openen": a new tab, signed in and on this workshop, no code typed.
@@ -175,7 +175,7 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         answer_on_screen(phones, 0, range(EARLY_PHONES))
         # An answer counts at once: the projector counts the answers to this item.
         assert wait_until(lambda: count_shown(presenter, "antwoorden") == EARLY_PHONES, 30)
-        assert workshop.item_answers(engine, quarter.id, FRAMEWORK.items[0].id) == workshop.Sources(EARLY_PHONES, 0)
+        assert workshop.item_answers(engine, survey_round.id, FRAMEWORK.items[0].id) == workshop.Sources(EARLY_PHONES, 0)
         reveal(facilitator)
         presenter.get_by_text("Middelste score").wait_for(timeout=WAIT_MS)
         assert "Antwoorden van 9 mensen" in presenter.locator('[class*="st-key-kw-stats"]').inner_text()
@@ -217,7 +217,7 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         assert chart_box["x"] + chart_box["width"] <= 1280 and chart_box["y"] + chart_box["height"] <= 720, chart_box
         scores = [score(number, 2) for number in range(12)]
         shown = presenter.locator('[class*="st-key-kw-scores"]').inner_text()
-        scale = FRAMEWORK.scale_for(FRAMEWORK.items[2], quarter.scales)
+        scale = FRAMEWORK.scale_for(FRAMEWORK.items[2], survey_round.scales)
         for value, label in scale.labels.items():
             assert f"{value} {label.nl}: {scores.count(value)}" in shown, shown
         assert "Antwoorden van 12 mensen" in presenter.locator('[class*="st-key-kw-stats"]').inner_text()

@@ -17,10 +17,10 @@ FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 def team_with_open_round(engine, answered: int):
     team = teams.create_team(engine, "Wijkteam Sluiten")
     key = teams.issue_team_key(engine, team.id)
-    quarter = rounds.start_round(engine, team.id, "2026-Q4")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q4")
     for person in range(answered):
-        factories.submit(engine, quarter.id, f"p{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
-    return key, quarter
+        factories.submit(engine, survey_round.id, f"p{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+    return key, survey_round
 
 
 def click(app, label: str) -> None:
@@ -34,26 +34,26 @@ def warnings(app) -> str:
 
 @pytest.mark.parametrize(("answered", "says"), [(3, "niet meer open"), (1, "weer openen")])
 def test_closing_asks_first_and_says_whether_the_round_can_open_again(app_engine, answered, says):
-    key, quarter = team_with_open_round(app_engine, answered)
+    key, survey_round = team_with_open_round(app_engine, answered)
     app = open_page("pages/team.py", query={"team": key})
 
     click(app, "Ronde sluiten")
 
     assert "Weet je het zeker?" in warnings(app) and says in warnings(app)
-    assert rounds.get_round(app_engine, quarter.id).status == "open"  # asking changes nothing
+    assert rounds.get_round(app_engine, survey_round.id).status == "open"  # asking changes nothing
     click(app, "Ja, ronde sluiten")
-    assert rounds.get_round(app_engine, quarter.id).status == "closed"
+    assert rounds.get_round(app_engine, survey_round.id).status == "closed"
     assert "Weet je het zeker?" not in warnings(app)
 
 
 def test_no_leaves_the_round_open_and_stops_asking(app_engine):
-    key, quarter = team_with_open_round(app_engine, 3)
+    key, survey_round = team_with_open_round(app_engine, 3)
     app = open_page("pages/team.py", query={"team": key})
 
     click(app, "Ronde sluiten")
     click(app, "Nee, nu niet")
 
-    assert rounds.get_round(app_engine, quarter.id).status == "open"
+    assert rounds.get_round(app_engine, survey_round.id).status == "open"
     assert "Weet je het zeker?" not in warnings(app)
     assert any(button.label == "Ronde sluiten" for button in app.button)
 

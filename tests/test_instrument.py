@@ -18,7 +18,7 @@ from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import run_write
 from kringwijs_survey.store.models import Round
-from kringwijs_survey.views import team_results, workshop_results
+from kringwijs_survey.views import organisation, team_results, workshop_results
 
 from app_helpers import open_page
 from factories import submit
@@ -75,30 +75,30 @@ def assert_each_row_has_its_own_scale(spec: dict, framework, version: str) -> se
 @pytest.fixture
 def round_with_both_kinds(app_engine):
     team = teams.create_team(app_engine, "Buurtteam Schaal", "Kringstad")
-    quarter = rounds.start_round(app_engine, team.id, "2026-Q3")
+    survey_round = rounds.start_round(app_engine, team.id, "2026-Q3")
     for person in range(4):
         answers = [responses.AnswerInput(item.id, 1 + (person * 2 + index) % 5) for index, item in enumerate(FRAMEWORK.items)]
-        submit(app_engine, quarter.id, f"p{person}", answers)
-    rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
-    return app_engine, team, quarter
+        submit(app_engine, survey_round.id, f"p{person}", answers)
+    rounds.close_round(app_engine, survey_round.id, actor=SYSTEM)
+    return app_engine, team, survey_round
 
 
 def test_a_new_round_is_answered_on_the_current_scales(round_with_both_kinds):
-    _, _, quarter = round_with_both_kinds
-    assert quarter.scales == CURRENT_SCALES == FRAMEWORK.scales_version
-    question = FRAMEWORK.scale_set(quarter.scales).scales
+    _, _, survey_round = round_with_both_kinds
+    assert survey_round.scales == CURRENT_SCALES == FRAMEWORK.scales_version
+    question = FRAMEWORK.scale_set(survey_round.scales).scales
     assert question["principle"].question.nl == "In hoeverre werken wij zo?"
     assert question["blockade"].question.nl == "Hoeveel staat dit ons werk in de weg?"
 
 
 def test_distribution_gives_blockades_their_own_words(round_with_both_kinds):
-    engine, team, quarter = round_with_both_kinds
+    engine, team, survey_round = round_with_both_kinds
     summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
-    spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
-    by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
+    spread = team_results.disagreement(summary, FRAMEWORK, survey_round.period, "nl")
+    by_kind = FRAMEWORK.scale_set(survey_round.scales).score_labels("nl")
     chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
     spec = chart.to_dict()
-    assert assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales) == {"principle", "blockade"}
+    assert assert_each_row_has_its_own_scale(spec, FRAMEWORK, survey_round.scales) == {"principle", "blockade"}
     assert "5 · Heel erg" in legend_words(spec) and "5 · Helemaal" in legend_words(spec)
 
 
@@ -110,10 +110,10 @@ def drawn_texts(chart) -> list[str]:
 def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
     """The panels come from one builder; each must be drawn from its own rows, not all from the
     rows of one of them (Vega-Lite does that when the panels' views share names)."""
-    engine, team, quarter = round_with_both_kinds
+    engine, team, survey_round = round_with_both_kinds
     summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
-    spread = team_results.disagreement(summary, FRAMEWORK, quarter.period, "nl")
-    by_kind = FRAMEWORK.scale_set(quarter.scales).score_labels("nl")
+    spread = team_results.disagreement(summary, FRAMEWORK, survey_round.period, "nl")
+    by_kind = FRAMEWORK.scale_set(survey_round.scales).score_labels("nl")
     chart = charts.distribution(spread, labels=chart_words.chart_labels("nl"), score_labels_by_kind=by_kind)
     rows = [text for text in drawn_texts(chart) if ITEM_ID.match(text)]
     expected = [f"{row.item} · {row.title}" for kind in ("principle", "blockade") for row in spread.itertuples() if row.kind == kind]
@@ -129,18 +129,18 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
 
 
 def test_the_results_page_shows_blockades_on_their_own_scale(round_with_both_kinds):
-    _, team, quarter = round_with_both_kinds
+    _, team, survey_round = round_with_both_kinds
     key = teams.issue_team_key(round_with_both_kinds[0], team.id)
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     app.radio(key="results_view").set_value("spread").run()
     assert not app.exception, app.exception
     specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales) for spec in specs if legend_words(spec)]
+    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, survey_round.scales) for spec in specs if legend_words(spec)]
     assert {"principle", "blockade"} in checked
 
 
 def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
-    engine, team, quarter = round_with_both_kinds
+    engine, team, survey_round = round_with_both_kinds
     drawn = []
     real_image = charts.chart_image
 
@@ -149,11 +149,11 @@ def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
         return real_image(chart, *args, **kwargs)
 
     monkeypatch.setattr(charts, "chart_image", spy)
-    reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+    reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
     with_scale_words = [spec for spec in drawn if legend_words(spec)]
     assert with_scale_words, "the report has no chart with score words"
     for spec in with_scale_words:
-        assert_each_row_has_its_own_scale(spec, FRAMEWORK, quarter.scales)
+        assert_each_row_has_its_own_scale(spec, FRAMEWORK, survey_round.scales)
     # Where blockades and principles share one track, the legend names each kind's own question.
     labels = chart_words.chart_labels("nl")
     pairs = [spec for spec in drawn if labels["blockade"] in json.dumps(spec, ensure_ascii=False)]
@@ -222,19 +222,19 @@ def imported_old_round(app_engine, tmp_path):
     result = csv_io.import_csv(app_engine, path, scales=FIRST_SCALES)
     assert result.scales == (FIRST_SCALES,)
     team = teams.find_team(app_engine, "Buurtteam Archief")
-    (quarter,) = rounds.list_rounds(app_engine, team.id)
-    return app_engine, team, quarter
+    (survey_round,) = rounds.list_rounds(app_engine, team.id)
+    return app_engine, team, survey_round
 
 
 def test_an_imported_round_stores_the_scales_it_was_answered_on(imported_old_round):
-    _, _, quarter = imported_old_round
-    assert quarter.scales == FIRST_SCALES != CURRENT_SCALES
+    _, _, survey_round = imported_old_round
+    assert survey_round.scales == FIRST_SCALES != CURRENT_SCALES
 
 
 def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round):
-    engine, team, quarter = imported_old_round
+    engine, team, survey_round = imported_old_round
     key = teams.issue_team_key(engine, team.id)
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     app.radio(key="results_view").set_value("spread").run()
     assert not app.exception, app.exception
     specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
@@ -245,7 +245,7 @@ def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round)
 
 
 def test_the_pdf_of_an_imported_old_round_uses_its_own_words(imported_old_round, monkeypatch):
-    engine, team, quarter = imported_old_round
+    engine, team, survey_round = imported_old_round
     drawn = []
     real_image = charts.chart_image
 
@@ -254,7 +254,7 @@ def test_the_pdf_of_an_imported_old_round_uses_its_own_words(imported_old_round,
         return real_image(chart, *args, **kwargs)
 
     monkeypatch.setattr(charts, "chart_image", spy)
-    reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+    reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
     with_scale_words = [spec for spec in drawn if legend_words(spec)]
     assert with_scale_words
     for spec in with_scale_words:
@@ -402,7 +402,7 @@ def check_principles_only():
     a shared team's profile and the residents' sentences all belong to principles."""
     profile = team_results.profile(summary_rows(), FRAMEWORK, "2026-Q2", "nl")
     assert not profile.empty and {FRAMEWORK.item(item_id).kind for item_id in profile["item"]} == {"principle"}
-    assert '["kind"] == "principle"' in inspect.getsource(sharing.team_profile)
+    assert '["kind"] == "principle"' in inspect.getsource(organisation.team_profile)
     assert all(FRAMEWORK.item(s.principle).kind == "principle" for s in FRAMEWORK.resident_statements)
 
 
@@ -433,13 +433,13 @@ def test_each_chart_labels_and_colours_every_row_by_its_own_kind(builder):
 def test_the_workshop_summary_says_which_kind_is_which(round_with_both_kinds):
     """The workshop's summary (projector, PNG and PDF) draws the blockade pairs: each kind its
     own colour, shape and legend entry saying what higher means."""
-    engine, team, quarter = round_with_both_kinds
+    engine, team, survey_round = round_with_both_kinds
     summary = rounds.team_summary(engine, team, FRAMEWORK.id, 3)
     found = workshop_results.WorkshopSummary(
-        name="Workshop", period=quarter.period, framework=FRAMEWORK, respondents=4, shown=True,
-        profile=team_results.profile(summary, FRAMEWORK, quarter.period, "nl"),
-        pairs=team_results.blockade_pairs(summary, FRAMEWORK, quarter.period, "nl"),
-        agenda=team_results.agenda(summary, FRAMEWORK, quarter.period, "nl"), too_few_scores=(), changed_since_reveal=(),
+        name="Workshop", period=survey_round.period, framework=FRAMEWORK, respondents=4, shown=True,
+        profile=team_results.profile(summary, FRAMEWORK, survey_round.period, "nl"),
+        pairs=team_results.blockade_pairs(summary, FRAMEWORK, survey_round.period, "nl"),
+        agenda=team_results.agenda(summary, FRAMEWORK, survey_round.period, "nl"), too_few_scores=(), changed_since_reveal=(),
     )
     _, pairs_chart = workshop_report.summary_charts(found, chart_words.chart_labels("nl"), big=False)
     assert_colour_and_shape_by_kind(pairs_chart.to_dict())
@@ -452,15 +452,15 @@ def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_e
     for name in ("Noord", "Zuid", "Oost"):
         team = teams.create_team(app_engine, f"Buurtteam {name}", "Kringstad")
         for period, version in (("2025-Q4", FIRST_SCALES), ("2026-Q1", CURRENT_SCALES)):
-            quarter = rounds.start_round(app_engine, team.id, period)
-            run_write(app_engine, lambda session, rid=quarter.id, v=version: setattr(session.get(Round, rid), "scales", v))
+            survey_round = rounds.start_round(app_engine, team.id, period)
+            run_write(app_engine, lambda session, rid=survey_round.id, v=version: setattr(session.get(Round, rid), "scales", v))
             for person in range(5):
-                submit(app_engine, quarter.id, f"{name}-{period}-{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
-            rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
-            sharing.publish_round(app_engine, quarter.id)
-    view = sharing.organisation_view(app_engine, min_group_org=5)
+                submit(app_engine, survey_round.id, f"{name}-{period}-{person}", [responses.AnswerInput(item.id, 3) for item in FRAMEWORK.items])
+            rounds.close_round(app_engine, survey_round.id, actor=SYSTEM)
+            sharing.publish_round(app_engine, survey_round.id)
+    view = organisation.organisation_view(app_engine, min_group_org=5)
     assert view.enough and view.older_scales == ("2025-Q4",)
-    assert sharing.anonymise(view, seed=1).older_scales == ("2025-Q4",)
+    assert organisation.anonymise(view, seed=1).older_scales == ("2025-Q4",)
     from kringwijs_survey.rules.access import Principal, Role
 
     from app_helpers import all_text
@@ -469,5 +469,5 @@ def test_the_manager_view_says_when_quarters_were_answered_on_older_scales(app_e
     assert not manager.exception, manager.exception
     assert "oudere antwoordschalen" in all_text(manager) and "2025-Q4" in all_text(manager)
 
-    only_current = sharing.organisation_view(app_engine, min_group_org=5, periods="2026-Q1")
+    only_current = organisation.organisation_view(app_engine, min_group_org=5, periods="2026-Q1")
     assert only_current.older_scales == ("2025-Q4",)  # the trend still reaches back to it

@@ -38,37 +38,37 @@ def fill_in_and_send(app, score: int) -> None:
 def test_made_up_respondents_cannot_reach_the_threshold_unseen(team_round):
     """Finding 1: a member with the team link opened the join link in two fresh browser
     sessions, answered both, closed the round and subtracted the one real colleague's scores."""
-    engine, key, quarter = team_round
-    colleague, insider = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)  # a team of two
+    engine, key, survey_round = team_round
+    colleague, insider = rounds.create_invitations(engine, survey_round.id, 2, actor=SYSTEM)  # a team of two
     fill_in_and_send(open_page("pages/join.py", query={"invite": colleague}), 4)
     fill_in_and_send(open_page("pages/join.py", query={"invite": insider}), 1)
 
     # The open join code no longer makes respondents, in any number of fresh sessions.
     for _ in range(2):
-        fresh = open_page("pages/join.py", query={"join": quarter.join_code})
+        fresh = open_page("pages/join.py", query={"join": survey_round.join_code})
         assert "Deze code werkt niet" in all_text(fresh)
         assert not any(r.key and r.key.startswith("score-") for r in fresh.radio)
     # Nor does an invitation that was used, nor a typed code that is not one.
     used = open_page("pages/join.py", query={"invite": insider})
     assert "Deze uitnodiging werkt niet (meer)" in all_text(used)
     with pytest.raises(InvalidInput, match="persoonlijke uitnodiging"):
-        responses.submit_response(engine, quarter.id, "sok-pop", [responses.AnswerInput("AB1", 1)])
-    assert rounds.count_responses(engine, quarter.id) == 2
+        responses.submit_response(engine, survey_round.id, "sok-pop", [responses.AnswerInput("AB1", 1)])
+    assert rounds.count_responses(engine, survey_round.id) == 2
 
     # The insider can make extra invitations, but the whole team sees how many there are.
-    extra = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    extra = rounds.create_invitations(engine, survey_round.id, 2, actor=SYSTEM)
     for code in extra:
         fill_in_and_send(open_page("pages/join.py", query={"invite": code}), 1)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    results = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    results = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     assert "**4** uitnodigingen, **4** ingevuld" in all_text(results)
     team_page = open_page("pages/team.py", query={"team": key})
     assert "**4** uitnodigingen, **4** ingevuld" in all_text(team_page)
 
 
 def test_one_browser_session_holds_one_response_per_round(team_round):
-    engine, _, quarter = team_round
-    first, second = rounds.create_invitations(engine, quarter.id, 2, actor=SYSTEM)
+    engine, _, survey_round = team_round
+    first, second = rounds.create_invitations(engine, survey_round.id, 2, actor=SYSTEM)
     app = open_page("pages/join.py", query={"invite": first})
     fill_in_and_send(app, 3)
     mine = app.session_state["principal"].respondent
@@ -77,20 +77,20 @@ def test_one_browser_session_holds_one_response_per_round(team_round):
     assert "Eén persoon geeft één keer antwoord" in all_text(app)
     assert app.session_state["principal"].respondent == mine
     assert "15 van 15 vragen beantwoord" in all_text(app)  # still their own, sent answers
-    assert rounds.count_responses(engine, quarter.id) == 1
-    assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=2, used=1)
+    assert rounds.count_responses(engine, survey_round.id) == 1
+    assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=2, used=1)
 
 
 def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
-    engine, _, quarter = team_round
-    (shared,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    engine, _, survey_round = team_round
+    (shared,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
     answers = [responses.AnswerInput("AB1", 3)]
     barrier, refused = threading.Barrier(2), []
 
     def send(respondent):
         barrier.wait()
         try:
-            responses.submit_response(engine, quarter.id, respondent, answers, invitation=shared)
+            responses.submit_response(engine, survey_round.id, respondent, answers, invitation=shared)
         except InvalidInput:
             refused.append(respondent)
 
@@ -99,22 +99,22 @@ def test_an_invitation_works_once_even_when_two_phones_send_at_once(team_round):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(refused) == 1 and rounds.count_responses(engine, quarter.id) == 1
+    assert len(refused) == 1 and rounds.count_responses(engine, survey_round.id) == 1
     # A draft does not use the invitation up; sending does. Editing after sending needs none.
-    (later,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
-    responses.submit_response(engine, quarter.id, "draft", answers, final=False, invitation=later)
-    assert rounds.invitation_count(engine, quarter.id).used == 1
-    responses.submit_response(engine, quarter.id, "draft", answers, invitation=later)
-    responses.submit_response(engine, quarter.id, "draft", [responses.AnswerInput("AB1", 5)])
-    assert rounds.invitation_count(engine, quarter.id) == rounds.InvitationCount(invited=2, used=2)
+    (later,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
+    responses.submit_response(engine, survey_round.id, "draft", answers, final=False, invitation=later)
+    assert rounds.invitation_count(engine, survey_round.id).used == 1
+    responses.submit_response(engine, survey_round.id, "draft", answers, invitation=later)
+    responses.submit_response(engine, survey_round.id, "draft", [responses.AnswerInput("AB1", 5)])
+    assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=2, used=2)
 
 
 def test_invitations_are_stored_as_digests_with_no_link_to_any_response(team_round):
-    engine, _, quarter = team_round
-    codes = rounds.create_invitations(engine, quarter.id, 3, actor=SYSTEM)
+    engine, _, survey_round = team_round
+    codes = rounds.create_invitations(engine, survey_round.id, 3, actor=SYSTEM)
     assert len(set(codes)) == 3 and all(len(code) == access.INVITATION_CODE_LENGTH for code in codes)
     assert not set("".join(codes)) & set("0O1IL")
-    responses.submit_response(engine, quarter.id, "r1", [responses.AnswerInput("AB1", 2)], invitation=codes[0])
+    responses.submit_response(engine, survey_round.id, "r1", [responses.AnswerInput("AB1", 2)], invitation=codes[0])
     columns = {column["name"] for column in inspect(engine).get_columns("invitation")}
     assert columns == {"id", "round_id", "code_hash", "used"}  # nothing that points at a response
     with engine.connect() as connection:
@@ -123,25 +123,25 @@ def test_invitations_are_stored_as_digests_with_no_link_to_any_response(team_rou
     assert sorted(stored) == sorted(access.key_digest(code) for code in codes)
     assert not any(code in dumped for code in codes)
     # A typed code with dashes or lower case works as well as the link.
-    assert rounds.round_by_invitation(engine, access.format_invitation_code(codes[1]).lower()).id == quarter.id
+    assert rounds.round_by_invitation(engine, access.format_invitation_code(codes[1]).lower()).id == survey_round.id
     assert rounds.round_by_invitation(engine, codes[0]) is None  # used
 
 
 def test_invitations_only_for_an_open_invitation_round_and_a_sane_number(team_round):
-    engine, _, quarter = team_round
+    engine, _, survey_round = team_round
     for wrong in (0, -1, rounds.MAX_INVITATIONS + 1, "8", True):
         with pytest.raises(InvalidInput, match="1 tot en met"):
-            rounds.create_invitations(engine, quarter.id, wrong, actor=SYSTEM)
-    workshop_round = rounds.start_round(engine, quarter.team_id, "2026-Q4", invitation_only=False)
+            rounds.create_invitations(engine, survey_round.id, wrong, actor=SYSTEM)
+    workshop_round = rounds.start_round(engine, survey_round.team_id, "2026-Q4", invitation_only=False)
     with pytest.raises(InvalidInput, match="niet met uitnodigingen"):
         rounds.create_invitations(engine, workshop_round.id, 1, actor=SYSTEM)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="gesloten"):
-        rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+        rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
 
 
 def test_the_team_makes_invitations_on_its_page_and_sees_them_once(team_round):
-    engine, key, quarter = team_round
+    engine, key, survey_round = team_round
     app = open_page("pages/team.py", query={"team": key})
     assert "**0** uitnodigingen, **0** ingevuld" in all_text(app)
     app.number_input[0].set_value(6)
@@ -151,7 +151,7 @@ def test_the_team_makes_invitations_on_its_page_and_sees_them_once(team_round):
     assert shown.count("/join?invite=") == 6
     assert "**6** uitnodigingen, **0** ingevuld" in all_text(app)
     code = shown.split("/join?invite=")[1].split(" ")[0]
-    assert rounds.round_by_invitation(engine, code).id == quarter.id
+    assert rounds.round_by_invitation(engine, code).id == survey_round.id
     app.run()  # the next run no longer shows the codes
     assert not any("/join?invite=" in c.value for c in app.code)
 
@@ -188,9 +188,9 @@ def test_demo_data_has_invitations_and_counts_them(app_engine):
 
     totals = create_demo_data(app_engine)
     team = teams.find_team(app_engine, "Wijkteam Noord")
-    for quarter in rounds.list_rounds(app_engine, team.id):
-        counted = rounds.invitation_count(app_engine, quarter.id)
-        assert quarter.invitation_only and counted.used == rounds.count_responses(app_engine, quarter.id)
+    for survey_round in rounds.list_rounds(app_engine, team.id):
+        counted = rounds.invitation_count(app_engine, survey_round.id)
+        assert survey_round.invitation_only and counted.used == rounds.count_responses(app_engine, survey_round.id)
         assert counted.invited >= counted.used
     assert totals["responses"] == sum(
         rounds.count_responses(app_engine, r.id) for t in teams.list_teams(app_engine) for r in rounds.list_rounds(app_engine, t.id)
@@ -199,8 +199,8 @@ def test_demo_data_has_invitations_and_counts_them(app_engine):
 
 def test_a_session_that_guesses_codes_has_to_wait_and_others_still_get_in(team_round):
     """Finding 8: join codes could be guessed with no slow-down."""
-    engine, _, quarter = team_round
-    (real,) = rounds.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    engine, _, survey_round = team_round
+    (real,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
     guesser = open_page("pages/join.py")
     for guess in range(access.FREE_ATTEMPTS):
         guesser.text_input[0].input(f"ABCD-EFGH-JK{guess + 2}2")

@@ -18,6 +18,7 @@ from kringwijs_survey.domain import notes, responses, rounds, sharing, teams
 from kringwijs_survey.render import exports
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import organisation
 
 import factories
 from app_helpers import all_text, open_page, typed_texts
@@ -32,48 +33,48 @@ def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True
     """A team (created when new) with one round in which person i gives scores[i] to every item
     (or item_scores[item] when given). Returns the round."""
     team = teams.find_team(engine, name) or teams.create_team(engine, name, area)
-    quarter = rounds.start_round(engine, team.id, period)
+    survey_round = rounds.start_round(engine, team.id, period)
     for index, score in enumerate(scores):
         answers = [
             responses.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
             for position, item in enumerate(FRAMEWORK.items)
         ]
-        factories.submit(engine, quarter.id, f"{name}-{period}-{index}", answers)
+        factories.submit(engine, survey_round.id, f"{name}-{period}-{index}", answers)
     if close:
-        rounds.close_round(engine, quarter.id, actor=SYSTEM)
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     if publish:
-        sharing.publish_round(engine, quarter.id)
-    return rounds.get_round(engine, quarter.id)
+        sharing.publish_round(engine, survey_round.id)
+    return rounds.get_round(engine, survey_round.id)
 
 
 def view_of(engine, **kwargs):
-    return sharing.organisation_view(engine, min_group_org=MIN_ORG, **kwargs)
+    return organisation.organisation_view(engine, min_group_org=MIN_ORG, **kwargs)
 
 
 # --- publish and withdraw ------------------------------------------------------------------
 
 
 def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
-    quarter = add_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
+    survey_round = add_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
     with pytest.raises(InvalidInput, match="nog open"):
-        sharing.publish_round(engine, quarter.id)
-    assert not rounds.get_round(engine, quarter.id).published
+        sharing.publish_round(engine, survey_round.id)
+    assert not rounds.get_round(engine, survey_round.id).published
 
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    assert sharing.publish_round(engine, quarter.id).published
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    assert sharing.publish_round(engine, survey_round.id).published
     for name, score in (("Wijkteam B", 2), ("Wijkteam C", 4)):
         add_round(engine, name, [score] * 5)
     assert "Wijkteam Open" in view_of(engine).teams
 
-    sharing.share_summary(engine, quarter.id, "  We willen minder regels.  ")
-    assert rounds.get_round(engine, quarter.id).shared_message == "We willen minder regels."
+    sharing.share_summary(engine, survey_round.id, "  We willen minder regels.  ")
+    assert rounds.get_round(engine, survey_round.id).shared_message == "We willen minder regels."
     assert [m.text for m in view_of(engine).messages if m.team == "Wijkteam Open"] == ["We willen minder regels."]
 
-    assert not sharing.withdraw_round(engine, quarter.id).published
+    assert not sharing.withdraw_round(engine, survey_round.id).published
     withdrawn = view_of(engine)
     assert "Wijkteam Open" not in withdrawn.teams and not withdrawn.enough
-    sharing.share_summary(engine, quarter.id, "")
-    assert rounds.get_round(engine, quarter.id).shared_message is None
+    sharing.share_summary(engine, survey_round.id, "")
+    assert rounds.get_round(engine, survey_round.id).shared_message is None
     with pytest.raises(InvalidInput):
         sharing.publish_round(engine, 987654)
 
@@ -96,7 +97,7 @@ def test_unpublished_below_threshold_comments_owners_and_single_answers_stay_hid
     add_round(engine, "Eén persoon", [5])  # a single answer
     view = view_of(engine)
     assert view.teams == ("Gedeeld A", "Gedeeld B", "Gedeeld C")
-    frames = [view.latest, view.history, view.organisation, view.org_history, sharing.blockade_pressure(view)]
+    frames = [view.latest, view.history, view.organisation, view.org_history, organisation.blockade_pressure(view)]
     dumped = "\n".join(frame.to_csv() for frame in frames) + exports.aggregates_csv(view).decode()
     for hidden in ("Niet gedeeld", "Te klein", "Eén persoon", SECRET):
         assert hidden not in dumped
@@ -110,12 +111,12 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
     add_round(engine, "Team A", [4] * 5)
     add_round(engine, "Team B", [2] * 5)
     team = teams.create_team(engine, "Team Weet Niet")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
     for person in range(5):
         answers = [responses.AnswerInput(item.id, 1 if item.id != "AB1" or person == 0 else None) for item in FRAMEWORK.items]
-        factories.submit(engine, quarter.id, f"weet-{person}", answers)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    sharing.publish_round(engine, quarter.id)
+        factories.submit(engine, survey_round.id, f"weet-{person}", answers)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    sharing.publish_round(engine, survey_round.id)
     view = view_of(engine)
     row = view.latest[(view.latest["team"] == "Team Weet Niet") & (view.latest["item"] == "AB1")].iloc[0]
     assert pd.isna(row["mean"]) and pd.isna(row["median"]) and pd.isna(row["count_1"])
@@ -128,23 +129,23 @@ def test_the_to_do_list_holds_shared_organisation_actions_without_owner(engine):
     round_list = {letter: add_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
     hidden = add_round(engine, "Team Verborgen", [3] * 5, publish=False)
 
-    def action(quarter, what, scope, status="open"):
-        made = notes.add_action(engine, quarter.id, notes.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
+    def action(survey_round, what, scope, status="open"):
+        made = notes.add_action(engine, survey_round.id, notes.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
         if status != "open":
-            notes.review_action(engine, made.id, status, quarter.id, actor=SYSTEM)
+            notes.review_action(engine, made.id, status, survey_round.id, actor=SYSTEM)
 
     action(round_list["A"], "Minder formulieren invullen", "organisation")
     action(round_list["B"], "Wijkbudget zonder aanvraag", "municipality", "ongoing")
     action(round_list["B"], "Samen lunchen", "team")
     action(round_list["C"], "Al geregeld", "organisation", "done")
     action(hidden, "Geheim plan van een niet-delend team", "organisation")
-    todo = sharing.organisation_actions(engine, view_of(engine))
+    todo = organisation.organisation_actions(engine, view_of(engine))
     assert sorted(todo["what"]) == ["Minder formulieren invullen", "Wijkbudget zonder aanvraag"]
     assert "owner" not in todo.columns and OWNER not in todo.to_csv()
     assert set(todo["team"]) == {"Team A", "Team B"}
 
     sharing.withdraw_round(engine, round_list["A"].id)
-    assert sharing.organisation_actions(engine, view_of(engine)).empty  # 2 teams left: nothing at all
+    assert organisation.organisation_actions(engine, view_of(engine)).empty  # 2 teams left: nothing at all
 
 
 # --- no differencing -----------------------------------------------------------------------
@@ -189,10 +190,10 @@ def test_the_organisation_trend_uses_only_teams_in_view_and_skips_thin_quarters(
     add_round(engine, "Team Q1-only", [5] * 5, period="2026-Q1")
     view = view_of(engine, periods="2026-Q2")
     assert view.teams == ("Team A", "Team B", "Team C")
-    trend = sharing.trend(view)
-    organisation = trend[trend["is_organisation"]]
-    assert organisation["period"].tolist() == ["2026-Q2"]  # Q1 had 2 teams of this view: no figure
-    assert organisation["mean"].astype(float).tolist() == pytest.approx([3.0])
+    trend = organisation.trend(view)
+    whole = trend[trend["is_organisation"]]
+    assert whole["period"].tolist() == ["2026-Q2"]  # Q1 had 2 teams of this view: no figure
+    assert whole["mean"].astype(float).tolist() == pytest.approx([3.0])
     team_a = trend[trend["series"] == "Team A"]
     assert team_a["period"].tolist() == ["2026-Q1", "2026-Q2"]
     assert "Team Q1-only" not in set(trend["series"])
@@ -204,7 +205,7 @@ def test_fewer_than_three_teams_gives_only_an_explanation(engine):
     view = view_of(engine)
     assert not view.enough and view.team_count == 2 and view.teams == ()
     assert view.latest.empty and view.organisation.empty and view.history.empty
-    assert sharing.blockade_pressure(view).empty and sharing.organisation_actions(engine, view).empty
+    assert organisation.blockade_pressure(view).empty and organisation.organisation_actions(engine, view).empty
     text = view.explanation("nl")
     assert "2 teams" in text and "minstens 3" in text and "terugrekenen" in text
     assert "Team A" not in exports.aggregates_csv(view).decode()
@@ -217,26 +218,26 @@ def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     names = [f"Wijkteam {name}" for name in ("Noord", "Zuid", "Oost", "West")]
     for index, name in enumerate(names):
         add_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
-        quarter = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
-        notes.add_action(engine, quarter.id, notes.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
-        sharing.share_summary(engine, quarter.id, f"Bericht {index}")
+        survey_round = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
+        notes.add_action(engine, survey_round.id, notes.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
+        sharing.share_summary(engine, survey_round.id, f"Bericht {index}")
     view = view_of(engine)
-    hidden = sharing.anonymise(view, seed=7)
+    hidden = organisation.anonymise(view, seed=7)
     assert hidden.anonymous and set(hidden.teams) == {"A", "B", "C", "D"}
-    assert sharing.anonymise(view, seed=7).teams == hidden.teams
-    assert dict(zip(sharing.anonymise(view, 7).latest["team"], sharing.anonymise(view, 7).latest["mean"])) == dict(
+    assert organisation.anonymise(view, seed=7).teams == hidden.teams
+    assert dict(zip(organisation.anonymise(view, 7).latest["team"], organisation.anonymise(view, 7).latest["mean"])) == dict(
         zip(hidden.latest["team"], hidden.latest["mean"])
     )
-    letters_by_seed = {tuple(sharing.anonymise(view, seed).latest.drop_duplicates("team")["mean"].round(3)) for seed in range(12)}
+    letters_by_seed = {tuple(organisation.anonymise(view, seed).latest.drop_duplicates("team")["mean"].round(3)) for seed in range(12)}
     assert len(letters_by_seed) > 1  # the order of letters is shuffled, not alphabetical
-    todo = sharing.organisation_actions(engine, hidden)
+    todo = organisation.organisation_actions(engine, hidden)
     everything = "\n".join(
         [hidden.latest.to_csv(), todo.to_csv(), exports.aggregates_csv(hidden).decode(), " ".join(m.team for m in hidden.messages)]
     )
     for name in names + ["Kringstad", "2026-Q1"]:
         assert name not in everything
     assert hidden.history.empty
-    trend = sharing.trend(hidden)
+    trend = organisation.trend(hidden)
     assert trend["is_organisation"].all() and len(trend) == 2
     assert sorted(pd.to_numeric(hidden.organisation["mean"]).tolist()) == sorted(pd.to_numeric(view.organisation["mean"]).tolist())
 
@@ -246,9 +247,9 @@ def test_low_trust_mode_gives_no_team_sizes_that_could_name_a_team(engine):
     sizes = {"Wijkteam Noord": 9, "Wijkteam Zuid": 5, "Wijkteam Oost": 6, "Wijkteam West": 7}
     for name, size in sizes.items():
         add_round(engine, name, [3] * size)
-    hidden = sharing.anonymise(view_of(engine), seed=3)
+    hidden = organisation.anonymise(view_of(engine), seed=3)
 
-    assert hidden.latest[sharing.COUNT_COLUMNS].isna().all().all()
+    assert hidden.latest[organisation.PEOPLE_COLUMNS].isna().all().all()
     exported = pd.read_csv(io.BytesIO(exports.aggregates_csv(hidden)))
     team_rows = exported[exported["level"] == "team"]
     assert len(team_rows) and team_rows[["respondents", "n", "count_3"]].isna().all().all()
@@ -262,7 +263,7 @@ def test_blockade_pressure_counts_teams_with_a_median_of_four_or_more(engine):
     blockades = [item.id for item in FRAMEWORK.items_of_kind("blockade")]
     for letter, score in zip("ABCD", (4, 5, 3, 2)):
         add_round(engine, f"Team {letter}", [score] * 5, item_scores={blockades[0]: score})
-    pressure = sharing.blockade_pressure(view_of(engine)).set_index("item")
+    pressure = organisation.blockade_pressure(view_of(engine)).set_index("item")
     assert list(pressure.index) == blockades
     assert pressure.loc[blockades[0], "teams_high"] == 2 and pressure.loc[blockades[0], "teams"] == 4
     assert float(pressure.loc[blockades[0], "mean"]) == pytest.approx(3.5)
@@ -272,11 +273,11 @@ def test_heatmap_order_by_team_item_and_spread(engine):
     for letter, score in zip("CAB", (2, 3, 4)):
         add_round(engine, f"Team {letter}", [score] * 5, item_scores={"AB2": 3})
     view = view_of(engine)
-    team_list, items = sharing.heatmap_order(view, "team")
+    team_list, items = organisation.heatmap_order(view, "team")
     assert team_list == ["Team A", "Team B", "Team C"] and items == FRAMEWORK.item_ids
-    team_list, _ = sharing.heatmap_order(view, "item", "AB1")
+    team_list, _ = organisation.heatmap_order(view, "item", "AB1")
     assert team_list == ["Team B", "Team A", "Team C"]
-    _, items = sharing.heatmap_order(view, "spread")
+    _, items = organisation.heatmap_order(view, "spread")
     assert items[-1] == "AB2"  # every team scores AB2 the same: least spread, last
 
 
@@ -345,24 +346,24 @@ def test_low_trust_toggle_hides_names_on_the_page(app_engine):
 
 
 def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
-    quarter = add_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
-    key = teams.issue_team_key(app_engine, quarter.team_id)
+    survey_round = add_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
+    key = teams.issue_team_key(app_engine, survey_round.team_id)
     app = open_page("pages/team.py", query={"team": key})
     text = all_text(app)
     assert "Deze ronde is niet gedeeld" in text and "Dit ziet de organisatie nooit" in text
-    app.toggle(key=f"share-{quarter.id}").set_value(True).run()
+    app.toggle(key=f"share-{survey_round.id}").set_value(True).run()
     assert not app.exception
-    assert rounds.get_round(app_engine, quarter.id).published
+    assert rounds.get_round(app_engine, survey_round.id).published
     assert "Deze ronde is gedeeld met de organisatie" in all_text(app)
-    app.toggle(key=f"share-{quarter.id}").set_value(False).run()
-    assert not rounds.get_round(app_engine, quarter.id).published
+    app.toggle(key=f"share-{survey_round.id}").set_value(False).run()
+    assert not rounds.get_round(app_engine, survey_round.id).published
 
     # A switch left on in another tab never shares a round again that was withdrawn meanwhile.
-    app.toggle(key=f"share-{quarter.id}").set_value(True).run()
-    sharing.withdraw_round(app_engine, quarter.id)
+    app.toggle(key=f"share-{survey_round.id}").set_value(True).run()
+    sharing.withdraw_round(app_engine, survey_round.id)
     app.run()
-    assert not rounds.get_round(app_engine, quarter.id).published
-    assert app.toggle(key=f"share-{quarter.id}").value is False
+    assert not rounds.get_round(app_engine, survey_round.id).published
+    assert app.toggle(key=f"share-{survey_round.id}").value is False
 
 
 def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(app_engine):
@@ -371,12 +372,12 @@ def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(a
     own_strength = get_frameworks()["eigen-kracht"]
     for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
         team = teams.create_team(app_engine, name)
-        quarter = rounds.start_round(app_engine, team.id, "2026-Q1", own_strength.id)
+        survey_round = rounds.start_round(app_engine, team.id, "2026-Q1", own_strength.id)
         for person in range(5):
             answers = [responses.AnswerInput(item.id, 2 + (person + index) % 4) for index, item in enumerate(own_strength.items)]
-            factories.submit(app_engine, quarter.id, f"{name}-{person}", answers)
-        rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
-        sharing.publish_round(app_engine, quarter.id)
+            factories.submit(app_engine, survey_round.id, f"{name}-{person}", answers)
+        rounds.close_round(app_engine, survey_round.id, actor=SYSTEM)
+        sharing.publish_round(app_engine, survey_round.id)
     for name in ("Wijkteam Verklaring A", "Wijkteam Verklaring B"):
         add_round(app_engine, name, [3] * 5)
 

@@ -170,13 +170,13 @@ def seed(engine) -> dict:
     """Four teams that shared a closed round, one that has not shared yet, one for the workshop."""
     for index in range(SHARED_TEAMS + 1):
         team = teams.create_team(engine, f"Wijkteam Gedeeld {index + 1}", "Kringstad")
-        quarter = rounds.start_round(engine, team.id, "2026-Q2")
+        survey_round = rounds.start_round(engine, team.id, "2026-Q2")
         for person in range(6):
             answers = [responses.AnswerInput(item.id, score(person + index, i)) for i, item in enumerate(FRAMEWORK.items)]
-            factories.submit(engine, quarter.id, f"{index}-{person}", answers)
-        rounds.close_round(engine, quarter.id, actor=SYSTEM)
+            factories.submit(engine, survey_round.id, f"{index}-{person}", answers)
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
         if index < SHARED_TEAMS:
-            sharing.publish_round(engine, quarter.id)
+            sharing.publish_round(engine, survey_round.id)
     last = rounds.list_rounds(engine, team.id)[0]
     key = teams.issue_team_key(engine, team.id)
     workshop_team = teams.create_team(engine, "Wijkteam Beamer")
@@ -269,8 +269,8 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
         page_ready(facilitator, timeout=90_000)
         group = teams.find_team(engine, "Wijkteam Beamer · workshop")  # a round of its own
-        quarter = rounds.list_rounds(engine, group.id)[0]
-        code = quarter.join_code
+        survey_round = rounds.list_rounds(engine, group.id)[0]
+        code = survey_round.join_code
         beamer_code = facilitator.get_by_text("Beamercode:").inner_text().split(":")[1].split(".")[0].strip()
 
         projector, presenter = pinned_page(browser, base, "app2", viewport={"width": 1280, "height": 720})
@@ -339,7 +339,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         # and finds its two stored answers; it follows the projector to item 3 there.
         page_ready(phones[2], timeout=90_000)
         # The phone's own key is in its own browser's cookie, never in its address.
-        held = answer_cookie(phones[2], base, quarter.id)
+        held = answer_cookie(phones[2], base, survey_round.id)
         assert held is not None and held[0] not in phones[2].url and "me=" not in phones[2].url
         first.stop()
         assert not first.healthy() and second.healthy()
@@ -349,18 +349,18 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         assert served_by(phone, base) == "app2"
         # The facilitator's own page was on app1 (its steering in a browser: test_browser_workshop);
         # the room moves on to item 3 and the phone, now on app2, goes along.
-        workshop.step(engine, quarter.id, 1)
+        workshop.step(engine, survey_round.id, 1)
         presenter.get_by_role("heading", name=FRAMEWORK.items[2].title.nl).wait_for(timeout=30_000)
         answer_item_on_screen(phone, 2, 2)
         screenshot(phone, "multi-instance-phone-after-failover")
 
-        assert answer_cookie(phone, base, quarter.id) == held  # the same respondent, not a new one
-        own = responses.load_own_response(engine, quarter.id, held[0])
+        assert answer_cookie(phone, base, survey_round.id) == held  # the same respondent, not a new one
+        own = responses.load_own_response(engine, survey_round.id, held[0])
         assert own.submitted
         assert {item_id: answer.score for item_id, answer in own.answers.items()} == {
             item.id: score(2, index) for index, item in enumerate(FRAMEWORK.items[:3])
         }
-        assert workshop.live_counts(engine, quarter.id) == (3, 3)
+        assert workshop.live_counts(engine, survey_round.id) == (3, 3)
         assert wait_until(lambda: count_shown(presenter, ON_SCREEN) == 1, 30), presenter.locator(
             '[data-testid="stMain"]'
         ).inner_text()[:400]

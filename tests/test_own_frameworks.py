@@ -137,13 +137,13 @@ def test_a_good_upload_previews_publishes_and_keeps_its_rounds_on_their_version(
     assert get_frameworks(engine)[OWN_ID].version == 1
 
     team = teams.create_team(engine, "Wijkteam Kringstad")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
-    assert (quarter.framework, quarter.framework_version, quarter.scales) == (OWN_ID, 1, "kringstad-1")
-    answer_round(engine, quarter.id, [2, 3, 4], "q1")
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    assert (survey_round.framework, survey_round.framework_version, survey_round.scales) == (OWN_ID, 1, "kringstad-1")
+    answer_round(engine, survey_round.id, [2, 3, 4], "q1")
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
 
     def results():
-        framework = own_frameworks.of_round(engine, rounds.get_round(engine, quarter.id))
+        framework = own_frameworks.of_round(engine, rounds.get_round(engine, survey_round.id))
         summary = rounds.team_summary(engine, team, framework.id, 3)
         return framework, team_results.profile(summary, framework, "2026-Q1", "nl")
 
@@ -193,10 +193,10 @@ def test_the_history_never_mixes_lenses(engine):
         ("2026-Q4", OWN_ID, ["KS1"]),
         ("2026-Q4", "verklaring-van-eindhoven", ["AB1"]),  # two lenses in one quarter
     ):
-        quarter = rounds.start_round(engine, team.id, period, framework)
+        survey_round = rounds.start_round(engine, team.id, period, framework)
         for person in "abc":
-            factories.submit(engine, quarter.id, f"{period}-{person}", [responses.AnswerInput(item, 4) for item in items])
-        rounds.close_round(engine, quarter.id, actor=SYSTEM)
+            factories.submit(engine, survey_round.id, f"{period}-{person}", [responses.AnswerInput(item, 4) for item in items])
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     frameworks = get_frameworks(engine)
     for framework_id, periods in (
         ("verklaring-van-eindhoven", ["2026-Q1", "2026-Q2", "2026-Q4"]),
@@ -296,9 +296,9 @@ def test_a_round_shows_the_version_it_was_answered_with_after_a_second_version(a
     own_frameworks.publish(app_db, GOOD, actor=ADMIN)
     team = teams.create_team(app_db, "Wijkteam Versies")
     key = teams.issue_team_key(app_db, team.id)
-    quarter = rounds.start_round(app_db, team.id, "2026-Q1", OWN_ID)
-    answer_round(app_db, quarter.id, [2, 3, 4], "v1")
-    rounds.close_round(app_db, quarter.id, actor=SYSTEM)
+    survey_round = rounds.start_round(app_db, team.id, "2026-Q1", OWN_ID)
+    answer_round(app_db, survey_round.id, [2, 3, 4], "v1")
+    rounds.close_round(app_db, survey_round.id, actor=SYSTEM)
     own_frameworks.publish(app_db, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
 
     results = open_page("pages/results.py", query={"team": key})
@@ -317,12 +317,12 @@ def test_a_workshop_runs_on_an_own_framework(engine):
     from kringwijs_survey.domain import workshop
 
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
-    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period="2026-Q2", framework=OWN_ID)
-    assert quarter.framework_version == 1
-    assert workshop.item_count(quarter, engine) == 3
-    view = workshop_results.live_view(engine, quarter.id)
+    survey_round = workshop.start_workshop(engine, group_name="Training Kringstad", period="2026-Q2", framework=OWN_ID)
+    assert survey_round.framework_version == 1
+    assert workshop.item_count(survey_round, engine) == 3
+    view = workshop_results.live_view(engine, survey_round.id)
     assert view.framework.id == OWN_ID and view.total == 3
-    screen = workshop.phone_screen(quarter, set(), chosen=0, engine=engine)
+    screen = workshop.phone_screen(survey_round, set(), chosen=0, engine=engine)
     assert screen is not None
 
 
@@ -348,11 +348,11 @@ def test_the_team_pdf_of_a_round_keeps_its_version(engine):
 
     own_frameworks.publish(engine, GOOD, actor=ADMIN)
     team = teams.create_team(engine, "Wijkteam Verslag")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
-    answer_round(engine, quarter.id, [2, 3, 4], "pdf")
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    answer_round(engine, survey_round.id, [2, 3, 4], "pdf")
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     own_frameworks.publish(engine, changed(GOOD, '"Eerst luisteren"', '"Altijd eerst luisteren"'), actor=ADMIN)
-    data = reports.team_report_pdf(engine, team.id, quarter.id, min_group=3, lang="nl")
+    data = reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3, lang="nl")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "KS1 · Eerst luisteren" in text and "Altijd" not in text
     assert "KS3 · Kort en duidelijk" in text
@@ -367,9 +367,9 @@ def test_export_then_import_keeps_answers_to_an_own_framework(tmp_path):
 
     engine = get_engine(url)
     team = teams.create_team(engine, "Wijkteam Uitvoer")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
-    answer_round(engine, quarter.id, [2, 3, 4], "csv")
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1", OWN_ID)
+    answer_round(engine, survey_round.id, [2, 3, 4], "csv")
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     exported = tmp_path / "antwoorden.csv"
     assert run_cli(url, "export-csv", str(exported)).returncode == 0
     assert "KS1" in exported.read_text(encoding="utf-8") and "kringstad-1" in exported.read_text(encoding="utf-8")

@@ -88,7 +88,7 @@ def test_a_link_made_in_english_opens_in_english(app_db):
     engine = get_engine(app_db)
     team = teams.create_team(engine, "Wijkteam Taal")
     key = teams.issue_team_key(engine, team.id)
-    quarter = rounds.start_round(engine, team.id, periods.current_period())
+    survey_round = rounds.start_round(engine, team.id, periods.current_period())
     def invitation_made_on_the_team_page(query, button):
         team_page = open_page("pages/team.py", query=query)
         team_page.number_input[0].set_value(1)
@@ -102,7 +102,7 @@ def test_a_link_made_in_english_opens_in_english(app_db):
     assert "&lang=" not in dutch
     code = english.split("invite=")[1].split("&")[0]
     joined = open_page("pages/join.py", query={"invite": code, "lang": "en"})
-    assert "Question 1 of 15" in all_text(joined) and quarter.invitation_only
+    assert "Question 1 of 15" in all_text(joined) and survey_round.invitation_only
 
 
 def test_principles_page_lets_people_browse_every_lens_with_its_source(app_db):

@@ -54,8 +54,8 @@ def chart_rows(app, item_id: str) -> list[dict]:
 
 def test_finding_5_the_team_page_never_shows_the_one_score_among_dont_knows(team):
     engine, ours, key = team
-    quarter = make_round(engine, ours.id, "item below threshold")  # person 0 scored AB1 = 1, target 2
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    survey_round = make_round(engine, ours.id, "item below threshold")  # person 0 scored AB1 = 1, target 2
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     text = all_text(app)
     assert "Gebaseerd op de antwoorden van 5 teamleden" in text
     assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
@@ -93,8 +93,8 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
     """Team side: AB1 has one score. Residents' side: six residents, but the statements of AB1
     got four scores (fewer than MIN_GROUP_RESIDENTS = 5): neither median is shown."""
     engine, ours, key = team
-    quarter = make_round(engine, ours.id, "item below threshold")
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    survey_round = make_round(engine, ours.id, "item below threshold")
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     ab1_statements = {s.id for s in RESIDENT_STATEMENTS if s.principle == "AB1"}
     for person in range(6):
         answers = [
@@ -103,13 +103,13 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
         ]
         factories.submit(engine, residents.id, f"bewoner-{person}", answers)
     rounds.close_round(engine, residents.id, actor=SYSTEM)
-    view = residents.perspectives(engine, quarter, min_group=3, min_group_residents=5, lang="nl")
+    view = residents.perspectives(engine, survey_round, min_group=3, min_group_residents=5, lang="nl")
     assert view.shown
     ab1 = view.frame.set_index("item").loc["AB1"]
     assert ab1[["team_median", "residents_median", "difference"]].isna().all()
     others = view.frame[view.frame["item"] != "AB1"]
     assert (others["residents_median"] == 2).all() and (others["team_median"] == 4).all()
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     app.radio(key="results_view").set_value("residents").run()
     assert not app.exception
     row = table_on_page(app).loc["AB1"]
@@ -119,13 +119,13 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
 
 def test_finding_5_the_workshop_reveal_shows_too_few_answers_not_the_one_score(team):
     engine, _, _ = team
-    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
-    fill(engine, quarter.id, 5, thin=True)
-    workshop.set_live_item(engine, quarter.id, FRAMEWORK.item_ids.index("AB1"))
-    frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
+    survey_round = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, survey_round.id, 5, thin=True)
+    workshop.set_live_item(engine, survey_round.id, FRAMEWORK.item_ids.index("AB1"))
+    frozen = workshop.reveal_item(engine, survey_round.id, min_group=3)
     assert frozen["too_few_scores"] and frozen["n"] == 1 and frozen["median"] is None
     assert all(frozen[f"count_{score}"] is None for score in range(1, 6))
-    beamer_code = workshop.issue_workshop_key(engine, quarter.id)  # the projector opens with the beamer code
+    beamer_code = workshop.issue_workshop_key(engine, survey_round.id)  # the projector opens with the beamer code
     app = open_page("pages/presenter.py", query={"workshop": beamer_code}, session={"principal": Principal(Role.FACILITATOR)})
     assert not app.exception, app.exception
     text = all_text(app)
@@ -140,9 +140,9 @@ def test_summary_command_never_includes_an_open_round(team):
     """An admin (or anyone with the server's shell) runs `summary` while a round is open, then
     again after one more answer: the difference would be that person's scores."""
     engine, ours, _ = team
-    quarter = make_round(engine, ours.id, "open")
+    survey_round = make_round(engine, ours.id, "open")
     assert run_summary(str(engine.url)) == []
-    fill(engine, quarter.id, 1)
+    fill(engine, survey_round.id, 1)
     assert run_summary(str(engine.url)) == []
     # A workshop round the facilitator revealed is still open: not in the summary either.
     live = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
@@ -150,7 +150,7 @@ def test_summary_command_never_includes_an_open_round(team):
     workshop.set_live_item(engine, live.id, 0)
     workshop.reveal_item(engine, live.id, min_group=3)
     assert run_summary(str(engine.url)) == []
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     assert {row["team"] for row in run_summary(str(engine.url))} == {OURS}
 
 
@@ -212,17 +212,17 @@ def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(app_
 
 def revealed_workshop(engine, people: int = 4):
     """A workshop where `people` scored AB1 with a 4 and the facilitator revealed AB1."""
-    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
-    fill(engine, quarter.id, people)
-    workshop.set_live_item(engine, quarter.id, FRAMEWORK.item_ids.index("AB1"))
-    frozen = workshop.reveal_item(engine, quarter.id, min_group=3)
+    survey_round = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, survey_round.id, people)
+    workshop.set_live_item(engine, survey_round.id, FRAMEWORK.item_ids.index("AB1"))
+    frozen = workshop.reveal_item(engine, survey_round.id, min_group=3)
     assert frozen["count_4"] == people and frozen["respondents"] == people
-    return quarter
+    return survey_round
 
 
-def ab1_after_closing(engine, quarter) -> tuple:
-    workshop.close_workshop(engine, quarter.id)
-    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", min_group=3)
+def ab1_after_closing(engine, survey_round) -> tuple:
+    workshop.close_workshop(engine, survey_round.id)
+    summary = workshop_results.workshop_summary(engine, survey_round.id, "nl", min_group=3)
     cli = {row["item"]: row for row in run_summary(str(engine.url), "--team", "Training Kringstad")}["AB1"]
     return summary, summary.profile.set_index("item").loc["AB1"], cli
 
@@ -232,14 +232,14 @@ def test_a_change_after_the_reveal_is_not_shown_as_a_difference(team, late):
     """The room saw AB1 = four 4s. Someone changes their answer to 1 after the reveal (or one or
     two people answer late with a 1): the closed summary would show exactly their score."""
     engine, _, _ = team
-    quarter = revealed_workshop(engine)
+    survey_round = revealed_workshop(engine)
     lone = [responses.AnswerInput(item.id, 1 if item.id == "AB1" else 4) for item in FRAMEWORK.items]
     if late == "a changed answer":
-        factories.submit(engine, quarter.id, f"{quarter.id}-0", lone)
+        factories.submit(engine, survey_round.id, f"{survey_round.id}-0", lone)
     else:
         for person in range(1 if late == "one late answer" else 2):
-            factories.submit(engine, quarter.id, f"late-{person}", lone)
-    summary, ab1, cli = ab1_after_closing(engine, quarter)
+            factories.submit(engine, survey_round.id, f"late-{person}", lone)
+    summary, ab1, cli = ab1_after_closing(engine, survey_round)
     assert summary.shown and summary.changed_since_reveal == (f"AB1 · {FRAMEWORK.item('AB1').title.get('nl')}",)
     assert ab1[["median", "count_1", "count_4"]].isna().all()
     assert cli["suppressed"] == "true" and cli["mean"] == cli["count_1"] == ""
@@ -248,8 +248,8 @@ def test_a_change_after_the_reveal_is_not_shown_as_a_difference(team, late):
 
 def test_unchanged_or_a_whole_group_more_after_the_reveal_is_shown(team):
     engine, _, _ = team
-    quarter = revealed_workshop(engine)
-    summary, ab1, cli = ab1_after_closing(engine, quarter)
+    survey_round = revealed_workshop(engine)
+    summary, ab1, cli = ab1_after_closing(engine, survey_round)
     assert summary.changed_since_reveal == () and ab1["count_4"] == 4 and cli["mean"] == "4"
 
     other = workshop.start_workshop(engine, group_name="Training Twee", period=PERIOD)

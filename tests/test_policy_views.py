@@ -13,13 +13,13 @@ from pypdf import PdfReader
 
 from kringwijs_survey.core.settings import load_settings
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import rounds, sharing, teams, workshop
+from kringwijs_survey.domain import rounds, teams, workshop
 from kringwijs_survey.render import chart_words, charts, exports, reports, workshop_report
 from kringwijs_survey.rules import policy
 from kringwijs_survey.rules.access import ANONYMOUS, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.rules.policy import RoundState, Shown, View
-from kringwijs_survey.views import workshop_results
+from kringwijs_survey.views import organisation, workshop_results
 from kringwijs_survey.web.navigation import PAGES
 
 from app_helpers import all_text, open_page
@@ -65,8 +65,8 @@ def principal_of(name: str, ours_id: int, other_id: int) -> Principal:
     }[name]
 
 
-def state_of(quarter, engine) -> RoundState:
-    return RoundState(quarter.team_id, quarter.status, rounds.count_responses(engine, quarter.id), quarter.published)
+def state_of(survey_round, engine) -> RoundState:
+    return RoundState(survey_round.team_id, survey_round.status, rounds.count_responses(engine, survey_round.id), survey_round.published)
 
 
 # --- the team's results page: every visitor × every round state --------------------------
@@ -76,12 +76,12 @@ def state_of(quarter, engine) -> RoundState:
 @pytest.mark.parametrize("who", PRINCIPALS)
 def test_results_page_shows_what_the_policy_allows(world, who, state):
     engine, ours, other, keys = world
-    quarter = make_round(engine, ours.id, state)
-    query, session = visitor(who, keys, ours.id, quarter.id)
-    app = open_page("pages/results.py", query=query, session={**session, "results_round": quarter.id})
+    survey_round = make_round(engine, ours.id, state)
+    query, session = visitor(who, keys, ours.id, survey_round.id)
+    app = open_page("pages/results.py", query=query, session={**session, "results_round": survey_round.id})
     assert not app.exception, app.exception
     text = all_text(app)
-    expected = policy.what_is_shown(View.TEAM, principal_of(who, ours.id, other.id), state_of(quarter, engine), load_settings())
+    expected = policy.what_is_shown(View.TEAM, principal_of(who, ours.id, other.id), state_of(survey_round, engine), load_settings())
     charts_drawn = len(app.get("vega_lite_chart"))
     if expected == Shown.NOTHING:
         assert "Gebaseerd op de antwoorden" not in text and charts_drawn == 0
@@ -113,14 +113,14 @@ def page_offering(view: View):
     return next(spec for spec in PAGES if spec.url_path == {View.TEAM: "results", View.ORGANISATION: "manager", View.WORKSHOP: "presenter"}[view])
 
 
-def assert_only_its_viewer_may_ask(view: View, quarter, engine, ours_id: int, other_id: int) -> Shown:
+def assert_only_its_viewer_may_ask(view: View, survey_round, engine, ours_id: int, other_id: int) -> Shown:
     """The page offering the download lets in only those the policy lets look; returns what the
     one who may look gets to see."""
     spec = page_offering(view)
     seen = {}
     for name in PRINCIPALS:
         who = principal_of(name, ours_id, other_id)
-        shown = policy.what_is_shown(view, who, state_of(quarter, engine), load_settings())
+        shown = policy.what_is_shown(view, who, state_of(survey_round, engine), load_settings())
         if shown != Shown.NOTHING:
             assert who.may_open(spec.roles), name
         seen[name] = shown
@@ -132,13 +132,13 @@ def assert_only_its_viewer_may_ask(view: View, quarter, engine, ours_id: int, ot
 @pytest.mark.parametrize("state", STATES)
 def test_team_pdf_follows_the_policy(world, state):
     engine, ours, other, _ = world
-    quarter = make_round(engine, ours.id, state)
-    shown = assert_only_its_viewer_may_ask(View.TEAM, quarter, engine, ours.id, other.id)
+    survey_round = make_round(engine, ours.id, state)
+    shown = assert_only_its_viewer_may_ask(View.TEAM, survey_round, engine, ours.id, other.id)
     if shown != Shown.NUMBERS:
         with pytest.raises(InvalidInput):
-            reports.team_report_pdf(engine, ours.id, quarter.id, min_group=3, lang="nl")
+            reports.team_report_pdf(engine, ours.id, survey_round.id, min_group=3, lang="nl")
         return
-    text = pdf_text(reports.team_report_pdf(engine, ours.id, quarter.id, min_group=3, lang="nl"))
+    text = pdf_text(reports.team_report_pdf(engine, ours.id, survey_round.id, min_group=3, lang="nl"))
     assert "Gebaseerd op de antwoorden van 5 teamleden" in text
     if state == "item below threshold":
         assert "Te weinig antwoorden om cijfers te laten zien bij: AB1" in text
@@ -151,15 +151,15 @@ def organisation_with(engine, state: str, ours_id: int):
     """Three other teams that shared a round of five, and ours in `state`."""
     for name in ("Wijkteam Een", "Wijkteam Twee", "Wijkteam Drie"):
         make_round(engine, teams.create_team(engine, name, "Kringstad").id, "closed+published")
-    quarter = make_round(engine, ours_id, state)
-    return quarter, sharing.organisation_view(engine, min_group_org=load_settings().min_group_org, periods=PERIOD)
+    survey_round = make_round(engine, ours_id, state)
+    return survey_round, organisation.organisation_view(engine, min_group_org=load_settings().min_group_org, periods=PERIOD)
 
 
 @pytest.mark.parametrize("state", STATES)
 def test_organisation_csv_xlsx_pdf_and_png_follow_the_policy(world, state):
     engine, ours, other, _ = world
-    quarter, view = organisation_with(engine, state, ours.id)
-    shown = assert_only_its_viewer_may_ask(View.ORGANISATION, quarter, engine, ours.id, other.id)
+    survey_round, view = organisation_with(engine, state, ours.id)
+    shown = assert_only_its_viewer_may_ask(View.ORGANISATION, survey_round, engine, ours.id, other.id)
     assert view.enough
     # CSV
     rows = [row for row in csv.DictReader(io.StringIO(exports.aggregates_csv(view).decode("utf-8"))) if row["team"] == OURS]
@@ -170,7 +170,7 @@ def test_organisation_csv_xlsx_pdf_and_png_follow_the_policy(world, state):
     # PDF
     pdf = pdf_text(reports.organisation_report_pdf(engine, view, lang="nl"))
     # PNG: the heatmap is drawn from these cells
-    cells = sharing.heatmap_frame(view, list(view.teams), FRAMEWORK.item_ids)
+    cells = organisation.heatmap_frame(view, list(view.teams), FRAMEWORK.item_ids)
     png = charts.chart_image(charts.heatmap(cells, labels=chart_words.chart_labels("nl"), item_order=FRAMEWORK.item_ids), "png")
     assert png.startswith(b"\x89PNG")
     ours_cells = cells[cells["team"] == OURS].set_index("item")
@@ -191,19 +191,19 @@ def test_organisation_csv_xlsx_pdf_and_png_follow_the_policy(world, state):
 
 
 def workshop_in(engine, state: str):
-    quarter = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
-    fill(engine, quarter.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
+    survey_round = workshop.start_workshop(engine, group_name="Training Kringstad", period=PERIOD)
+    fill(engine, survey_round.id, 2 if state == "below threshold" else 5, thin=state == "item below threshold")
     if state != "open":
-        workshop.close_workshop(engine, quarter.id)
-    return rounds.get_round(engine, quarter.id)
+        workshop.close_workshop(engine, survey_round.id)
+    return rounds.get_round(engine, survey_round.id)
 
 
 @pytest.mark.parametrize("state", [state for state in STATES if state != "closed+published"])
 def test_workshop_pdf_and_png_follow_the_policy(world, state):
     engine, ours, other, _ = world
-    quarter = workshop_in(engine, state)
-    shown = assert_only_its_viewer_may_ask(View.WORKSHOP, quarter, engine, ours.id, other.id)
-    summary = workshop_results.workshop_summary(engine, quarter.id, "nl", min_group=3)
+    survey_round = workshop_in(engine, state)
+    shown = assert_only_its_viewer_may_ask(View.WORKSHOP, survey_round, engine, ours.id, other.id)
+    summary = workshop_results.workshop_summary(engine, survey_round.id, "nl", min_group=3)
     assert summary.shown == (shown == Shown.NUMBERS)
     if not summary.shown:
         assert summary.profile.empty and summary.agenda.empty  # nothing to put in a PDF or PNG
@@ -223,11 +223,11 @@ def test_workshop_pdf_and_png_follow_the_policy(world, state):
 @pytest.mark.parametrize("state", STATES)
 def test_summary_command_follows_the_policy(world, state):
     engine, ours, other, _ = world
-    quarter = make_round(engine, ours.id, state)
+    survey_round = make_round(engine, ours.id, state)
     rows = {row["item"]: row for row in run_summary(str(engine.url), "--team", OURS)}
-    shown = policy.what_is_shown(View.CLI, Principal(Role.ADMIN), state_of(quarter, engine), load_settings())
+    shown = policy.what_is_shown(View.CLI, Principal(Role.ADMIN), state_of(survey_round, engine), load_settings())
     for name in PRINCIPALS:  # only whoever runs it on the server (the admin) is in the CLI view
-        looks = policy.what_is_shown(View.CLI, principal_of(name, ours.id, other.id), state_of(quarter, engine), load_settings())
+        looks = policy.what_is_shown(View.CLI, principal_of(name, ours.id, other.id), state_of(survey_round, engine), load_settings())
         assert (looks != Shown.NOTHING) == (name == "admin" and shown != Shown.NOTHING)
     if shown == Shown.NOTHING:
         assert rows == {}  # an open round is not in the summary at all

@@ -24,6 +24,7 @@ from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.stats.aggregation import Scope, summarize
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.views import organisation
 
 import factories
 from browser_helpers import OUTPUT_DIR
@@ -43,16 +44,16 @@ def world(tmp_path_factory):
     for team_index, name in enumerate(TEAMS):
         team = teams.create_team(engine, name, "Kringstad")
         for period_index, period in enumerate(("2026-Q1", "2026-Q2")):
-            quarter = rounds.start_round(engine, team.id, period)
+            survey_round = rounds.start_round(engine, team.id, period)
             for person in range(5 + team_index):
                 answers = [
                     responses.AnswerInput(item.id, 1 + (person + position + team_index + period_index) % 5 if (person + position) % 7 else None)
                     for position, item in enumerate(FRAMEWORK.items)
                 ]
-                factories.submit(engine, quarter.id, f"{name}-{period}-{person}", answers)
-            rounds.close_round(engine, quarter.id, actor=SYSTEM)
-            sharing.publish_round(engine, quarter.id)
-            made[name, period] = quarter
+                factories.submit(engine, survey_round.id, f"{name}-{period}-{person}", answers)
+            rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+            sharing.publish_round(engine, survey_round.id)
+            made[name, period] = survey_round
     noord = made["Wijkteam Noord", "2026-Q2"]
     notes.save_note(engine, noord.id, "AB1", "We praten over ‘lastige’ cliënten alsof ze erbij zijn – dat gaat goed.", actor=SYSTEM)
     notes.add_action(engine, noord.id, notes.ActionInput("Minder formulieren bij de aanmelding", "B4", "Anouk", None, "organisation"), actor=SYSTEM)
@@ -86,8 +87,8 @@ def assert_pages_have_content(pages: list[Image.Image]) -> None:
 
 def test_team_pdf_has_team_quarter_every_title_and_renders(world, tmp_path):
     engine, round_list = world
-    quarter = round_list["Wijkteam Noord", "2026-Q2"]
-    data = reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="nl")
+    survey_round = round_list["Wijkteam Noord", "2026-Q2"]
+    data = reports.team_report_pdf(engine, survey_round.team_id, survey_round.id, min_group=3, lang="nl")
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     for expected in ("Uitkomsten van Wijkteam Noord", "2026-Q2", "Ons profiel", "Blokkades", "De beginselen en blokkades"):
@@ -104,19 +105,19 @@ def test_team_pdf_has_team_quarter_every_title_and_renders(world, tmp_path):
 def test_team_pdf_refuses_an_open_round_and_too_few_people(world, tmp_path):
     engine, _ = world
     team = teams.create_team(engine, "Wijkteam Klein")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
     for person in "ab":
-        factories.submit(engine, quarter.id, person, [responses.AnswerInput("AB1", 3)])
+        factories.submit(engine, survey_round.id, person, [responses.AnswerInput("AB1", 3)])
     with pytest.raises(InvalidInput, match="nog open"):
-        reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+        reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="te weinig"):
-        reports.team_report_pdf(engine, team.id, quarter.id, min_group=3)
+        reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
 
 
 def test_organisation_pdf_has_the_teams_and_the_principles_and_renders(world, tmp_path):
     engine, _ = world
-    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    view = organisation.organisation_view(engine, min_group_org=MIN_ORG)
     data = reports.organisation_report_pdf(engine, view, lang="nl")
     text = pdf_text(data)
     assert "Teams vergelijken: verslag voor de organisatie" in text and "In dit verslag: 4 teams." in text
@@ -128,7 +129,7 @@ def test_organisation_pdf_has_the_teams_and_the_principles_and_renders(world, tm
     assert "lastige" not in text  # team notes never leave the team
     assert_pages_have_content(render_pages(data, tmp_path, "organisation"))
 
-    anonymous = reports.organisation_report_pdf(engine, sharing.anonymise(view, seed=3), lang="nl")
+    anonymous = reports.organisation_report_pdf(engine, organisation.anonymise(view, seed=3), lang="nl")
     anonymous_text = pdf_text(anonymous)
     assert "Anonieme stand" in anonymous_text
     for name in TEAMS:
@@ -150,10 +151,10 @@ def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world,
 
     monkeypatch.setattr(charts, "chart_image", spy)
     if which == "team":
-        quarter = round_list["Wijkteam Noord", "2026-Q2"]
-        reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3)
+        survey_round = round_list["Wijkteam Noord", "2026-Q2"]
+        reports.team_report_pdf(engine, survey_round.team_id, survey_round.id, min_group=3)
     else:
-        reports.organisation_report_pdf(engine, sharing.organisation_view(engine, min_group_org=MIN_ORG), lang="nl")
+        reports.organisation_report_pdf(engine, organisation.organisation_view(engine, min_group_org=MIN_ORG), lang="nl")
     labels = chart_words.chart_labels("nl")
     blockade_ids = {item.id for item in FRAMEWORK.items_of_kind("blockade")}
     with_blockades = [spec for spec in drawn if blockade_ids & set(re.findall(r"\bB\d\b", str(spec)))]
@@ -166,21 +167,21 @@ def test_every_chart_in_a_pdf_that_shows_blockades_says_what_higher_means(world,
 
 def test_organisation_pdf_with_too_few_teams_holds_only_the_explanation(world):
     engine, _ = world
-    view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
+    view = organisation.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
     text = pdf_text(reports.organisation_report_pdf(engine, view, lang="nl"))
     assert "minstens 3" in text and "AB1" not in text
 
 
 def test_english_pdf_uses_english_headings(world):
     engine, round_list = world
-    quarter = round_list["Wijkteam Zuid", "2026-Q1"]
-    text = pdf_text(reports.team_report_pdf(engine, quarter.team_id, quarter.id, min_group=3, lang="en"))
+    survey_round = round_list["Wijkteam Zuid", "2026-Q1"]
+    text = pdf_text(reports.team_report_pdf(engine, survey_round.team_id, survey_round.id, min_group=3, lang="en"))
     assert "Results of Wijkteam Zuid" in text and "Our profile" in text
 
 
 def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
     engine, _ = world
-    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    view = organisation.organisation_view(engine, min_group_org=MIN_ORG)
     truth = summarize(engine, Scope.of(teams=TEAMS, periods="2026-Q2", published_only=True), min_group=MIN_ORG)
     # The policy's item rule: an item fewer than MIN_ORG people scored has no numbers.
     thin = truth["too_few_scores"].astype(bool)
@@ -199,11 +200,11 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
     for column in ("respondents", "n", "mean", "median", "sd", "n_dont_know", "count_1", "count_5"):
         assert merged[f"{column}_xlsx"].astype(float).tolist() == pytest.approx(merged[column].astype(float).tolist(), nan_ok=True), column
 
-    organisation = pd.DataFrame(list(workbook["Organisatie"].values)[1:], columns=sharing.ORG_COLUMNS)
+    whole = pd.DataFrame(list(workbook["Organisatie"].values)[1:], columns=organisation.ORG_COLUMNS)
     # The organisation's mean: everyone's scores together, from the same counts as the teams' rows.
     counts = truth.groupby("item")[[f"count_{score}" for score in range(1, 6)]].sum()
     everyone = sum(counts[f"count_{score}"] * score for score in range(1, 6)) / counts.sum(axis=1)
-    assert organisation.set_index("item")["mean"].astype(float).to_dict() == pytest.approx(everyone.astype(float).to_dict())
+    assert whole.set_index("item")["mean"].astype(float).to_dict() == pytest.approx(everyone.astype(float).to_dict())
     actions = list(workbook["Acties"].values)
     assert any("Minder formulieren bij de aanmelding" in str(row) for row in actions)
     assert not any("Anouk" in str(row) for row in actions)
@@ -219,7 +220,7 @@ def test_xlsx_and_csv_numbers_equal_the_aggregation(world):
 
 def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):
     engine, _ = world
-    view = sharing.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
+    view = organisation.organisation_view(engine, min_group_org=MIN_ORG, areas=["Nergens"])
     workbook = load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))
     assert workbook.sheetnames == ["Over dit bestand"]
     assert "minstens 3" in " ".join(str(row[0]) for row in workbook.active.values)
@@ -227,15 +228,15 @@ def test_xlsx_with_too_few_teams_holds_only_the_explanation(world):
 
 def test_every_manager_chart_exports_as_png_and_svg(world):
     engine, _ = world
-    view = sharing.organisation_view(engine, min_group_org=MIN_ORG)
+    view = organisation.organisation_view(engine, min_group_org=MIN_ORG)
     labels = chart_words.chart_labels("nl")
-    team_list, items = sharing.heatmap_order(view, "spread")
+    team_list, items = organisation.heatmap_order(view, "spread")
     built = [
-        charts.heatmap(sharing.heatmap_frame(view, team_list, items), labels=labels, item_order=items),
-        charts.radar(sharing.team_profile(view, team_list[0]), labels={**labels, "median": team_list[0], "previous": "Organisatie"}),
-        charts.team_spread_chart(sharing.item_spread(view, team_list[1]), labels={**labels, **chart_words.spread_labels("nl")}, highlight=team_list[1]),
-        charts.trend_chart(sharing.trend(view), labels={**labels, **chart_words.trend_labels("nl")}, highlight=team_list[2]),
-        charts.pressure_chart(sharing.blockade_pressure(view), labels={**labels, **chart_words.pressure_labels("nl")}),
+        charts.heatmap(organisation.heatmap_frame(view, team_list, items), labels=labels, item_order=items),
+        charts.radar(organisation.team_profile(view, team_list[0]), labels={**labels, "median": team_list[0], "previous": "Organisatie"}),
+        charts.team_spread_chart(organisation.item_spread(view, team_list[1]), labels={**labels, **chart_words.spread_labels("nl")}, highlight=team_list[1]),
+        charts.trend_chart(organisation.trend(view), labels={**labels, **chart_words.trend_labels("nl")}, highlight=team_list[2]),
+        charts.pressure_chart(organisation.blockade_pressure(view), labels={**labels, **chart_words.pressure_labels("nl")}),
     ]
     for chart in built:
         png = charts.chart_image(chart, "png")

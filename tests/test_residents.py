@@ -33,11 +33,11 @@ def world(app_engine):
     engine = app_engine
     team = teams.create_team(engine, "Wijkteam Bewoners")
     key = teams.issue_team_key(engine, team.id)
-    quarter = rounds.start_round(engine, team.id, "2026-Q3")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q3")
     for person in "abc":
-        factories.submit(engine, quarter.id, person, [responses.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    return engine, key, quarter
+        factories.submit(engine, survey_round.id, person, [responses.AnswerInput(item.id, TEAM_SCORE) for item in FRAMEWORK.items])
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    return engine, key, survey_round
 
 
 def resident_radios(app):
@@ -59,12 +59,12 @@ def next_resident(app) -> None:
     assert not app.exception, app.exception
 
 
-def ask_residents_in_the_app(key: str, quarter) -> str:
+def ask_residents_in_the_app(key: str, survey_round) -> str:
     """On the team page: "Inwoners vragen" opens a residents' round with its own code, link and QR."""
     app = open_page("pages/team.py", query={"team": key})
     next(button for button in app.button if button.label == "Inwoners vragen").click().run()
     assert not app.exception, app.exception
-    residents = rounds.residents_round_of(services_engine(), quarter)
+    residents = rounds.residents_round_of(services_engine(), survey_round)
     assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
     text = all_text(app)
     assert residents.join_code in text and f"/residents?inwoner={residents.join_code}" in text
@@ -84,8 +84,8 @@ def close_residents_round_in_the_app(key: str) -> None:
     assert not app.exception, app.exception
 
 
-def residents_tab_text(key: str, quarter) -> tuple[object, str]:
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": quarter.id})
+def residents_tab_text(key: str, survey_round) -> tuple[object, str]:
+    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     assert not app.exception, app.exception
     app.radio(key="results_view").set_value("residents").run()
     assert not app.exception, app.exception
@@ -99,8 +99,8 @@ def residents_tab_text(key: str, quarter) -> tuple[object, str]:
 
 
 def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
-    engine, key, quarter = world
-    code = ask_residents_in_the_app(key, quarter)
+    engine, key, survey_round = world
+    code = ask_residents_in_the_app(key, survey_round)
 
     tablet = open_page("pages/residents.py", query={"inwoner": code})
     assert "Wat vindt u van Wijkteam Bewoners?" in all_text(tablet)
@@ -109,15 +109,15 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
         keys.add(tablet.session_state["principal"].respondent)
         answer_as_resident(tablet, score)
         assert "Dank u wel!" in all_text(tablet)
-        assert rounds.count_responses(engine, rounds.residents_round_of(engine, quarter).id) == index + 1
+        assert rounds.count_responses(engine, rounds.residents_round_of(engine, survey_round).id) == index + 1
         next_resident(tablet)
     assert len(keys) == 6  # every resident had their own random key
 
-    _, text = residents_tab_text(key, quarter)
+    _, text = residents_tab_text(key, survey_round)
     assert "nog open" in text and "**6** inwoners" in text  # still open: only the count
 
     close_residents_round_in_the_app(key)
-    tab, text = residents_tab_text(key, quarter)
+    tab, text = residents_tab_text(key, survey_round)
     assert "Gebaseerd op de antwoorden van 6 inwoners" in text
     assert "Hier liggen team en inwoners het verst uit elkaar" in text
     assert "Team en inwoners zien dit anders. Waarom?" in text and "minder positief" not in text
@@ -129,22 +129,22 @@ def test_six_residents_on_one_tablet_then_both_views_side_by_side(world):
 
 
 def test_with_four_residents_only_the_count_is_shown(world):
-    engine, key, quarter = world
-    code = ask_residents_in_the_app(key, quarter)
+    engine, key, survey_round = world
+    code = ask_residents_in_the_app(key, survey_round)
     tablet = open_page("pages/residents.py", query={"inwoner": code})
     for score in RESIDENT_SCORES[:4]:
         answer_as_resident(tablet, score)
         next_resident(tablet)
     close_residents_round_in_the_app(key)
-    tab, text = residents_tab_text(key, quarter)
+    tab, text = residents_tab_text(key, survey_round)
     assert "**4** inwoners hebben meegedaan" in text and "vanaf 5 inwoners" in text
     assert len(tab.get("vega_lite_chart")) == 0 and len(tab.dataframe) == 0
     assert "antwoorden van 4 inwoners" not in text and "verschillen" not in text
 
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
-    engine, key, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, key, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     first = tablet.session_state["principal"].respondent
     radios = resident_radios(tablet)
@@ -177,8 +177,8 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
 
 
 def test_sending_nothing_is_refused_kindly(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     next(button for button in tablet.button if button.label == "Versturen").click().run()
     assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
@@ -186,8 +186,8 @@ def test_sending_nothing_is_refused_kindly(world):
 
 
 def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
@@ -201,8 +201,8 @@ def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(wo
 
 
 def test_a_residents_code_never_opens_the_team_questionnaire(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     app = open_page("pages/join.py", query={"join": residents.join_code})
     text = all_text(app)
     assert "Deze code is voor inwoners" in text
@@ -223,8 +223,8 @@ def test_a_residents_code_never_opens_the_team_questionnaire(world):
 
 
 def test_a_team_code_never_opens_the_residents_page(world):
-    engine, _, quarter = world
-    team_round = rounds.start_round(engine, quarter.team_id, "2026-Q4")
+    engine, _, survey_round = world
+    team_round = rounds.start_round(engine, survey_round.team_id, "2026-Q4")
     app = open_page("pages/residents.py", query={"inwoner": team_round.join_code})
     assert "Deze code is voor de vragenlijst van het team" in all_text(app)
     assert not resident_radios(app)
@@ -237,8 +237,8 @@ def test_a_team_code_never_opens_the_residents_page(world):
 def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world):
     """Links and QR codes say ?inwoner= (one word for the person supported); cards printed when
     they said ?bewoner= still open the residents' page and take answers."""
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     link = signin.residents_link(residents.join_code)
     assert link.endswith(f"/residents?inwoner={residents.join_code}") and "bewoner" not in link
     for param in ("inwoner", "bewoner"):
@@ -255,8 +255,8 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
 
 
 def test_a_resident_types_the_code_from_the_card(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     app = open_page("pages/residents.py")
     assert not resident_radios(app)
     app.text_input[0].input(residents.join_code.lower())
@@ -266,8 +266,8 @@ def test_a_resident_types_the_code_from_the_card(world):
 
 
 def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
-    engine, key, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, key, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     app = open_page("pages/team.py", query={"team": key})
     app.query_params["inwoner"] = residents.join_code
     app.switch_page("pages/residents.py").run()
@@ -278,8 +278,8 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
 
 
 def test_a_closed_residents_round_takes_no_more_answers(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
     rounds.close_round(engine, residents.id, actor=SYSTEM)
     tablet.run()
@@ -290,28 +290,28 @@ def test_a_closed_residents_round_takes_no_more_answers(world):
 
 
 def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
-    assert rounds.open_residents_round(engine, quarter.id, actor=SYSTEM).id == residents.id  # asking again: same round
-    assert (residents.team_id, residents.period, residents.framework) == (quarter.team_id, quarter.period, quarter.framework)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    assert rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM).id == residents.id  # asking again: same round
+    assert (residents.team_id, residents.period, residents.framework) == (survey_round.team_id, survey_round.period, survey_round.framework)
     factories.submit(engine, residents.id, "bewoner-1", [responses.AnswerInput("R1", 2), responses.AnswerInput("R2", None)])
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
         factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("KR1", 3)])  # another framework
     with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
         factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("R1", 3, target=5)])
-    team_round = rounds.start_round(engine, quarter.team_id, "2026-Q4")
+    team_round = rounds.start_round(engine, survey_round.team_id, "2026-Q4")
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
         factories.submit(engine, team_round.id, "lid", [responses.AnswerInput("R1", 3)])
     # Residents' rounds belong to a team round: the team's list shows team rounds only.
-    assert [r.id for r in rounds.list_rounds(engine, quarter.team_id)] == [team_round.id, quarter.id]
-    assert residents.id in [r.id for r in rounds.list_rounds(engine, quarter.team_id, audience=None)]
+    assert [r.id for r in rounds.list_rounds(engine, survey_round.team_id)] == [team_round.id, survey_round.id]
+    assert residents.id in [r.id for r in rounds.list_rounds(engine, survey_round.team_id, audience=None)]
     with pytest.raises(InvalidInput):
         rounds.open_residents_round(engine, residents.id, actor=SYSTEM)
 
 
 def test_summarize_keeps_the_two_audiences_apart(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     for index, score in enumerate([1, 2, 2, 3, None]):
         factories.submit(engine, residents.id, f"bewoner-{index}", [responses.AnswerInput(s.id, score) for s in STATEMENTS])
     frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=4)
@@ -324,16 +324,16 @@ def test_summarize_keeps_the_two_audiences_apart(world):
 
 
 def test_perspectives_pool_the_statements_of_one_principle(world):
-    engine, _, quarter = world
-    residents = rounds.open_residents_round(engine, quarter.id, actor=SYSTEM)
+    engine, _, survey_round = world
+    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     for index in range(5):
         answers = [responses.AnswerInput("R2", 1 + index), responses.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
         answers.append(responses.AnswerInput("R1", 4))
         factories.submit(engine, residents.id, f"bewoner-{index}", answers)
     options = dict(min_group=3, min_group_residents=5, lang="nl")
-    assert not residents.perspectives(engine, quarter, **options).shown  # open: not released
+    assert not residents.perspectives(engine, survey_round, **options).shown  # open: not released
     rounds.close_round(engine, residents.id, actor=SYSTEM)
-    view = residents.perspectives(engine, quarter, **options)
+    view = residents.perspectives(engine, survey_round, **options)
     assert view.shown and view.respondents == 5
     frame = view.frame.set_index("item")
     assert list(frame.index) == ["AB1", "AB2", "AB3", "AB4", "AB5", "AO1", "AO3", "AO5"]
@@ -341,7 +341,7 @@ def test_perspectives_pool_the_statements_of_one_principle(world):
     assert frame.at["AB2", "residents_median"] == 3.5 and frame.at["AB2", "residents_n"] == 10
     assert frame.at["AB1", "difference"] == 0 and pd.isna(frame.at["AB3", "residents_median"])
     assert list(view.largest_differences()["item"]) == []  # nowhere 1 point or more
-    assert not residents.perspectives(engine, quarter, min_group=3, min_group_residents=6, lang="nl").shown
+    assert not residents.perspectives(engine, survey_round, min_group=3, min_group_residents=6, lang="nl").shown
 
 
 def test_min_group_residents_defaults_to_five_and_never_drops_below_three(monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import organisation
 
 import factories
 from app_helpers import all_text, open_page
@@ -24,20 +25,20 @@ def add_team(app_engine, name, resident_scores, *, period="2026-Q1", publish_tea
     """A team with a closed team round (5 members) and a closed residents' round in which resident
     i gives resident_scores[i] to every statement. Returns (team round, residents' round)."""
     team = teams.find_team(app_engine, name) or teams.create_team(app_engine, name, "Kringstad")
-    quarter = rounds.start_round(app_engine, team.id, period)
+    survey_round = rounds.start_round(app_engine, team.id, period)
     for person in range(5):
-        factories.submit(app_engine, quarter.id, f"{name}-{period}-{person}", [responses.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
-    rounds.close_round(app_engine, quarter.id, actor=SYSTEM)
+        factories.submit(app_engine, survey_round.id, f"{name}-{period}-{person}", [responses.AnswerInput(i.id, 3) for i in FRAMEWORK.items])
+    rounds.close_round(app_engine, survey_round.id, actor=SYSTEM)
     if publish_team:
-        sharing.publish_round(app_engine, quarter.id)
-    residents = rounds.open_residents_round(app_engine, quarter.id, actor=SYSTEM)
+        sharing.publish_round(app_engine, survey_round.id)
+    residents = rounds.open_residents_round(app_engine, survey_round.id, actor=SYSTEM)
     for index, score in enumerate(resident_scores):
         answers = [responses.AnswerInput(statement.id, score) for statement in STATEMENTS]
         factories.submit(app_engine, residents.id, f"bewoner-{name}-{period}-{index}", answers)
     rounds.close_round(app_engine, residents.id, actor=SYSTEM)
     if publish_residents:
         sharing.publish_round(app_engine, residents.id)
-    return quarter, rounds.get_round(app_engine, residents.id)
+    return survey_round, rounds.get_round(app_engine, residents.id)
 
 
 def dumped(view) -> str:
@@ -52,7 +53,7 @@ def test_only_published_residents_rounds_with_enough_residents_reach_the_manager
         add_team(app_engine, name, [score] * 5)
     add_team(app_engine, "Team Stil", [1] * 9, publish_residents=False)  # not published by the team
     add_team(app_engine, "Team Klein", [5] * 4)  # published, but 4 < 5 residents
-    view = sharing.residents_view(app_engine, **OPTIONS)
+    view = organisation.residents_view(app_engine, **OPTIONS)
     assert view.enough and view.teams == ("Team A", "Team B", "Team C")
     text = dumped(view)
     assert "Team Stil" not in text and "Team Klein" not in text
@@ -69,15 +70,15 @@ def test_only_published_residents_rounds_with_enough_residents_reach_the_manager
 
 def test_withdrawing_takes_it_back_and_fewer_than_three_teams_give_only_an_explanation(app_engine):
     round_list = [add_team(app_engine, name, [score] * 5)[1] for name, score in (("Team A", 2), ("Team B", 3), ("Team C", 4))]
-    assert sharing.residents_view(app_engine, **OPTIONS).enough
+    assert organisation.residents_view(app_engine, **OPTIONS).enough
     sharing.withdraw_round(app_engine, round_list[0].id)
-    view = sharing.residents_view(app_engine, **OPTIONS)
+    view = organisation.residents_view(app_engine, **OPTIONS)
     assert not view.enough and view.team_count == 2 and view.teams == ()
     assert view.teams_frame.empty and view.organisation.empty
     assert "Team B" not in dumped(view)
     assert "2 teams" in view.explanation("nl") and "minstens 3" in view.explanation("nl")
     # The team's own numbers are shared separately: withdrawing residents leaves them alone.
-    assert sharing.organisation_view(app_engine, min_group_org=5).teams == ("Team A", "Team B", "Team C")
+    assert organisation.organisation_view(app_engine, min_group_org=5).teams == ("Team A", "Team B", "Team C")
 
 
 def test_the_latest_shown_residents_round_of_each_team_counts(app_engine):
@@ -85,10 +86,10 @@ def test_the_latest_shown_residents_round_of_each_team_counts(app_engine):
         add_team(app_engine, name, [2] * 5, period="2026-Q1")
     add_team(app_engine, "Team A", [5] * 5, period="2026-Q2")
     add_team(app_engine, "Team B", [5] * 5, period="2026-Q2", publish_residents=False)
-    view = sharing.residents_view(app_engine, **OPTIONS)
+    view = organisation.residents_view(app_engine, **OPTIONS)
     medians = view.teams_frame.groupby("team")["median"].max().astype(float).to_dict()
     assert medians == {"Team A": 5.0, "Team B": 2.0, "Team C": 2.0}
-    assert not sharing.residents_view(app_engine, **OPTIONS, periods="2026-Q2").enough  # only Team A in Q2
+    assert not organisation.residents_view(app_engine, **OPTIONS, periods="2026-Q2").enough  # only Team A in Q2
 
 
 # --- the pages ---------------------------------------------------------------------------------

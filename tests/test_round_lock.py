@@ -30,7 +30,7 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
     engine = get_engine(fresh_postgres_url)
     try:
         team = teams.create_team(engine, "Wijkteam Slot")
-        quarter = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        survey_round = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
         has_read_open, may_go_on = threading.Event(), threading.Event()
         check_answers = responses._checked_answers
 
@@ -44,13 +44,13 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
 
         def submit():
             try:
-                responses.submit_response(engine, quarter.id, "laatkomer", ANSWERS)
+                responses.submit_response(engine, survey_round.id, "laatkomer", ANSWERS)
                 order.append("answer stored")
             except InvalidInput as error:
                 errors.append(error)
 
         def closer():
-            close(engine, quarter.id)
+            close(engine, survey_round.id)
             order.append("round closed")
 
         submitting = threading.Thread(target=submit)
@@ -67,12 +67,12 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
         # Both went through; which thread noted its end first says nothing (the close goes on
         # the moment the answer commits), so the database tells: the answer is in the closed round.
         assert errors == [] and sorted(order) == ["answer stored", "round closed"]
-        assert rounds.get_round(engine, quarter.id).status == "closed"
-        assert rounds.count_responses(engine, quarter.id) == 1
+        assert rounds.get_round(engine, survey_round.id).status == "closed"
+        assert rounds.count_responses(engine, survey_round.id) == 1
         monkeypatch.setattr(services, "_checked_answers", check_answers)
         with pytest.raises(InvalidInput, match="gesloten"):
-            responses.submit_response(engine, quarter.id, "te-laat", ANSWERS)
-        assert rounds.count_responses(engine, quarter.id) == 1
+            responses.submit_response(engine, survey_round.id, "te-laat", ANSWERS)
+        assert rounds.count_responses(engine, survey_round.id) == 1
     finally:
         dispose_engines()
 
@@ -83,7 +83,7 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
     engine = get_engine(fresh_postgres_url)
     try:
         team = teams.create_team(engine, "Wijkteam Tegelijk")
-        quarter = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
+        survey_round = rounds.start_round(engine, team.id, "2026-Q3", invitation_only=False)
         first_is_halfway, first_may_go_on = threading.Event(), threading.Event()
         check_answers = responses._checked_answers
 
@@ -96,12 +96,12 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
         monkeypatch.setattr(services, "_checked_answers", slow_first)
         order = []
         first = threading.Thread(
-            target=lambda: (responses.submit_response(engine, quarter.id, "eerste", ANSWERS), order.append("first"))
+            target=lambda: (responses.submit_response(engine, survey_round.id, "eerste", ANSWERS), order.append("first"))
         )
         first.start()
         assert first_is_halfway.wait(timeout=60)
         second = threading.Thread(
-            target=lambda: (responses.submit_response(engine, quarter.id, "tweede", ANSWERS), order.append("second"))
+            target=lambda: (responses.submit_response(engine, survey_round.id, "tweede", ANSWERS), order.append("second"))
         )
         second.start()
         second.join(timeout=10)  # a second submit queued behind the first's lock would still wait here
@@ -110,6 +110,6 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
         second.join(timeout=60)
 
         assert order == ["second", "first"]
-        assert rounds.count_responses(engine, quarter.id) == 2
+        assert rounds.count_responses(engine, survey_round.id) == 2
     finally:
         dispose_engines()

@@ -24,7 +24,7 @@ from kringwijs_survey.render import chart_words, exports, reports, workshop_repo
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
-from kringwijs_survey.views import workshop_results
+from kringwijs_survey.views import organisation, workshop_results
 from kringwijs_survey.web import typed_text
 
 import factories
@@ -126,15 +126,15 @@ def hostile_world(tmp_path_factory):
     teams = []
     for index, name in enumerate(names):
         team = teams.create_team(engine, name, area=names[(index + 1) % len(names)])
-        quarter = rounds.start_round(engine, team.id, "2026-Q1")
+        survey_round = rounds.start_round(engine, team.id, "2026-Q1")
         for person, respondent in enumerate(("=p1", "-p2", "@p3", "p4")):
             comments = [CORPUS[((index * 4 + person) * len(ITEMS) + position) % len(CORPUS)] for position in range(len(ITEMS))]
             answers = [responses.AnswerInput(item, 1 + person, comment=comment) for item, comment in zip(ITEMS, comments)]
-            factories.submit(engine, quarter.id, f"{respondent}{index}", answers)
-        rounds.close_round(engine, quarter.id, actor=SYSTEM)
-        sharing.publish_round(engine, quarter.id)
-        sharing.share_summary(engine, quarter.id, "\n".join(CORPUS[index :: len(names)]))
-        teams.append((team, quarter))
+            factories.submit(engine, survey_round.id, f"{respondent}{index}", answers)
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+        sharing.publish_round(engine, survey_round.id)
+        sharing.share_summary(engine, survey_round.id, "\n".join(CORPUS[index :: len(names)]))
+        teams.append((team, survey_round))
     first_round = teams[0][1]
     for position, item in enumerate(ITEMS):
         notes.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
@@ -180,7 +180,7 @@ def test_summary_csv_protects_team_names(hostile_world, hostile_engine, capsys, 
 
 def test_manager_csv_and_xlsx_hold_every_typed_text_and_no_formula(hostile_engine):
     engine, teams = hostile_engine
-    view = sharing.organisation_view(engine, min_group_org=3, lang="nl")
+    view = organisation.organisation_view(engine, min_group_org=3, lang="nl")
     assert view.enough
     rows = list(csv.reader(io.StringIO(exports.aggregates_csv(view).decode("utf-8"))))
     assert formula_cells(rows) == []
@@ -235,16 +235,16 @@ def assert_plain_pdf(data: bytes, expected: list[str]) -> None:
 
 def test_team_report_holds_notes_and_actions_as_typed(hostile_engine):
     engine, teams = hostile_engine
-    team, quarter = teams[0]
-    data = reports.team_report_pdf(engine, team.id, quarter.id, min_group=3, lang="nl")
-    actions = notes.round_actions(engine, quarter.id)
-    expected = [team.name] + list(notes.round_notes(engine, quarter.id).values()) + [a.what for a in actions] + [a.owner for a in actions]
+    team, survey_round = teams[0]
+    data = reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3, lang="nl")
+    actions = notes.round_actions(engine, survey_round.id)
+    expected = [team.name] + list(notes.round_notes(engine, survey_round.id).values()) + [a.what for a in actions] + [a.owner for a in actions]
     assert_plain_pdf(data, expected)
 
 
 def test_organisation_report_holds_team_names_actions_and_messages_as_typed(hostile_engine):
     engine, teams = hostile_engine
-    view = sharing.organisation_view(engine, min_group_org=3, lang="nl")
+    view = organisation.organisation_view(engine, min_group_org=3, lang="nl")
     data = reports.organisation_report_pdf(engine, view, lang="nl", areas=[team.area for team, _ in teams[:2]])
     expected = [team.name for team, _ in teams] + [message.text for message in view.messages] + [stored_line(text) for text in CORPUS]
     assert_plain_pdf(data, expected + [team.area for team, _ in teams[:2]])

@@ -14,8 +14,8 @@ import factories
 
 def _round_with_response(engine):
     team = teams.create_team(engine, "Wijkteam Test")
-    quarter = rounds.start_round(engine, team.id, "2026-Q1")
-    factories.submit(engine, quarter.id, "resp-1", [responses.AnswerInput("AB1", 3)])
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
+    factories.submit(engine, survey_round.id, "resp-1", [responses.AnswerInput("AB1", 3)])
     with engine.connect() as connection:
         return connection.execute(text("SELECT id FROM response")).scalar_one()
 
@@ -70,31 +70,31 @@ def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(sqlite_engine):
 
 def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
     team = teams.create_team(engine, "Wijkteam Dubbel")
-    quarter = rounds.start_round(engine, team.id, "2026-Q2")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
     for score in (2, 4):
-        factories.submit(engine, quarter.id, "same-key", [responses.AnswerInput("AB1", score)])
-    assert rounds.count_responses(engine, quarter.id) == 1
+        factories.submit(engine, survey_round.id, "same-key", [responses.AnswerInput("AB1", score)])
+    assert rounds.count_responses(engine, survey_round.id) == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
 
 
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
     team = teams.create_team(engine, "Wijkteam Dicht")
-    quarter = rounds.start_round(engine, team.id, "2026-Q2")
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     with pytest.raises(InvalidInput, match="gesloten"):
-        factories.submit(engine, quarter.id, "late", [responses.AnswerInput("AB1", 3)])
-    assert rounds.count_responses(engine, quarter.id) == 0
+        factories.submit(engine, survey_round.id, "late", [responses.AnswerInput("AB1", 3)])
+    assert rounds.count_responses(engine, survey_round.id) == 0
 
 
 def test_unknown_items_and_bad_scores_are_refused_before_anything_is_written(engine):
     team = teams.create_team(engine, "Wijkteam Fout")
-    quarter = rounds.start_round(engine, team.id, "2026-Q2")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
     with pytest.raises(InvalidInput):
-        factories.submit(engine, quarter.id, "k", [responses.AnswerInput("AB1", 3), responses.AnswerInput("ZZ9", 3)])
+        factories.submit(engine, survey_round.id, "k", [responses.AnswerInput("AB1", 3), responses.AnswerInput("ZZ9", 3)])
     with pytest.raises(InvalidInput):
-        factories.submit(engine, quarter.id, "k", [responses.AnswerInput("AB1", 7)])
-    assert rounds.count_responses(engine, quarter.id) == 0
+        factories.submit(engine, survey_round.id, "k", [responses.AnswerInput("AB1", 7)])
+    assert rounds.count_responses(engine, survey_round.id) == 0
 
 
 def test_team_names_are_cleaned_and_checked(engine):

@@ -96,9 +96,9 @@ def test_every_results_view_shows_plain_tables(demo):
 def test_every_manager_view_shows_plain_tables(demo):
     engine, _ = demo
     for team in teams.list_teams(engine):
-        for quarter in rounds.list_rounds(engine, team.id):
-            if quarter.status == "closed" and not quarter.published:
-                sharing.publish_round(engine, quarter.id)
+        for survey_round in rounds.list_rounds(engine, team.id):
+            if survey_round.status == "closed" and not survey_round.published:
+                sharing.publish_round(engine, survey_round.id)
     app = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})
     assert not app.exception, app.exception
     for name in ("overview", "profiles", "spread", "trend", "blockades"):

@@ -9,6 +9,7 @@ import sys
 from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.views import organisation
 
 import factories
 from app_helpers import all_text, open_page
@@ -19,11 +20,11 @@ MANAGER = {"principal": Principal(Role.MANAGER)}
 
 
 def shared_round(engine, team, scores, period="2026-Q1"):
-    quarter = rounds.start_round(engine, team.id, period)
+    survey_round = rounds.start_round(engine, team.id, period)
     for index, score in enumerate(scores):
-        factories.submit(engine, quarter.id, f"{team.name}-{index}", [responses.AnswerInput(i.id, score) for i in FRAMEWORK.items])
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    sharing.publish_round(engine, quarter.id)
+        factories.submit(engine, survey_round.id, f"{team.name}-{index}", [responses.AnswerInput(i.id, score) for i in FRAMEWORK.items])
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    sharing.publish_round(engine, survey_round.id)
 
 
 def make_team_on_the_page(name):
@@ -49,13 +50,13 @@ def test_a_self_made_team_never_moves_the_organisations_figures_until_approved(a
     monkeypatch.setenv("SELF_SERVICE_TEAMS", "1")
     for name, score in (("Wijkteam Noord", 3), ("Wijkteam Oost", 3), ("Wijkteam West", 3)):
         shared_round(app_engine, teams.create_team(app_engine, name), [score] * 5)
-    before = sharing.organisation_view(app_engine, min_group_org=5)
+    before = organisation.organisation_view(app_engine, min_group_org=5)
     app, key = make_team_on_the_page("Wijkteam Nep")
     assert key and "Tot de beheerder je team goedkeurt" in all_text(app)
     fake = teams.team_by_key(app_engine, key)
     assert fake.origin == "self" and not fake.approved
     shared_round(app_engine, fake, [1] * 5)
-    after = sharing.organisation_view(app_engine, min_group_org=5)
+    after = organisation.organisation_view(app_engine, min_group_org=5)
     assert "Wijkteam Nep" not in after.teams and after.teams == before.teams
     assert after.organisation.equals(before.organisation)
     manager = open_page("pages/manager.py", session=MANAGER)
@@ -65,7 +66,7 @@ def test_a_self_made_team_never_moves_the_organisations_figures_until_approved(a
     assert "nog niet goedgekeurd" in all_text(admin)
     next(b for b in admin.button if b.label == "Goedkeuren").click().run()
     assert "Het team 'Wijkteam Nep' is goedgekeurd" in all_text(admin)
-    assert "Wijkteam Nep" in sharing.organisation_view(app_engine, min_group_org=5).teams
+    assert "Wijkteam Nep" in organisation.organisation_view(app_engine, min_group_org=5).teams
 
 
 GOOD_CSV = "team,period,respondent,item,score\nWijkteam Zuid,2026-Q1,r1,AB1,4\nWijkteam Zuid,2026-Q1,r2,AB1,2\n"
@@ -95,5 +96,5 @@ def test_import_never_writes_into_a_team_someone_else_made(app_engine, tmp_path)
     assert teams.find_team(app_engine, "Wijkteam Noord").origin == "import"
     named = run_cli(url, "import-csv", str(path), "--into", "Wijkteam Zuid")
     assert named.returncode == 0, named.stderr
-    (quarter,) = rounds.list_rounds(app_engine, outsider.id)
-    assert rounds.response_sources(app_engine, quarter.id) == {"import": 2}
+    (survey_round,) = rounds.list_rounds(app_engine, outsider.id)
+    assert rounds.response_sources(app_engine, survey_round.id) == {"import": 2}

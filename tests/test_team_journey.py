@@ -55,15 +55,15 @@ def test_create_start_three_submit_and_results_appear(engine):
     period = periods.current_period()
     start_round_in_the_app(key, period)
     team = teams.team_by_key(engine, key)
-    quarter = rounds.list_rounds(engine, team.id)[0]
+    survey_round = rounds.list_rounds(engine, team.id)[0]
     team_page = all_text(open_page("pages/team.py", query={"team": key}))
     assert "**0** uitnodigingen, **0** ingevuld" in team_page and "0** mensen" in team_page
     for person, scores in (("a", [2]), ("b", [3]), ("c", [5])):
-        submit(engine, quarter.id, person, scores)
-    _, text = results_text(key, quarter.id)
+        submit(engine, survey_round.id, person, scores)
+    _, text = results_text(key, survey_round.id)
     assert "nog open" in text and "3 mensen" in text  # live round: only the count
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    app, text = results_text(key, quarter.id)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    app, text = results_text(key, survey_round.id)
     assert "Gebaseerd op de antwoorden van 3 teamleden" in text
     assert len(app.get("vega_lite_chart")) == 2  # the radar and the members' dots
     assert "Het best gaat" in text
@@ -75,11 +75,11 @@ def test_create_start_three_submit_and_results_appear(engine):
 def test_with_two_members_the_results_stay_hidden(engine):
     key = create_team_in_the_app("Wijkteam Klein")
     team = teams.team_by_key(engine, key)
-    quarter = rounds.start_round(engine, team.id, "2026-Q1")
-    submit(engine, quarter.id, "a", [1])
-    submit(engine, quarter.id, "b", [5])
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    app, text = results_text(key, quarter.id)
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
+    submit(engine, survey_round.id, "a", [1])
+    submit(engine, survey_round.id, "b", [5])
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    app, text = results_text(key, survey_round.id)
     assert "te weinig antwoorden" in text and "minstens 3" in text
     assert len(app.get("vega_lite_chart")) == 0
 
@@ -154,20 +154,20 @@ def test_a_round_on_a_new_lens_runs_from_start_to_results(engine, lens):
     next(b for b in app.button if b.label == "Ronde starten").click().run()
     assert not app.exception
     team = teams.team_by_key(engine, key)
-    quarter = rounds.list_rounds(engine, team.id)[0]
-    assert quarter.framework == lens and quarter.scales == framework.scales_version
+    survey_round = rounds.list_rounds(engine, team.id)[0]
+    assert survey_round.framework == lens and survey_round.scales == framework.scales_version
     assert framework.title.nl in all_text(open_page("pages/team.py", query={"team": key}))
     for person, scores in (("a", [2, 4]), ("b", [3]), ("c", [5, 1])):
         answers = [responses.AnswerInput(item.id, scores[i % len(scores)]) for i, item in enumerate(framework.items)]
-        factories.submit(engine, quarter.id, person, answers)
-    rounds.close_round(engine, quarter.id, actor=SYSTEM)
-    app, text = results_text(key, quarter.id)
+        factories.submit(engine, survey_round.id, person, answers)
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    app, text = results_text(key, survey_round.id)
     assert "Gebaseerd op de antwoorden van 3 teamleden" in text
     assert framework.items[0].title.nl in text.replace("\\", "")
     for view in ("blockades", "spread", "changes", "agenda"):
         app.radio(key="results_view").set_value(view).run()
         assert not app.exception, view
-    assert reports.team_report_pdf(engine, team.id, quarter.id, min_group=3).startswith(b"%PDF")
+    assert reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3).startswith(b"%PDF")
     exported = csv_io.export_rows(engine)
     assert {row[3] for row in exported} == set(framework.item_ids)
     assert [row[3] for row in exported[: len(framework.items)]] == framework.item_ids  # in the lens's own order

@@ -236,14 +236,14 @@ def team_summary(engine: Engine, team: Team, framework: str, min_group: int):
     return summarize(engine, scope, min_group=min_group)
 
 
-def results_released(quarter: Round) -> bool:
+def results_released(survey_round: Round) -> bool:
     """While a round is open only the count is shown; results appear once it is closed."""
-    return policy.released(quarter.status)
+    return policy.released(survey_round.status)
 
 
 def newest_round_with_results(rounds: list[Round]) -> Round:
     """Of rounds listed newest first, the newest whose results are out (else the newest)."""
-    return next((quarter for quarter in rounds if results_released(quarter)), rounds[0])
+    return next((survey_round for survey_round in rounds if results_released(survey_round)), rounds[0])
 
 
 def residents_round_of(engine: Engine, team_round: Round) -> Round | None:

@@ -144,8 +144,8 @@ def _change_live(engine: Engine, round_id: int, change) -> Round:
     return run_write(engine, work)
 
 
-def item_count(quarter: Round, engine: Engine | None = None) -> int:
-    return len(of_round(engine, quarter).items)
+def item_count(survey_round: Round, engine: Engine | None = None) -> int:
+    return len(of_round(engine, survey_round).items)
 
 
 def set_live_item(engine: Engine, round_id: int, index: int | None) -> Round:
@@ -177,9 +177,9 @@ def step(engine: Engine, round_id: int, direction: int) -> Round:
 PHONE_POLL_SECONDS = 2.0
 
 
-def follows_projector(quarter: Round) -> bool:
+def follows_projector(survey_round: Round) -> bool:
     """A round run live with a beamer code: its phones show what is on the projector."""
-    return quarter.presenter_key_hash is not None
+    return survey_round.presenter_key_hash is not None
 
 
 @dataclass(frozen=True)
@@ -198,11 +198,11 @@ class PhoneScreen:
         return self.index is None
 
 
-def phone_screen(quarter: Round, answered: Collection[str], chosen: int | None = None, engine: Engine | None = None) -> PhoneScreen:
+def phone_screen(survey_round: Round, answered: Collection[str], chosen: int | None = None, engine: Engine | None = None) -> PhoneScreen:
     """The item on the projector until this phone answered it, then a waiting screen. `chosen`:
     an item the person picked themselves (a missed one, or changing an answer)."""
-    item_ids = of_round(engine, quarter).item_ids
-    live = quarter.live_index
+    item_ids = of_round(engine, survey_round).item_ids
+    live = survey_round.live_index
     on_screen = live if live is not None and 0 <= live < len(item_ids) else None
     missed = tuple(index for index in range(on_screen or 0) if item_ids[index] not in answered)
     answered_on_screen = on_screen is not None and item_ids[on_screen] in answered
@@ -349,13 +349,13 @@ def hide_item(engine: Engine, round_id: int) -> Round:
     return _change_live(engine, round_id, change)
 
 
-def snapshot(quarter: Round, engine: Engine | None = None) -> dict | None:
+def snapshot(survey_round: Round, engine: Engine | None = None) -> dict | None:
     """The frozen distribution of the item on screen (count_1..count_5, n_dont_know, median, sd,
     n, respondents), or None while nothing is revealed."""
-    if not quarter.live_revealed or quarter.live_index is None:
+    if not survey_round.live_revealed or survey_round.live_index is None:
         return None
-    item_id = of_round(engine, quarter).items[quarter.live_index].id
-    return _stored_snapshots(quarter).get(item_id)
+    item_id = of_round(engine, survey_round).items[survey_round.live_index].id
+    return _stored_snapshots(survey_round).get(item_id)
 
 
 def snapshot_frame(found: dict, item: Item) -> pd.DataFrame:
@@ -399,8 +399,8 @@ def close_workshop(engine: Engine, round_id: int) -> Round:
     return _change_live(engine, round_id, change)
 
 
-def workshop_name(engine: Engine, quarter: Round) -> str:
-    team = teams.get_team(engine, quarter.team_id)
+def workshop_name(engine: Engine, survey_round: Round) -> str:
+    team = teams.get_team(engine, survey_round.team_id)
     return team.name if team else ""
 
 

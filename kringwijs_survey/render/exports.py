@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.spreadsheet import csv_frame, text_cells
-from kringwijs_survey.domain import sharing
+from kringwijs_survey.views import organisation
 
-EXPORT_COLUMNS = ["team", "area", "period", "item", "title", *sharing.NUMBER_COLUMNS]
+EXPORT_COLUMNS = ["team", "area", "period", "item", "title", *organisation.NUMBER_COLUMNS]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -22,7 +22,7 @@ EXPORT_COLUMNS = ["team", "area", "period", "item", "title", *sharing.NUMBER_COL
 # ---------------------------------------------------------------------------------------------
 
 
-def _team_rows(view: sharing.OrgView) -> pd.DataFrame:
+def _team_rows(view: organisation.OrgView) -> pd.DataFrame:
     """One row per shown team and item; counts as whole numbers."""
     frame = view.latest.reindex(columns=EXPORT_COLUMNS).copy()
     for column in ("respondents", "n", "n_dont_know", "count_1", "count_2", "count_3", "count_4", "count_5"):
@@ -30,7 +30,7 @@ def _team_rows(view: sharing.OrgView) -> pd.DataFrame:
     return frame
 
 
-def aggregates_csv(view: sharing.OrgView) -> bytes:
+def aggregates_csv(view: organisation.OrgView) -> bytes:
     """The view's team rows (one round per team) and the organisation rows, as UTF-8 CSV.
 
     Columns: level (team / organisation), team, area, period, item, title, respondents, n,
@@ -65,7 +65,7 @@ def _sheet(workbook, title: str, frame: pd.DataFrame, headers: Sequence[str], fo
     text_cells(sheet)
 
 
-def aggregates_xlsx(engine: Engine, view: sharing.OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+def aggregates_xlsx(engine: Engine, view: organisation.OrgView, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """A workbook of aggregates only: teams (one round each), organisation, blockades, to-do list,
     and a sheet that says what the numbers are. With fewer than 3 teams only that last sheet."""
     from openpyxl import Workbook
@@ -95,9 +95,9 @@ def aggregates_xlsx(engine: Engine, view: sharing.OrgView, lang: str = i18n.DEFA
     _sheet(workbook, t("report.sheet.teams"), teams, [t(f"report.col.{column}") for column in teams.columns], one)
     org = view.organisation
     _sheet(workbook, t("report.sheet.organisation"), org, [t(f"report.col.{column}") for column in org.columns], one)
-    pressure = sharing.blockade_pressure(view, lang)
+    pressure = organisation.blockade_pressure(view, lang)
     _sheet(workbook, t("report.sheet.blockades"), pressure, [t(f"report.col.{column}") for column in pressure.columns], one)
-    actions = sharing.organisation_actions(engine, view, lang)
+    actions = organisation.organisation_actions(engine, view, lang)
     actions = actions.assign(
         scope=actions["scope"].map(lambda s: t(f"results.scope.{s}")), status=actions["status"].map(lambda s: t(f"results.status.{s}"))
     )

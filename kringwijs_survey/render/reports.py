@@ -1,7 +1,7 @@
 """The PDF reports: a team's own report of one round and the organisation's report, laid out
 with the one PDF builder (render.pdf).
 
-Every number comes from the one aggregation (through `sharing.organisation_view` for the
+Every number comes from the one aggregation (through `organisation.organisation_view` for the
 organisation, `rounds.team_summary` and `team_results.for_period` for a team), never a single
 answer."""
 
@@ -16,14 +16,14 @@ from sqlalchemy import Engine
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.formatting import format_number
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import notes, rounds, sharing, teams
+from kringwijs_survey.domain import notes, rounds, teams
 from kringwijs_survey.render import charts
 from kringwijs_survey.render.chart_words import chart_labels, pressure_labels, trend_labels
 from kringwijs_survey.render.pdf import Report
 from kringwijs_survey.rules import policy
 from kringwijs_survey.rules.content import framework_named
 from kringwijs_survey.rules.own_frameworks import of_round
-from kringwijs_survey.views import team_results
+from kringwijs_survey.views import organisation, team_results
 
 # ---------------------------------------------------------------------------------------------
 # PDF
@@ -55,27 +55,27 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     and actions, and the principle texts. Only for a released round with enough respondents."""
     t = lambda key, **values: i18n.t(key, lang, **values)  # noqa: E731
     team = teams.get_team(engine, team_id)
-    quarter = rounds.get_round(engine, round_id)
-    if team is None or quarter is None or quarter.team_id != team.id:
+    survey_round = rounds.get_round(engine, round_id)
+    if team is None or survey_round is None or survey_round.team_id != team.id:
         raise InvalidInput("error.round_not_of_team")
-    if not rounds.results_released(quarter):
+    if not rounds.results_released(survey_round):
         raise InvalidInput("error.report_open_round")
-    framework = of_round(engine, quarter)
+    framework = of_round(engine, survey_round)
     summary = rounds.team_summary(engine, team, framework.id, min_group)
-    this_round = summary[summary["period"] == quarter.period]
+    this_round = summary[summary["period"] == survey_round.period]
     if this_round.empty or bool(this_round["suppressed"].any()):
         raise InvalidInput("error.report_too_few", minimum=policy.at_least(min_group))
     labels = chart_labels(lang)
     decimal = labels.get("decimal", ".")
     answered = int(this_round["respondents"].iloc[0])
-    results = team_results.for_period(summary, framework, quarter.period, lang)
+    results = team_results.for_period(summary, framework, survey_round.period, lang)
     profile, pairs, spread, changed = results.profile, results.pairs, results.spread, results.changes
-    score_labels_by_kind = framework.scale_set(quarter.scales).score_labels(lang)
+    score_labels_by_kind = framework.scale_set(survey_round.scales).score_labels(lang)
     other_scales = results.other_scales
 
     title = t("report.team_title", team=team.name)
     report = Report(title, lang)
-    report.title(title, t("report.team_subtitle", period=quarter.period, framework=framework.title.get(lang)))
+    report.title(title, t("report.team_subtitle", period=survey_round.period, framework=framework.title.get(lang)))
     report.paragraph(t("results.based_on", answered=answered))
     for flag, withheld in results.withheld.items():
         if withheld:
@@ -129,8 +129,8 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
             charts.changes_chart(changed, labels={**labels, "x_title": labels["change_title"]}), t("report.alt_changes"), max_width=160,
         )
 
-    item_notes = notes.round_notes(engine, quarter.id)
-    actions = notes.round_actions(engine, quarter.id)
+    item_notes = notes.round_notes(engine, survey_round.id)
+    actions = notes.round_actions(engine, survey_round.id)
     if item_notes or actions:
         report.heading(t("results.tab.actions"))
         for item in framework.items:
@@ -157,7 +157,7 @@ def team_report_pdf(engine: Engine, team_id: int, round_id: int, *, min_group: i
     return report.output()
 
 
-def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str = i18n.DEFAULT_LANGUAGE, areas: Sequence[str] = ()) -> bytes:
+def organisation_report_pdf(engine: Engine, view: organisation.OrgView, *, lang: str = i18n.DEFAULT_LANGUAGE, areas: Sequence[str] = ()) -> bytes:
     """The manager's report of a view: teams × items, organisation figures, blockades, trend,
     the to-do list and the principle texts. With fewer than 3 teams only the explanation."""
     t = lambda key, **values: i18n.t(key, lang, **values)  # noqa: E731
@@ -180,9 +180,9 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
     if view.anonymous:
         report.paragraph(t("manager.low_trust_on"), style="B")
 
-    team_list, items = sharing.heatmap_order(view, "team")
+    team_list, items = organisation.heatmap_order(view, "team")
     heat = charts.heatmap(
-        sharing.heatmap_frame(view, team_list, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
+        organisation.heatmap_frame(view, team_list, items), labels={**labels, "mean": t("manager.heatmap_legend")}, item_order=items,
         kind_of=framework.kind_of,
     )
     report.chart_section(
@@ -190,7 +190,7 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
     )
     # The same numbers as a table (the text alternative of the picture).
     report.heading(t("report.heatmap_table"), level=1, keep=30)
-    cells = sharing.heatmap_frame(view, team_list, items).pivot(index="team", columns="item", values="mean").reindex(index=team_list, columns=items)
+    cells = organisation.heatmap_frame(view, team_list, items).pivot(index="team", columns="item", values="mean").reindex(index=team_list, columns=items)
     report.table(
         [t("report.col.team"), *items],
         [[team, *(format_number(cells.at[team, item], decimal) for item in items)] for team in team_list],
@@ -213,19 +213,19 @@ def organisation_report_pdf(engine: Engine, view: sharing.OrgView, *, lang: str 
         ["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"],
     )
 
-    pressure = sharing.blockade_pressure(view, lang)
+    pressure = organisation.blockade_pressure(view, lang)
     report.chart_section(
         t("manager.blockades"), t("manager.blockades_intro"), charts.pressure_chart(pressure, labels={**labels, **pressure_labels(lang)}),
         t("manager.blockades_summary"), max_width=175,
     )
 
-    trend = sharing.trend(view, lang=lang)
+    trend = organisation.trend(view, lang=lang)
     report.chart_section(
         t("manager.trend"), t("manager.trend_low_trust") if view.anonymous else t("manager.trend_intro"),
         charts.trend_chart(trend, labels={**labels, **trend_labels(lang)}), t("manager.trend_summary"), max_width=150,
     )
 
-    actions = sharing.organisation_actions(engine, view, lang)
+    actions = organisation.organisation_actions(engine, view, lang)
     report.heading(t("manager.actions"))
     report.paragraph(t("manager.actions_intro"))
     if actions.empty:

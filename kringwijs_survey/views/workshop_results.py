@@ -26,7 +26,7 @@ from kringwijs_survey.views import team_results
 
 @dataclass(frozen=True)
 class LiveView:
-    quarter: Round
+    survey_round: Round
     framework: Framework
     item: Item | None
     index: int | None
@@ -36,15 +36,15 @@ class LiveView:
     @property
     def signature(self) -> tuple:
         """Changes when the screen must be drawn anew (not on a count change)."""
-        return (self.quarter.id, self.quarter.status, self.index, self.quarter.live_revealed)
+        return (self.survey_round.id, self.survey_round.status, self.index, self.survey_round.live_revealed)
 
 
 def live_view(engine: Engine, round_id: int) -> LiveView:
-    quarter = get_workshop(engine, round_id)
-    framework = of_round(engine, quarter)
-    index = quarter.live_index
+    survey_round = get_workshop(engine, round_id)
+    framework = of_round(engine, survey_round)
+    index = survey_round.live_index
     item = framework.items[index] if index is not None and 0 <= index < len(framework.items) else None
-    return LiveView(quarter, framework, item, index if item else None, len(framework.items), snapshot(quarter, engine))
+    return LiveView(survey_round, framework, item, index if item else None, len(framework.items), snapshot(survey_round, engine))
 
 
 def short_address(link: str) -> str:
@@ -82,22 +82,22 @@ class WorkshopSummary:
 def workshop_summary(engine: Engine, round_id: int, lang: str, min_group: int, top: int = AGENDA_TOP) -> WorkshopSummary:
     """Profile, blockade pairs and the items to talk about, from the one aggregation of this
     closed round (released_only: nothing of an open round)."""
-    quarter = get_workshop(engine, round_id)
-    framework = of_round(engine, quarter)
-    frame = summarize(engine, Scope.of(round_ids=[quarter.id], released_only=True), min_group=min_group)
-    respondents = rounds.count_responses(engine, quarter.id)
+    survey_round = get_workshop(engine, round_id)
+    framework = of_round(engine, survey_round)
+    frame = summarize(engine, Scope.of(round_ids=[survey_round.id], released_only=True), min_group=min_group)
+    respondents = rounds.count_responses(engine, survey_round.id)
     shown = (
-        quarter.status == ROUND_CLOSED
+        survey_round.status == ROUND_CLOSED
         and not frame.empty
         and not bool(frame["suppressed"].any())
-        and enough_phones(engine, quarter.id, min_group)
+        and enough_phones(engine, survey_round.id, min_group)
     )
     if not shown:
         frame = frame.iloc[0:0]
-    results = team_results.for_period(frame, framework, quarter.period, lang)
+    results = team_results.for_period(frame, framework, survey_round.period, lang)
     return WorkshopSummary(
-        name=workshop_name(engine, quarter),
-        period=quarter.period,
+        name=workshop_name(engine, survey_round),
+        period=survey_round.period,
         framework=framework,
         respondents=respondents,
         shown=shown,
