@@ -11,7 +11,7 @@ import random
 
 import pandas as pd
 
-from kringwijs_survey.domain import responses, rounds
+from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.stats.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
@@ -44,6 +44,24 @@ def submit(engine, round_id: int, respondent: str, answers, *, final: bool = Tru
 
 
 # --- summary frames ------------------------------------------------------------------------
+
+
+def answered_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True, close=True, comment=None, item_scores=None):
+    """A team (created when new) with one round in which person i gives scores[i] to every item
+    (or item_scores[item] when given). Returns the round."""
+    team = teams.find_team(engine, name) or teams.create_team(engine, name, area)
+    survey_round = rounds.start_round(engine, team.id, period)
+    for index, score in enumerate(scores):
+        answers = [
+            responses.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
+            for position, item in enumerate(FRAMEWORK.items)
+        ]
+        submit(engine, survey_round.id, f"{name}-{period}-{index}", answers)
+    if close:
+        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    if publish:
+        sharing.publish_round(engine, survey_round.id)
+    return rounds.get_round(engine, survey_round.id)
 
 
 def scores_to_counts(scores: list[int | None]) -> dict[str, int]:

@@ -29,24 +29,6 @@ SECRET = "Geheime opmerking die alleen het team mag lezen"
 OWNER = "Petra Eigenaar"
 
 
-def add_round(engine, name, scores, *, period="2026-Q1", area=None, publish=True, close=True, comment=None, item_scores=None):
-    """A team (created when new) with one round in which person i gives scores[i] to every item
-    (or item_scores[item] when given). Returns the round."""
-    team = teams.find_team(engine, name) or teams.create_team(engine, name, area)
-    survey_round = rounds.start_round(engine, team.id, period)
-    for index, score in enumerate(scores):
-        answers = [
-            responses.AnswerInput(item.id, (item_scores or {}).get(item.id, score), comment if index == 0 and position == 0 else None)
-            for position, item in enumerate(FRAMEWORK.items)
-        ]
-        factories.submit(engine, survey_round.id, f"{name}-{period}-{index}", answers)
-    if close:
-        rounds.close_round(engine, survey_round.id, actor=SYSTEM)
-    if publish:
-        sharing.publish_round(engine, survey_round.id)
-    return rounds.get_round(engine, survey_round.id)
-
-
 def view_of(engine, **kwargs):
     return organisation.organisation_view(engine, min_group_org=MIN_ORG, **kwargs)
 
@@ -55,7 +37,7 @@ def view_of(engine, **kwargs):
 
 
 def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
-    survey_round = add_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
+    survey_round = factories.answered_round(engine, "Wijkteam Open", [3] * 5, close=False, publish=False)
     with pytest.raises(InvalidInput, match="nog open"):
         sharing.publish_round(engine, survey_round.id)
     assert not rounds.get_round(engine, survey_round.id).published
@@ -63,7 +45,7 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
     rounds.close_round(engine, survey_round.id, actor=SYSTEM)
     assert sharing.publish_round(engine, survey_round.id).published
     for name, score in (("Wijkteam B", 2), ("Wijkteam C", 4)):
-        add_round(engine, name, [score] * 5)
+        factories.answered_round(engine, name, [score] * 5)
     assert "Wijkteam Open" in view_of(engine).teams
 
     sharing.share_summary(engine, survey_round.id, "  We willen minder regels.  ")
@@ -80,7 +62,7 @@ def test_publish_only_a_closed_round_and_withdraw_takes_it_back(engine):
 
 
 def test_a_shared_round_stays_closed_and_shown(engine):
-    shared = [add_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
+    shared = [factories.answered_round(engine, f"Team {letter}", [3, 4, 4, 5, 2]) for letter in "ABC"]
     with pytest.raises(InvalidInput):  # reopening would let one extra answer be worked out
         rounds.set_round_status(engine, shared[0].id, "open", actor=SYSTEM)
     assert view_of(engine).teams == ("Team A", "Team B", "Team C")
@@ -91,10 +73,10 @@ def test_a_shared_round_stays_closed_and_shown(engine):
 
 def test_unpublished_below_threshold_comments_owners_and_single_answers_stay_hidden(engine):
     for letter, score in zip("ABC", (2, 3, 4)):
-        add_round(engine, f"Gedeeld {letter}", [score] * 5, comment=SECRET)
-    add_round(engine, "Niet gedeeld", [1] * 8, publish=False, comment=SECRET)
-    add_round(engine, "Te klein", [5] * 4)  # published, but 4 < MIN_GROUP_ORG
-    add_round(engine, "Eén persoon", [5])  # a single answer
+        factories.answered_round(engine, f"Gedeeld {letter}", [score] * 5, comment=SECRET)
+    factories.answered_round(engine, "Niet gedeeld", [1] * 8, publish=False, comment=SECRET)
+    factories.answered_round(engine, "Te klein", [5] * 4)  # published, but 4 < MIN_GROUP_ORG
+    factories.answered_round(engine, "Eén persoon", [5])  # a single answer
     view = view_of(engine)
     assert view.teams == ("Gedeeld A", "Gedeeld B", "Gedeeld C")
     frames = [view.latest, view.history, view.organisation, view.org_history, organisation.blockade_pressure(view)]
@@ -108,8 +90,8 @@ def test_unpublished_below_threshold_comments_owners_and_single_answers_stay_hid
 def test_an_item_too_few_people_scored_shows_no_numbers(engine):
     """Five took part, but four said "weet ik niet" on AB1: the one remaining score is one
     person's answer, so AB1 shows nothing for that team and does not count for the organisation."""
-    add_round(engine, "Team A", [4] * 5)
-    add_round(engine, "Team B", [2] * 5)
+    factories.answered_round(engine, "Team A", [4] * 5)
+    factories.answered_round(engine, "Team B", [2] * 5)
     team = teams.create_team(engine, "Team Weet Niet")
     survey_round = rounds.start_round(engine, team.id, "2026-Q1")
     for person in range(5):
@@ -126,8 +108,8 @@ def test_an_item_too_few_people_scored_shows_no_numbers(engine):
 
 
 def test_the_to_do_list_holds_shared_organisation_actions_without_owner(engine):
-    round_list = {letter: add_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
-    hidden = add_round(engine, "Team Verborgen", [3] * 5, publish=False)
+    round_list = {letter: factories.answered_round(engine, f"Team {letter}", [3] * 5) for letter in "ABC"}
+    hidden = factories.answered_round(engine, "Team Verborgen", [3] * 5, publish=False)
 
     def action(survey_round, what, scope, status="open"):
         made = notes.add_action(engine, survey_round.id, notes.ActionInput(what, "B4", OWNER, None, scope), actor=SYSTEM)
@@ -157,12 +139,12 @@ def test_organisation_figures_come_only_from_the_teams_that_are_shown(engine):
     anyone subtract the hidden team's numbers. The figures must be those of the shown teams,
     and must not move when the hidden teams change."""
     for letter, scores in zip("ABC", ([2, 2, 2, 2, 2], [3, 3, 3, 3, 3], [4, 4, 4, 4, 4])):
-        add_round(engine, f"Team {letter}", scores, area="Noord")
+        factories.answered_round(engine, f"Team {letter}", scores, area="Noord")
     before = view_of(engine).organisation
 
-    add_round(engine, "Team Klein", [5, 5, 5, 5], area="Noord")
-    add_round(engine, "Team Stil", [1] * 9, area="Noord", publish=False)
-    add_round(engine, "Team Zuid", [5] * 6, area="Zuid")
+    factories.answered_round(engine, "Team Klein", [5, 5, 5, 5], area="Noord")
+    factories.answered_round(engine, "Team Stil", [1] * 9, area="Noord", publish=False)
+    factories.answered_round(engine, "Team Zuid", [5] * 6, area="Zuid")
     view = view_of(engine, areas=["Noord"])
     assert view.teams == ("Team A", "Team B", "Team C")
     org = view.organisation.set_index("item")
@@ -184,10 +166,10 @@ def test_organisation_figures_come_only_from_the_teams_that_are_shown(engine):
 
 def test_the_organisation_trend_uses_only_teams_in_view_and_skips_thin_quarters(engine):
     for letter, score in zip("ABC", (2, 3, 4)):
-        add_round(engine, f"Team {letter}", [score] * 5, period="2026-Q2")
+        factories.answered_round(engine, f"Team {letter}", [score] * 5, period="2026-Q2")
     for letter, score in zip("AB", (1, 5)):  # only two of them shared in Q1
-        add_round(engine, f"Team {letter}", [score] * 5, period="2026-Q1")
-    add_round(engine, "Team Q1-only", [5] * 5, period="2026-Q1")
+        factories.answered_round(engine, f"Team {letter}", [score] * 5, period="2026-Q1")
+    factories.answered_round(engine, "Team Q1-only", [5] * 5, period="2026-Q1")
     view = view_of(engine, periods="2026-Q2")
     assert view.teams == ("Team A", "Team B", "Team C")
     trend = organisation.trend(view)
@@ -200,8 +182,8 @@ def test_the_organisation_trend_uses_only_teams_in_view_and_skips_thin_quarters(
 
 
 def test_fewer_than_three_teams_gives_only_an_explanation(engine):
-    add_round(engine, "Team A", [3] * 5)
-    add_round(engine, "Team B", [4] * 6)
+    factories.answered_round(engine, "Team A", [3] * 5)
+    factories.answered_round(engine, "Team B", [4] * 6)
     view = view_of(engine)
     assert not view.enough and view.team_count == 2 and view.teams == ()
     assert view.latest.empty and view.organisation.empty and view.history.empty
@@ -217,8 +199,8 @@ def test_fewer_than_three_teams_gives_only_an_explanation(engine):
 def test_low_trust_mode_gives_letters_and_drops_changes_over_time(engine):
     names = [f"Wijkteam {name}" for name in ("Noord", "Zuid", "Oost", "West")]
     for index, name in enumerate(names):
-        add_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
-        survey_round = add_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
+        factories.answered_round(engine, name, [2] * 5, period="2026-Q1", area="Kringstad")
+        survey_round = factories.answered_round(engine, name, [1 + index] * 5, period="2026-Q2", area="Kringstad")
         notes.add_action(engine, survey_round.id, notes.ActionInput(f"Actie {index}", None, OWNER, None, "organisation"), actor=SYSTEM)
         sharing.share_summary(engine, survey_round.id, f"Bericht {index}")
     view = view_of(engine)
@@ -246,7 +228,7 @@ def test_low_trust_mode_gives_no_team_sizes_that_could_name_a_team(engine):
     """Everyone knows Noord has 9 people and Zuid 5: a count per letter would undo the letters."""
     sizes = {"Wijkteam Noord": 9, "Wijkteam Zuid": 5, "Wijkteam Oost": 6, "Wijkteam West": 7}
     for name, size in sizes.items():
-        add_round(engine, name, [3] * size)
+        factories.answered_round(engine, name, [3] * size)
     hidden = organisation.anonymise(view_of(engine), seed=3)
 
     assert hidden.latest[organisation.PEOPLE_COLUMNS].isna().all().all()
@@ -262,7 +244,7 @@ def test_low_trust_mode_gives_no_team_sizes_that_could_name_a_team(engine):
 def test_blockade_pressure_counts_teams_with_a_median_of_four_or_more(engine):
     blockades = [item.id for item in FRAMEWORK.items_of_kind("blockade")]
     for letter, score in zip("ABCD", (4, 5, 3, 2)):
-        add_round(engine, f"Team {letter}", [score] * 5, item_scores={blockades[0]: score})
+        factories.answered_round(engine, f"Team {letter}", [score] * 5, item_scores={blockades[0]: score})
     pressure = organisation.blockade_pressure(view_of(engine)).set_index("item")
     assert list(pressure.index) == blockades
     assert pressure.loc[blockades[0], "teams_high"] == 2 and pressure.loc[blockades[0], "teams"] == 4
@@ -271,7 +253,7 @@ def test_blockade_pressure_counts_teams_with_a_median_of_four_or_more(engine):
 
 def test_heatmap_order_by_team_item_and_spread(engine):
     for letter, score in zip("CAB", (2, 3, 4)):
-        add_round(engine, f"Team {letter}", [score] * 5, item_scores={"AB2": 3})
+        factories.answered_round(engine, f"Team {letter}", [score] * 5, item_scores={"AB2": 3})
     view = view_of(engine)
     team_list, items = organisation.heatmap_order(view, "team")
     assert team_list == ["Team A", "Team B", "Team C"] and items == FRAMEWORK.item_ids
@@ -302,9 +284,9 @@ def every_view(app):
 
 def test_manager_page_shows_shared_teams_only_and_every_chart_has_a_text(app_engine):
     for index, name in enumerate(("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost")):
-        add_round(app_engine, name, [2 + index, 3, 4, 3, 2], comment=SECRET, area="Kringstad")
-    add_round(app_engine, "Wijkteam Geheim", [1] * 7, publish=False, comment=SECRET)
-    add_round(app_engine, "Wijkteam Klein", [5] * 3)
+        factories.answered_round(app_engine, name, [2 + index, 3, 4, 3, 2], comment=SECRET, area="Kringstad")
+    factories.answered_round(app_engine, "Wijkteam Geheim", [1] * 7, publish=False, comment=SECRET)
+    factories.answered_round(app_engine, "Wijkteam Klein", [5] * 3)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception, app.exception
     text, frames, charts_shown, captions = every_view(app)
@@ -320,8 +302,8 @@ def test_manager_page_shows_shared_teams_only_and_every_chart_has_a_text(app_eng
 
 
 def test_manager_page_with_two_teams_explains_and_shows_no_figures(app_engine):
-    add_round(app_engine, "Wijkteam Een", [3] * 5)
-    add_round(app_engine, "Wijkteam Twee", [4] * 5)
+    factories.answered_round(app_engine, "Wijkteam Een", [3] * 5)
+    factories.answered_round(app_engine, "Wijkteam Twee", [4] * 5)
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception
     text = all_text(app)
@@ -332,7 +314,7 @@ def test_manager_page_with_two_teams_explains_and_shows_no_figures(app_engine):
 
 def test_low_trust_toggle_hides_names_on_the_page(app_engine):
     for name in ("Wijkteam Noord", "Wijkteam Zuid", "Wijkteam Oost"):
-        add_round(app_engine, name, [3, 4, 2, 3, 5])
+        factories.answered_round(app_engine, name, [3, 4, 2, 3, 5])
     app = open_page("pages/manager.py", session=MANAGER)
     next(toggle for toggle in app.toggle if toggle.key == "manager_low_trust").set_value(True).run()
     assert not app.exception
@@ -346,7 +328,7 @@ def test_low_trust_toggle_hides_names_on_the_page(app_engine):
 
 
 def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
-    survey_round = add_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
+    survey_round = factories.answered_round(app_engine, "Wijkteam Deel", [3] * 5, publish=False)
     key = teams.issue_team_key(app_engine, survey_round.team_id)
     app = open_page("pages/team.py", query={"team": key})
     text = all_text(app)
@@ -379,7 +361,7 @@ def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(a
         rounds.close_round(app_engine, survey_round.id, actor=SYSTEM)
         sharing.publish_round(app_engine, survey_round.id)
     for name in ("Wijkteam Verklaring A", "Wijkteam Verklaring B"):
-        add_round(app_engine, name, [3] * 5)
+        factories.answered_round(app_engine, name, [3] * 5)
 
     app = open_page("pages/manager.py", session=MANAGER)
     assert not app.exception
