@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -342,6 +342,13 @@ _SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
 _SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
 _SUBMIT_DROP_ANSWERS = delete(_ANSWER).where(_ANSWER.c.response_id == bindparam("rid"))
 _SUBMIT_ANSWERS = insert(_ANSWER)
+# PostgreSQL: a person's answers in one statement, one array per column, instead of one INSERT
+# per answer (15 executions on the server and 15 messages from the client for every submission).
+_SUBMIT_ANSWERS_ARRAYS = text(
+    "INSERT INTO answer (response_id, item_id, score, comment, discuss, target) "
+    "SELECT :response_id, * FROM unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
+    "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[]))"
+)
 _INVITATION_UNUSED = (
     (_INVITATION.c.round_id == bindparam("rnd"))
     & (_INVITATION.c.code_hash == bindparam("digest"))
@@ -349,6 +356,27 @@ _INVITATION_UNUSED = (
 )
 _USE_INVITATION = update(_INVITATION).where(_INVITATION_UNUSED).values(used=True)
 _FIND_INVITATION = select(_INVITATION.c.id).where(_INVITATION_UNUSED)
+
+
+def _insert_answers(connection, response_id: int, checked: list[AnswerInput]) -> None:
+    if connection.dialect.name == "postgresql":
+        columns = {"item_id": [], "score": [], "comment": [], "discuss": [], "target": []}
+        for a in checked:
+            columns["item_id"].append(a.item_id)
+            columns["score"].append(a.score)
+            columns["comment"].append(a.comment)
+            columns["discuss"].append(a.discuss)
+            columns["target"].append(a.target)
+        connection.execute(_SUBMIT_ANSWERS_ARRAYS, {"response_id": response_id, **columns})
+        return
+    connection.execute(
+        _SUBMIT_ANSWERS,
+        [
+            {"response_id": response_id, "item_id": a.item_id, "score": a.score, "comment": a.comment,
+             "discuss": a.discuss, "target": a.target}
+            for a in checked
+        ],
+    )
 
 
 def submit_response(
@@ -401,14 +429,7 @@ def submit_response(
                 connection.execute(_SUBMIT_SENT, {"rid": response_id})
             connection.execute(_SUBMIT_DROP_ANSWERS, {"rid": response_id})
         if checked:
-            connection.execute(
-                _SUBMIT_ANSWERS,
-                [
-                    {"response_id": response_id, "item_id": a.item_id, "score": a.score, "comment": a.comment,
-                     "discuss": a.discuss, "target": a.target}
-                    for a in checked
-                ],
-            )
+            _insert_answers(connection, response_id, checked)
         return response_id
 
     try:

@@ -77,6 +77,24 @@ def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
         assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
 
 
+def test_every_field_of_every_answer_is_stored_as_sent(engine):
+    """PostgreSQL stores a person's answers in one statement (one array per column): every
+    value, a missing one and text that looks like an array or NULL included, comes back as sent."""
+    team = services.create_team(engine, "Wijkteam Velden")
+    quarter = services.start_round(engine, team.id, "2026-Q2")
+    sent = [
+        services.AnswerInput("AB1", 3, 'a "quote", {braces}, a \\ backslash', True, 4),
+        services.AnswerInput("AB2", None, "NULL"),
+        services.AnswerInput("AB3", 1, None, False, None),
+        services.AnswerInput("B1", 5, "{}"),
+    ]
+    factories.submit(engine, quarter.id, "fields", sent)
+    assert services.load_own_response(engine, quarter.id, "fields").answers == {a.item_id: a for a in sent}
+    factories.submit(engine, quarter.id, "fields", sent[2:])
+    assert services.load_own_response(engine, quarter.id, "fields").answers == {a.item_id: a for a in sent[2:]}
+    assert services.count_responses(engine, quarter.id) == 1
+
+
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
     team = services.create_team(engine, "Wijkteam Dicht")
     quarter = services.start_round(engine, team.id, "2026-Q2")
