@@ -95,6 +95,26 @@ def test_every_field_of_every_answer_is_stored_as_sent(engine):
     assert services.count_responses(engine, quarter.id) == 1
 
 
+def test_an_invitation_lets_in_one_first_send_only(engine):
+    """PostgreSQL inserts a new invited response and uses its invitation in one statement: a
+    wrong or used code still stores nothing, and the one who used it can still change answers."""
+    team = services.create_team(engine, "Wijkteam Eenmalig")
+    quarter = services.start_round(engine, team.id, "2026-Q2")
+    (code,) = services.create_invitations(engine, quarter.id, 1, actor=SYSTEM)
+    answer = [services.AnswerInput("AB1", 3)]
+    with pytest.raises(services.Refused):
+        services.submit_response(engine, quarter.id, "wrong", answer, invitation="ABCDEFGHJKMN")
+    services.submit_response(engine, quarter.id, "first", answer, invitation=code)
+    with pytest.raises(services.Refused):
+        services.submit_response(engine, quarter.id, "second", answer, invitation=code)
+    services.submit_response(engine, quarter.id, "first", [services.AnswerInput("AB1", 5)], invitation=code)
+    assert services.count_responses(engine, quarter.id) == 1
+    assert services.invitation_count(engine, quarter.id) == services.InvitationCount(invited=1, used=1)
+    assert services.load_own_response(engine, quarter.id, "first").answers["AB1"].score == 5
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM answer")).scalar_one() == 1
+
+
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):
     team = services.create_team(engine, "Wijkteam Dicht")
     quarter = services.start_round(engine, team.id, "2026-Q2")
