@@ -342,8 +342,9 @@ _SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
 # PostgreSQL, one round trip each instead of two: the round (FOR SHARE) and then, only when the
 # round exists, this person's response (FOR UPDATE), in that order (a materialised CTE with a
 # row lock is read when the join first needs it); and a new invited response together with the
-# use of its invitation (a unique-key conflict fails the whole statement, which is then retried
-# as an update, as above; an invitation that was not there leaves `used` at 0 and is refused).
+# use of its invitation and its answers (a unique-key conflict fails the whole statement, which is
+# then retried as an update, as above; an invitation that was not there leaves `used` at 0 and
+# the transaction is rolled back).
 _SUBMIT_ROUND_AND_EXISTING = text(
     "WITH found AS (SELECT status, framework, framework_version, audience, invitation_only FROM round "
     "WHERE id = :round_id FOR SHARE), "
@@ -354,9 +355,13 @@ _SUBMIT_ROUND_AND_EXISTING = text(
 )
 _SUBMIT_NEW_INVITED = text(
     "WITH used AS (UPDATE invitation SET used = true WHERE round_id = :rnd AND code_hash = :digest "
-    "AND used IS false RETURNING id) "
-    "INSERT INTO response (round_id, respondent, submitted, source) VALUES (:rnd, :respondent, true, :source) "
-    "RETURNING id, (SELECT count(*) FROM used) AS used"
+    "AND used IS false RETURNING id), "
+    "new AS (INSERT INTO response (round_id, respondent, submitted, source) VALUES (:rnd, :respondent, true, :source) "
+    "RETURNING id), "
+    "stored AS (INSERT INTO answer (response_id, item_id, score, comment, discuss, target) "
+    "SELECT new.id, given.* FROM new, unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
+    "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[])) AS given) "
+    "SELECT new.id, (SELECT count(*) FROM used) AS used FROM new"
 )
 _SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
 _SUBMIT_DROP_ANSWERS = delete(_ANSWER).where(_ANSWER.c.response_id == bindparam("rid"))
@@ -398,25 +403,31 @@ def _round_and_existing(connection, round_id: int, respondent: str):
     return found, existing
 
 
-def _insert_invited(connection, round_id: int, respondent: str, invitation: str | None, kind: str) -> int:
-    """PostgreSQL: a new sent response and the use of its invitation, in one statement."""
+def _insert_invited(
+    connection, round_id: int, respondent: str, invitation: str | None, kind: str, checked: list[AnswerInput]
+) -> int:
+    """PostgreSQL: a new sent response, the use of its invitation and its answers, in one statement."""
     params = {**_invitation_params(round_id, invitation), "respondent": respondent, "source": kind}
-    new = connection.execute(_SUBMIT_NEW_INVITED, params).one()
+    new = connection.execute(_SUBMIT_NEW_INVITED, {**params, **_answer_columns(checked)}).one()
     if new.used != 1:
         raise Refused("invitation.needed")
     return new.id
 
 
+def _answer_columns(checked: list[AnswerInput]) -> dict[str, list]:
+    """The answers as one list per column (PostgreSQL arrays for unnest)."""
+    return {
+        "item_id": [a.item_id for a in checked],
+        "score": [a.score for a in checked],
+        "comment": [a.comment for a in checked],
+        "discuss": [a.discuss for a in checked],
+        "target": [a.target for a in checked],
+    }
+
+
 def _insert_answers(connection, response_id: int, checked: list[AnswerInput]) -> None:
     if connection.dialect.name == "postgresql":
-        columns = {"item_id": [], "score": [], "comment": [], "discuss": [], "target": []}
-        for a in checked:
-            columns["item_id"].append(a.item_id)
-            columns["score"].append(a.score)
-            columns["comment"].append(a.comment)
-            columns["discuss"].append(a.discuss)
-            columns["target"].append(a.target)
-        connection.execute(_SUBMIT_ANSWERS_ARRAYS, {"response_id": response_id, **columns})
+        connection.execute(_SUBMIT_ANSWERS_ARRAYS, {"response_id": response_id, **_answer_columns(checked)})
         return
     connection.execute(
         _SUBMIT_ANSWERS,
@@ -460,10 +471,7 @@ def submit_response(
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
         if existing is None and needs_invitation and final and connection.dialect.name == "postgresql":
-            response_id = _insert_invited(connection, round_id, respondent, invitation, kind)
-            if checked:
-                _insert_answers(connection, response_id, checked)
-            return response_id
+            return _insert_invited(connection, round_id, respondent, invitation, kind, checked)
         if existing is None:
             # Before the invitation: a simultaneous first send with the same key waits here on the
             # unique key and is then retried as an update, instead of finding its invitation used.
