@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from kringwijs_survey.core.validation import InvalidInput
+from kringwijs_survey.core.validation import InvalidInput, Refused
 from kringwijs_survey.domain import responses, rounds, teams
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import current_revision, head_revision
@@ -76,6 +76,44 @@ def test_submitting_twice_with_the_same_key_keeps_one_response(engine):
     assert rounds.count_responses(engine, survey_round.id) == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT score FROM answer")).scalars().all() == [4]
+
+
+def test_every_field_of_every_answer_is_stored_as_sent(engine):
+    """PostgreSQL stores a person's answers in one statement (one array per column): every
+    value, a missing one and text that looks like an array or NULL included, comes back as sent."""
+    team = teams.create_team(engine, "Wijkteam Velden")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
+    sent = [
+        responses.AnswerInput("AB1", 3, 'a "quote", {braces}, a \\ backslash', True, 4),
+        responses.AnswerInput("AB2", None, "NULL"),
+        responses.AnswerInput("AB3", 1, None, False, None),
+        responses.AnswerInput("B1", 5, "{}"),
+    ]
+    factories.submit(engine, survey_round.id, "fields", sent)
+    assert responses.load_own_response(engine, survey_round.id, "fields").answers == {a.item_id: a for a in sent}
+    factories.submit(engine, survey_round.id, "fields", sent[2:])
+    assert responses.load_own_response(engine, survey_round.id, "fields").answers == {a.item_id: a for a in sent[2:]}
+    assert rounds.count_responses(engine, survey_round.id) == 1
+
+
+def test_an_invitation_lets_in_one_first_send_only(engine):
+    """PostgreSQL inserts a new invited response and uses its invitation in one statement: a
+    wrong or used code still stores nothing, and the one who used it can still change answers."""
+    team = teams.create_team(engine, "Wijkteam Eenmalig")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
+    (code,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
+    answer = [responses.AnswerInput("AB1", 3)]
+    with pytest.raises(Refused):
+        responses.submit_response(engine, survey_round.id, "wrong", answer, invitation="ABCDEFGHJKMN")
+    responses.submit_response(engine, survey_round.id, "first", answer, invitation=code)
+    with pytest.raises(Refused):
+        responses.submit_response(engine, survey_round.id, "second", answer, invitation=code)
+    responses.submit_response(engine, survey_round.id, "first", [responses.AnswerInput("AB1", 5)], invitation=code)
+    assert rounds.count_responses(engine, survey_round.id) == 1
+    assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=1, used=1)
+    assert responses.load_own_response(engine, survey_round.id, "first").answers["AB1"].score == 5
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM answer")).scalar_one() == 1
 
 
 def test_a_closed_round_refuses_answers_and_changes_nothing(engine):

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlmodel import Session
 
 from kringwijs_survey.core.settings import load_settings, sqlite_path
@@ -30,6 +30,12 @@ WRITE_ATTEMPTS = 10
 # keep 10 and open (and close again) up to 20 more for every burst: 100 phones sending at once
 # then waited for 20 new server processes to start (issue 17). The cap per instance is unchanged.
 POSTGRES_POOL_SIZE = 30
+# PostgreSQL: a connection that lay unused in the pool for longer than this is checked with a
+# ping before it is handed out (a server restart or a dropped network link would otherwise show
+# as an error). One used a moment ago is not: pinging every checkout cost every submission a
+# round trip of its own (issue 17). A write that still meets a dead connection is retried once
+# on a fresh one (run_write); SQLAlchemy then replaces every connection older than the failure.
+PING_AFTER_IDLE_S = 5.0
 BUMP_REVISION = text("UPDATE data_revision SET value = value + 1 WHERE id = 1")
 READ_REVISION = text("SELECT value FROM data_revision WHERE id = 1")
 # PostgreSQL's snapshot (oldest running transaction, next transaction id, those in between)
@@ -65,6 +71,23 @@ def _configure_sqlite(engine: Engine, foreign_keys: bool = True) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_S:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("connection lost while idle in the pool") from exc  # the pool opens a new one
+
+
 def create_database_engine(url: str, foreign_keys: bool = True) -> Engine:
     if is_sqlite(url):
         path = sqlite_path(url)
@@ -73,7 +96,9 @@ def create_database_engine(url: str, foreign_keys: bool = True) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
+    engine = create_engine(url, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
+    _configure_postgres(engine)
+    return engine
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -128,16 +153,29 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
     halfway; a busy database is retried with back-off rather than shown to the user.
     """
     write_engine = engine.execution_options(write=True)
+    reconnected = False
     for attempt in range(WRITE_ATTEMPTS):
+        committing = False
         try:
             with _writer_turn(engine), Session(write_engine, expire_on_commit=False) as session:
                 result = work(session)
                 if engine.dialect.name == "sqlite":
                     # SQLite has one writer at a time anyway; last statement before commit.
                     session.execute(BUMP_REVISION)
+                committing = True
                 session.commit()
                 return result
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if exc.connection_invalidated and not committing and not reconnected:
+                # A connection that died while it lay in the pool (not pinged when it was used a
+                # moment ago), before the commit: nothing was written, so the write runs again on
+                # a new connection. A connection lost during the commit is not retried (the
+                # commit may have happened).
+                reconnected = True
+                logger.info("write retry on a new connection: %s", exc.orig)
+                continue
+            if not isinstance(exc, OperationalError):
+                raise
             if not _is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise
             logger.info("write retry %d after a busy database: %s", attempt + 1, exc.orig)
