@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from kringwijs_survey.core.validation import InvalidInput
-from kringwijs_survey.domain import responses, rounds, services, teams, workshop
+from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
@@ -39,7 +39,7 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
             may_go_on.wait(timeout=60)
             return check_answers(*args, **kwargs)
 
-        monkeypatch.setattr(services, "_checked_answers", slow_check)
+        monkeypatch.setattr(responses, "_checked_answers", slow_check)
         order, errors = [], []
 
         def submit():
@@ -69,7 +69,7 @@ def test_a_close_waits_for_a_submit_that_already_read_open(fresh_postgres_url, m
         assert errors == [] and sorted(order) == ["answer stored", "round closed"]
         assert rounds.get_round(engine, survey_round.id).status == "closed"
         assert rounds.count_responses(engine, survey_round.id) == 1
-        monkeypatch.setattr(services, "_checked_answers", check_answers)
+        monkeypatch.setattr(responses, "_checked_answers", check_answers)
         with pytest.raises(InvalidInput, match="gesloten"):
             responses.submit_response(engine, survey_round.id, "te-laat", ANSWERS)
         assert rounds.count_responses(engine, survey_round.id) == 1
@@ -93,7 +93,7 @@ def test_other_people_do_not_wait_for_a_submit_that_is_halfway(fresh_postgres_ur
                 first_may_go_on.wait(timeout=60)
             return check_answers(*args, **kwargs)
 
-        monkeypatch.setattr(services, "_checked_answers", slow_first)
+        monkeypatch.setattr(responses, "_checked_answers", slow_first)
         order = []
         first = threading.Thread(
             target=lambda: (responses.submit_response(engine, survey_round.id, "eerste", ANSWERS), order.append("first"))
