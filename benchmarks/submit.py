@@ -9,7 +9,7 @@ database on the PostgreSQL server that DATABASE_URL names) and measures:
   GROUP BY with count and average per team, quarter and item on the same database;
 - team_page_s, manager_page_s: server-side renders (AppTest) of the team results page and the
   manager page, next to bare_page_s, a page with one Altair chart of the same size;
-- submit_p50_ms, submit_p95_ms: 100 submissions at the same moment, on a process that already
+- submit_p50_ms, submit_p95_ms: 100 submissions (`--submits`) at the same moment, on a process that already
   served such a burst (its connections open, as on a server that has been running);
   submit_cold_p50_ms, submit_cold_p95_ms: the first such burst after the start, which also
   opens the connection pool;
@@ -244,12 +244,14 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
         return median_time(app.run, runs)
 
 
-def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> list[float]:
-    """Seconds per submission of 100 people sending at once to a new round `quarters_ahead` on."""
+def submit_latencies(
+    engine: Engine, team_id: int, quarters_ahead: int = 1, submits: int = CONCURRENT_SUBMITS
+) -> list[float]:
+    """Seconds per submission of `submits` people (100) sending at once to a new round `quarters_ahead` on."""
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
     survey_round = rounds.start_round(engine, team_id, periods.shift_period(periods.current_period(), quarters_ahead))
-    invitations = rounds.create_invitations(engine, survey_round.id, CONCURRENT_SUBMITS, actor=access.SYSTEM)
-    barrier = threading.Barrier(CONCURRENT_SUBMITS)
+    invitations = rounds.create_invitations(engine, survey_round.id, submits, actor=access.SYSTEM)
+    barrier = threading.Barrier(submits)
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -267,7 +269,7 @@ def submit_latencies(engine: Engine, team_id: int, quarters_ahead: int = 1) -> l
         thread.start()
     for thread in threads:
         thread.join()
-    if rounds.count_responses(engine, survey_round.id) != CONCURRENT_SUBMITS:
+    if rounds.count_responses(engine, survey_round.id) != submits:
         raise AssertionError("not every concurrent submission was stored")
     return latencies
 
@@ -292,7 +294,13 @@ def _environment(**values: str) -> Iterator[None]:
 
 
 def run_bench(
-    teams: int = 200, quarters: int = 12, respondents: int = 12, *, database_url: str | None = None, runs: int = 5
+    teams: int = 200,
+    quarters: int = 12,
+    respondents: int = 12,
+    *,
+    database_url: str | None = None,
+    runs: int = 5,
+    submits: int = CONCURRENT_SUBMITS,
 ) -> dict:
     from kringwijs_survey.rules.access import Principal, Role
 
@@ -314,8 +322,8 @@ def run_bench(
         manager_page_s = page_time("pages/manager.py", {"principal": Principal(Role.MANAGER)}, runs)
         bare_page_s = bare_page_time(summarize(engine, Scope.of(published_only=True), min_group=5), runs)
 
-        cold = submit_latencies(engine, team_id=1, quarters_ahead=1)
-        latencies = submit_latencies(engine, team_id=1, quarters_ahead=2)
+        cold = submit_latencies(engine, team_id=1, quarters_ahead=1, submits=submits)
+        latencies = submit_latencies(engine, team_id=1, quarters_ahead=2, submits=submits)
         dispose_engines()
     return {
         "load_answers_per_s": round(answers / load_s),

@@ -236,7 +236,8 @@ def cmd_bench(args) -> int:
     from benchmarks.submit import report_lines, run_bench
 
     result = run_bench(
-        args.teams, args.quarters, args.respondents, database_url=os.environ.get("DATABASE_URL"), runs=args.runs
+        args.teams, args.quarters, args.respondents, database_url=os.environ.get("DATABASE_URL"), runs=args.runs,
+        submits=args.submits,
     )
     if args.json:
         print(json.dumps(result))
@@ -295,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarters", type=int, default=12)
     p.add_argument("--respondents", type=int, default=12)
     p.add_argument("--runs", type=int, default=5, help="warm runs per timing (at least 5)")
+    p.add_argument("--submits", type=int, default=100, help="submissions at the same moment, per burst")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_bench)
     p = commands.add_parser("team-link", help="make a new secret link for a team (the old link stops working)")

@@ -11,6 +11,9 @@ Fixtures (feature fixtures belong in other files):
 * ``chromium_path`` (session) -> "/usr/bin/chromium".
 * ``browser`` (session) -> Playwright ``Browser`` on the system Chromium.
 * ``page`` -> a ``Page`` in a new browser context, closed afterwards.
+* ``engine`` (``db_url``), ``sqlite_engine``, ``app_engine`` -> a database with the newest schema:
+  a copy of one migrated per process (``migrated_sqlite_template``, ``migrated_postgres_template``).
+* ``demo_app_engine`` -> ``(engine, create_demo_data's result)`` on a copy of the demo municipality.
 * ``streamlit_server`` -> ``start(env=None, *, app="app.py", timeout=60.0) -> base_url``;
   ``module_streamlit_server`` is the same with servers shared by one test module.
 
@@ -20,6 +23,7 @@ environment variable CI is set: then they fail, because CI must really run them.
 
 from __future__ import annotations
 
+import copy
 import glob
 import os
 import re
@@ -447,24 +451,25 @@ _POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "fresh_postgres_url"}
 _BROWSER_FIXTURES = {"chromium_path", "browser", "page"}
 
 
-# The files that take longest, the longest first (seconds of one worker, measured with
-# `--durations=0`, one process, on the shared two-core machine, 2026-12-01). Update when a file
-# changes much; a file not listed only runs later.
+# The files that take longest, the longest first: seconds of one worker on the shared two-core
+# machine under load (the slowest tests of issue 16, 2026-12-02), or "idle" figures of 2026-12-01
+# times 2.5 where no loaded one was measured. Update when a file changes much; a file not listed
+# only runs later.
 LONGEST_FILES = (
-    "test_browser_workshop.py",  # ~100 s
-    "test_browser_accessibility.py",  # ~95 s
-    "test_multi_instance.py",  # ~60-100 s
-    "test_browser_layout.py",  # ~55 s
-    "test_browser_injection.py",  # ~50 s
-    "test_browser_resume.py",  # ~35 s
-    "test_browser_team.py",  # ~30 s
-    "test_concurrency.py",  # ~25 s
-    "test_browser_manager.py",  # ~25 s
-    "test_bench.py",  # ~20 s
-    "test_browser_residents.py",  # ~20 s
-    "test_bench_workshop.py",  # ~15 s
-    "test_browser_instrument.py",  # ~13 s
-    "test_browser_welcome.py",  # ~9 s
+    "test_browser_injection.py",  # ~260 s (three tests: 111 + 92 + the workshop's group names)
+    "test_multi_instance.py",  # ~225 s (one test)
+    "test_browser_accessibility.py",  # ~230 s (95 s idle; axe on twelve pages)
+    "test_browser_layout.py",  # ~220 s (116 + 105)
+    "test_browser_workshop.py",  # ~190 s (one test)
+    "test_browser_team.py",  # ~120 s (95 s the phone fill-in)
+    "test_browser_resume.py",  # ~90 s (70 s the reload on another instance)
+    "test_browser_manager.py",  # ~80 s
+    "test_concurrency.py",  # ~60 s (25 s idle)
+    "test_browser_residents.py",  # ~50 s (20 s idle)
+    "test_bench.py",  # ~40 s (bursts of 10 submissions since 2026-12-02, were 100)
+    "test_bench_workshop.py",  # ~40 s (15 s idle)
+    "test_browser_instrument.py",  # ~30 s (13 s idle)
+    "test_browser_welcome.py",  # ~20 s (9 s idle)
 )
 
 
@@ -492,36 +497,120 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # --- Application database fixtures -------------------------------------------------------
 
 
-@pytest.fixture
-def engine(db_url: str):
-    """A migrated database (SQLite file or real PostgreSQL), used through the app's own engine."""
-    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the newest schema, migrated once per test process. The fixtures below
+    copy it instead of running every migration again for each test; the migrations themselves
+    are tested from an empty database in test_migrations.py."""
+    from kringwijs_survey.store.database import get_engine, migrate
 
-    migrate(db_url)
+    path = tmp_path_factory.mktemp("schema") / "migrated.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    get_engine(url).dispose()  # no connection left open on the template
+    return path
+
+
+def migrated_sqlite(template: Path, path: Path) -> str:
+    """The URL of a new SQLite file at `path` that holds a copy of the migrated `template`.
+
+    The app's own migrate() still runs on it (it finds the newest schema and changes nothing)."""
+    import sqlite3
+    from contextlib import closing
+
+    from kringwijs_survey.store.database import migrate
+
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as target:
+        source.backup(target)  # a consistent copy, whatever is in the template's journal
+    url = f"sqlite:///{path}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: PostgresServer) -> str:
+    """The name of a PostgreSQL database with the newest schema, migrated once per test process,
+    to create test databases from (CREATE DATABASE ... TEMPLATE)."""
+    from kringwijs_survey.store.database import get_engine, migrate
+
+    name = "kringwijs_migrated_template"
+    postgres_server.execute_autocommit(f"CREATE DATABASE {name}")
+    url = postgres_server.url(name)
+    migrate(url)
+    get_engine(url).dispose()  # a template must have no open connections
+    return name
+
+
+@pytest.fixture
+def engine(db_url: str, request: pytest.FixtureRequest):
+    """A migrated database (SQLite file or real PostgreSQL), used through the app's own engine."""
+    from sqlalchemy.engine import make_url
+
+    from kringwijs_survey.store.database import dispose_engines, get_engine, is_sqlite, migrate
+
+    if is_sqlite(db_url):
+        db_url = migrated_sqlite(request.getfixturevalue("migrated_sqlite_template"), Path(make_url(db_url).database))
+    else:
+        template = request.getfixturevalue("migrated_postgres_template")
+        server = request.getfixturevalue("postgres_server")
+        name = make_url(db_url).database
+        server.execute_autocommit(f"DROP DATABASE {name}")
+        server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {template}")
+        migrate(db_url)  # finds the newest schema and changes nothing
     yield get_engine(db_url)
     dispose_engines()
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path):
-    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+def sqlite_engine(tmp_path: Path, migrated_sqlite_template: Path):
+    from kringwijs_survey.store.database import dispose_engines, get_engine
 
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(url)
+    url = migrated_sqlite(migrated_sqlite_template, tmp_path / "app.db")
     yield get_engine(url)
     dispose_engines()
 
 
-@pytest.fixture
-def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A migrated SQLite file that the app itself also uses (DATABASE_URL), for AppTest runs,
-    with the privacy thresholds at their defaults."""
-    from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def _app_database(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app itself uses `url` (DATABASE_URL), with the privacy thresholds at their defaults."""
     monkeypatch.setenv("DATABASE_URL", url)
     for setting in ("MIN_GROUP", "MIN_GROUP_ORG", "MIN_GROUP_RESIDENTS"):
         monkeypatch.delenv(setting, raising=False)
-    migrate(url)
+
+
+@pytest.fixture
+def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite_template: Path):
+    """A migrated SQLite file that the app itself also uses (DATABASE_URL), for AppTest runs,
+    with the privacy thresholds at their defaults."""
+    from kringwijs_survey.store.database import dispose_engines, get_engine
+
+    url = migrated_sqlite(migrated_sqlite_template, tmp_path / "app.db")
+    _app_database(url, monkeypatch)
     yield get_engine(url)
+    dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> tuple[Path, dict]:
+    """A migrated SQLite file with the demo municipality (create_demo_data), made once per test
+    process, and what create_demo_data returned (counts and each team's key)."""
+    from kringwijs_survey.domain.demo import create_demo_data
+    from kringwijs_survey.store.database import get_engine
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    url = migrated_sqlite(migrated_sqlite_template, path)
+    created = create_demo_data(get_engine(url))
+    get_engine(url).dispose()
+    return path, created
+
+
+@pytest.fixture
+def demo_app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_sqlite_template: tuple[Path, dict]):
+    """As app_engine, on a copy of the demo municipality: (engine, what create_demo_data returned).
+    Each test has its own copy, so what it changes stays its own."""
+    from kringwijs_survey.store.database import dispose_engines, get_engine
+
+    template, created = demo_sqlite_template
+    url = migrated_sqlite(template, tmp_path / "app.db")
+    _app_database(url, monkeypatch)
+    yield get_engine(url), copy.deepcopy(created)
     dispose_engines()

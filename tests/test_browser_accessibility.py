@@ -11,7 +11,7 @@ from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.web.navigation import PAGES
 
-from browser_helpers import axe_violations, page_ready, screenshot
+from browser_helpers import axe_violations, charts_drawn, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange testzin voor iedereen"
@@ -61,7 +61,7 @@ def arrive(page, base, spec, world):
     else:
         page.goto(f"{base}/{spec.url_path}")
     page_ready(page)
-    page.wait_for_timeout(800)
+    charts_drawn(page, timeout=60_000)  # still idle, and every chart drawn before axe looks at the page
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])

@@ -8,7 +8,7 @@ from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
-from browser_helpers import choose_view, page_ready, screenshot
+from browser_helpers import charts_drawn, choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -92,7 +92,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     panel = page.locator('[data-testid="stMain"]')
     panel.get_by_text("Gebaseerd op de antwoorden van 5 inwoners").wait_for()
     panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=20_000)
-    page.wait_for_timeout(800)
+    charts_drawn(page, timeout=60_000)  # every chart drawn, not only the first
     screenshot(page, "residents-side-by-side")
     assert panel.get_by_text("Hier liggen team en inwoners het verst uit elkaar").is_visible()
     laptop.close()

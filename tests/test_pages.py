@@ -4,7 +4,6 @@ import pytest
 
 from kringwijs_survey.core import periods
 from kringwijs_survey.domain import rounds, teams
-from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import Principal, Role
 from kringwijs_survey.web.navigation import PAGES
 
@@ -41,12 +40,9 @@ def test_every_page_renders_on_an_empty_database(app_db, spec):
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
-def test_every_page_renders_on_demo_data_for_its_own_users(app_db, spec):
-    from kringwijs_survey.store.database import get_engine, migrate
-
-    migrate(app_db)
-    engine = get_engine(app_db)
-    keys = create_demo_data(engine)["keys"]
+def test_every_page_renders_on_demo_data_for_its_own_users(demo_app_engine, spec):
+    engine, created = demo_app_engine  # a copy of create_demo_data's municipality
+    keys = created["keys"]
     code = next(r.join_code for t in teams.list_teams(engine) for r in rounds.list_rounds(engine, t.id) if r.status == "open")
     query, session = as_its_user(spec, {"key": next(iter(keys.values())), "code": code})
     app = open_page(spec.path, query=query, session=session)

@@ -10,7 +10,6 @@ from policy_world import LONE_SCORE, NOTHING, OURS, PERIOD, fill, make_round, ru
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from kringwijs_survey.domain import responses, rounds, teams, workshop
-from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.render import tables
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
@@ -193,8 +192,9 @@ def test_single_sign_on_with_a_verified_address_gets_its_role():
         ("admin", True),
     ],
 )
-def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(app_engine, who, told):
-    keys = create_demo_data(app_engine)["keys"]
+def test_welcome_tells_only_signed_in_staff_how_many_teams_and_rounds_exist(demo_app_engine, who, told):
+    app_engine, created = demo_app_engine  # a copy of create_demo_data's municipality
+    keys = created["keys"]
     team_count = len(teams.list_teams(app_engine))
     code = next(r.join_code for t in teams.list_teams(app_engine) for r in rounds.list_rounds(app_engine, t.id) if r.status == "open")
     query = {"team": next(iter(keys.values()))} if who == "team" else {"join": code} if who == "participant" else {}

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from kringwijs_survey.domain import rounds, sharing, teams
-from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.render.tables import readable
 from kringwijs_survey.rules.access import Principal, Role
 
@@ -64,9 +63,9 @@ def assert_plain(tables, where):
 
 
 @pytest.fixture
-def demo(app_engine):
-    keys = create_demo_data(app_engine)["keys"]
-    return app_engine, keys
+def demo(demo_app_engine):
+    engine, created = demo_app_engine  # a copy of create_demo_data's municipality
+    return engine, created["keys"]
 
 
 def assert_described_as_a_whole(app, where: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -229,7 +230,10 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest migration's revision; the migration scripts are read once per process (they
+    do not change while it runs), not on every migrate() that finds the schema up to date."""
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
