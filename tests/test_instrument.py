@@ -278,15 +278,14 @@ KIND_HEADINGS = {"principle": (LABELS["principle"], LABELS["heat_principle"]), "
 
 
 def chart_builders() -> set[str]:
-    """Public functions of charts.py and reports.py that take labels and return a chart."""
+    """Public functions of the charts package (render/charts/) that take labels and return a chart."""
     found = set()
-    for module in (charts, reports):
-        for name, function in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != module.__name__:
-                continue
-            signature = inspect.signature(function)
-            if "labels" in signature.parameters and "Chart" in str(signature.return_annotation):
-                found.add(f"{module.__name__.rsplit('.', 1)[1]}.{name}")
+    for name, function in vars(charts).items():
+        if name.startswith("_") or not inspect.isfunction(function) or not function.__module__.startswith(charts.__name__):
+            continue
+        signature = inspect.signature(function)
+        if "labels" in signature.parameters and "Chart" in str(signature.return_annotation):
+            found.add(f"charts.{name}")
     return found
 
 

@@ -29,7 +29,7 @@ ALLOWED = {
     ("demo.py", "De regels van de indicatie zitten ons hier in de weg."),
     ("demo.py", "Mooi voorbeeld: het keukentafelgesprek bij mevrouw uit de Lindestraat."),
     ("demo.py", "Hier wil ik het graag met elkaar over hebben."),
-    ("reports.py", "Kringwijs – Verklaring van Eindhoven"),  # the PDF's author field: a name
+    ("pdf.py", "Kringwijs – Verklaring van Eindhoven"),  # the PDF's author field: a name
 }
 KEY_CALLS = {"t", "Msg", "InvalidInput", "_Problem"}
 

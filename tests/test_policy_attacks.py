@@ -14,7 +14,7 @@ from kringwijs_survey.render import tables
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
 from kringwijs_survey.rules.content import get_frameworks
-from kringwijs_survey.views import workshop_results
+from kringwijs_survey.views import residents, workshop_results
 
 import factories
 from app_helpers import all_text, open_page
@@ -93,15 +93,15 @@ def test_finding_5_the_residents_comparison_needs_enough_scores_on_both_sides(te
     got four scores (fewer than MIN_GROUP_RESIDENTS = 5): neither median is shown."""
     engine, ours, key = team
     survey_round = make_round(engine, ours.id, "item below threshold")
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     ab1_statements = {s.id for s in RESIDENT_STATEMENTS if s.principle == "AB1"}
     for person in range(6):
         answers = [
             responses.AnswerInput(s.id, None if s.id in ab1_statements and person >= 4 else 2)
             for s in RESIDENT_STATEMENTS
         ]
-        factories.submit(engine, residents.id, f"bewoner-{person}", answers)
-    rounds.close_round(engine, residents.id, actor=SYSTEM)
+        factories.submit(engine, residents_round.id, f"bewoner-{person}", answers)
+    rounds.close_round(engine, residents_round.id, actor=SYSTEM)
     view = residents.perspectives(engine, survey_round, min_group=3, min_group_residents=5, lang="nl")
     assert view.shown
     ab1 = view.frame.set_index("item").loc["AB1"]

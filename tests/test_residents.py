@@ -15,6 +15,7 @@ from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.stats.aggregation import Scope, summarize
 from kringwijs_survey.store.database import get_engine
+from kringwijs_survey.views import residents
 from kringwijs_survey.web import signin
 
 import factories
@@ -64,12 +65,12 @@ def ask_residents_in_the_app(key: str, survey_round) -> str:
     app = open_page("pages/team.py", query={"team": key})
     next(button for button in app.button if button.label == "Inwoners vragen").click().run()
     assert not app.exception, app.exception
-    residents = rounds.residents_round_of(services_engine(), survey_round)
-    assert residents is not None and residents.audience == AUDIENCE_RESIDENTS and residents.status == "open"
+    residents_round = rounds.residents_round_of(services_engine(), survey_round)
+    assert residents_round is not None and residents_round.audience == AUDIENCE_RESIDENTS and residents_round.status == "open"
     text = all_text(app)
-    assert residents.join_code in text and f"/residents?inwoner={residents.join_code}" in text
+    assert residents_round.join_code in text and f"/residents?inwoner={residents_round.join_code}" in text
     assert len(app.get("image")) == 1  # the QR code
-    return residents.join_code
+    return residents_round.join_code
 
 
 def services_engine():
@@ -144,8 +145,8 @@ def test_with_four_residents_only_the_count_is_shown(world):
 
 def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(world):
     engine, key, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    tablet = open_page("pages/residents.py", query={"inwoner": residents_round.join_code})
     first = tablet.session_state["principal"].respondent
     radios = resident_radios(tablet)
     for radio, score in zip(radios, [5, 4, 3, 2, 1, 0, 5, 4, 3]):
@@ -171,30 +172,30 @@ def test_the_next_resident_on_a_shared_tablet_sees_nothing_of_the_previous_one(w
     text = all_text(tablet)
     assert "Dank u wel!" not in text and "Wat vindt u van Wijkteam Bewoners?" in text
 
-    stored = responses.load_own_response(engine, residents.id, first)
+    stored = responses.load_own_response(engine, residents_round.id, first)
     assert stored.submitted and stored.answers["R1"].score == 5 and stored.answers["R6"].score is None
-    assert responses.load_own_response(engine, residents.id, second) is None
+    assert responses.load_own_response(engine, residents_round.id, second) is None
 
 
 def test_sending_nothing_is_refused_kindly(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    tablet = open_page("pages/residents.py", query={"inwoner": residents_round.join_code})
     next(button for button in tablet.button if button.label == "Versturen").click().run()
     assert "Kies eerst bij minstens één zin een gezichtje" in all_text(tablet)
-    assert rounds.count_responses(engine, residents.id) == 0
+    assert rounds.count_responses(engine, residents_round.id) == 0
 
 
 def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    tablet = open_page("pages/residents.py", query={"inwoner": residents_round.join_code})
     resident_radios(tablet)[0].set_value(5)
     who = tablet.session_state["principal"]
     next(button for button in tablet.button if button.label == "Versturen").click().run()
-    factories.submit(engine, residents.id, who.respondent, [responses.AnswerInput("R1", 5)])  # a double click
-    assert rounds.count_responses(engine, residents.id) == 1
-    assert list(responses.load_own_response(engine, residents.id, who.respondent).answers) == ["R1"]
+    factories.submit(engine, residents_round.id, who.respondent, [responses.AnswerInput("R1", 5)])  # a double click
+    assert rounds.count_responses(engine, residents_round.id) == 1
+    assert list(responses.load_own_response(engine, residents_round.id, who.respondent).answers) == ["R1"]
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -202,20 +203,20 @@ def test_a_resident_may_skip_statements_and_double_sending_keeps_one_response(wo
 
 def test_a_residents_code_never_opens_the_team_questionnaire(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    app = open_page("pages/join.py", query={"join": residents.join_code})
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    app = open_page("pages/join.py", query={"join": residents_round.join_code})
     text = all_text(app)
     assert "Deze code is voor inwoners" in text
     assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
     assert "Vraag 1 van" not in text and app.session_state.get("principal") is None
 
     # Typed into the join page's form: refused too.
-    app.text_input[0].input(residents.join_code)
+    app.text_input[0].input(residents_round.join_code)
     next(button for button in app.button if button.label == "Meedoen").click().run()
     assert not [radio for radio in app.radio if radio.key and radio.key.startswith("score-")]
 
     # A resident who wanders to the team questionnaire is sent back to the residents' page.
-    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
+    tablet = open_page("pages/residents.py", query={"inwoner": residents_round.join_code})
     tablet.switch_page("pages/join.py").run()
     text = all_text(tablet)
     assert "Deze vragenlijst is alleen voor het team" in text
@@ -238,16 +239,16 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
     """Links and QR codes say ?inwoner= (one word for the person supported); cards printed when
     they said ?bewoner= still open the residents' page and take answers."""
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    link = signin.residents_link(residents.join_code)
-    assert link.endswith(f"/residents?inwoner={residents.join_code}") and "bewoner" not in link
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    link = signin.residents_link(residents_round.join_code)
+    assert link.endswith(f"/residents?inwoner={residents_round.join_code}") and "bewoner" not in link
     for param in ("inwoner", "bewoner"):
-        tablet = open_page("pages/residents.py", query={param: residents.join_code})
-        assert tablet.session_state["principal"].round_id == residents.id, param
+        tablet = open_page("pages/residents.py", query={param: residents_round.join_code})
+        assert tablet.session_state["principal"].round_id == residents_round.id, param
         assert len(resident_radios(tablet)) == len(STATEMENTS), param
         answer_as_resident(tablet, 4)
         assert "Dank u wel!" in all_text(tablet)
-    assert rounds.count_responses(engine, residents.id) == 2
+    assert rounds.count_responses(engine, residents_round.id) == 2
     # An unknown code is refused the same way whichever word the link uses.
     for param in ("inwoner", "bewoner"):
         app = open_page("pages/residents.py", query={param: "ZZZZZZ"})
@@ -256,10 +257,10 @@ def test_new_links_say_inwoner_and_printed_cards_with_bewoner_keep_working(world
 
 def test_a_resident_types_the_code_from_the_card(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     app = open_page("pages/residents.py")
     assert not resident_radios(app)
-    app.text_input[0].input(residents.join_code.lower())
+    app.text_input[0].input(residents_round.join_code.lower())
     next(button for button in app.button if button.label == "Beginnen").click().run()
     assert len(resident_radios(app)) == len(STATEMENTS)
     assert "Wijkteam Bewoners" in all_text(app)
@@ -267,11 +268,11 @@ def test_a_resident_types_the_code_from_the_card(world):
 
 def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
     engine, key, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     app = open_page("pages/team.py", query={"team": key})
-    app.query_params["inwoner"] = residents.join_code
+    app.query_params["inwoner"] = residents_round.join_code
     app.switch_page("pages/residents.py").run()
-    assert app.session_state["principal"].round_id == residents.id
+    assert app.session_state["principal"].round_id == residents_round.id
     assert "team" not in app.query_params
     app.switch_page("pages/team.py").run()
     assert "Je hebt geen toegang" in all_text(app)
@@ -279,9 +280,9 @@ def test_a_team_member_handing_over_the_tablet_is_signed_out(world):
 
 def test_a_closed_residents_round_takes_no_more_answers(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    tablet = open_page("pages/residents.py", query={"inwoner": residents.join_code})
-    rounds.close_round(engine, residents.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    tablet = open_page("pages/residents.py", query={"inwoner": residents_round.join_code})
+    rounds.close_round(engine, residents_round.id, actor=SYSTEM)
     tablet.run()
     assert "Deze ronde is gesloten" in all_text(tablet) and not resident_radios(tablet)
 
@@ -291,30 +292,30 @@ def test_a_closed_residents_round_takes_no_more_answers(world):
 
 def test_resident_answers_are_stored_as_answers_with_statement_ids(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
-    assert rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM).id == residents.id  # asking again: same round
-    assert (residents.team_id, residents.period, residents.framework) == (survey_round.team_id, survey_round.period, survey_round.framework)
-    factories.submit(engine, residents.id, "bewoner-1", [responses.AnswerInput("R1", 2), responses.AnswerInput("R2", None)])
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    assert rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM).id == residents_round.id  # asking again: same round
+    assert (residents_round.team_id, residents_round.period, residents_round.framework) == (survey_round.team_id, survey_round.period, survey_round.framework)
+    factories.submit(engine, residents_round.id, "bewoner-1", [responses.AnswerInput("R1", 2), responses.AnswerInput("R2", None)])
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
-        factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("KR1", 3)])  # another framework
+        factories.submit(engine, residents_round.id, "bewoner-2", [responses.AnswerInput("KR1", 3)])  # another framework
     with pytest.raises(InvalidInput, match="Alleen bij een beginsel"):
-        factories.submit(engine, residents.id, "bewoner-2", [responses.AnswerInput("R1", 3, target=5)])
+        factories.submit(engine, residents_round.id, "bewoner-2", [responses.AnswerInput("R1", 3, target=5)])
     team_round = rounds.start_round(engine, survey_round.team_id, "2026-Q4")
     with pytest.raises(InvalidInput, match="hoort niet bij deze vragenlijst"):
         factories.submit(engine, team_round.id, "lid", [responses.AnswerInput("R1", 3)])
     # Residents' rounds belong to a team round: the team's list shows team rounds only.
     assert [r.id for r in rounds.list_rounds(engine, survey_round.team_id)] == [team_round.id, survey_round.id]
-    assert residents.id in [r.id for r in rounds.list_rounds(engine, survey_round.team_id, audience=None)]
+    assert residents_round.id in [r.id for r in rounds.list_rounds(engine, survey_round.team_id, audience=None)]
     with pytest.raises(InvalidInput):
-        rounds.open_residents_round(engine, residents.id, actor=SYSTEM)
+        rounds.open_residents_round(engine, residents_round.id, actor=SYSTEM)
 
 
 def test_summarize_keeps_the_two_audiences_apart(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     for index, score in enumerate([1, 2, 2, 3, None]):
-        factories.submit(engine, residents.id, f"bewoner-{index}", [responses.AnswerInput(s.id, score) for s in STATEMENTS])
-    frame = summarize(engine, Scope.of(round_ids=[residents.id], audience=AUDIENCE_RESIDENTS), min_group=4)
+        factories.submit(engine, residents_round.id, f"bewoner-{index}", [responses.AnswerInput(s.id, score) for s in STATEMENTS])
+    frame = summarize(engine, Scope.of(round_ids=[residents_round.id], audience=AUDIENCE_RESIDENTS), min_group=4)
     assert sorted(frame["item"]) == sorted(s.id for s in STATEMENTS)
     row = frame[frame["item"] == "R1"].iloc[0]
     assert (row["respondents"], row["n"], row["median"], row["n_dont_know"]) == (5, 4, 2.0, 1)
@@ -325,14 +326,14 @@ def test_summarize_keeps_the_two_audiences_apart(world):
 
 def test_perspectives_pool_the_statements_of_one_principle(world):
     engine, _, survey_round = world
-    residents = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
+    residents_round = rounds.open_residents_round(engine, survey_round.id, actor=SYSTEM)
     for index in range(5):
         answers = [responses.AnswerInput("R2", 1 + index), responses.AnswerInput("R3", [2, 2, 4, 4, 4][index])]
         answers.append(responses.AnswerInput("R1", 4))
-        factories.submit(engine, residents.id, f"bewoner-{index}", answers)
+        factories.submit(engine, residents_round.id, f"bewoner-{index}", answers)
     options = dict(min_group=3, min_group_residents=5, lang="nl")
     assert not residents.perspectives(engine, survey_round, **options).shown  # open: not released
-    rounds.close_round(engine, residents.id, actor=SYSTEM)
+    rounds.close_round(engine, residents_round.id, actor=SYSTEM)
     view = residents.perspectives(engine, survey_round, **options)
     assert view.shown and view.respondents == 5
     frame = view.frame.set_index("item")
@@ -384,8 +385,8 @@ def test_perspectives_chart_without_numbers_says_so():
 
 def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     engine, key, team_round = world
-    residents = rounds.open_residents_round(engine, team_round.id, actor=SYSTEM)
-    formal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
+    residents_round = rounds.open_residents_round(engine, team_round.id, actor=SYSTEM)
+    formal = all_text(open_page("pages/residents.py", query={"inwoner": residents_round.join_code}))
     assert "Wat vindt u van Wijkteam Bewoners?" in formal and "Bent u het eens met deze zin?" in formal
     assert " jij " not in formal and " je " not in formal
 
@@ -394,6 +395,6 @@ def test_a_team_can_address_its_residents_with_jij_instead_of_u(world):
     assert not team_page.exception
     assert teams.get_team(engine, team_round.team_id).residents_informal
 
-    informal = all_text(open_page("pages/residents.py", query={"inwoner": residents.join_code}))
+    informal = all_text(open_page("pages/residents.py", query={"inwoner": residents_round.join_code}))
     assert "Wat vind jij van Wijkteam Bewoners?" in informal and "Ben je het eens met deze zin?" in informal
     assert "wijkteam" not in informal.lower().replace("wijkteam bewoners", "")

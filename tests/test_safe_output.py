@@ -19,7 +19,7 @@ from kringwijs_survey import cli
 from kringwijs_survey.core.i18n import LANGUAGES, table
 from kringwijs_survey.core.settings import NAME_MAX
 from kringwijs_survey.core.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
-from kringwijs_survey.domain import csv_io, notes, responses, rounds, sharing, workshop
+from kringwijs_survey.domain import csv_io, notes, responses, rounds, sharing, teams, workshop
 from kringwijs_survey.render import chart_words, exports, reports, workshop_report
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import DEFAULT_FRAMEWORK, get_frameworks
@@ -123,7 +123,7 @@ def hostile_world(tmp_path_factory):
     migrate(url)
     engine = get_engine(url)
     names = packed_names()
-    teams = []
+    made = []
     for index, name in enumerate(names):
         team = teams.create_team(engine, name, area=names[(index + 1) % len(names)])
         survey_round = rounds.start_round(engine, team.id, "2026-Q1")
@@ -134,13 +134,13 @@ def hostile_world(tmp_path_factory):
         rounds.close_round(engine, survey_round.id, actor=SYSTEM)
         sharing.publish_round(engine, survey_round.id)
         sharing.share_summary(engine, survey_round.id, "\n".join(CORPUS[index :: len(names)]))
-        teams.append((team, survey_round))
-    first_round = teams[0][1]
+        made.append((team, survey_round))
+    first_round = made[0][1]
     for position, item in enumerate(ITEMS):
         notes.save_note(engine, first_round.id, item, "\n".join(CORPUS[position::len(ITEMS)]), actor=SYSTEM)
     for index, text in enumerate(CORPUS):
-        notes.add_action(engine, teams[index % len(teams)][1].id, notes.ActionInput(text, None, as_name(text), None, "organisation"), actor=SYSTEM)
-    yield url, engine, teams
+        notes.add_action(engine, made[index % len(made)][1].id, notes.ActionInput(text, None, as_name(text), None, "organisation"), actor=SYSTEM)
+    yield url, engine, made
     dispose_engines()
 
 
@@ -179,20 +179,20 @@ def test_summary_csv_protects_team_names(hostile_world, hostile_engine, capsys, 
 
 
 def test_manager_csv_and_xlsx_hold_every_typed_text_and_no_formula(hostile_engine):
-    engine, teams = hostile_engine
+    engine, made = hostile_engine
     view = organisation.organisation_view(engine, min_group_org=3, lang="nl")
     assert view.enough
     rows = list(csv.reader(io.StringIO(exports.aggregates_csv(view).decode("utf-8"))))
     assert formula_cells(rows) == []
-    assert {from_csv_cell(row[1]) for row in rows[1:] if row[0] == "team"} == {team.name for team, _ in teams}
-    assert {from_csv_cell(row[2]) for row in rows[1:] if row[0] == "team"} == {team.area for team, _ in teams}
+    assert {from_csv_cell(row[1]) for row in rows[1:] if row[0] == "team"} == {team.name for team, _ in made}
+    assert {from_csv_cell(row[2]) for row in rows[1:] if row[0] == "team"} == {team.area for team, _ in made}
 
     workbook = load_workbook(io.BytesIO(exports.aggregates_xlsx(engine, view, "nl")))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     values = {cell.value for cell in cells}
-    assert {team.name for team, _ in teams} <= values
-    assert {team.area for team, _ in teams} <= values
+    assert {team.name for team, _ in made} <= values
+    assert {team.area for team, _ in made} <= values
     assert {stored_line(text) for text in CORPUS} <= values  # the to-do list: what teams ask of the organisation
     assert all(cell.quotePrefix for cell in cells if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS))
 
@@ -234,8 +234,8 @@ def assert_plain_pdf(data: bytes, expected: list[str]) -> None:
 
 
 def test_team_report_holds_notes_and_actions_as_typed(hostile_engine):
-    engine, teams = hostile_engine
-    team, survey_round = teams[0]
+    engine, made = hostile_engine
+    team, survey_round = made[0]
     data = reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3, lang="nl")
     actions = notes.round_actions(engine, survey_round.id)
     expected = [team.name] + list(notes.round_notes(engine, survey_round.id).values()) + [a.what for a in actions] + [a.owner for a in actions]
@@ -243,11 +243,11 @@ def test_team_report_holds_notes_and_actions_as_typed(hostile_engine):
 
 
 def test_organisation_report_holds_team_names_actions_and_messages_as_typed(hostile_engine):
-    engine, teams = hostile_engine
+    engine, made = hostile_engine
     view = organisation.organisation_view(engine, min_group_org=3, lang="nl")
-    data = reports.organisation_report_pdf(engine, view, lang="nl", areas=[team.area for team, _ in teams[:2]])
-    expected = [team.name for team, _ in teams] + [message.text for message in view.messages] + [stored_line(text) for text in CORPUS]
-    assert_plain_pdf(data, expected + [team.area for team, _ in teams[:2]])
+    data = reports.organisation_report_pdf(engine, view, lang="nl", areas=[team.area for team, _ in made[:2]])
+    expected = [team.name for team, _ in made] + [message.text for message in view.messages] + [stored_line(text) for text in CORPUS]
+    assert_plain_pdf(data, expected + [team.area for team, _ in made[:2]])
 
 
 # Each summary draws its charts, so two group names: those with links, images and HTML.
