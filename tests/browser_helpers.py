@@ -1,4 +1,8 @@
-"""Helpers for Playwright tests against a Streamlit app (import: ``from browser_helpers import ...``)."""
+"""Helpers for Playwright tests against a Streamlit app (import: ``from browser_helpers import ...``).
+
+Waiting for something to be shown takes a limit of 60 s throughout the browser tests: a wait ends
+as soon as the thing is shown, and only a machine that is very busy comes near it (a phone took
+over 20 s to show its answer count with three browser tests side by side on two cores)."""
 
 from __future__ import annotations
 
@@ -146,7 +150,7 @@ def sign_in_as_manager(page, base: str, passphrase: str) -> None:
     page.get_by_role("option", name="manager").click()
     staff.get_by_label("Wachtwoord").fill(passphrase)
     staff.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=20_000)
+    page.get_by_text("Je bent ingelogd als manager").wait_for(timeout=60_000)
 
 
 def sign_in_as_facilitator(page, base: str, to_page: str, passphrase: str) -> None:
@@ -156,7 +160,7 @@ def sign_in_as_facilitator(page, base: str, to_page: str, passphrase: str) -> No
     page.get_by_role("tab", name="Trainer, manager of beheer").click()
     page.get_by_label("Wachtwoord").fill(passphrase)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als trainer").wait_for(timeout=20_000)
+    page.get_by_text("Je bent ingelogd als trainer").wait_for(timeout=60_000)
     # In-app navigation keeps the session (a page.goto would start a new one).
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=to_page).click()
     page_ready(page)

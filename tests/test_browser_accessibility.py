@@ -44,7 +44,7 @@ def sign_in_as_staff(page, base, role):
     page.get_by_role("option", name=STAFF_ROLE_LABEL[role]).click()
     page.get_by_label("Wachtwoord").fill(PASSPHRASE)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als").wait_for(timeout=20_000)
+    page.get_by_text("Je bent ingelogd als").wait_for(timeout=60_000)
     page_ready(page)
 
 
@@ -96,7 +96,7 @@ def test_filling_in_works_with_the_keyboard_alone(browser, demo_server):
         page.get_by_role("button", name="Volgende").focus()
         page.keyboard.press("Enter")
         following = f"Vraag {number + 1} van" if number < len(items) else "Overzicht van je antwoorden"
-        page.get_by_text(following).wait_for(timeout=20_000)
+        page.get_by_text(following).wait_for(timeout=60_000)
     page.get_by_role("button", name="Versturen").focus()
     page.keyboard.press("Enter")
     page_ready(page)

@@ -167,7 +167,7 @@ def sign_in(page, base: str, role_label: str) -> None:
     page.get_by_role("option", name=role_label).click()
     page.get_by_label("Wachtwoord").fill(PASSPHRASE)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Je bent ingelogd als").wait_for(timeout=20_000)
+    page.get_by_text("Je bent ingelogd als").wait_for(timeout=60_000)
     page_ready(page)
 
 
@@ -320,7 +320,7 @@ def test_workshop_and_projector_show_group_names_as_typed(hostile_server, browse
         with context.expect_page() as opened:  # the summary opens on the projector's own tab
             page.get_by_role("link", name="Naar de samenvatting").click()
         summary = opened.value
-        summary.get_by_text("Samenvatting van de workshop").wait_for(timeout=30_000)
+        summary.get_by_text("Samenvatting van de workshop").wait_for(timeout=60_000)
         check(summary, Watch(summary), "presenter summary", [name], problems)
         summary.close()
         page.get_by_role("button", name="Nieuwe workshop").click()

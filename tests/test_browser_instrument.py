@@ -36,7 +36,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
     page_ready(page)
     first = FRAMEWORK.items[0]
     quote = page.get_by_text(first.text.nl[:60])
-    quote.wait_for(timeout=20_000)
+    quote.wait_for(timeout=60_000)
     help_text = page.get_by_text(first.summary.nl[:40])
     quote_box, help_box = quote.bounding_box(), help_text.bounding_box()
     assert quote.is_visible() and quote_box["y"] + 40 < PHONE["height"], quote_box  # on the first screen
@@ -59,7 +59,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
         page.get_by_role("button", name="Volgende").click()
         page_ready(page)
         try:
-            page.get_by_text(f"Vraag {index + 2} van {len(FRAMEWORK.items)}").wait_for(timeout=30_000)
+            page.get_by_text(f"Vraag {index + 2} van {len(FRAMEWORK.items)}").wait_for(timeout=60_000)
         except Exception:
             screenshot(page, "phone-fill-in-stuck", full_page=True)
             raise

@@ -68,9 +68,9 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
 
     page.get_by_role("link", name="Teams vergelijken").click()
     page_ready(page)
-    page.get_by_text("30 teams in beeld").wait_for(timeout=30_000)
+    page.get_by_text("30 teams in beeld").wait_for(timeout=60_000)
     heatmap = page.locator('[data-testid="stVegaLiteChart"]').first
-    heatmap.locator("canvas, svg").first.wait_for(timeout=30_000)
+    heatmap.locator("canvas, svg").first.wait_for(timeout=60_000)
     box = heatmap.bounding_box()
     assert box and box["width"] > 500 and box["height"] > 30 * 30  # 30 rows of cells
     body = page.locator('[data-testid="stMain"]').inner_text()
@@ -96,7 +96,7 @@ def test_manager_signs_in_and_sees_the_heatmap_of_thirty_teams(streamlit_server,
 
     page.get_by_text("Anonieme stand").first.click()
     page_ready(page)
-    page.get_by_text("de teams heten A, B, C").wait_for(timeout=20_000)
+    page.get_by_text("de teams heten A, B, C").wait_for(timeout=60_000)
     assert "Wijkteam 01" not in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "manager-low-trust", full_page=False)
     context.close()

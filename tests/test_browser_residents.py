@@ -46,7 +46,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page.goto(f"{base}/residents?bewoner={residents.join_code}")
     page_ready(page)
     page.get_by_text("Wat vindt u van Wijkteam Tablet?").wait_for()
-    page.locator('.st-key-kw-residents [data-testid="stRadio"]').nth(len(STATEMENTS) - 1).wait_for(timeout=30_000)
+    page.locator('.st-key-kw-residents [data-testid="stRadio"]').nth(len(STATEMENTS) - 1).wait_for(timeout=60_000)
     assert page.locator('.st-key-kw-residents [data-testid="stRadio"]').count() == len(STATEMENTS)  # all on one page
     box = page.locator(OPTION).first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box  # big touch targets
@@ -91,7 +91,7 @@ def test_tablet_residents_then_team_sees_both_views(streamlit_server, browser, t
     page_ready(page)
     panel = page.locator('[data-testid="stMain"]')
     panel.get_by_text("Gebaseerd op de antwoorden van 5 inwoners").wait_for()
-    panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=20_000)
+    panel.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=60_000)
     charts_drawn(page, timeout=60_000)  # every chart drawn, not only the first
     screenshot(page, "residents-side-by-side")
     assert panel.get_by_text("Hier liggen team en inwoners het verst uit elkaar").is_visible()

@@ -43,13 +43,13 @@ def world(app, request):
 
 def answer_items(page, first: int, last: int) -> None:
     for index in range(first, last):
-        page.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=20_000)
+        page.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=60_000)
         page_ready(page, settle_ms=50)
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(
             index % 5
         ).click()
         page.get_by_role("button", name="Volgende").click()
-    page.get_by_text(f"{last} van 15 vragen beantwoord").wait_for(timeout=20_000)
+    page.get_by_text(f"{last} van 15 vragen beantwoord").wait_for(timeout=60_000)
     page_ready(page)
 
 
@@ -80,8 +80,8 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         # The same browser reloads on the other instance: its three answers are there.
         phone.goto(phone.url.replace(first, second))
         page_ready(phone)
-        phone.get_by_text("3 van 15 vragen beantwoord").wait_for(timeout=20_000)
-        phone.get_by_text("Vraag 4 van 15").wait_for(timeout=20_000)
+        phone.get_by_text("3 van 15 vragen beantwoord").wait_for(timeout=60_000)
+        phone.get_by_text("Vraag 4 van 15").wait_for(timeout=60_000)
         assert held_key(mine, second, survey_round.id) == held
 
         # Someone who saw the link (a shared screen, a forwarded message) opens it elsewhere:
@@ -89,22 +89,22 @@ def test_a_reload_on_another_instance_continues_and_another_browser_gets_nothing
         other = theirs.new_page()
         other.goto(f"{second}/join?invite={invitation}")
         page_ready(other)
-        other.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
+        other.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=60_000)
         screenshot(other, "resume-other-browser-sees-nothing", full_page=False)
 
         answer_items(phone, 3, 15)
         phone.get_by_role("button", name="Versturen").click()
-        phone.get_by_text("Dank je wel").wait_for(timeout=20_000)
+        phone.get_by_text("Dank je wel").wait_for(timeout=60_000)
         assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=1, used=1)
 
         # Once sent, the invitation still opens the round for its own browser (to change an
         # answer) on either instance, and no longer for anyone else.
         phone.goto(f"{first}/join?invite={invitation}")
         page_ready(phone)
-        phone.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=20_000)
+        phone.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=60_000)
         other.goto(f"{first}/join?invite={invitation}")
         page_ready(other)
-        other.get_by_text("Deze uitnodiging werkt niet (meer)").wait_for(timeout=20_000)
+        other.get_by_text("Deze uitnodiging werkt niet (meer)").wait_for(timeout=60_000)
         assert "vragen beantwoord" not in main_text(other)
         assert rounds.count_responses(engine, survey_round.id) == 1
         assert responses.load_own_response(engine, survey_round.id, held[0]).submitted
@@ -130,17 +130,17 @@ def test_a_made_up_or_copied_cookie_opens_nothing_of_anyone_else(browser, world)
         page = attacker.new_page()
         page.goto(f"{base}/join")
         page_ready(page)
-        page.get_by_label("Code").first.wait_for(timeout=20_000)  # still the code form: not in the round
+        page.get_by_label("Code").first.wait_for(timeout=60_000)  # still the code form: not in the round
         assert "vragen beantwoord" not in main_text(page)
 
         page.goto(f"{base}/join?invite={victim_invitation}&me={victim_key}")  # the victim's old link
         page_ready(page)
-        page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
+        page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=60_000)
         assert held_key(attacker, base, survey_round.id) is None or held_key(attacker, base, survey_round.id)[0] != victim_key
 
         page.goto(f"{base}/join?invite={own_invitation}")  # their own invitation: a fresh, empty response
         page_ready(page)
-        page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=20_000)
+        page.get_by_text("0 van 15 vragen beantwoord").wait_for(timeout=60_000)
         mine = responses.load_own_response(engine, survey_round.id, victim_key)
         assert not mine.submitted and {a.score for a in mine.answers.values()} == {5}
     finally:
@@ -160,7 +160,7 @@ def test_in_a_workshop_a_second_tab_of_the_same_phone_is_the_same_person(browser
         second_tab = phone_browser.new_page()
         second_tab.goto(f"{base}/join?join={survey_round.join_code}")
         page_ready(second_tab)
-        second_tab.get_by_text("2 van 15 vragen beantwoord").wait_for(timeout=20_000)
+        second_tab.get_by_text("2 van 15 vragen beantwoord").wait_for(timeout=60_000)
         answer_items(second_tab, 2, 3)
         assert workshop.live_counts(engine, survey_round.id) == (1, 0)  # one person joined, none sent
     finally:

@@ -62,12 +62,12 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
         # The choice is part of the item's form: it reaches the app with "Volgende", no run before.
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(index % 5).click()
         page.get_by_role("button", name="Volgende").click()
-    page.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=20_000)
+    page.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=60_000)
     page_ready(page)
     screenshot(page, "phone-fill-in-overview", full_page=True)
     page.get_by_role("button", name="Versturen").click()
     page_ready(page)
-    page.get_by_text("Dank je wel").wait_for(timeout=20_000)
+    page.get_by_text("Dank je wel").wait_for(timeout=60_000)
     assert rounds.count_responses(engine, survey_round.id) == 3
     assert "me=" not in page.url and invitation in page.url  # no respondent key in the address bar
     phone.close()
@@ -79,7 +79,7 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
     page_ready(page)
     page.get_by_role("button", name="Uitkomsten bekijken").first.click()
     page_ready(page)
-    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=20_000)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=60_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     screenshot(page, "team-results-profile")
     for tab in ("Blokkades", "Hier verschillen we", "Wat is er veranderd", "Waar willen we over praten"):
@@ -112,7 +112,7 @@ def test_a_renewed_team_link_ends_an_open_browser_session(browser, team_app):
     page = laptop.new_page()
     page.goto(f"{base}/team?team={key}")
     page_ready(page)
-    page.get_by_role("heading", name="Wijkteam Vernieuwd").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Wijkteam Vernieuwd").wait_for(timeout=60_000)
     renewed = subprocess.run(
         [sys.executable, "-m", "kringwijs_survey", "team-link", "Wijkteam Vernieuwd"],
         env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=120,
@@ -120,7 +120,7 @@ def test_a_renewed_team_link_ends_an_open_browser_session(browser, team_app):
     assert renewed.returncode == 0, renewed.stderr
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Uitkomsten").click()
     page_ready(page)
-    page.get_by_text("Deze teamlink werkt niet meer").wait_for(timeout=20_000)
+    page.get_by_text("Deze teamlink werkt niet meer").wait_for(timeout=60_000)
     assert page.get_by_text("Je hebt geen toegang").first.is_visible()
     assert page.get_by_role("heading", name="Uitkomsten van Wijkteam Vernieuwd").count() == 0
     screenshot(page, "team-link-renewed-session-ended")

@@ -211,7 +211,7 @@ def test_twelve_phones_follow_the_projector_through_three_items(streamlit_server
         screenshot(presenter, "presenter-item-12-answers-1280x720", full_page=False)
         reveal(facilitator)
         presenter.get_by_text("Middelste score").wait_for(timeout=WAIT_MS)
-        presenter.locator('[class*="st-key-kw-chart"] img').wait_for(timeout=15_000)
+        presenter.locator('[class*="st-key-kw-chart"] img').wait_for(timeout=60_000)
         page_ready(presenter)
         chart_box = presenter.locator('[class*="st-key-kw-chart"] img').bounding_box()
         assert chart_box["x"] + chart_box["width"] <= 1280 and chart_box["y"] + chart_box["height"] <= 720, chart_box

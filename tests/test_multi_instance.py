@@ -208,7 +208,7 @@ def sign_in_as_manager(page, base: str) -> None:
 
 def open_manager_page(page, team_count: int) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Teams vergelijken").click()
-    page.get_by_text(f"{team_count} teams in beeld").wait_for(timeout=30_000)
+    page.get_by_text(f"{team_count} teams in beeld").wait_for(timeout=60_000)
     page_ready(page)
 
 
@@ -240,17 +240,17 @@ def answer_cookie(page, base: str, round_id: int) -> tuple[str, str | None] | No
 
 def answer_item_on_screen(phone, phone_number: int, index: int) -> None:
     """The phone shows the item on the projector by itself; choose a score and send it."""
-    phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=30_000)
+    phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=60_000)
     page_ready(phone, timeout=90_000, settle_ms=50)
     radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
     radio.locator('[data-testid="stRadioOption"]').nth(score(phone_number, index) - 1).click()
     phone.get_by_role("button", name="Antwoord versturen").click()
-    phone.get_by_text(f"Je antwoord op vraag {index + 1} is binnen").wait_for(timeout=30_000)
+    phone.get_by_text(f"Je antwoord op vraag {index + 1} is binnen").wait_for(timeout=60_000)
 
 
 def put_on_screen(facilitator, index: int) -> None:
     facilitator.get_by_role("button", name="Volgende").click()
-    facilitator.get_by_text(f"vraag {index + 1} van 15").wait_for(timeout=30_000)
+    facilitator.get_by_text(f"vraag {index + 1} van 15").wait_for(timeout=60_000)
     page_ready(facilitator, timeout=90_000)
 
 
@@ -266,7 +266,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         facilitator.locator('[data-testid="stForm"] [data-testid="stSelectbox"]').first.click()
         facilitator.get_by_role("option", name="Wijkteam Beamer").click()
         facilitator.get_by_role("button", name="Workshop starten").click()
-        facilitator.get_by_text("Code om mee te doen").wait_for(timeout=20_000)
+        facilitator.get_by_text("Code om mee te doen").wait_for(timeout=60_000)
         page_ready(facilitator, timeout=90_000)
         group = teams.find_team(engine, "Wijkteam Beamer · workshop")  # a round of its own
         survey_round = rounds.list_rounds(engine, group.id)[0]
@@ -278,11 +278,11 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         sign_in_as_facilitator(presenter, base, "Beamerscherm", PASSPHRASE)
         presenter.get_by_label("Beamercode (8 tekens, staat bij 'Workshop leiden')").fill(beamer_code)
         presenter.get_by_role("button", name="Laat zien").click()
-        presenter.get_by_text("Doe mee met je telefoon").wait_for(timeout=20_000)
+        presenter.get_by_text("Doe mee met je telefoon").wait_for(timeout=60_000)
         page_ready(presenter, timeout=90_000)
         # The QR code is an image from app2's memory, loaded through the proxy.
         qr = presenter.locator('[class*="st-key-kw-qr"] img')
-        qr.wait_for(timeout=20_000)
+        qr.wait_for(timeout=60_000)
         assert wait_until(lambda: qr.evaluate("img => img.complete && img.naturalWidth > 0"), 30)
         assert qr.get_attribute("src").startswith(("/media/", f"{base}/media/")), qr.get_attribute("src")
         decoded = [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
@@ -299,7 +299,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
             phone.goto(f"{base}/join?join={code}", wait_until="commit")
             phones.append(phone)
         for phone in phones:
-            phone.get_by_text("De workshop begint zo").wait_for(timeout=30_000)
+            phone.get_by_text("De workshop begint zo").wait_for(timeout=60_000)
         for index in range(2):
             put_on_screen(facilitator, index)
             for number, phone in enumerate(phones):
@@ -320,7 +320,7 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         team_page.goto(f"{base}/team?team={cluster['publishing_team_key']}")
         page_ready(team_page, timeout=90_000)
         team_page.get_by_text("Delen met de organisatie").click()
-        team_page.get_by_text("Deze ronde is gedeeld met de organisatie.").wait_for(timeout=20_000)
+        team_page.get_by_text("Deze ronde is gedeeld met de organisatie.").wait_for(timeout=60_000)
         assert rounds.get_round(engine, cluster["publishing_round"]).published
         manager.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Welkom").click()
         page_ready(manager, timeout=90_000)
@@ -345,12 +345,12 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         assert not first.healthy() and second.healthy()
         phone = phones[2]
         reload_until_the_app_shows(phone)
-        phone.get_by_text("Je beantwoordde 2 van 15 vragen").wait_for(timeout=30_000)
+        phone.get_by_text("Je beantwoordde 2 van 15 vragen").wait_for(timeout=60_000)
         assert served_by(phone, base) == "app2"
         # The facilitator's own page was on app1 (its steering in a browser: test_browser_workshop);
         # the room moves on to item 3 and the phone, now on app2, goes along.
         workshop.step(engine, survey_round.id, 1)
-        presenter.get_by_role("heading", name=FRAMEWORK.items[2].title.nl).wait_for(timeout=30_000)
+        presenter.get_by_role("heading", name=FRAMEWORK.items[2].title.nl).wait_for(timeout=60_000)
         answer_item_on_screen(phone, 2, 2)
         screenshot(phone, "multi-instance-phone-after-failover")
 
