@@ -24,6 +24,7 @@ environment variable CI is set: then they fail, because CI must really run them.
 from __future__ import annotations
 
 import copy
+import functools
 import glob
 import os
 import re
@@ -54,6 +55,19 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PG_TEST_DB = "kringwijs_test"
+
+
+def _scan_installed_components_once() -> None:
+    """Every AppTest scans the metadata of every installed distribution for Streamlit components
+    (a quarter of the CPU time of the tests that open pages, 2026-12-02). The installed packages
+    do not change during a test run, so each test process scans once; a real server scans once
+    at start anyway."""
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
 
 
 # ---------------------------------------------------------------------------
