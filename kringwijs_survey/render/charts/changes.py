@@ -115,7 +115,8 @@ def changes_chart(
     texts = [
         alt.Chart(part, name=f"delta_labels_{align}")
         .mark_text(
-            align=align, dx=dx * style.size_factor, fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK
+            align=align, dx=dx * style.size_factor, fontSize=style.value, font=shared.FONT, fontWeight="bold",
+            color=shared.INK,
         )
         .encode(x=x, y=y, text="delta_text:N")
         for part, align, dx in [(rising, "left", 6), (falling, "right", -6)]
@@ -130,7 +131,10 @@ def changes_chart(
     if labels.get("from_to"):
         layers.append(
             alt.Chart(pd.DataFrame({"header": [labels["from_to"]]}), name="from_to_header")
-            .mark_text(align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED, fontWeight="bold")
+            .mark_text(
+                align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED,
+                fontWeight="bold",
+            )
             .encode(x=alt.value(width + 14 * style.font_factor), y=alt.value(-6 * style.font_factor), text="header:N")
         )
     return alt.layer(*layers, title=shared._title(labels, style, width)).properties(

@@ -57,7 +57,8 @@ def distribution(
                     labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
                     score_labels=score_labels_by_kind[kind],
                     big=big,
-                    width=None if width is None else width - 4 * shared.PADDING - 4,  # the panels' frame takes its padding
+                    # the panels' frame takes its padding
+                    width=None if width is None else width - 4 * shared.PADDING - 4,
                 ),
                 kind,
             )
@@ -113,7 +114,9 @@ def distribution(
 
     score_domain = [str(score) for score in SCORES]
     legend_labels = (
-        shared._lookup_expression({str(score): f"{score} · {text}" for score, text in score_labels.items()}, "datum.value")
+        shared._lookup_expression(
+            {str(score): f"{score} · {text}" for score, text in score_labels.items()}, "datum.value"
+        )
         if score_labels
         else alt.Undefined
     )
@@ -177,7 +180,9 @@ def distribution(
         )
         layers.append(
             alt.Chart(spread, name="sd")
-            .mark_text(align="left", dx=8 * style.size_factor, fontSize=style.label, font=shared.FONT, color=shared.MUTED)
+            .mark_text(
+                align="left", dx=8 * style.size_factor, fontSize=style.label, font=shared.FONT, color=shared.MUTED
+            )
             .encode(x=alt.X("total:Q", scale=x_scale), y=y, text="sd_text:N")
         )
     main = alt.layer(*layers).properties(width=main_width, height=height, view=alt.ViewBackground(stroke=None))

@@ -30,7 +30,9 @@ def _heat_panels_fit(data: pd.DataFrame, items: Sequence[str], width: float, sty
     """Whether a principles panel and a blockades panel fit beside each other in `width` px with
     48 px cells: each panel repeats the team names."""
     names = max((shared.text_px(team, style.label) for team in dict.fromkeys(data["team"])), default=0)
-    needed = 2 * (names + 12 * style.font_factor + 2 * shared.PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    needed = (
+        2 * (names + 12 * style.font_factor + 2 * shared.PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    )
     return needed <= width
 
 

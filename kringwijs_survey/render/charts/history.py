@@ -85,7 +85,9 @@ def small_multiples(
         kinds = [labels["principle"], labels["blockade"]]
         colour = alt.Color(
             "kind_label:N", scale=alt.Scale(domain=kinds, range=[shared.BLUE, shared.VERMILLION]),
-            legend=shared._legend(style, title=None, **shared._legend_fit(kinds, style, None if room is None else room + spacing, 2)),
+            legend=shared._legend(
+                style, title=None, **shared._legend_fit(kinds, style, None if room is None else room + spacing, 2)
+            ),
         )
         shape = alt.Shape("kind_label:N", scale=alt.Scale(domain=kinds, range=["circle", "square"]), legend=None)
     else:
@@ -98,7 +100,8 @@ def small_multiples(
         sort=periods,
         scale=alt.Scale(domain=periods, paddingOuter=0.35),
         axis=shared._axis(
-            style, title=None, labelAngle=0, labelExpr=shared.PERIOD_LABEL, labelLineHeight=style.label * 1.15, grid=False
+            style, title=None, labelAngle=0, labelExpr=shared.PERIOD_LABEL, labelLineHeight=style.label * 1.15,
+            grid=False,
         ),
     )
     y = alt.Y(

@@ -70,7 +70,11 @@ def member_dots(
     frame["row"] = range(len(frame))
     frame["median_text"] = [format_number(value, shared._decimal(labels)) for value in frame["median"]]
     header_text = shared._wrap(labels["median"], 10)
-    beside = 12 * style.font_factor + max(shared.text_px(header_text, style.label), shared.text_px("0,0", style.value) * 1.2) + 6
+    beside = (
+        12 * style.font_factor
+        + max(shared.text_px(header_text, style.label), shared.text_px("0,0", style.value) * 1.2)
+        + 6
+    )
     fitting = width is not None
     width, row_lines = shared._fit_rows(list(frame["row_label"]), style, width, style.px(540), beside)
     legend_room = width + beside if fitting else None  # the legend starts under the plot
@@ -78,7 +82,9 @@ def member_dots(
     height = row_height * len(frame)
     # Scale words under the numbers only when they fit between two ticks (wrapped narrower if need be).
     word_chars = int((width / 4.9 - 8) / (shared.CHAR_WIDTH * style.label))
-    score_words = shared._score_label_expression(score_labels, min(13, word_chars)) if word_chars >= 8 else alt.Undefined
+    score_words = (
+        shared._score_label_expression(score_labels, min(13, word_chars)) if word_chars >= 8 else alt.Undefined
+    )
     dots = member_positions(frame)
     dots["x"] = dots["score"] + dots["dx"]
     dots["y"] = dots["row"] + dots["dy"]
@@ -108,7 +114,9 @@ def member_dots(
             style,
             values=list(range(len(frame))),
             labelExpr=shared._array_expression(
-                [row_lines[label] for label in frame["row_label"]] if shared._wrapped(row_lines) else list(frame["row_label"])
+                [row_lines[label] for label in frame["row_label"]]
+                if shared._wrapped(row_lines)
+                else list(frame["row_label"])
             ),
             labelLineHeight=style.label * 1.2,
             labelOffset=alt.ExprRef(

@@ -86,7 +86,8 @@ def team_spread_chart(
         axis=shared._axis(style, title=None, ticks=False, domain=False, **shared._label_lines_axis(row_lines, style)),
     )
     colour = alt.Color(
-        "series:N", scale=alt.Scale(domain=series, range=[TEAM_GREY, *([shared.BLUE] if highlight_label else []), shared.BLACK]),
+        "series:N",
+        scale=alt.Scale(domain=series, range=[TEAM_GREY, *([shared.BLUE] if highlight_label else []), shared.BLACK]),
         legend=shared._legend(style, title=None, **shared._legend_fit(series, style, width + beside if fitting else None, len(series))),
     )
     shape = alt.Shape(
@@ -129,7 +130,10 @@ def team_spread_chart(
         wrapped = shared._wrap(header, 11)
         layers.append(
             alt.Chart(pd.DataFrame({"header": [wrapped]}), name=f"header_{chr(97 + len(layers))}")
-            .mark_text(align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED, lineBreak="\n")
+            .mark_text(
+                align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED,
+                lineBreak="\n",
+            )
             .encode(x=alt.value(column_x), y=alt.value(-4 * style.font_factor), text="header:N")
         )
         column_x += column_step
@@ -182,9 +186,13 @@ def pressure_chart(
     series = [labels["teams_high"], labels["teams_all"]]
     track = data.assign(series=labels["teams_all"])
     high = data.assign(series=labels["teams_high"])
-    colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=[shared.VERMILLION, "#E3E3E3"]), legend=shared._legend(
-        style, title=None, symbolType="square", **shared._legend_fit(series, style, width + beside if fitting else None, 2),
-    ))
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=series, range=[shared.VERMILLION, "#E3E3E3"]),
+        legend=shared._legend(
+            style, title=None, symbolType="square", **shared._legend_fit(series, style, width + beside if fitting else None, 2),
+        ),
+    )
     x_axis = shared._axis(style, title=None, format="d", tickMinStep=1, grid=True)
     layers = [
         alt.Chart(track, name="all_teams").mark_bar(cornerRadius=2).encode(x=alt.X("teams:Q", scale=x_scale, axis=x_axis), x2="zero:Q", y=y, color=colour),

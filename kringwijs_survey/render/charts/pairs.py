@@ -81,7 +81,8 @@ def blockade_pairs_chart(
     shared._require(labels, "no_data", "blockade", "principle")
     frame = (pairs_df if pairs_df is not None else pd.DataFrame()).reset_index(drop=True)
     if frame.empty or (
-        shared._numbers(frame, "blockade_median").isna().all() and shared._numbers(frame, "principle_median").isna().all()
+        shared._numbers(frame, "blockade_median").isna().all()
+        and shared._numbers(frame, "principle_median").isna().all()
     ):
         return alt.layer(shared._no_data(labels, style, width=style.px(520), height=style.px(200)))
 
@@ -117,7 +118,9 @@ def blockade_pairs_chart(
     role_scale = alt.Scale(domain=roles, range=[shared.VERMILLION, shared.BLUE])
     colour = alt.Color(
         "role:N", scale=role_scale,
-        legend=shared._legend(style, title=None, **shared._legend_fit(roles, style, width if fitting else None, len(roles))),
+        legend=shared._legend(
+            style, title=None, **shared._legend_fit(roles, style, width if fitting else None, len(roles))
+        ),
     )
     shape = alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["square", "circle"]), legend=None)
 
@@ -144,9 +147,9 @@ def blockade_pairs_chart(
     )
     valued = long[long["value"].notna()]
     point_layer, value_layer = _median_marks(valued, x, y, colour, shape, style, ["row_label:N", "value_text:N"])
-    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=shared._title(labels, style, width)).properties(
-        width=width, height=height, view=alt.ViewBackground(stroke=None)
-    )
+    return alt.layer(
+        block_layer, track_layer, point_layer, value_layer, title=shared._title(labels, style, width)
+    ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
 
 
 def _key(value: float) -> str:

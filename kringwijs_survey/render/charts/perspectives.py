@@ -71,7 +71,9 @@ def perspectives_chart(
     series_scale = alt.Scale(domain=series, range=[shared.BLUE, shared.VERMILLION])
     colour = alt.Color(
         "series:N", scale=series_scale,
-        legend=shared._legend(style, title=None, **shared._legend_fit(series, style, width + beside if fitting else None, 2)),
+        legend=shared._legend(
+            style, title=None, **shared._legend_fit(series, style, width + beside if fitting else None, 2)
+        ),
     )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "square"]), legend=None)
 
@@ -111,12 +113,16 @@ def perspectives_chart(
     )
     difference_layer = (
         alt.Chart(differences[["y", "text"]], name="differences")
-        .mark_text(align="left", baseline="middle", fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK)
+        .mark_text(
+            align="left", baseline="middle", fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK
+        )
         .encode(x=alt.value(value_x), y=alt.Y("y:Q", scale=y_scale), text="text:N")
     )
     header_layer = (
         alt.Chart(pd.DataFrame({"header": [shared._wrap(labels["difference"], 12)]}), name="difference_header")
-        .mark_text(align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED, lineBreak="\n")
+        .mark_text(
+            align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED, lineBreak="\n"
+        )
         .encode(x=alt.value(value_x), y=alt.value(-4 * style.font_factor), text="header:N")
     )
     return alt.layer(

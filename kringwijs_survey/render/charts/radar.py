@@ -35,7 +35,9 @@ def radar_polygon(frame: pd.DataFrame, value: str) -> pd.DataFrame:
 RADAR_MIN_UNIT = 24  # px per scale point: below it the titles make way for the item ids
 
 
-def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: shared.Style, unit: float) -> tuple[float, float]:
+def _radar_extent(
+    axis_labels: Sequence[str], theta: np.ndarray, style: shared.Style, unit: float
+) -> tuple[float, float]:
     """The reach (scale units from the centre to the view's edge, labels above and below
     included) and the whole width in px, labels at the sides included."""
     label_x, label_y = _polar(RADAR_LABEL_RADIUS, theta)
