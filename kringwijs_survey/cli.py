@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -150,31 +151,38 @@ def _refuse(problem: InvalidInput) -> int:
     return 1
 
 
+def _refusals_printed(command):
+    """The command, with an InvalidInput it raises printed to stderr (exit status 1)."""
+
+    @functools.wraps(command)
+    def run(args) -> int:
+        try:
+            return command(args)
+        except InvalidInput as problem:
+            return _refuse(problem)
+
+    return run
+
+
+@_refusals_printed
 def cmd_backup(args) -> int:
-    try:
-        written = backup(load_settings().database_url, Path(args.file))
-    except InvalidInput as problem:
-        return _refuse(problem)
+    written = backup(load_settings().database_url, Path(args.file))
     print(t("cli.backup_made", path=written))
     return 0
 
 
+@_refusals_printed
 def cmd_restore(args) -> int:
-    try:
-        previous = restore(load_settings().database_url, Path(args.file))
-    except InvalidInput as problem:
-        return _refuse(problem)
+    previous = restore(load_settings().database_url, Path(args.file))
     print(t("cli.restored", path=args.file))
     if previous is not None:
         print(t("cli.previous_kept", path=previous))
     return 0
 
 
+@_refusals_printed
 def cmd_export_team(args) -> int:
-    try:
-        data = privacy.write_team_export(_engine(), args.team, Path(args.file))
-    except InvalidInput as problem:
-        return _refuse(problem)
+    data = privacy.write_team_export(_engine(), args.team, Path(args.file))
     rounds = len(data["rounds"])
     responses = sum(len(found["responses"]) for found in data["rounds"])
     print(t("cli.team_exported", team=data["team"]["name"], rounds=rounds, responses=responses, path=args.file))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kringwijs_survey.domain import rounds, sharing
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -39,3 +41,21 @@ def all_text(app: AppTest) -> str:
     parts += [c.value for c in app.code] + [s.label for s in app.selectbox] + [r.label for r in app.radio]
     parts += typed_texts(app)
     return "\n".join(str(p) for p in parts)
+
+
+def check_share_switch(app: AppTest, engine, key: str, round_id: int, shared_text: str) -> None:
+    """The switch `key` on the team page shares round `round_id` (the page then says `shared_text`)
+    and withdraws it again; a switch left on in another tab never shares a round again that was
+    withdrawn meanwhile."""
+    app.toggle(key=key).set_value(True).run()
+    assert not app.exception
+    assert rounds.get_round(engine, round_id).published
+    assert shared_text in all_text(app)
+    app.toggle(key=key).set_value(False).run()
+    assert not rounds.get_round(engine, round_id).published
+
+    app.toggle(key=key).set_value(True).run()
+    sharing.withdraw_round(engine, round_id)
+    app.run()
+    assert not rounds.get_round(engine, round_id).published
+    assert app.toggle(key=key).value is False

@@ -8,13 +8,18 @@ are about something else can keep calling one function."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
 
 from kringwijs_survey.domain import responses, rounds, sharing, teams
+from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import SYSTEM
-from kringwijs_survey.rules.content import get_frameworks
+from kringwijs_survey.rules.content import PRINCIPLES_DIR, get_frameworks
 from kringwijs_survey.stats.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
+from kringwijs_survey.store.database import get_engine, migrate
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
@@ -145,3 +150,24 @@ def font_sizes(spec) -> list[float]:
         for value in spec:
             found.extend(font_sizes(value))
     return found
+
+
+def framework_yaml(framework_id: str) -> dict[str, Any]:
+    """A built-in principles file (principles/<id>.yaml) as the data it holds, to change in a test."""
+    return yaml.safe_load((PRINCIPLES_DIR / f"{framework_id}.yaml").read_text(encoding="utf-8"))
+
+
+def write_framework(directory: Path, raw: dict[str, Any]) -> Path:
+    """`raw` written as `directory`/<its id>.yaml, for load_framework and load_frameworks."""
+    path = directory / f"{raw['id']}.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def demo_database(folder: Path):
+    """A new SQLite database in `folder`, migrated and filled with the demo municipality
+    (create_demo_data): (its URL, its engine, each team's key)."""
+    url = f"sqlite:///{folder / 'demo.db'}"
+    migrate(url)
+    engine = get_engine(url)
+    return url, engine, create_demo_data(engine)["keys"]

@@ -5,12 +5,12 @@ import pytest
 
 from kringwijs_survey.core.i18n import t
 from kringwijs_survey.domain import rounds, teams
-from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import get_frameworks
-from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.store.database import dispose_engines
 from kringwijs_survey.web.navigation import PAGES
 
+import factories
 from browser_helpers import axe_violations, charts_drawn, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
@@ -20,11 +20,7 @@ STAFF_ROLE_LABEL = {"facilitator": "trainer", "manager": "manager", "admin": "be
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, module_streamlit_server):
-    folder = tmp_path_factory.mktemp("a11y")
-    url = f"sqlite:///{folder / 'a11y.db'}"
-    migrate(url)
-    engine = get_engine(url)
-    keys = create_demo_data(engine)["keys"]
+    url, engine, keys = factories.demo_database(tmp_path_factory.mktemp("a11y"))
     team_key = next(iter(keys.values()))
     team = teams.team_by_key(engine, team_key)
     open_round = next(r for t_ in teams.list_teams(engine) for r in rounds.list_rounds(engine, t_.id) if r.status == "open")

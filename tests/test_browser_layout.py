@@ -12,10 +12,10 @@ import pytest
 
 from kringwijs_survey.core.i18n import t
 from kringwijs_survey.domain import rounds, sharing, teams
-from kringwijs_survey.domain.demo import create_demo_data
 from kringwijs_survey.rules.access import hash_passphrase
-from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+from kringwijs_survey.store.database import dispose_engines
 
+import factories
 from browser_helpers import OUTPUT_DIR, page_ready, rerun_after, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
@@ -57,11 +57,7 @@ MEASURE = """() => {
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory, module_streamlit_server):
-    folder = tmp_path_factory.mktemp("layout")
-    url = f"sqlite:///{folder / 'layout.db'}"
-    migrate(url)
-    engine = get_engine(url)
-    keys = create_demo_data(engine)["keys"]
+    url, engine, keys = factories.demo_database(tmp_path_factory.mktemp("layout"))
     for team in teams.list_teams(engine):  # every closed round shared: the manager has all views
         for survey_round in rounds.list_rounds(engine, team.id):
             if survey_round.status != "open":

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kringwijs_survey.rules.content import (
     DEFAULT_FRAMEWORK,
@@ -22,6 +21,8 @@ from kringwijs_survey.rules.content import (
     load_frameworks,
 )
 
+from factories import framework_yaml, write_framework
+
 SOURCES_DIR = Path(__file__).parents[1].parent / "shared" / "sources"
 KRINGWIJS = "kringwijs-uitgangspunten"
 FRAMEWORK_FILES = sorted(PRINCIPLES_DIR.glob("*.yaml"))
@@ -29,16 +30,6 @@ FRAMEWORK_FILES = sorted(PRINCIPLES_DIR.glob("*.yaml"))
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-def _raw(framework_id: str) -> dict[str, Any]:
-    return yaml.safe_load((PRINCIPLES_DIR / f"{framework_id}.yaml").read_text(encoding="utf-8"))
-
-
-def _write(directory: Path, raw: dict[str, Any]) -> Path:
-    path = directory / f"{raw['id']}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda path: path.name)
@@ -268,10 +259,10 @@ BROKEN = {
 def test_broken_file_names_file_item_and_field(
     tmp_path: Path, breakage: Callable[[dict[str, Any]], None], expected: list[str]
 ) -> None:
-    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw = copy.deepcopy(framework_yaml(KRINGWIJS))
     raw["id"] = "kapot"
     breakage(raw)
-    path = _write(tmp_path, raw)
+    path = write_framework(tmp_path, raw)
     with pytest.raises(ContentError) as caught:
         load_framework(path)
     message = str(caught.value)
@@ -294,28 +285,28 @@ def test_id_must_match_file_name(tmp_path: Path) -> None:
 
 
 def test_blockade_answered_twice_is_rejected(tmp_path: Path) -> None:
-    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw = copy.deepcopy(framework_yaml(DEFAULT_FRAMEWORK))
     raw["id"] = "dubbel"
     second = next(item for item in raw["items"] if item.get("answers") == "B2")
     second["answers"] = "B1"
     with pytest.raises(ContentError, match="dubbel.yaml: item AO2, veld 'answers'"):
-        load_framework(_write(tmp_path, raw))
+        load_framework(write_framework(tmp_path, raw))
 
 
 def test_only_principles_may_answer(tmp_path: Path) -> None:
-    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw = copy.deepcopy(framework_yaml(DEFAULT_FRAMEWORK))
     raw["id"] = "omgekeerd"
     blockade = next(item for item in raw["items"] if item["id"] == "B1")
     blockade["answers"] = "B2"
     with pytest.raises(ContentError, match="omgekeerd.yaml: item B1, veld 'answers'"):
-        load_framework(_write(tmp_path, raw))
+        load_framework(write_framework(tmp_path, raw))
 
 
 def test_item_ids_must_be_unique_across_files(tmp_path: Path) -> None:
-    first = copy.deepcopy(_raw(KRINGWIJS))
+    first = copy.deepcopy(framework_yaml(KRINGWIJS))
     second = copy.deepcopy(first)
     first["id"], second["id"] = "eerste", "tweede"
-    _write(tmp_path, first)
-    _write(tmp_path, second)
+    write_framework(tmp_path, first)
+    write_framework(tmp_path, second)
     with pytest.raises(ContentError, match="tweede.yaml: item KU1, veld 'id'.*eerste.yaml"):
         load_frameworks(tmp_path)

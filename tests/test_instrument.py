@@ -128,19 +128,17 @@ def test_each_panel_is_drawn_with_its_own_rows(round_with_both_kinds):
     assert columns == [i for i in FRAMEWORK.item_ids if kinds[i] == "principle"] + [i for i in FRAMEWORK.item_ids if kinds[i] == "blockade"]
 
 
-def test_the_results_page_shows_blockades_on_their_own_scale(round_with_both_kinds):
-    _, team, survey_round = round_with_both_kinds
-    key = teams.issue_team_key(round_with_both_kinds[0], team.id)
+def spread_view_specs(engine, team, survey_round) -> list[dict]:
+    """The specs of the charts the team's results page shows for this round in its spread view."""
+    key = teams.issue_team_key(engine, team.id)
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
     app.radio(key="results_view").set_value("spread").run()
     assert not app.exception, app.exception
-    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, survey_round.scales) for spec in specs if legend_words(spec)]
-    assert {"principle", "blockade"} in checked
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
 
 
-def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
-    engine, team, survey_round = round_with_both_kinds
+def team_pdf_specs(engine, team, survey_round, monkeypatch) -> list[dict]:
+    """The specs of the charts the team's PDF report of this round draws."""
     drawn = []
     real_image = charts.chart_image
 
@@ -150,6 +148,19 @@ def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
 
     monkeypatch.setattr(charts, "chart_image", spy)
     reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
+    return drawn
+
+
+def test_the_results_page_shows_blockades_on_their_own_scale(round_with_both_kinds):
+    engine, team, survey_round = round_with_both_kinds
+    specs = spread_view_specs(engine, team, survey_round)
+    checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, survey_round.scales) for spec in specs if legend_words(spec)]
+    assert {"principle", "blockade"} in checked
+
+
+def test_the_team_pdf_uses_each_rows_scale(round_with_both_kinds, monkeypatch):
+    engine, team, survey_round = round_with_both_kinds
+    drawn = team_pdf_specs(engine, team, survey_round, monkeypatch)
     with_scale_words = [spec for spec in drawn if legend_words(spec)]
     assert with_scale_words, "the report has no chart with score words"
     for spec in with_scale_words:
@@ -233,11 +244,7 @@ def test_an_imported_round_stores_the_scales_it_was_answered_on(imported_old_rou
 
 def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round):
     engine, team, survey_round = imported_old_round
-    key = teams.issue_team_key(engine, team.id)
-    app = open_page("pages/results.py", query={"team": key}, session={"results_round": survey_round.id})
-    app.radio(key="results_view").set_value("spread").run()
-    assert not app.exception, app.exception
-    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    specs = spread_view_specs(engine, team, survey_round)
     checked = [assert_each_row_has_its_own_scale(spec, FRAMEWORK, FIRST_SCALES) for spec in specs if legend_words(spec)]
     assert {"principle", "blockade"} in checked
     words = set().union(*(legend_words(spec) for spec in specs))
@@ -246,15 +253,7 @@ def test_an_imported_old_round_is_charted_with_its_own_words(imported_old_round)
 
 def test_the_pdf_of_an_imported_old_round_uses_its_own_words(imported_old_round, monkeypatch):
     engine, team, survey_round = imported_old_round
-    drawn = []
-    real_image = charts.chart_image
-
-    def spy(chart, *args, **kwargs):
-        drawn.append(chart.to_dict() if isinstance(chart, alt.TopLevelMixin) else chart)
-        return real_image(chart, *args, **kwargs)
-
-    monkeypatch.setattr(charts, "chart_image", spy)
-    reports.team_report_pdf(engine, team.id, survey_round.id, min_group=3)
+    drawn = team_pdf_specs(engine, team, survey_round, monkeypatch)
     with_scale_words = [spec for spec in drawn if legend_words(spec)]
     assert with_scale_words
     for spec in with_scale_words:

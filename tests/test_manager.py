@@ -21,7 +21,7 @@ from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.views import organisation
 
 import factories
-from app_helpers import all_text, open_page, typed_texts
+from app_helpers import all_text, check_share_switch, open_page, typed_texts
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 MIN_ORG = 5
@@ -333,19 +333,7 @@ def test_a_team_shares_and_withdraws_a_closed_round_on_its_page(app_engine):
     app = open_page("pages/team.py", query={"team": key})
     text = all_text(app)
     assert "Deze ronde is niet gedeeld" in text and "Dit ziet de organisatie nooit" in text
-    app.toggle(key=f"share-{survey_round.id}").set_value(True).run()
-    assert not app.exception
-    assert rounds.get_round(app_engine, survey_round.id).published
-    assert "Deze ronde is gedeeld met de organisatie" in all_text(app)
-    app.toggle(key=f"share-{survey_round.id}").set_value(False).run()
-    assert not rounds.get_round(app_engine, survey_round.id).published
-
-    # A switch left on in another tab never shares a round again that was withdrawn meanwhile.
-    app.toggle(key=f"share-{survey_round.id}").set_value(True).run()
-    sharing.withdraw_round(app_engine, survey_round.id)
-    app.run()
-    assert not rounds.get_round(app_engine, survey_round.id).published
-    assert app.toggle(key=f"share-{survey_round.id}").value is False
+    check_share_switch(app, app_engine, f"share-{survey_round.id}", survey_round.id, "Deze ronde is gedeeld met de organisatie")
 
 
 def test_the_manager_compares_the_teams_of_another_lens_and_never_mixes_lenses(app_engine):

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kringwijs_survey.rules.content import (
     DEFAULT_FRAMEWORK,
-    PRINCIPLES_DIR,
     RESIDENT_STATEMENT_MAX_WORDS,
     ContentError,
     ResidentScale,
@@ -21,17 +19,9 @@ from kringwijs_survey.rules.content import (
     load_frameworks,
 )
 
+from factories import framework_yaml, write_framework
+
 KRINGWIJS = "kringwijs-uitgangspunten"
-
-
-def _raw(framework_id: str) -> dict[str, Any]:
-    return yaml.safe_load((PRINCIPLES_DIR / f"{framework_id}.yaml").read_text(encoding="utf-8"))
-
-
-def _write(directory: Path, raw: dict[str, Any]) -> Path:
-    path = directory / f"{raw['id']}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 # --- the real files ----------------------------------------------------------------------------
@@ -91,10 +81,10 @@ def test_statements_are_short_point_at_principles_and_have_unique_ids_everywhere
 
 
 def test_statements_and_the_scale_are_optional(tmp_path: Path) -> None:
-    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw = copy.deepcopy(framework_yaml(KRINGWIJS))
     raw["id"] = "zonder-bewoners"
     del raw["resident_statements"], raw["resident_scale"]
-    framework = load_framework(_write(tmp_path, raw))
+    framework = load_framework(write_framework(tmp_path, raw))
     assert framework.resident_statements == [] and framework.resident_scale is None
 
 
@@ -149,43 +139,37 @@ BROKEN = {
 def test_broken_file_names_file_statement_and_field(
     tmp_path: Path, breakage: Callable[[dict[str, Any]], None], expected: list[str]
 ) -> None:
-    raw = copy.deepcopy(_raw(KRINGWIJS))
+    raw = copy.deepcopy(framework_yaml(KRINGWIJS))
     raw["id"] = "kapot"
     breakage(raw)
     with pytest.raises(ContentError) as caught:
-        load_framework(_write(tmp_path, raw))
+        load_framework(write_framework(tmp_path, raw))
     message = str(caught.value)
     for fragment in ["kapot.yaml", *expected]:
         assert fragment in message, message
 
 
 def test_a_statement_about_a_blockade_is_refused(tmp_path: Path) -> None:
-    raw = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    raw = copy.deepcopy(framework_yaml(DEFAULT_FRAMEWORK))
     raw["id"] = "blokkade"
     raw["resident_statements"][0]["principle"] = "B1"
     with pytest.raises(ContentError, match=r"blokkade.yaml: zin voor inwoners R1, veld 'principle': 'B1' is geen beginsel"):
-        load_framework(_write(tmp_path, raw))
+        load_framework(write_framework(tmp_path, raw))
 
 
-def test_statement_ids_must_be_unique_across_files(tmp_path: Path) -> None:
-    first = copy.deepcopy(_raw(KRINGWIJS))
+@pytest.mark.parametrize(
+    "statement, taken_id",
+    [(4, "KR2"), (0, "KU1")],
+    ids=["a statement id of another file", "an item id of another file"],
+)
+def test_a_statement_id_may_not_be_taken_in_another_file(tmp_path: Path, statement: int, taken_id: str) -> None:
+    """Statement ids are unique across files, and never the id of another file's item."""
+    first = copy.deepcopy(framework_yaml(KRINGWIJS))
     first["id"] = "eerste"
-    second = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
+    second = copy.deepcopy(framework_yaml(DEFAULT_FRAMEWORK))
     second["id"] = "tweede"
-    second["resident_statements"][4]["id"] = "KR2"
-    _write(tmp_path, first)
-    _write(tmp_path, second)
-    with pytest.raises(ContentError, match=r"tweede.yaml: zin voor inwoners KR2, veld 'id'.*eerste.yaml"):
-        load_frameworks(tmp_path)
-
-
-def test_a_statement_id_may_not_be_an_item_id_of_another_file(tmp_path: Path) -> None:
-    first = copy.deepcopy(_raw(KRINGWIJS))
-    first["id"] = "eerste"
-    second = copy.deepcopy(_raw(DEFAULT_FRAMEWORK))
-    second["id"] = "tweede"
-    second["resident_statements"][0]["id"] = "KU1"
-    _write(tmp_path, first)
-    _write(tmp_path, second)
-    with pytest.raises(ContentError, match=r"tweede.yaml: zin voor inwoners KU1, veld 'id'.*eerste.yaml"):
+    second["resident_statements"][statement]["id"] = taken_id
+    write_framework(tmp_path, first)
+    write_framework(tmp_path, second)
+    with pytest.raises(ContentError, match=rf"tweede.yaml: zin voor inwoners {taken_id}, veld 'id'.*eerste.yaml"):
         load_frameworks(tmp_path)

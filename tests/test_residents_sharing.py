@@ -13,7 +13,7 @@ from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.views import organisation
 
 import factories
-from app_helpers import all_text, open_page
+from app_helpers import all_text, check_share_switch, open_page
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 STATEMENTS = FRAMEWORK.resident_statements
@@ -102,20 +102,9 @@ def test_a_team_shares_and_withdraws_its_residents_results_on_its_page(app_engin
     assert not app.exception, app.exception
     text = all_text(app)
     assert "De inwonersuitkomsten zijn niet gedeeld" in text and "middelste score van alle inwoners" in text
-    toggle = app.toggle(key=f"share-residents-{residents.id}")
-    assert toggle.label == "Inwonersuitkomsten delen met de organisatie"
-    toggle.set_value(True).run()
-    assert not app.exception
-    assert rounds.get_round(app_engine, residents.id).published
-    assert "De inwonersuitkomsten zijn gedeeld met de organisatie" in all_text(app)
-    app.toggle(key=f"share-residents-{residents.id}").set_value(False).run()
-    assert not rounds.get_round(app_engine, residents.id).published
-    # A stale switch never publishes a round that was withdrawn meanwhile.
-    app.toggle(key=f"share-residents-{residents.id}").set_value(True).run()
-    sharing.withdraw_round(app_engine, residents.id)
-    app.run()
-    assert not rounds.get_round(app_engine, residents.id).published
-    assert app.toggle(key=f"share-residents-{residents.id}").value is False
+    switch = f"share-residents-{residents.id}"
+    assert app.toggle(key=switch).label == "Inwonersuitkomsten delen met de organisatie"
+    check_share_switch(app, app_engine, switch, residents.id, "De inwonersuitkomsten zijn gedeeld met de organisatie")
 
 
 def manager_residents(app):

@@ -78,6 +78,16 @@ def assert_described_as_a_whole(app, where: str) -> None:
         assert spec["description"] in captions, (where, spec["description"])
 
 
+def assert_every_view_plain(app, page: str, views) -> None:
+    """Each of `views` of the page (its radio "<page>_view") shows only plain tables, and its charts
+    are described as a whole."""
+    for name in views:
+        app.radio(key=f"{page}_view").set_value(name).run()
+        assert not app.exception, app.exception
+        assert_plain([frame.value for frame in app.dataframe], f"{page}/{name}")
+        assert_described_as_a_whole(app, f"{page}/{name}")
+
+
 def test_every_results_view_shows_plain_tables(demo):
     engine, keys = demo
     key = next(iter(keys.values()))
@@ -85,11 +95,7 @@ def test_every_results_view_shows_plain_tables(demo):
     closed = [r for r in rounds.list_rounds(engine, team.id) if r.status == "closed"]
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": closed[-1].id})
     assert not app.exception, app.exception
-    for name in ("profile", "blockades", "spread", "changes", "agenda"):
-        app.radio(key="results_view").set_value(name).run()
-        assert not app.exception, app.exception
-        assert_plain([frame.value for frame in app.dataframe], f"results/{name}")
-        assert_described_as_a_whole(app, f"results/{name}")
+    assert_every_view_plain(app, "results", ("profile", "blockades", "spread", "changes", "agenda"))
 
 
 def test_every_manager_view_shows_plain_tables(demo):
@@ -100,11 +106,7 @@ def test_every_manager_view_shows_plain_tables(demo):
                 sharing.publish_round(engine, survey_round.id)
     app = open_page("pages/manager.py", session={"principal": Principal(Role.MANAGER)})
     assert not app.exception, app.exception
-    for name in ("overview", "profiles", "spread", "trend", "blockades"):
-        app.radio(key="manager_view").set_value(name).run()
-        assert not app.exception, app.exception
-        assert_plain([frame.value for frame in app.dataframe], f"manager/{name}")
-        assert_described_as_a_whole(app, f"manager/{name}")
+    assert_every_view_plain(app, "manager", ("overview", "profiles", "spread", "trend", "blockades"))
 
 
 def _table_on_a_narrow_page(frame: pd.DataFrame, width: int):

@@ -41,6 +41,15 @@ def submit(engine, round_id, person, scores):
     factories.submit(engine, round_id, person, answers)
 
 
+def closed_round(engine, team, period, scores):
+    """A round of `team` in `period` that each (person, score) of `scores` answered, closed."""
+    survey_round = rounds.start_round(engine, team.id, period)
+    for person, score in scores:
+        submit(engine, survey_round.id, person, [score])
+    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    return survey_round
+
+
 def results_text(key, round_id, view=None):
     app = open_page("pages/results.py", query={"team": key}, session={"results_round": round_id})
     assert not app.exception, app.exception
@@ -75,10 +84,7 @@ def test_create_start_three_submit_and_results_appear(engine):
 def test_with_two_members_the_results_stay_hidden(engine):
     key = create_team_in_the_app("Wijkteam Klein")
     team = teams.team_by_key(engine, key)
-    survey_round = rounds.start_round(engine, team.id, "2026-Q1")
-    submit(engine, survey_round.id, "a", [1])
-    submit(engine, survey_round.id, "b", [5])
-    rounds.close_round(engine, survey_round.id, actor=SYSTEM)
+    survey_round = closed_round(engine, team, "2026-Q1", [("a", 1), ("b", 5)])
     app, text = results_text(key, survey_round.id)
     assert "te weinig antwoorden" in text and "minstens 3" in text
     assert len(app.get("vega_lite_chart")) == 0
@@ -87,14 +93,8 @@ def test_with_two_members_the_results_stay_hidden(engine):
 def test_the_delta_to_last_round_is_right(engine):
     key = create_team_in_the_app("Wijkteam Delta")
     team = teams.team_by_key(engine, key)
-    first = rounds.start_round(engine, team.id, "2026-Q1")
-    for person, score in (("a", 2), ("b", 2), ("c", 3)):
-        submit(engine, first.id, person, [score])
-    rounds.close_round(engine, first.id, actor=SYSTEM)
-    second = rounds.start_round(engine, team.id, "2026-Q2")
-    for person, score in (("d", 4), ("e", 4), ("f", 3)):
-        submit(engine, second.id, person, [score])
-    rounds.close_round(engine, second.id, actor=SYSTEM)
+    closed_round(engine, team, "2026-Q1", [("a", 2), ("b", 2), ("c", 3)])
+    second = closed_round(engine, team, "2026-Q2", [("d", 4), ("e", 4), ("f", 3)])
     app, text = results_text(key, second.id, view="changes")
     table = next(frame.value for frame in app.dataframe if "Verschil" in frame.value.columns)
     row = table[table["Nr."] == FRAMEWORK.items[0].id].iloc[0]
@@ -106,10 +106,7 @@ def test_the_delta_to_last_round_is_right(engine):
 def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
     key = create_team_in_the_app("Wijkteam Actie")
     team = teams.team_by_key(engine, key)
-    first = rounds.start_round(engine, team.id, "2026-Q1")
-    for person in "abc":
-        submit(engine, first.id, person, [3])
-    rounds.close_round(engine, first.id, actor=SYSTEM)
+    first = closed_round(engine, team, "2026-Q1", [(person, 3) for person in "abc"])
     app, _ = results_text(key, first.id, view="actions")
     form_inputs = [t for t in app.text_input if t.label == "Wat gaan jullie doen?"]
     form_inputs[0].input("Elke week een huisbezoek samen")
@@ -129,10 +126,7 @@ def test_open_actions_reappear_next_round_and_closing_one_removes_it(engine):
 def test_results_from_the_menu_open_the_newest_round_that_has_results(engine):
     key = create_team_in_the_app("Wijkteam Menu")
     team = teams.team_by_key(engine, key)
-    first = rounds.start_round(engine, team.id, "2026-Q1")
-    for person, score in (("a", 2), ("b", 2), ("c", 3)):
-        submit(engine, first.id, person, [score])
-    rounds.close_round(engine, first.id, actor=SYSTEM)
+    first = closed_round(engine, team, "2026-Q1", [("a", 2), ("b", 2), ("c", 3)])
     rounds.start_round(engine, team.id, "2026-Q2")
     app = open_page("pages/results.py", query={"team": key})
     text = all_text(app)

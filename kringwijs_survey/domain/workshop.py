@@ -91,11 +91,7 @@ def issue_workshop_key(engine: Engine, round_id: int) -> str:
     key = "".join(access.new_join_code() for _ in range(2))[:WORKSHOP_KEY_LENGTH]
 
     def work(session: Session) -> None:
-        found = session.get(Round, round_id, with_for_update=True)
-        if found is None:
-            raise InvalidInput("error.no_workshop")
-        if found.status != ROUND_OPEN:
-            raise Refused("workshop.closed_round")
+        found = _locked_open_round(session, round_id, closed=Refused("workshop.closed_round"))
         found.presenter_key_hash = access.key_digest(key)
 
     run_write(engine, work)
@@ -129,14 +125,20 @@ def get_workshop(engine: Engine, round_id: int) -> Round:
     return found
 
 
+def _locked_open_round(session: Session, round_id: int, *, closed: InvalidInput) -> Round:
+    """The workshop round, row-locked for this transaction (PostgreSQL: closing waits for a submit
+    that already read "open"); raises `closed` when the round is no longer open."""
+    found = session.get(Round, round_id, with_for_update=True)
+    if found is None:
+        raise InvalidInput("error.no_workshop")
+    if found.status != ROUND_OPEN:
+        raise closed
+    return found
+
+
 def _change_live(engine: Engine, round_id: int, change) -> Round:
     def work(session: Session) -> Round:
-        # Row lock (PostgreSQL): closing waits for a submit that already read "open".
-        found = session.get(Round, round_id, with_for_update=True)
-        if found is None:
-            raise InvalidInput("error.no_workshop")
-        if found.status != ROUND_OPEN:
-            raise InvalidInput("error.workshop_closed")
+        found = _locked_open_round(session, round_id, closed=InvalidInput("error.workshop_closed"))
         change(session, found)
         session.add(found)
         return found

@@ -64,8 +64,24 @@ class SharedMessage:
     text: str
 
 
+class _TeamsShown:
+    """What OrgView and ResidentsView share: figures only when at least MIN_TEAMS teams are shown."""
+
+    team_count: int
+
+    @property
+    def enough(self) -> bool:
+        return policy.enough_teams(self.team_count)
+
+    def _too_few(self, key: str, min_group: int, lang: str) -> str | None:
+        """The text `key` saying why there are no figures, or None when there are."""
+        if self.enough:
+            return None
+        return i18n.t(key, lang, count=self.team_count, minimum=MIN_TEAMS, min_group=min_group)
+
+
 @dataclass(frozen=True)
-class OrgView:
+class OrgView(_TeamsShown):
     """What a manager may see for a choice of areas and quarter.
 
     latest: per shown team the rows of ONE round (the chosen quarter, or else the team's latest
@@ -96,15 +112,9 @@ class OrgView:
     _round_teams: tuple[tuple[int, str], ...] = field(default=(), repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
-    @property
-    def enough(self) -> bool:
-        return policy.enough_teams(self.team_count)
-
     def explanation(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
         """Why there are no figures (plain Dutch or English), or None when there are."""
-        if self.enough:
-            return None
-        return i18n.t("manager.too_few_teams", lang, count=self.team_count, minimum=MIN_TEAMS, min_group=self.min_group_org)
+        return self._too_few("manager.too_few_teams", self.min_group_org, lang)
 
     @property
     def periods(self) -> list[str]:
@@ -263,7 +273,7 @@ def _messages(engine: Engine, round_ids: tuple, team_of: dict) -> tuple[SharedMe
 
 
 @dataclass(frozen=True)
-class ResidentsView:
+class ResidentsView(_TeamsShown):
     """What residents think, for the manager.
 
     teams_frame: per shown team and principle the residents' middle score (RESIDENT_TEAM_COLUMNS),
@@ -277,14 +287,9 @@ class ResidentsView:
     teams_frame: pd.DataFrame
     organisation: pd.DataFrame
 
-    @property
-    def enough(self) -> bool:
-        return policy.enough_teams(self.team_count)
-
     def explanation(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
-        if self.enough:
-            return None
-        return i18n.t("manager.residents_too_few", lang, count=self.team_count, minimum=MIN_TEAMS, min_group=self.minimum)
+        """Why there are no figures (plain Dutch or English), or None when there are."""
+        return self._too_few("manager.residents_too_few", self.minimum, lang)
 
 
 def residents_view(

@@ -8,30 +8,7 @@ import altair as alt
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
-from kringwijs_survey.render.charts.style import (
-    BLACK,
-    DONT_KNOW_COLOUR,
-    FONT,
-    INK,
-    MUTED,
-    PADDING,
-    SCORE_COLOURS,
-    SCORE_TEXT,
-    Style,
-    _axis,
-    _decimal,
-    _fit_rows,
-    _item_label,
-    _label_lines_axis,
-    _legend,
-    _legend_fit,
-    _lookup_expression,
-    _no_data,
-    _numbers,
-    _require,
-    _row_px,
-    _title,
-)
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.rules.content import COUNT_COLUMNS, SCORES
 
 
@@ -80,7 +57,8 @@ def distribution(
                     labels={**labels, "title": labels.get(kind, kind), "subtitle": ""},
                     score_labels=score_labels_by_kind[kind],
                     big=big,
-                    width=None if width is None else width - 4 * PADDING - 4,  # the panels' frame takes its padding
+                    # the panels' frame takes its padding
+                    width=None if width is None else width - 4 * shared.PADDING - 4,
                 ),
                 kind,
             )
@@ -89,21 +67,21 @@ def distribution(
         if len(panels) == 1:
             return panels[0]
         if panels:
-            return alt.vconcat(*panels, spacing=24 * Style(big).font_factor, title=_title(labels, Style(big), width)).resolve_scale(
+            return alt.vconcat(*panels, spacing=24 * shared.Style(big).font_factor, title=shared._title(labels, shared.Style(big), width)).resolve_scale(
                 color="independent"
             )
-    style = Style(big)
-    _require(labels, "no_data", "dont_know", "score")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "dont_know", "score")
     frame = (disagreement_df if disagreement_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
     if frame.empty or not set(COUNT_COLUMNS) <= set(frame):
-        return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(560), height=style.px(200)))
     counts = frame[COUNT_COLUMNS].apply(pd.to_numeric, errors="coerce").fillna(0)
-    dont_know = _numbers(frame, "n_dont_know").fillna(0)
+    dont_know = shared._numbers(frame, "n_dont_know").fillna(0)
     if counts.to_numpy().sum() + dont_know.sum() == 0:
-        return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(560), height=style.px(200)))
 
-    decimal = _decimal(labels)
-    frame["row_label"] = _item_label(frame)
+    decimal = shared._decimal(labels)
+    frame["row_label"] = shared._item_label(frame)
     order = list(frame["row_label"])
     segments = []
     for index, record in frame.iterrows():
@@ -120,7 +98,7 @@ def distribution(
                         "end": start + count,
                         "middle": start + count / 2,
                         "count_text": str(int(count)),
-                        "text_colour": SCORE_TEXT[score - 1],
+                        "text_colour": shared.SCORE_TEXT[score - 1],
                     }
                 )
             start += count
@@ -130,13 +108,15 @@ def distribution(
     side_width = style.px(90 if width is None or width >= 600 else 56)  # narrower on a phone
     beside = 18 * style.font_factor + side_width + 20
     fitting = width is not None
-    main_width, row_lines = _fit_rows(order, style, width, style.px(420), beside)
-    row_px = _row_px(row_lines, style, style.px(34))
+    main_width, row_lines = shared._fit_rows(order, style, width, style.px(420), beside)
+    row_px = shared._row_px(row_lines, style, style.px(34))
     height = row_px * len(frame)
 
     score_domain = [str(score) for score in SCORES]
     legend_labels = (
-        _lookup_expression({str(score): f"{score} · {text}" for score, text in score_labels.items()}, "datum.value")
+        shared._lookup_expression(
+            {str(score): f"{score} · {text}" for score, text in score_labels.items()}, "datum.value"
+        )
         if score_labels
         else alt.Undefined
     )
@@ -145,17 +125,17 @@ def distribution(
         "row_label:N",
         sort=order,
         scale=y_scale,
-        axis=_axis(style, title=None, ticks=False, domain=False, **_label_lines_axis(row_lines, style)),
+        axis=shared._axis(style, title=None, ticks=False, domain=False, **shared._label_lines_axis(row_lines, style)),
     )
     x_scale = alt.Scale(domain=[0, longest * (1.18 if "sd" in labels else 1.02)], nice=False)
     legend_entries = [f"{score} · {text}" for score, text in score_labels.items()] if score_labels else score_domain
-    legend_fit = _legend_fit(
+    legend_fit = shared._legend_fit(
         dict(zip(score_domain, legend_entries)), style, main_width + beside if fitting else None, 3 if score_labels else 5
     )
     colour = alt.Color(
         "score:N",
-        scale=alt.Scale(domain=score_domain, range=SCORE_COLOURS),
-        legend=_legend(
+        scale=alt.Scale(domain=score_domain, range=shared.SCORE_COLOURS),
+        legend=shared._legend(
             style, title=labels["score"], symbolType="square", **{"labelExpr": legend_labels, **legend_fit},
             **({"titleOrient": "top", "titleAnchor": "start"} if legend_fit["columns"] < 3 else {}),
         ),
@@ -167,7 +147,7 @@ def distribution(
             x=alt.X(
                 "start:Q",
                 scale=x_scale,
-                axis=_axis(style, title=labels.get("x_title") or None, tickMinStep=1, format="d", grid=True),
+                axis=shared._axis(style, title=labels.get("x_title") or None, tickMinStep=1, format="d", grid=True),
             ),
             x2="end:Q",
             y=y,
@@ -181,12 +161,12 @@ def distribution(
     )
     text_layer = (
         alt.Chart(segments, name="segment_counts")
-        .mark_text(fontSize=style.label, font=FONT, fontWeight="bold")
+        .mark_text(fontSize=style.label, font=shared.FONT, fontWeight="bold")
         .encode(
             x=alt.X("middle:Q", scale=x_scale),
             y=y,
             text="count_text:N",
-            color=alt.condition("datum.text_colour == 'light'", alt.value("#FFFFFF"), alt.value(BLACK)),
+            color=alt.condition("datum.text_colour == 'light'", alt.value("#FFFFFF"), alt.value(shared.BLACK)),
         )
     )
     layers = [bar_layer, text_layer]
@@ -195,12 +175,14 @@ def distribution(
             total=totals,
             sd_text=[
                 f"{labels['sd']} {format_number(value, decimal)}" if pd.notna(value) else ""
-                for value in _numbers(frame, "sd")
+                for value in shared._numbers(frame, "sd")
             ],
         )
         layers.append(
             alt.Chart(spread, name="sd")
-            .mark_text(align="left", dx=8 * style.size_factor, fontSize=style.label, font=FONT, color=MUTED)
+            .mark_text(
+                align="left", dx=8 * style.size_factor, fontSize=style.label, font=shared.FONT, color=shared.MUTED
+            )
             .encode(x=alt.X("total:Q", scale=x_scale), y=y, text="sd_text:N")
         )
     main = alt.layer(*layers).properties(width=main_width, height=height, view=alt.ViewBackground(stroke=None))
@@ -213,12 +195,12 @@ def distribution(
     unknown_y = alt.Y("row_label:N", sort=order, scale=y_scale, axis=None)
     unknown_bar = (
         alt.Chart(unknown[unknown["count"] > 0], name="dont_know")
-        .mark_bar(color=DONT_KNOW_COLOUR, stroke=MUTED, strokeWidth=style.px(1), strokeDash=[3, 2])
+        .mark_bar(color=shared.DONT_KNOW_COLOUR, stroke=shared.MUTED, strokeWidth=style.px(1), strokeDash=[3, 2])
         .encode(
             x=alt.X(
                 "count:Q",
                 scale=unknown_scale,
-                axis=_axis(style, title=labels["dont_know"], tickMinStep=1, format="d", grid=True, tickCount=2),
+                axis=shared._axis(style, title=labels["dont_know"], tickMinStep=1, format="d", grid=True, tickCount=2),
             ),
             y=unknown_y,
             tooltip=[alt.Tooltip("row_label:N", title=" "), alt.Tooltip("count_text:N", title=labels["dont_know"])],
@@ -226,12 +208,12 @@ def distribution(
     )
     unknown_text = (
         alt.Chart(unknown, name="dont_know_counts")
-        .mark_text(align="left", dx=5 * style.size_factor, fontSize=style.label, font=FONT, color=INK)
+        .mark_text(align="left", dx=5 * style.size_factor, fontSize=style.label, font=shared.FONT, color=shared.INK)
         .encode(x=alt.X("count:Q", scale=unknown_scale), y=unknown_y, text="count_text:N")
     )
     side = alt.layer(unknown_bar, unknown_text).properties(
         width=side_width, height=height, view=alt.ViewBackground(stroke=None)
     )
-    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=_title(labels, style, width))
+    return alt.hconcat(main, side, spacing=18 * style.font_factor, title=shared._title(labels, style, width))
 
 

@@ -10,42 +10,29 @@ import numpy as np
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.render.charts.distribution import _own_view_names
-from kringwijs_survey.render.charts.style import (
-    BLACK,
-    FONT,
-    LEGEND_TITLE_BESIDE,
-    MUTED,
-    PADDING,
-    Style,
-    _axis,
-    _decimal,
-    _legend,
-    _no_data,
-    _numbers,
-    _require,
-    _title,
-    text_px,
-)
 from kringwijs_survey.rules.content import SCORES
 
 
-def _heat_legend_title(title: str, *, width: float, style: Style) -> dict:
+def _heat_legend_title(title: str, *, width: float, style: shared.Style) -> dict:
     """A legend title that is read in full: beside the gradient when it is short, otherwise
     above it in lines as wide as the panel (a blockade panel's title says its colours are
     reversed; cut off, it would not)."""
     characters = int(width / (style.label * 0.55))
-    if len(title) * style.label * 0.55 <= LEGEND_TITLE_BESIDE:
+    if len(title) * style.label * 0.55 <= shared.LEGEND_TITLE_BESIDE:
         return {"title": title}
     lines = textwrap.wrap(title, width=max(characters, 20), break_long_words=False, break_on_hyphens=False)
     return {"title": lines, "titleOrient": "top", "titleAnchor": "start", "titleLimit": 1000}
 
 
-def _heat_panels_fit(data: pd.DataFrame, items: Sequence[str], width: float, style: Style) -> bool:
+def _heat_panels_fit(data: pd.DataFrame, items: Sequence[str], width: float, style: shared.Style) -> bool:
     """Whether a principles panel and a blockades panel fit beside each other in `width` px with
     48 px cells: each panel repeats the team names."""
-    names = max((text_px(team, style.label) for team in dict.fromkeys(data["team"])), default=0)
-    needed = 2 * (names + 12 * style.font_factor + 2 * PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    names = max((shared.text_px(team, style.label) for team in dict.fromkeys(data["team"])), default=0)
+    needed = (
+        2 * (names + 12 * style.font_factor + 2 * shared.PADDING) + len(items) * style.px(48) + 28 * style.font_factor
+    )
     return needed <= width
 
 
@@ -73,8 +60,8 @@ def heatmap(
     hardly stands in the way. `reverse_colours` draws one panel that way. With a `width` the
     two panels stand one under the other, each as wide as the page allows.
     """
-    style = Style(big)
-    _require(labels, "no_data", "mean")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "mean")
     data = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True).copy()
     if kind_of and not data.empty and "item" in data:
         kinds = data["item"].map(kind_of)
@@ -96,17 +83,17 @@ def heatmap(
             if len(panels) == 1:
                 return panels[0]
             concat = alt.hconcat if beside else alt.vconcat
-            return concat(*panels, spacing=28 * style.font_factor, title=_title(labels, style, width)).resolve_scale(color="independent")
+            return concat(*panels, spacing=28 * style.font_factor, title=shared._title(labels, style, width)).resolve_scale(color="independent")
     if data.empty or not {"team", "item"} <= set(data):
-        return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
-    data["mean"] = _numbers(data, "mean")
+        return alt.layer(shared._no_data(labels, style, width=style.px(560), height=style.px(200)))
+    data["mean"] = shared._numbers(data, "mean")
     if "suppressed" in data:
         hidden = data["suppressed"].map(lambda value: value is True or (not pd.isna(value) and bool(value)))
         data.loc[hidden, "mean"] = np.nan
     if data["mean"].isna().all() and "suppressed" not in data:
-        return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(560), height=style.px(200)))
 
-    decimal = _decimal(labels)
+    decimal = shared._decimal(labels)
     items = [item for item in (item_order or []) if item in set(data["item"])] or list(dict.fromkeys(data["item"]))
     teams = list(dict.fromkeys(data["team"]))
     data["item"] = data["item"].astype(str)
@@ -124,7 +111,7 @@ def heatmap(
     team_limit = 1000  # px of a team's name; a longer one ends in "…" (the tooltip and the table hold it whole)
     if width is not None:
         team_limit = max(120, 0.45 * width)
-        room = width - 2 * PADDING - min(team_limit, max(text_px(team, style.label) for team in teams)) - 12 * style.font_factor
+        room = width - 2 * shared.PADDING - min(team_limit, max(shared.text_px(team, style.label) for team in teams)) - 12 * style.font_factor
         per_row = max(1, int(room // style.px(34)))  # a cell still holds "3,4"
         if per_row < len(items):
             blocks = [items[start:start + per_row] for start in range(0, len(items), per_row)]
@@ -138,16 +125,16 @@ def heatmap(
                 spacing=16 * style.font_factor,
             ).resolve_scale(color="shared")
         cell = min(cell, room / len(items))
-        legend_length = max(60, min(legend_length, room - text_px(labels["mean"], style.label) - 40))
+        legend_length = max(60, min(legend_length, room - shared.text_px(labels["mean"], style.label) - 40))
     x = alt.X(
         "item:N",
         sort=items,
         scale=alt.Scale(domain=items),
-        axis=_axis(style, title=None, orient="top", labelAngle=0, ticks=False, domain=False),
+        axis=shared._axis(style, title=None, orient="top", labelAngle=0, ticks=False, domain=False),
     )
     y = alt.Y(
         "team:N", sort=teams, scale=alt.Scale(domain=teams),
-        axis=_axis(style, title=None, ticks=False, domain=False, labelLimit=team_limit),
+        axis=shared._axis(style, title=None, ticks=False, domain=False, labelLimit=team_limit),
     )
     background = (
         alt.Chart(data, name="cells_empty")
@@ -163,7 +150,7 @@ def heatmap(
             color=alt.Color(
                 "mean:Q",
                 scale=alt.Scale(scheme="viridis", domain=[1, 5], reverse=reverse_colours),
-                legend=_legend(
+                legend=shared._legend(
                     style,
                     **_heat_legend_title(labels["mean"], width=max(cell * len(items), legend_length), style=style),
                     gradientLength=legend_length,
@@ -181,22 +168,22 @@ def heatmap(
     )
     text = (
         alt.Chart(data[~silent], name="values")
-        .mark_text(fontSize=style.label, font=FONT)
+        .mark_text(fontSize=style.label, font=shared.FONT)
         .encode(
             x=x,
             y=y,
             text="value_text:N",
-            color=alt.condition("datum.text_colour == 'light'", alt.value("#FFFFFF"), alt.value(BLACK)),
+            color=alt.condition("datum.text_colour == 'light'", alt.value("#FFFFFF"), alt.value(shared.BLACK)),
         )
     )
     layers = [background, cells, text]
     if not notes.empty:
         layers.append(
             alt.Chart(notes, name="notes")
-            .mark_text(fontSize=style.label, font=FONT, color=MUTED, fontStyle="italic")
+            .mark_text(fontSize=style.label, font=shared.FONT, color=shared.MUTED, fontStyle="italic")
             .encode(x=alt.value(cell * len(items) / 2), y=y, text="note:N")
         )
-    return alt.layer(*layers, title=_title(labels, style, width)).properties(
+    return alt.layer(*layers, title=shared._title(labels, style, width)).properties(
         width=cell * len(items), height=cell * len(teams), view=alt.ViewBackground(stroke=None)
     )
 

@@ -9,26 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
-from kringwijs_survey.render.charts.style import (
-    BLUE,
-    CHAR_WIDTH,
-    FONT,
-    INK,
-    PADDING,
-    PERIOD_LABEL,
-    VERMILLION,
-    Style,
-    _axis,
-    _decimal,
-    _item_label,
-    _legend,
-    _legend_fit,
-    _no_data,
-    _numbers,
-    _require,
-    _title,
-    _wrap,
-)
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.rules.content import SCORES
 
 
@@ -63,26 +44,26 @@ def small_multiples(
     is present); optional title, subtitle, decimal. `width`: the px the whole chart may take
     (fewer panels side by side); None for `columns` panels of their natural size.
     """
-    style = Style(big)
-    _require(labels, "no_data", "mean")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "mean")
     frame = (history_df if history_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
-    frame["mean"] = _numbers(frame, "mean")
+    frame["mean"] = shared._numbers(frame, "mean")
     frame = frame[frame["mean"].notna()] if not frame.empty else frame
     if frame.empty:
-        return alt.layer(_no_data(labels, style, width=style.px(560), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(560), height=style.px(200)))
 
-    decimal = _decimal(labels)
+    decimal = shared._decimal(labels)
     frame["period"] = frame["period"].astype(str)
     periods = list(periods) if periods else quarters_between(sorted(frame["period"].unique()))
     panel_width = max(style.px(150 if not big else 170), len(periods) * 1.1 * style.label * 3)
     spacing = 22 * style.font_factor
-    room = None if width is None else width - 2 * PADDING - (2 * style.label + 44 * style.font_factor)  # beside the y axis
+    room = None if width is None else width - 2 * shared.PADDING - (2 * style.label + 44 * style.font_factor)  # beside the y axis
     if room is not None:  # as many panels side by side as fit, each at least 3 characters per quarter
-        narrowest = max(style.px(110), len(periods) * 3 * CHAR_WIDTH * style.label)
+        narrowest = max(style.px(110), len(periods) * 3 * shared.CHAR_WIDTH * style.label)
         columns = max(1, min(columns, int((room + spacing) // (narrowest + spacing))))
         panel_width = min(max(narrowest, (room - (columns - 1) * spacing) / columns), panel_width * 1.6)
-    header_chars = 22 if room is None and not big else 18 if room is None else int(panel_width / (CHAR_WIDTH * style.label))
-    frame["panel"] = [_wrap(label, header_chars) for label in _item_label(frame)]
+    header_chars = 22 if room is None and not big else 18 if room is None else int(panel_width / (shared.CHAR_WIDTH * style.label))
+    frame["panel"] = [shared._wrap(label, header_chars) for label in shared._item_label(frame)]
     panels = list(dict.fromkeys(frame["panel"]))
     frame["mean_text"] = [format_number(value, decimal) for value in frame["mean"]]
     last = frame.sort_values("period").groupby("panel", sort=False).tail(1)
@@ -99,31 +80,34 @@ def small_multiples(
 
     has_kind = "kind" in frame and frame["kind"].notna().any()
     if has_kind:
-        _require(labels, "principle", "blockade")
+        shared._require(labels, "principle", "blockade")
         frame["kind_label"] = frame["kind"].map({"principle": labels["principle"], "blockade": labels["blockade"]})
         kinds = [labels["principle"], labels["blockade"]]
         colour = alt.Color(
-            "kind_label:N", scale=alt.Scale(domain=kinds, range=[BLUE, VERMILLION]),
-            legend=_legend(style, title=None, **_legend_fit(kinds, style, None if room is None else room + spacing, 2)),
+            "kind_label:N", scale=alt.Scale(domain=kinds, range=[shared.BLUE, shared.VERMILLION]),
+            legend=shared._legend(
+                style, title=None, **shared._legend_fit(kinds, style, None if room is None else room + spacing, 2)
+            ),
         )
         shape = alt.Shape("kind_label:N", scale=alt.Scale(domain=kinds, range=["circle", "square"]), legend=None)
     else:
         frame["kind_label"] = ""
-        colour = alt.value(BLUE)
+        colour = alt.value(shared.BLUE)
         shape = alt.value("circle")
 
     x = alt.X(
         "period:O",
         sort=periods,
         scale=alt.Scale(domain=periods, paddingOuter=0.35),
-        axis=_axis(
-            style, title=None, labelAngle=0, labelExpr=PERIOD_LABEL, labelLineHeight=style.label * 1.15, grid=False
+        axis=shared._axis(
+            style, title=None, labelAngle=0, labelExpr=shared.PERIOD_LABEL, labelLineHeight=style.label * 1.15,
+            grid=False,
         ),
     )
     y = alt.Y(
         "mean:Q",
         scale=alt.Scale(domain=[1, 5], nice=False, zero=False),
-        axis=_axis(style, title=labels["mean"], values=list(SCORES), grid=True),
+        axis=shared._axis(style, title=labels["mean"], values=list(SCORES), grid=True),
     )
     base = alt.Chart(frame)
     line = base.mark_line(strokeWidth=style.px(2.5)).encode(x=x, y=y, color=colour)
@@ -145,9 +129,9 @@ def small_multiples(
             baseline="bottom",
             dy=-8 * style.size_factor,
             fontSize=style.label,
-            font=FONT,
+            font=shared.FONT,
             fontWeight="bold",
-            color=INK,
+            color=shared.INK,
         )
         .encode(x=x, y=y, text="mean_text:N")
     )
@@ -159,8 +143,8 @@ def small_multiples(
             header=alt.Header(
                 title=None,
                 labelFontSize=style.label,
-                labelFont=FONT,
-                labelColor=INK,
+                labelFont=shared.FONT,
+                labelColor=shared.INK,
                 labelAnchor="start",
                 labelAlign="left",
                 labelExpr="split(datum.value, '\\n')",
@@ -171,7 +155,7 @@ def small_multiples(
         ),
         columns=columns,
         spacing={"row": 18 * style.font_factor, "column": spacing},
-        title=_title(labels, style, width),
+        title=shared._title(labels, style, width),
     )
 
 

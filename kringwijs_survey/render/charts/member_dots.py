@@ -10,33 +10,7 @@ import altair as alt
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
-from kringwijs_survey.render.charts.style import (
-    BLACK,
-    BLUE,
-    CHAR_WIDTH,
-    FONT,
-    INK,
-    MUTED,
-    VERTICAL_BAR,
-    Style,
-    _array_expression,
-    _axis,
-    _centring_offsets,
-    _decimal,
-    _fit_rows,
-    _item_label,
-    _legend,
-    _legend_fit,
-    _no_data,
-    _numbers,
-    _require,
-    _row_px,
-    _score_label_expression,
-    _title,
-    _wrap,
-    _wrapped,
-    text_px,
-)
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.rules.content import COUNT_COLUMNS, SCORES
 
 
@@ -84,27 +58,33 @@ def member_dots(
     text, e.g. the framework's scale labels) are printed under the score numbers when there is
     room. `width`: the px the whole chart may take (see _fit_rows); None for its natural size.
     """
-    style = Style(big)
-    _require(labels, "no_data", "member", "median")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "member", "median")
     frame = (profile_df if profile_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
     counts = frame[COUNT_COLUMNS].apply(pd.to_numeric, errors="coerce") if set(COUNT_COLUMNS) <= set(frame) else None
     if frame.empty or counts is None or counts.fillna(0).to_numpy().sum() == 0:
-        return alt.layer(_no_data(labels, style, width=style.px(520), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(520), height=style.px(200)))
 
-    frame["median"] = _numbers(frame, "median")
-    frame["row_label"] = _item_label(frame)
+    frame["median"] = shared._numbers(frame, "median")
+    frame["row_label"] = shared._item_label(frame)
     frame["row"] = range(len(frame))
-    frame["median_text"] = [format_number(value, _decimal(labels)) for value in frame["median"]]
-    header_text = _wrap(labels["median"], 10)
-    beside = 12 * style.font_factor + max(text_px(header_text, style.label), text_px("0,0", style.value) * 1.2) + 6
+    frame["median_text"] = [format_number(value, shared._decimal(labels)) for value in frame["median"]]
+    header_text = shared._wrap(labels["median"], 10)
+    beside = (
+        12 * style.font_factor
+        + max(shared.text_px(header_text, style.label), shared.text_px("0,0", style.value) * 1.2)
+        + 6
+    )
     fitting = width is not None
-    width, row_lines = _fit_rows(list(frame["row_label"]), style, width, style.px(540), beside)
+    width, row_lines = shared._fit_rows(list(frame["row_label"]), style, width, style.px(540), beside)
     legend_room = width + beside if fitting else None  # the legend starts under the plot
-    row_height = _row_px(row_lines, style, style.px(46))
+    row_height = shared._row_px(row_lines, style, style.px(46))
     height = row_height * len(frame)
     # Scale words under the numbers only when they fit between two ticks (wrapped narrower if need be).
-    word_chars = int((width / 4.9 - 8) / (CHAR_WIDTH * style.label))
-    score_words = _score_label_expression(score_labels, min(13, word_chars)) if word_chars >= 8 else alt.Undefined
+    word_chars = int((width / 4.9 - 8) / (shared.CHAR_WIDTH * style.label))
+    score_words = (
+        shared._score_label_expression(score_labels, min(13, word_chars)) if word_chars >= 8 else alt.Undefined
+    )
     dots = member_positions(frame)
     dots["x"] = dots["score"] + dots["dx"]
     dots["y"] = dots["row"] + dots["dy"]
@@ -114,7 +94,7 @@ def member_dots(
     x = alt.X(
         "x:Q",
         scale=alt.Scale(domain=[0.55, 5.45], nice=False, zero=False),
-        axis=_axis(
+        axis=shared._axis(
             style,
             values=list(SCORES),
             title=labels.get("x_title") or None,
@@ -130,16 +110,18 @@ def member_dots(
     y = alt.Y(
         "y:Q",
         scale=y_scale,
-        axis=_axis(
+        axis=shared._axis(
             style,
             values=list(range(len(frame))),
-            labelExpr=_array_expression(
-                [row_lines[label] for label in frame["row_label"]] if _wrapped(row_lines) else list(frame["row_label"])
+            labelExpr=shared._array_expression(
+                [row_lines[label] for label in frame["row_label"]]
+                if shared._wrapped(row_lines)
+                else list(frame["row_label"])
             ),
             labelLineHeight=style.label * 1.2,
             labelOffset=alt.ExprRef(
-                f"{json.dumps(_centring_offsets([row_lines[label] for label in frame['row_label']], style))}[datum.value] || 0"
-            ) if _wrapped(row_lines) else alt.Undefined,
+                f"{json.dumps(shared._centring_offsets([row_lines[label] for label in frame['row_label']], style))}[datum.value] || 0"
+            ) if shared._wrapped(row_lines) else alt.Undefined,
             title=None,
             grid=False,
             ticks=False,
@@ -148,10 +130,10 @@ def member_dots(
     )
     series = [labels["member"], labels["median"]]
     colour = alt.Color(
-        "series:N", scale=alt.Scale(domain=series, range=[BLUE, BLACK]),
-        legend=_legend(style, title=None, **_legend_fit(series, style, legend_room, len(series))),
+        "series:N", scale=alt.Scale(domain=series, range=[shared.BLUE, shared.BLACK]),
+        legend=shared._legend(style, title=None, **shared._legend_fit(series, style, legend_room, len(series))),
     )
-    shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", VERTICAL_BAR]), legend=None)
+    shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", shared.VERTICAL_BAR]), legend=None)
 
     stripes = frame[frame["row"] % 2 == 0][["row"]].assign(y=lambda f: f["row"] - 0.5, y2=lambda f: f["row"] + 0.5)
     stripe_layer = (
@@ -182,7 +164,7 @@ def member_dots(
     value_x = width + 12 * style.font_factor
     median_values = (
         alt.Chart(medians, name="median_values")
-        .mark_text(align="left", fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
+        .mark_text(align="left", fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK)
         .encode(x=alt.value(value_x), y=y, text="median_text:N")
     )
     header_lines = header_text.count("\n") + 1
@@ -192,8 +174,8 @@ def member_dots(
             align="left",
             baseline="top",
             fontSize=style.label,
-            font=FONT,
-            color=MUTED,
+            font=shared.FONT,
+            color=shared.MUTED,
             lineBreak="\n",
             lineHeight=style.label * 1.2,
         )
@@ -205,7 +187,7 @@ def member_dots(
     )
     # The median tick sits behind the dots and reaches beyond them, so neither hides the other.
     return alt.layer(
-        stripe_layer, median_layer, dot_layer, median_values, median_header, title=_title(labels, style, width)
+        stripe_layer, median_layer, dot_layer, median_values, median_header, title=shared._title(labels, style, width)
     ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
 
 

@@ -9,44 +9,22 @@ import altair as alt
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
-from kringwijs_survey.render.charts.style import (
-    BLUE,
-    FONT,
-    INK,
-    PADDING,
-    VERMILLION,
-    Style,
-    _axis,
-    _centring_offsets,
-    _decimal,
-    _fit_rows,
-    _legend,
-    _legend_fit,
-    _legend_height,
-    _lookup_expression,
-    _no_data,
-    _numbers,
-    _require,
-    _row_px,
-    _title,
-    _title_height,
-    _wrapped,
-)
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.rules.content import SCORES
 
 
 def _score_track_axes(
-    style: Style, labels: Mapping[str, str], long: pd.DataFrame, label_column: str, top: float, bottom: float,
+    style: shared.Style, labels: Mapping[str, str], long: pd.DataFrame, label_column: str, top: float, bottom: float,
     lines: Mapping[str, list[str]] | None = None,
 ):
     """Axes for rows of dots on a 1–5 track: scores along the top, one labelled row per y value
     (`lines`: wrapped labels, see _fit_rows)."""
-    row_labels = [lines[label] if lines and _wrapped(lines) else label for label in long[label_column]]
+    row_labels = [lines[label] if lines and shared._wrapped(lines) else label for label in long[label_column]]
     x_scale = alt.Scale(domain=[0.8, 5.6], nice=False, zero=False)
     x = alt.X(
         "value:Q",
         scale=x_scale,
-        axis=_axis(
+        axis=shared._axis(
             style, values=list(SCORES), format="d", title=labels.get("x_title") or None, orient="top", grid=True
         ),
     )
@@ -54,15 +32,15 @@ def _score_track_axes(
     y = alt.Y(
         "y:Q",
         scale=y_scale,
-        axis=_axis(
+        axis=shared._axis(
             style,
             values=list(long["y"]),
-            labelExpr=_lookup_expression(dict(zip([_key(v) for v in long["y"]], row_labels)), "format(datum.value, '.1f')"),
+            labelExpr=shared._lookup_expression(dict(zip([_key(v) for v in long["y"]], row_labels)), "format(datum.value, '.1f')"),
             labelLineHeight=style.label * 1.2,
             labelOffset=alt.ExprRef(
-                f"{json.dumps(dict(zip([_key(v) for v in long['y']], _centring_offsets(row_labels, style))))}"
+                f"{json.dumps(dict(zip([_key(v) for v in long['y']], shared._centring_offsets(row_labels, style))))}"
                 "[format(datum.value, '.1f')] || 0"
-            ) if lines and _wrapped(lines) else alt.Undefined,
+            ) if lines and shared._wrapped(lines) else alt.Undefined,
             title=None,
             grid=False,
             ticks=False,
@@ -72,7 +50,7 @@ def _score_track_axes(
     return x_scale, x, y_scale, y
 
 
-def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: Style, tooltip_fields: list[str]):
+def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: shared.Style, tooltip_fields: list[str]):
     """A labelled dot per median on a 1–5 track: the dot (colour and shape), and its value beside it."""
     points = (
         alt.Chart(valued, name="medians")
@@ -81,7 +59,7 @@ def _median_marks(valued: pd.DataFrame, x, y, colour, shape, style: Style, toolt
     )
     values = (
         alt.Chart(valued, name="values")
-        .mark_text(align="left", dx=12 * style.size_factor, fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
+        .mark_text(align="left", dx=12 * style.size_factor, fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK)
         .encode(x=x, y=y, text="value_text:N")
     )
     return points, values
@@ -99,15 +77,16 @@ def blockade_pairs_chart(
     title, subtitle, decimal. `width`, `height`: the px the whole chart may take (closer rows,
     e.g. to fill a projector's screen); None for its natural size.
     """
-    style = Style(big)
-    _require(labels, "no_data", "blockade", "principle")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "blockade", "principle")
     frame = (pairs_df if pairs_df is not None else pd.DataFrame()).reset_index(drop=True)
     if frame.empty or (
-        _numbers(frame, "blockade_median").isna().all() and _numbers(frame, "principle_median").isna().all()
+        shared._numbers(frame, "blockade_median").isna().all()
+        and shared._numbers(frame, "principle_median").isna().all()
     ):
-        return alt.layer(_no_data(labels, style, width=style.px(520), height=style.px(200)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(520), height=style.px(200)))
 
-    decimal = _decimal(labels)
+    decimal = shared._decimal(labels)
     rows = []
     for index, record in frame.iterrows():
         for offset, role in enumerate(["blockade", "principle"]):
@@ -128,18 +107,20 @@ def blockade_pairs_chart(
     long = pd.DataFrame(rows)
     top, bottom = -0.7, long["y"].max() + 0.7
     fitting = width is not None
-    width, row_lines = _fit_rows(list(long["row_label"]), style, width, style.px(420), 4)
-    row_px = _row_px(row_lines, style, style.px(30))
+    width, row_lines = shared._fit_rows(list(long["row_label"]), style, width, style.px(420), 4)
+    row_px = shared._row_px(row_lines, style, style.px(30))
     if height is not None:  # the score axis on top, the legend below
-        around = style.label * 1.3 + 16 * style.font_factor + _legend_height(style) + _title_height(labels, style) + 2 * PADDING
+        around = style.label * 1.3 + 16 * style.font_factor + shared._legend_height(style) + shared._title_height(labels, style) + 2 * shared.PADDING
         row_px = max(style.label * 1.15, min(row_px, (height - around) / (bottom - top)))
     height = (bottom - top) * row_px
     x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "row_label", top, bottom, row_lines)
     roles = [labels["blockade"], labels["principle"]]
-    role_scale = alt.Scale(domain=roles, range=[VERMILLION, BLUE])
+    role_scale = alt.Scale(domain=roles, range=[shared.VERMILLION, shared.BLUE])
     colour = alt.Color(
         "role:N", scale=role_scale,
-        legend=_legend(style, title=None, **_legend_fit(roles, style, width if fitting else None, len(roles))),
+        legend=shared._legend(
+            style, title=None, **shared._legend_fit(roles, style, width if fitting else None, len(roles))
+        ),
     )
     shape = alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["square", "circle"]), legend=None)
 
@@ -159,16 +140,16 @@ def blockade_pairs_chart(
             y=y,
             color=alt.condition(
                 f"datum.role == {json.dumps(labels['blockade'], ensure_ascii=False)}",
-                alt.value(VERMILLION),
-                alt.value(BLUE),
+                alt.value(shared.VERMILLION),
+                alt.value(shared.BLUE),
             ),
         )
     )
     valued = long[long["value"].notna()]
     point_layer, value_layer = _median_marks(valued, x, y, colour, shape, style, ["row_label:N", "value_text:N"])
-    return alt.layer(block_layer, track_layer, point_layer, value_layer, title=_title(labels, style, width)).properties(
-        width=width, height=height, view=alt.ViewBackground(stroke=None)
-    )
+    return alt.layer(
+        block_layer, track_layer, point_layer, value_layer, title=shared._title(labels, style, width)
+    ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
 
 
 def _key(value: float) -> str:

@@ -9,26 +9,8 @@ import numpy as np
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.render.charts.pairs import _median_marks, _score_track_axes
-from kringwijs_survey.render.charts.style import (
-    BLUE,
-    FONT,
-    INK,
-    MUTED,
-    VERMILLION,
-    Style,
-    _decimal,
-    _fit_rows,
-    _item_label,
-    _legend,
-    _legend_fit,
-    _no_data,
-    _numbers,
-    _require,
-    _title,
-    _wrap,
-    text_px,
-)
 
 PERSPECTIVE_BLOCK = 3.3  # y units per principle: its title line, the team row, the residents row
 
@@ -47,22 +29,22 @@ def perspectives_chart(
     circle, residents a vermillion square: shape, row name and printed value say the same as
     the colour. `width`: the px the whole chart may take; None for its natural size.
     """
-    style = Style(big)
-    _require(labels, "no_data", "team", "residents", "difference")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "team", "residents", "difference")
     frame = (frame_df if frame_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
-    if frame.empty or (_numbers(frame, "team_median").isna().all() and _numbers(frame, "residents_median").isna().all()):
-        return alt.layer(_no_data(labels, style, width=style.px(520), height=style.px(200)))
+    if frame.empty or (shared._numbers(frame, "team_median").isna().all() and shared._numbers(frame, "residents_median").isna().all()):
+        return alt.layer(shared._no_data(labels, style, width=style.px(520), height=style.px(200)))
 
-    decimal = _decimal(labels)
-    frame["team_median"] = _numbers(frame, "team_median")
-    frame["residents_median"] = _numbers(frame, "residents_median")
+    decimal = shared._decimal(labels)
+    frame["team_median"] = shared._numbers(frame, "team_median")
+    frame["residents_median"] = shared._numbers(frame, "residents_median")
     frame["difference"] = (
-        _numbers(frame, "difference")
-        if "difference" in frame and _numbers(frame, "difference").notna().any()
+        shared._numbers(frame, "difference")
+        if "difference" in frame and shared._numbers(frame, "difference").notna().any()
         else frame["residents_median"] - frame["team_median"]
     )
     frame["block"] = np.arange(len(frame)) * PERSPECTIVE_BLOCK
-    frame["heading"] = _item_label(frame)
+    frame["heading"] = shared._item_label(frame)
 
     series = [labels["team"], labels["residents"]]
     rows = []
@@ -82,14 +64,16 @@ def perspectives_chart(
     top, bottom = -0.75, float(frame["block"].max()) + 2.75
     row_px = style.px(27)
     height = (bottom - top) * row_px
-    beside = 14 * style.font_factor + max(text_px(_wrap(labels["difference"], 12), style.label), text_px("+0,0", style.value)) + 6
+    beside = 14 * style.font_factor + max(shared.text_px(shared._wrap(labels["difference"], 12), style.label), shared.text_px("+0,0", style.value)) + 6
     fitting = width is not None
-    width, _ = _fit_rows(series, style, width, style.px(460), beside)
+    width, _ = shared._fit_rows(series, style, width, style.px(460), beside)
     x_scale, x, y_scale, y = _score_track_axes(style, labels, long, "series", top, bottom)
-    series_scale = alt.Scale(domain=series, range=[BLUE, VERMILLION])
+    series_scale = alt.Scale(domain=series, range=[shared.BLUE, shared.VERMILLION])
     colour = alt.Color(
         "series:N", scale=series_scale,
-        legend=_legend(style, title=None, **_legend_fit(series, style, width + beside if fitting else None, 2)),
+        legend=shared._legend(
+            style, title=None, **shared._legend_fit(series, style, width + beside if fitting else None, 2)
+        ),
     )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "square"]), legend=None)
 
@@ -102,7 +86,7 @@ def perspectives_chart(
     heading_layer = (
         alt.Chart(frame[["block", "heading"]], name="principle_titles")
         .mark_text(
-            align="left", baseline="middle", dx=6 * style.font_factor, fontSize=style.label, font=FONT, fontWeight="bold", color=INK,
+            align="left", baseline="middle", dx=6 * style.font_factor, fontSize=style.label, font=shared.FONT, fontWeight="bold", color=shared.INK,
             limit=width - 8 * style.font_factor if fitting else 0,  # the full title is in the tooltip and the table
         )
         .encode(x=alt.value(0), y=alt.Y("block:Q", scale=y_scale), text="heading:N", tooltip=alt.Tooltip("heading:N", title=" "))
@@ -119,7 +103,7 @@ def perspectives_chart(
     missing = long[long["value"].isna()].assign(start=1.0, text=labels.get("missing") or "\u2014")
     missing_layer = (
         alt.Chart(missing[["start", "y", "text"]], name="missing")
-        .mark_text(align="left", fontSize=style.label, font=FONT, fontStyle="italic", color=MUTED)
+        .mark_text(align="left", fontSize=style.label, font=shared.FONT, fontStyle="italic", color=shared.MUTED)
         .encode(x=alt.X("start:Q", scale=x_scale), y=y, text="text:N")
     )
     # The difference, right of the plot between the two rows it compares, under a header.
@@ -129,17 +113,21 @@ def perspectives_chart(
     )
     difference_layer = (
         alt.Chart(differences[["y", "text"]], name="differences")
-        .mark_text(align="left", baseline="middle", fontSize=style.value, font=FONT, fontWeight="bold", color=INK)
+        .mark_text(
+            align="left", baseline="middle", fontSize=style.value, font=shared.FONT, fontWeight="bold", color=shared.INK
+        )
         .encode(x=alt.value(value_x), y=alt.Y("y:Q", scale=y_scale), text="text:N")
     )
     header_layer = (
-        alt.Chart(pd.DataFrame({"header": [_wrap(labels["difference"], 12)]}), name="difference_header")
-        .mark_text(align="left", baseline="bottom", fontSize=style.label, font=FONT, color=MUTED, lineBreak="\n")
+        alt.Chart(pd.DataFrame({"header": [shared._wrap(labels["difference"], 12)]}), name="difference_header")
+        .mark_text(
+            align="left", baseline="bottom", fontSize=style.label, font=shared.FONT, color=shared.MUTED, lineBreak="\n"
+        )
         .encode(x=alt.value(value_x), y=alt.value(-4 * style.font_factor), text="header:N")
     )
     return alt.layer(
         block_layer, heading_layer, track_layer, point_layer, value_layer, missing_layer, difference_layer, header_layer,
-        title=_title(labels, style, width),
+        title=shared._title(labels, style, width),
     ).properties(
         width=width,
         height=height,

@@ -10,28 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kringwijs_survey.core.formatting import format_number
-from kringwijs_survey.render.charts.style import (
-    BLUE,
-    FONT,
-    GHOST,
-    GRID,
-    INK,
-    MUTED,
-    PADDING,
-    VERMILLION,
-    Style,
-    _decimal,
-    _legend,
-    _legend_fit,
-    _legend_height,
-    _no_data,
-    _numbers,
-    _require,
-    _title,
-    _title_height,
-    _wrap,
-    text_px,
-)
+from kringwijs_survey.render.charts import style as shared
 from kringwijs_survey.rules.content import SCORES
 
 RADAR_MAX = 5
@@ -56,7 +35,9 @@ def radar_polygon(frame: pd.DataFrame, value: str) -> pd.DataFrame:
 RADAR_MIN_UNIT = 24  # px per scale point: below it the titles make way for the item ids
 
 
-def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: Style, unit: float) -> tuple[float, float]:
+def _radar_extent(
+    axis_labels: Sequence[str], theta: np.ndarray, style: shared.Style, unit: float
+) -> tuple[float, float]:
     """The reach (scale units from the centre to the view's edge, labels above and below
     included) and the whole width in px, labels at the sides included."""
     label_x, label_y = _polar(RADAR_LABEL_RADIUS, theta)
@@ -65,7 +46,7 @@ def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: Style, u
     tops = np.where(cosines > 0.6, label_y + heights, np.where(cosines < -0.6, label_y, label_y + heights / 2))
     bottoms = np.where(cosines > 0.6, label_y, np.where(cosines < -0.6, label_y - heights, label_y - heights / 2))
     reach = max(RADAR_DOMAIN, float(np.max(tops)), float(-np.min(bottoms))) + 4 * style.font_factor / unit
-    widths = np.array([text_px(label, style.label) for label in axis_labels])
+    widths = np.array([shared.text_px(label, style.label) for label in axis_labels])
     centre = label_x * unit
     rights = np.where(sines > 0.25, centre + widths, np.where(sines < -0.25, centre, centre + widths / 2))
     lefts = np.where(sines > 0.25, centre, np.where(sines < -0.25, centre - widths, centre - widths / 2))
@@ -74,7 +55,7 @@ def _radar_extent(axis_labels: Sequence[str], theta: np.ndarray, style: Style, u
 
 
 def _radar_fit(
-    frame: pd.DataFrame, style: Style, width: float | None, height: float | None = None
+    frame: pd.DataFrame, style: shared.Style, width: float | None, height: float | None = None
 ) -> tuple[list[str], float]:
     """Axis labels and px per scale point: the natural size, or the largest that fits `width`
     and the view's `height` with wrapped titles (more or fewer lines). A box too low for titles
@@ -82,14 +63,14 @@ def _radar_fit(
     shrunk to the box); a box too narrow for them gets the item ids."""
     theta = frame["theta"].to_numpy()
     natural = style.px(34)
-    titles = [[_wrap(title, chars) for title in frame["title"]] for chars in (18, 30, 11)]
+    titles = [[shared._wrap(title, chars) for title in frame["title"]] for chars in (18, 30, 11)]
     ids = list(frame["item"].astype(str))
     if width is None and height is None:
         return titles[0], natural
     smallest = max(RADAR_MIN_UNIT, 1.5 * style.label)  # below it the labels run into each other
 
     def too_wide(axis_labels: list[str], unit: float) -> bool:
-        return width is not None and _radar_extent(axis_labels, theta, style, unit)[1] > width - 2 * PADDING
+        return width is not None and _radar_extent(axis_labels, theta, style, unit)[1] > width - 2 * shared.PADDING
 
     def too_big(axis_labels: list[str], unit: float) -> bool:
         return too_wide(axis_labels, unit) or (height is not None and 2 * _radar_extent(axis_labels, theta, style, unit)[0] * unit > height)
@@ -121,20 +102,20 @@ def radar(
     subtitle, decimal. `width`, `height`: the px the whole chart may take (it stays round:
     both shrink together, e.g. to fill a projector's screen); None for its natural size.
     """
-    style = Style(big)
-    _require(labels, "no_data", "median")
+    style = shared.Style(big)
+    shared._require(labels, "no_data", "median")
     frame = (profile_df if profile_df is not None else pd.DataFrame()).reset_index(drop=True).copy()
-    medians = _numbers(frame, "median")
+    medians = shared._numbers(frame, "median")
     if frame.empty or medians.isna().all():
-        return alt.layer(_no_data(labels, style, width=style.px(440), height=style.px(220)))
+        return alt.layer(shared._no_data(labels, style, width=style.px(440), height=style.px(220)))
 
-    decimal = _decimal(labels)
+    decimal = shared._decimal(labels)
     frame["median"] = medians
-    frame["target_mean"] = _numbers(frame, "target_mean")
-    frame["previous_median"] = _numbers(frame, "previous_median")
+    frame["target_mean"] = shared._numbers(frame, "target_mean")
+    frame["previous_median"] = shared._numbers(frame, "previous_median")
     count = len(frame)
     frame["theta"] = 2 * math.pi * np.arange(count) / count
-    around = _legend_height(style) + (_title_height(labels, style) + 2 * PADDING)
+    around = shared._legend_height(style) + (shared._title_height(labels, style) + 2 * shared.PADDING)
     frame["axis_label"], unit = _radar_fit(frame, style, width, None if height is None else height - around)
     frame["median_text"] = [format_number(value, decimal) for value in frame["median"]]
     frame["target_text"] = [format_number(value, decimal) for value in frame["target_mean"]]
@@ -142,9 +123,9 @@ def radar(
     has_previous = frame["previous_median"].notna().any()
     has_target = frame["target_mean"].notna().any()
     if has_previous:
-        _require(labels, "previous")
+        shared._require(labels, "previous")
     if has_target:
-        _require(labels, "target")
+        shared._require(labels, "target")
 
     # Square view, equal units on x and y (so rings stay circles), with room inside the view
     # for the labels above and below the circle (legends are placed against the view).
@@ -165,14 +146,14 @@ def radar(
     series = (
         [labels["median"]] + ([labels["previous"]] if has_previous else []) + ([labels["target"]] if has_target else [])
     )
-    colours = [BLUE] + ([GHOST] if has_previous else []) + ([VERMILLION] if has_target else [])
+    colours = [shared.BLUE] + ([shared.GHOST] if has_previous else []) + ([shared.VERMILLION] if has_target else [])
     shapes = ["circle"] + (["M-1,0L-0.35,0M0.35,0L1,0"] if has_previous else []) + (["diamond"] if has_target else [])
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=series, range=colours),
-        legend=_legend(
+        legend=shared._legend(
             style, title=None, symbolStrokeWidth=3 * style.size_factor,
-            **_legend_fit(series, style, width, len(series)),
+            **shared._legend_fit(series, style, width, len(series)),
         ),
     )
     shape = alt.Shape("series:N", scale=alt.Scale(domain=series, range=shapes), legend=None)
@@ -202,14 +183,14 @@ def radar(
             y=y,
             detail="ring:N",
             order="step:Q",
-            color=alt.condition(f"datum.ring == {RADAR_MAX}", alt.value("#9A9A9A"), alt.value(GRID)),
+            color=alt.condition(f"datum.ring == {RADAR_MAX}", alt.value("#9A9A9A"), alt.value(shared.GRID)),
         )
     )
     spoke_x, spoke_y = _polar(RADAR_MAX, frame["theta"])
     spokes = pd.DataFrame({"x": 0.0, "y": 0.0, "x2": spoke_x, "y2": spoke_y})
     spoke_layer = (
         alt.Chart(spokes, name="spokes")
-        .mark_rule(color=GRID, strokeWidth=style.px(1))
+        .mark_rule(color=shared.GRID, strokeWidth=style.px(1))
         .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
     )
     # Ring numbers in the middle between two spokes, on the half-sector nearest to "3 o'clock",
@@ -226,8 +207,8 @@ def radar(
             align="center",
             baseline="middle",
             fontSize=style.label,
-            font=FONT,
-            color=MUTED,
+            font=shared.FONT,
+            color=shared.MUTED,
         )
         .encode(x=x, y=y, text="text:N")
     )
@@ -243,8 +224,8 @@ def radar(
             baseline="top",
             lineBreak="\n",
             fontSize=style.label,
-            font=FONT,
-            color=INK,
+            font=shared.FONT,
+            color=shared.INK,
             lineHeight=style.label * 1.2,
         )
         .encode(x=x, y=y, text="axis_label:N")
@@ -267,7 +248,7 @@ def radar(
     current = radar_polygon(frame.assign(series=labels["median"]), "median")
     layers.append(
         alt.Chart(current, name="median_polygon")
-        .mark_line(fill=BLUE, fillOpacity=0.14, strokeWidth=style.px(3), interpolate="linear")
+        .mark_line(fill=shared.BLUE, fillOpacity=0.14, strokeWidth=style.px(3), interpolate="linear")
         .encode(x=x, y=y, order="step:Q", color=colour)
     )
     points = current.iloc[:-1]
@@ -292,7 +273,7 @@ def radar(
             .mark_point(filled=True, size=style.area(170), opacity=1, stroke="#FFFFFF", strokeWidth=1.5)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
         )
-    return alt.layer(*layers, title=_title(labels, style, width)).properties(
+    return alt.layer(*layers, title=shared._title(labels, style, width)).properties(
         width=side, height=side, view=alt.ViewBackground(stroke=None)
     )
 

@@ -248,8 +248,9 @@ def _title(labels: Mapping[str, str], style: Style, width: float | None = None):
     )
 
 
-def _axis(style: Style, **kwargs) -> alt.Axis:
-    settings = dict(
+def _guide_text(style: Style) -> dict:
+    """The type of the labels and titles of axes and legends."""
+    return dict(
         labelFontSize=style.label,
         titleFontSize=style.label,
         labelFont=FONT,
@@ -257,10 +258,16 @@ def _axis(style: Style, **kwargs) -> alt.Axis:
         labelColor=INK,
         titleColor=INK,
         titleFontWeight="normal",
+        labelLimit=1000,
+    )
+
+
+def _axis(style: Style, **kwargs) -> alt.Axis:
+    settings = dict(
+        **_guide_text(style),
         domainColor=MUTED,
         tickColor=MUTED,
         gridColor=FAINT,
-        labelLimit=1000,
         titlePadding=10 * style.font_factor,
         labelPadding=6 * style.font_factor,
     )
@@ -272,14 +279,7 @@ def _legend(style: Style, **kwargs) -> alt.Legend:
     settings = dict(
         orient="bottom",
         direction="horizontal",
-        labelFontSize=style.label,
-        titleFontSize=style.label,
-        labelFont=FONT,
-        titleFont=FONT,
-        labelColor=INK,
-        titleColor=INK,
-        titleFontWeight="normal",
-        labelLimit=1000,
+        **_guide_text(style),
         symbolSize=style.area(160),
         symbolStrokeWidth=2 * style.size_factor,
         columnPadding=24 * style.font_factor,
