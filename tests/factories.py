@@ -7,6 +7,7 @@ are about something else can keep calling one function."""
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 
 from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.domain.demo import create_demo_data
-from kringwijs_survey.rules.access import SYSTEM
+from kringwijs_survey.rules.access import SYSTEM, hash_passphrase
 from kringwijs_survey.rules.content import PRINCIPLES_DIR, get_frameworks
 from kringwijs_survey.stats.aggregation import COUNT_COLUMNS, EXTRA_COLUMNS, SUMMARY_COLUMNS, add_statistics
 from kringwijs_survey.store.database import get_engine, migrate
@@ -24,6 +25,15 @@ from kringwijs_survey.store.database import get_engine, migrate
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 PERIODS = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
 CURRENT = "2026-Q4"
+
+
+
+@functools.cache
+def passphrase_hash(passphrase: str) -> str:
+    """hash_passphrase, once per passphrase and test process: Argon2 takes a fifth of a second
+    by design, and a fixture that sets up three roles for each test paid that every time."""
+    return hash_passphrase(passphrase)
+
 
 _invitations: dict[tuple[str, int, str], str] = {}
 

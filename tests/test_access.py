@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kringwijs_survey.domain import responses, rounds, sharing, teams
-from kringwijs_survey.rules.access import SYSTEM, Principal, Role, hash_passphrase, new_respondent_key
+from kringwijs_survey.rules.access import SYSTEM, Principal, Role, new_respondent_key
 from kringwijs_survey.web.navigation import PAGES, page_for_file
 
 import factories
@@ -23,7 +23,7 @@ SECRET_COMMENT_B = "Vertrouwelijke opmerking van team Bravo"
 @pytest.fixture
 def world(app_engine, monkeypatch):
     for role in ("facilitator", "manager", "admin"):
-        monkeypatch.setenv(f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH", hash_passphrase(f"{role}-geheim"))
+        monkeypatch.setenv(f"KRINGWIJS_{role.upper()}_PASSPHRASE_HASH", factories.passphrase_hash(f"{role}-geheim"))
     engine, url = app_engine, app_engine.url.render_as_string(hide_password=False)
     keys, codes = {}, {}
     for name, secret in (("Team Alfa", SECRET_COMMENT_A), ("Team Bravo", SECRET_COMMENT_B)):

@@ -11,7 +11,14 @@ from app_helpers import all_text, open_page
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(app_engine):
+    """The URL of an empty database with the newest schema, which the app uses."""
+    return app_engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def blank_app_db(tmp_path, monkeypatch):
+    """A database file that does not exist yet (the app creates and migrates it when it needs it)."""
     url = f"sqlite:///{tmp_path / 'pages.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     return url
@@ -51,7 +58,7 @@ def test_every_page_renders_on_demo_data_for_its_own_users(demo_app_engine, spec
         assert "Je hebt geen toegang" not in all_text(app)
 
 
-def test_first_start_welcomes_in_dutch_and_says_how_to_begin(app_db):
+def test_first_start_welcomes_in_dutch_and_says_how_to_begin(blank_app_db):
     app = open_page("pages/welcome.py")
     text = all_text(app)
     assert "Verklaring van Eindhoven" in text
@@ -77,11 +84,8 @@ def test_language_switches_to_english_and_stays(app_db):
     assert app.title[0].value == "The principles"
 
 
-def test_a_link_made_in_english_opens_in_english(app_db):
-    from kringwijs_survey.store.database import get_engine, migrate
-
-    migrate(app_db)
-    engine = get_engine(app_db)
+def test_a_link_made_in_english_opens_in_english(app_engine):
+    engine = app_engine
     team = teams.create_team(engine, "Wijkteam Taal")
     key = teams.issue_team_key(engine, team.id)
     survey_round = rounds.start_round(engine, team.id, periods.current_period())
