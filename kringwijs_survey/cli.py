@@ -319,12 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_framework_commands(commands) -> None:
     p = commands.add_parser("framework", help="an organisation's own framework (a YAML file like those in principles/)")
     actions = p.add_subparsers(dest="framework_command", required=True)
-    q = actions.add_parser("validate", help="check FILE with the rules of the built-in files; prints every problem")
-    q.add_argument("file")
-    q.set_defaults(run=cmd_framework_validate)
-    q = actions.add_parser("add", help="check FILE and publish it as the next version of its framework")
-    q.add_argument("file")
-    q.set_defaults(run=cmd_framework_add)
+    _add_file_command(actions, "validate", cmd_framework_validate, "check FILE with the rules of the built-in files; prints every problem")
+    _add_file_command(actions, "add", cmd_framework_add, "check FILE and publish it as the next version of its framework")
 
 
 def _read_framework_file(path: str) -> bytes | None:
@@ -366,13 +362,16 @@ def cmd_framework_add(args) -> int:
     return 0
 
 
+def _add_file_command(commands, name: str, run, help_text: str) -> None:
+    """A command that takes one FILE."""
+    p = commands.add_parser(name, help=help_text)
+    p.add_argument("file")
+    p.set_defaults(run=run)
+
+
 def _add_backup_commands(commands) -> None:
-    p = commands.add_parser("backup", help="copy the SQLite database to FILE (PostgreSQL: use pg_dump)")
-    p.add_argument("file")
-    p.set_defaults(run=cmd_backup)
-    p = commands.add_parser("restore", help="replace the SQLite database with the backup FILE (PostgreSQL: pg_restore)")
-    p.add_argument("file")
-    p.set_defaults(run=cmd_restore)
+    _add_file_command(commands, "backup", cmd_backup, "copy the SQLite database to FILE (PostgreSQL: use pg_dump)")
+    _add_file_command(commands, "restore", cmd_restore, "replace the SQLite database with the backup FILE (PostgreSQL: pg_restore)")
 
 
 def _add_privacy_commands(commands) -> None:

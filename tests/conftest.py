@@ -437,24 +437,24 @@ class StreamlitServers:
             _stop_process_group(proc)
 
 
-@pytest.fixture
-def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A server starter (see StreamlitServers) whose servers stop after the test."""
+def _servers_stopped_afterwards(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServers]:
     servers = StreamlitServers(repo_root, tmp_path_factory.mktemp("streamlit"))
     try:
         yield servers
     finally:
         servers.stop_all()
+
+
+@pytest.fixture
+def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A server starter (see StreamlitServers) whose servers stop after the test."""
+    yield from _servers_stopped_afterwards(repo_root, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def module_streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
     """The same, for servers that every test of one module shares (they stop after the module)."""
-    servers = StreamlitServers(repo_root, tmp_path_factory.mktemp("streamlit"))
-    try:
-        yield servers
-    finally:
-        servers.stop_all()
+    yield from _servers_stopped_afterwards(repo_root, tmp_path_factory)
 
 
 # ---------------------------------------------------------------------------
