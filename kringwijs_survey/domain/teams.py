@@ -12,6 +12,7 @@ from kringwijs_survey.core.validation import (
     InvalidInput,
     clean_name,
 )
+from kringwijs_survey.core.vocabulary import TEAM_ORIGINS
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.access import Permission, Principal, Resource, ensure_permission
 from kringwijs_survey.store.database import read_session, run_write
@@ -40,6 +41,8 @@ def create_team(
     organisation view until an admin approves it."""
     name = clean_name(name, "team_name")
     origin = origin or ("group" if is_group else "admin")
+    if origin not in TEAM_ORIGINS:
+        raise ValueError(f"unknown team origin {origin!r}")  # a caller's mistake, never a user's input
     area = clean_name(area, "area") if area and area.strip() else None
 
     def work(session: Session) -> Team:

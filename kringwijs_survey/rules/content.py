@@ -339,9 +339,6 @@ class Framework(_Model):
     def resident_statement_ids(self) -> list[str]:
         return [statement.id for statement in self.resident_statements]
 
-    def resident_statement(self, statement_id: str) -> ResidentStatement:
-        return next(statement for statement in self.resident_statements if statement.id == statement_id)
-
     def item(self, item_id: str) -> Item:
         return self._by_id[item_id]
 

@@ -96,11 +96,6 @@ def latest_published(engine: Engine) -> dict[str, Framework]:
     return {framework_id: _framework(engine, stored) for framework_id, stored in newest.items()}
 
 
-def versions_of(engine: Engine, framework_id: str) -> list[Framework]:
-    """Every published version of one own framework, oldest first."""
-    return [_framework(engine, stored) for stored in stored_versions(engine) if stored.framework_id == framework_id]
-
-
 def framework_version(engine: Engine, framework_id: str, version: int | None) -> Framework:
     """The framework a round was answered with: the built-in file (version None) or that
     stored version of an own framework. KeyError when there is no such framework."""

@@ -350,17 +350,11 @@ def _history(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
     return frame.sort_values(["order", "period"])[HISTORY_COLUMNS].reset_index(drop=True)
 
 
-def withheld_items(summary: pd.DataFrame, framework: Framework, period: str, lang: str, flag: str = "too_few_scores") -> list[str]:
+def _withheld_items(prepared: pd.DataFrame, period: str, flag: str) -> list[str]:
     """The items of `period` (framework order, as "ID · title") whose numbers the policy
     withheld for the reason in column `flag`: "too_few_scores" (too few people gave an actual
     score, the others chose "weet ik niet") or "changed_since_reveal" (a workshop item that
     changed by fewer than the minimum of people after it was shown)."""
-    if flag not in summary:
-        return []
-    return _withheld_items(_prepared(summary, framework, lang), period, flag)
-
-
-def _withheld_items(prepared: pd.DataFrame, period: str, flag: str) -> list[str]:
     if flag not in prepared:
         return []
     frame = _of_period(prepared, period)
