@@ -104,14 +104,25 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _refusals_printed(command):
+    """The command, with an InvalidInput it raises printed to stderr (exit status 1)."""
+
+    @functools.wraps(command)
+    def run(args) -> int:
+        try:
+            return command(args)
+        except InvalidInput as problem:
+            print(str(problem), file=sys.stderr)
+            return 1
+
+    return run
+
+
+@_refusals_printed
 def cmd_demo_data(_args) -> int:
     from kringwijs_survey.domain.demo import create_demo_data
 
-    try:
-        totals = create_demo_data(_engine())
-    except InvalidInput as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+    totals = create_demo_data(_engine())
     print(t("cli.demo_made", teams=totals["teams"], rounds=totals["rounds"], responses=totals["responses"]))
     base_url = load_settings().base_url
     print(t("cli.team_links"))
@@ -144,24 +155,6 @@ def cmd_team_link(args) -> int:
     print(links.team_link(load_settings().base_url, issue_team_key(engine, team.id)))
     print(t("cli.old_link_stops"), file=sys.stderr)
     return 0
-
-
-def _refuse(problem: InvalidInput) -> int:
-    print(str(problem), file=sys.stderr)
-    return 1
-
-
-def _refusals_printed(command):
-    """The command, with an InvalidInput it raises printed to stderr (exit status 1)."""
-
-    @functools.wraps(command)
-    def run(args) -> int:
-        try:
-            return command(args)
-        except InvalidInput as problem:
-            return _refuse(problem)
-
-    return run
 
 
 @_refusals_printed
@@ -206,17 +199,15 @@ def _erase_confirmed(team: str, counts: dict[str, int]) -> bool:
     return typed.strip() == team
 
 
+@_refusals_printed
 def cmd_erase_team(args) -> int:
     engine = _engine()
     team = args.team.strip()
-    try:
-        counts = privacy.count_team_rows(engine, team)
-        if not args.yes and not _erase_confirmed(team, counts):
-            print(t("admin.erase_mismatch"), file=sys.stderr)
-            return 1
-        erased = privacy.erase_team(engine, team)
-    except InvalidInput as problem:
-        return _refuse(problem)
+    counts = privacy.count_team_rows(engine, team)
+    if not args.yes and not _erase_confirmed(team, counts):
+        print(t("admin.erase_mismatch"), file=sys.stderr)
+        return 1
+    erased = privacy.erase_team(engine, team)
     print(t("cli.erased", team=team, rows=_row_counts_text(erased)))
     print(t("cli.erase_backups"))
     return 0

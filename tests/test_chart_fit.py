@@ -27,7 +27,7 @@ def summary() -> pd.DataFrame:
     return realistic_summary()
 
 
-def png_size(chart) -> tuple[float, float]:
+def shown_size(chart) -> tuple[float, float]:
     """Width and height in CSS px of the chart as a browser shows it and a PNG holds it (padding
     included; a PNG rounds them down). Vega's laid-out scene is measured: rendering the PNG
     itself takes three times as long and gives the same size."""
@@ -91,7 +91,7 @@ def test_every_chart_fits_the_width_it_gets_with_the_same_type_sizes(summary, na
     natural = build(None)
     for width in WIDTHS:
         chart = build(width)
-        shown_width, _ = png_size(chart)
+        shown_width, _ = shown_size(chart)
         assert shown_width <= width, f"{name} at {width} px is {shown_width} px wide"
         assert min(font_sizes(chart.to_dict())) >= 13, f"{name} at {width} px has smaller type"
     assert sorted(set(font_sizes(build(WIDTHS[0]).to_dict()))) == sorted(set(font_sizes(natural.to_dict())))
@@ -103,7 +103,7 @@ def test_without_a_width_every_chart_keeps_its_natural_size(summary):
         assert build(None).to_dict() == build(None).to_dict(), name
     profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
     nl = chart_words.chart_labels("nl")
-    assert png_size(charts.radar(profile, labels=nl)) == png_size(charts.radar(profile, labels=nl, width=5000))
+    assert shown_size(charts.radar(profile, labels=nl)) == shown_size(charts.radar(profile, labels=nl, width=5000))
 
 
 def test_the_radar_stays_round_and_names_its_axes_by_id_when_titles_do_not_fit(summary):
@@ -166,7 +166,7 @@ def test_the_projector_summary_is_built_for_its_box_with_big_type(summary):
     nl = chart_words.chart_labels("nl")
     radar = charts.radar(profile, labels=nl, big=True, width=1200, height=500)
     for chart in (radar, charts.blockade_pairs_chart(pairs, labels=nl, big=True, width=1200, height=500)):
-        width, height = png_size(chart)
+        width, height = shown_size(chart)
         assert 26 * min(1, 1200 / width, 500 / height) >= 18, (width, height)
         assert min(font_sizes(chart.to_dict())) >= 26
     axis_labels = {row["title"] for rows in radar.to_dict()["datasets"].values() for row in rows if "axis_label" in row}
@@ -179,4 +179,4 @@ def test_a_team_name_longer_than_the_screen_neither_breaks_the_heatmap_nor_widen
     rows.loc[rows["team"] == "Wijkteam Oost", "team"] = "Wijkteam " + "Heel-lang-" * 20
     nl = chart_words.chart_labels("nl")
     for width in WIDTHS:
-        assert png_size(charts.heatmap(rows, labels={**nl, "mean": "Gemiddelde"}, width=width))[0] <= width
+        assert shown_size(charts.heatmap(rows, labels={**nl, "mean": "Gemiddelde"}, width=width))[0] <= width

@@ -1,4 +1,9 @@
-"""Colours, type, the Style of a chart size, label fitting and wrapping, axes, legends, titles, and turning a chart into PNG/SVG: what every chart family shares."""
+"""Colours, type, the Style of a chart size, label fitting and wrapping, axes, legends, titles, and
+turning a chart into PNG/SVG: what every chart family shares.
+
+The chart modules of this package use it as `shared` (`from ... import style as shared`; a builder's
+own `style` is its Style). Names with a leading underscore are for those modules only; the rest of
+the app takes what it needs from the package (`kringwijs_survey.render.charts`)."""
 
 from __future__ import annotations
 
