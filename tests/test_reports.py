@@ -255,3 +255,27 @@ def test_organisation_charts_say_no_data_when_empty():
         charts.pressure_chart(pd.DataFrame(), labels=labels),
     ):
         assert labels["no_data"] in chart.to_json()
+
+
+def test_a_tall_chart_stays_on_the_page_of_its_heading_and_introduction():
+    """Seen in the manager's report of thirty teams: the heatmap did not fit under its heading and
+    introduction, went to the next page on its own and left them alone on a page. Now the chart
+    is made smaller so that the three stay together."""
+    from kringwijs_survey.render.pdf import Report
+
+    items = get_frameworks()["verklaring-van-eindhoven"].items
+    frame = pd.DataFrame(
+        [
+            {"team": f"Wijkteam {team:02d}", "item": item.id, "title": item.title.nl, "mean": 1 + (team + number) % 40 / 10, "org_mean": 3.0}
+            for team in range(1, 31)
+            for number, item in enumerate(items)
+        ]
+    )
+    heatmap = charts.heatmap(frame, labels={**chart_words.chart_labels("nl"), "mean": "Gemiddelde"})
+    report = Report("Teams vergelijken", "nl")
+    report.paragraph("Wat er voor deze grafiek op de bladzijde staat.")
+    report.chart_section("Alle teams en alle vragen", "Een uitleg van vijf regels. " * 20, heatmap, "De kleurentabel")
+    pages = PdfReader(io.BytesIO(report.output())).pages
+    with_heading = [page for page in pages if "Alle teams en alle vragen" in page.extract_text()]
+    assert len(with_heading) == 1 and len(with_heading[0].images) == 1
+    assert all(page.images for page in pages if "Een uitleg" in page.extract_text())

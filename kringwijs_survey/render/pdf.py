@@ -75,11 +75,31 @@ class Report:
         elif self.pdf.get_y() + keep > self.pdf.page_break_trigger:
             self.pdf.add_page()
         self.pdf.start_section(text, level=level)
-        size = 15 if level == 0 else 12
+        size = self._heading_size(level)
         self.pdf.set_font("DejaVu", "B", size)
-        self.pdf.ln(2 if level else 3)
+        self.pdf.ln(self._heading_space(level))
         self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1.5)
+
+    @staticmethod
+    def _heading_size(level: int) -> float:
+        return 15 if level == 0 else 12
+
+    @staticmethod
+    def _heading_space(level: int) -> float:
+        return 2 if level else 3
+
+    def _heading_height(self, text: str, level: int) -> float:
+        """How much of the page heading() takes (measured without writing)."""
+        size = self._heading_size(level)
+        self.pdf.set_font("DejaVu", "B", size)
+        lines = self.pdf.multi_cell(0, size * 0.5, text, dry_run=True, output="HEIGHT")
+        return self._heading_space(level) + lines + 1.5
+
+    def _paragraph_height(self, text: str, *, markdown: bool = False) -> float:
+        """How much of the page paragraph() takes in body type (measured without writing)."""
+        self.pdf.set_font("DejaVu", "", self.BODY)
+        return self.pdf.multi_cell(0, self.BODY * 0.52, text, dry_run=True, output="HEIGHT", markdown=markdown) + 1.2
 
     def paragraph(
         self, text: str, *, size: float | None = None, style: str = "", colour: tuple[int, int, int] = (26, 26, 26),
@@ -125,13 +145,17 @@ class Report:
         self, title: str, intro: str | None, chart: alt.TopLevelMixin, alt_text: str, *,
         max_width: float | None = None, max_height: float = 235, level: int = 0,
     ) -> None:
-        """A heading, an introduction and a chart, kept together on one page."""
+        """A heading, an introduction and a chart, kept together on one page: a chart too tall to
+        fit under its heading and introduction on a fresh page is made smaller (it used to go to
+        the next page on its own, leaving the heading alone on a page)."""
         png = charts.chart_image(chart, "png", scale=2)
-        _, height = self._size(png, max_width, max_height)
-        self.heading(title, level, keep=height + 30 + (12 if intro else 0))
+        above = self._heading_height(title, level) + (self._paragraph_height(intro, markdown=True) if intro else 0)
+        fresh_page = self.pdf.page_break_trigger - self.pdf.t_margin
+        _, height = self._size(png, max_width, min(max_height, fresh_page - above - 1))
+        self.heading(title, level, keep=above + height)
         if intro:
             self.paragraph(intro, markdown=True)
-        self.image(png, alt_text, max_width=max_width, max_height=max_height)
+        self.image(png, alt_text, max_width=max_width, max_height=height)
 
     def table(
         self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
