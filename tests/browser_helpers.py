@@ -10,6 +10,8 @@ import re
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 OUTPUT_DIR = Path(__file__).resolve().parent / "output"
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -132,6 +134,30 @@ def axe_violations(page) -> list[dict]:
 
 # Parts of the page that Streamlit itself draws (navigation, toolbar, header), not the app.
 STREAMLIT_CHROME = '[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"]'
+
+
+SCORE_OPTIONS = '[data-testid="stMain"] [data-testid="stRadio"] >> nth=0 >> [data-testid="stRadioOption"]'
+
+
+def choose_score(page, position: int, attempts: int = 3) -> None:
+    """Choose the `position`-th option (from 0) of the page's first radio group, as a person does:
+    click it and look that it is chosen before going on; click again if it is not.
+
+    A test clicks within milliseconds of the form being drawn. If the page is redrawn at that
+    moment (a poll that sees the projector move on, the last stale element being cleared), the
+    click lands on an element that is then replaced; a person sees the choice is not there and
+    taps again, so the test does too (and says so when the first click did not take)."""
+    option = page.locator(SCORE_OPTIONS).nth(position)
+    for attempt in range(attempts):
+        option.click()
+        try:
+            expect(option.locator("input")).to_be_checked(timeout=5_000)
+        except AssertionError:
+            continue
+        if attempt:
+            print(f"choose_score: option {position} took {attempt + 1} clicks")
+        return
+    raise AssertionError(f"option {position} of the first radio group did not stay chosen after {attempts} clicks")
 
 
 def choose_view(page, name: str) -> None:

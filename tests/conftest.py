@@ -315,11 +315,54 @@ def chromium_path() -> str:
     return str(CHROMIUM_PATH)
 
 
+FAILURES_DIR = REPO_ROOT / "tests" / "output" / "failures"
+
+
+def _evidence_name(what: str) -> str:
+    """A file name in FAILURES_DIR for `what` of the test that runs now."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"{test}-{what}")[-150:]
+
+
+def _pages_kept_as_evidence(context) -> None:
+    """Screenshot and text of every page of `context`, into FAILURES_DIR."""
+    FAILURES_DIR.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(context.pages):
+        name = _evidence_name(f"{id(context) % 10_000}-page{number}")
+        try:
+            page.screenshot(path=str(FAILURES_DIR / f"{name}.png"), full_page=True, timeout=10_000)
+            state = page.evaluate(
+                "() => (document.querySelector('[data-testid=stApp]') || {}).dataset?.testScriptState"
+            )
+            (FAILURES_DIR / f"{name}.txt").write_text(
+                f"{page.url}\nscript state: {state}\n\n{page.locator('body').inner_text(timeout=10_000)}"
+            )
+        except Exception as exc:  # evidence is best effort; the test's own failure is what counts
+            (FAILURES_DIR / f"{name}.txt").write_text(f"{page.url}\nno evidence: {exc}")
+
+
+def _keeping_evidence_on_failure(close):
+    """BrowserContext.close that first keeps its pages when a test is failing: tests close their
+    contexts in `finally`, where sys.exc_info() still holds the failure."""
+
+    @functools.wraps(close)
+    def close_keeping_evidence(self, *args, **kwargs):
+        if sys.exc_info()[0] is not None:
+            _pages_kept_as_evidence(self)
+        return close(self, *args, **kwargs)
+
+    return close_keeping_evidence
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str):
-    """Playwright Browser on the system Chromium (Playwright never downloads one)."""
-    from playwright.sync_api import sync_playwright
+    """Playwright Browser on the system Chromium (Playwright never downloads one).
 
+    A test that fails while its browser contexts are open leaves a screenshot and the text of
+    every page in tests/output/failures/ (see `_keeping_evidence_on_failure`)."""
+    from playwright.sync_api import BrowserContext, sync_playwright
+
+    BrowserContext.close = _keeping_evidence_on_failure(BrowserContext.close)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -336,6 +379,23 @@ def page(browser):
     try:
         yield page
     finally:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_evidence_of_a_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a failed browser test, the pages its contexts still show go to tests/output/failures/;
+    contexts a test left open are closed (they would otherwise live until the session ends)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    failed_before = request.session.testsfailed
+    open_before = set(browser.contexts)
+    yield
+    for context in [context for context in browser.contexts if context not in open_before]:
+        if request.session.testsfailed > failed_before:
+            _pages_kept_as_evidence(context)
         context.close()
 
 
@@ -437,24 +497,32 @@ class StreamlitServers:
             _stop_process_group(proc)
 
 
-def _servers_stopped_afterwards(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServers]:
-    servers = StreamlitServers(repo_root, tmp_path_factory.mktemp("streamlit"))
+def _servers_stopped_afterwards(request: pytest.FixtureRequest) -> Iterator[StreamlitServers]:
+    """Servers that stop when the fixture ends; their logs go to tests/output/failures/ when a
+    test failed meanwhile."""
+    servers = StreamlitServers(REPO_ROOT, request.getfixturevalue("tmp_path_factory").mktemp("streamlit"))
+    failed_before = request.session.testsfailed
     try:
         yield servers
     finally:
         servers.stop_all()
+        if request.session.testsfailed > failed_before:
+            FAILURES_DIR.mkdir(parents=True, exist_ok=True)
+            for out_path, err_path in servers.logs.values():
+                for log in (out_path, err_path):
+                    shutil.copy(log, FAILURES_DIR / f"{request.node.name}-{log.name}")
 
 
 @pytest.fixture
-def streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+def streamlit_server(request: pytest.FixtureRequest):
     """A server starter (see StreamlitServers) whose servers stop after the test."""
-    yield from _servers_stopped_afterwards(repo_root, tmp_path_factory)
+    yield from _servers_stopped_afterwards(request)
 
 
 @pytest.fixture(scope="module")
-def module_streamlit_server(repo_root: Path, tmp_path_factory: pytest.TempPathFactory):
+def module_streamlit_server(request: pytest.FixtureRequest):
     """The same, for servers that every test of one module shares (they stop after the module)."""
-    yield from _servers_stopped_afterwards(repo_root, tmp_path_factory)
+    yield from _servers_stopped_afterwards(request)
 
 
 # ---------------------------------------------------------------------------

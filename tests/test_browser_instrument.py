@@ -8,7 +8,7 @@ from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
-from browser_helpers import page_ready, screenshot
+from browser_helpers import choose_score, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -54,7 +54,7 @@ def test_phone_fill_in_shows_the_quote_first_without_a_click(streamlit_server, b
     # A blockade: its own words, its own question, the condition and not a verdict on the team.
     blockade_index = next(index for index, item in enumerate(FRAMEWORK.items) if item.kind == "blockade")
     for index in range(blockade_index):
-        page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(2).click()
+        choose_score(page, 2)
         page_ready(page, settle_ms=100)  # the choice is stored before the next click
         page.get_by_role("button", name="Volgende").click()
         page_ready(page)

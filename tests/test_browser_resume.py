@@ -13,7 +13,7 @@ from kringwijs_survey.rules.access import SYSTEM, answer_cookie_name, parse_answ
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
-from browser_helpers import page_ready, screenshot
+from browser_helpers import choose_score, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -45,9 +45,7 @@ def answer_items(page, first: int, last: int) -> None:
     for index in range(first, last):
         page.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=60_000)
         page_ready(page, settle_ms=50)
-        page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(
-            index % 5
-        ).click()
+        choose_score(page, index % 5)
         page.get_by_role("button", name="Volgende").click()
     page.get_by_text(f"{last} van 15 vragen beantwoord").wait_for(timeout=60_000)
     page_ready(page)

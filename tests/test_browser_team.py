@@ -13,7 +13,7 @@ from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
-from browser_helpers import OUTPUT_DIR, charts_drawn, choose_view, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, charts_drawn, choose_score, choose_view, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -60,7 +60,7 @@ def test_phone_fill_in_then_team_results_show_charts(browser, team_app):
         page.get_by_text(f"Vraag {index + 1} van 15").wait_for()
         page_ready(page, settle_ms=50)  # the question's own form, not the last one's, is on the page
         # The choice is part of the item's form: it reaches the app with "Volgende", no run before.
-        page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]').nth(index % 5).click()
+        choose_score(page, index % 5)
         page.get_by_role("button", name="Volgende").click()
     page.get_by_text("15 van 15 vragen beantwoord").wait_for(timeout=60_000)
     page_ready(page)

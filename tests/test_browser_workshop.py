@@ -19,7 +19,15 @@ from kringwijs_survey.rules.access import hash_passphrase
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
-from browser_helpers import APP_IDLE, count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
+from browser_helpers import (
+    APP_IDLE,
+    choose_score,
+    count_shown,
+    page_ready,
+    screenshot,
+    sign_in_as_facilitator,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -78,8 +86,7 @@ def answer_on_screen(phones: list, index: int, numbers: range) -> None:
         phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=WAIT_MS)
     for phone, number in zip(phones, numbers):
         phone.wait_for_selector(APP_IDLE, state="attached", timeout=WAIT_MS)
-        radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
-        radio.locator('[data-testid="stRadioOption"]').nth(score(number, index) - 1).click()
+        choose_score(phone, score(number, index) - 1)
         phone.get_by_role("button", name="Antwoord versturen").click()
     for phone in phones:
         phone.get_by_text(f"Je antwoord op vraag {index + 1} is binnen").wait_for(timeout=WAIT_MS)

@@ -32,7 +32,7 @@ from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import browser_helpers
 import factories
-from browser_helpers import count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
+from browser_helpers import choose_score, count_shown, page_ready, screenshot, sign_in_as_facilitator, wait_until
 
 # Four processes and five browser contexts on a shared two-core machine: more room than one page.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -242,8 +242,7 @@ def answer_item_on_screen(phone, phone_number: int, index: int) -> None:
     """The phone shows the item on the projector by itself; choose a score and send it."""
     phone.get_by_text(f"Vraag {index + 1} van 15").wait_for(timeout=60_000)
     page_ready(phone, timeout=90_000, settle_ms=50)
-    radio = phone.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
-    radio.locator('[data-testid="stRadioOption"]').nth(score(phone_number, index) - 1).click()
+    choose_score(phone, score(phone_number, index) - 1)
     phone.get_by_role("button", name="Antwoord versturen").click()
     phone.get_by_text(f"Je antwoord op vraag {index + 1} is binnen").wait_for(timeout=60_000)
 
