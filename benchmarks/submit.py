@@ -9,7 +9,8 @@ database on the PostgreSQL server that DATABASE_URL names) and measures:
   GROUP BY with count and average per team, quarter and item on the same database;
 - team_page_s, manager_page_s: server-side renders (AppTest) of the team results page and the
   manager page, next to bare_page_s, a page with one Altair chart of the same size;
-- submit_p50_ms, submit_p95_ms: 100 submissions (`--submits`) at the same moment, on a process that already
+- submit_p50_ms, submit_p95_ms: 100 people (`--submits`) pressing "Versturen" at the same moment after
+  saving their answers as a draft on the way, as phones do, on a process that already
   served such a burst (its connections open, as on a server that has been running);
   submit_cold_p50_ms, submit_cold_p95_ms: the first such burst after the start, which also
   opens the connection pool;
@@ -247,7 +248,11 @@ def bare_page_time(summary: pd.DataFrame, runs: int) -> float:
 def submit_latencies(
     engine: Engine, team_id: int, quarters_ahead: int = 1, submits: int = CONCURRENT_SUBMITS
 ) -> list[float]:
-    """Seconds per submission of `submits` people (100) sending at once to a new round `quarters_ahead` on."""
+    """Seconds per submission of `submits` people (100) sending at once to a new round `quarters_ahead` on.
+
+    Each person does what a phone does: it stores its answers as a draft on the way (a phone saves at
+    every "Volgende"; here all but the last answer, before the burst), then everybody presses
+    "Versturen" at the same moment. Only that send is timed."""
     framework = get_frameworks()[DEFAULT_FRAMEWORK]
     survey_round = rounds.start_round(engine, team_id, periods.shift_period(periods.current_period(), quarters_ahead))
     invitations = rounds.create_invitations(engine, survey_round.id, submits, actor=access.SYSTEM)
@@ -258,6 +263,7 @@ def submit_latencies(
     def one(invitation: str) -> None:
         answers = [responses.AnswerInput(item, random.randint(1, 5)) for item in framework.item_ids]
         key = uuid.uuid4().hex
+        responses.submit_response(engine, survey_round.id, key, answers[:-1], final=False, invitation=invitation)
         barrier.wait()
         started = time.perf_counter()
         responses.submit_response(engine, survey_round.id, key, answers, invitation=invitation)

@@ -159,3 +159,32 @@ def test_a_round_that_showed_results_cannot_reopen(engine):
     with pytest.raises(InvalidInput, match="kan niet meer open"):
         rounds.set_round_status(engine, full.id, "open", actor=SYSTEM)
     assert rounds.get_round(engine, full.id).status == "closed"
+
+
+def test_drafts_check_the_invitation_and_the_send_uses_it_once(engine):
+    """A phone saves drafts on the way and sends at the end (PostgreSQL does each save in one
+    statement): a draft needs an unused invitation but does not use it; the send uses it; a second
+    person's send with the same code is refused and leaves that person's draft as it was."""
+    team = teams.create_team(engine, "Wijkteam Concept")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q2")
+    (code,) = rounds.create_invitations(engine, survey_round.id, 1, actor=SYSTEM)
+    unused = rounds.InvitationCount(invited=1, used=0)
+    with pytest.raises(Refused):
+        responses.submit_response(engine, survey_round.id, "a", [responses.AnswerInput("AB1", 3)], final=False, invitation="ABCDEFGHJKMN")
+    assert responses.load_own_response(engine, survey_round.id, "a") is None
+    responses.submit_response(engine, survey_round.id, "a", [responses.AnswerInput("AB1", 3)], final=False, invitation=code)
+    responses.submit_response(engine, survey_round.id, "b", [responses.AnswerInput("AB1", 1)], final=False, invitation=code)
+    later = [responses.AnswerInput("AB1", 4), responses.AnswerInput("AB2", None, "weet ik niet")]
+    responses.submit_response(engine, survey_round.id, "a", later, final=False, invitation=code)
+    assert rounds.invitation_count(engine, survey_round.id) == unused
+    assert responses.load_own_response(engine, survey_round.id, "a") == responses.OwnResponse(False, {a.item_id: a for a in later})
+
+    responses.submit_response(engine, survey_round.id, "a", later, invitation=code)
+    assert rounds.invitation_count(engine, survey_round.id) == rounds.InvitationCount(invited=1, used=1)
+    assert responses.load_own_response(engine, survey_round.id, "a").submitted
+    with pytest.raises(Refused):
+        responses.submit_response(engine, survey_round.id, "b", [responses.AnswerInput("AB1", 2)], invitation=code)
+    assert responses.load_own_response(engine, survey_round.id, "b") == responses.OwnResponse(
+        False, {"AB1": responses.AnswerInput("AB1", 1)}
+    )
+    assert rounds.count_responses(engine, survey_round.id) == 1

@@ -106,12 +106,9 @@ _SUBMIT_EXISTING = (
 )
 
 _SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
-# PostgreSQL, one round trip each instead of two: the round (FOR SHARE) and then, only when the
-# round exists, this person's response (FOR UPDATE), in that order (a materialised CTE with a
-# row lock is read when the join first needs it); and a new invited response together with the
-# use of its invitation and its answers (a unique-key conflict fails the whole statement, which is
-# then retried as an update, as above; an invitation that was not there leaves `used` at 0 and
-# the transaction is rolled back).
+# PostgreSQL, one round trip instead of two: the round (FOR SHARE) and then, only when the round
+# exists, this person's response (FOR UPDATE), in that order (a materialised CTE with a row lock is
+# read when the join first needs it).
 _SUBMIT_ROUND_AND_EXISTING = text(
     "WITH found AS (SELECT status, framework, framework_version, audience, invitation_only FROM round "
     "WHERE id = :round_id FOR SHARE), "
@@ -120,15 +117,32 @@ _SUBMIT_ROUND_AND_EXISTING = text(
     "SELECT found.*, existing.id AS existing_id, existing.submitted AS existing_submitted "
     "FROM found LEFT JOIN existing ON true"
 )
-_SUBMIT_NEW_INVITED = text(
-    "WITH used AS (UPDATE invitation SET used = true WHERE round_id = :rnd AND code_hash = :digest "
-    "AND used IS false RETURNING id), "
-    "new AS (INSERT INTO response (round_id, respondent, submitted, source) VALUES (:rnd, :respondent, true, :source) "
-    "RETURNING id), "
+# PostgreSQL: the whole write of a send in one statement, one round trip instead of up to five: a
+# new response (when :rid is null) or the existing one marked as sent, the invitation used
+# (:use_invitation) or only looked up (:check_invitation), and the answers replaced: answers no
+# longer given are deleted, the others inserted or updated in place (the two touch different rows).
+# A first send that meets a simultaneous one with the same key fails the whole statement on the
+# unique key and is retried as an update; an invitation that was not there leaves `used` at 0 and
+# the transaction is rolled back (see submit_response).
+_SUBMIT_WRITE = text(
+    "WITH new AS (INSERT INTO response (round_id, respondent, submitted, source) "
+    "SELECT :rnd, :respondent, CAST(:final AS boolean), :source WHERE CAST(:rid AS integer) IS NULL RETURNING id), "
+    "target AS (SELECT id FROM new UNION ALL SELECT CAST(:rid AS integer) WHERE CAST(:rid AS integer) IS NOT NULL), "
+    "used AS (UPDATE invitation SET used = true WHERE round_id = :rnd AND code_hash = :digest "
+    "AND used IS false AND CAST(:use_invitation AS boolean) RETURNING id), "
+    "unused AS (SELECT id FROM invitation WHERE round_id = :rnd AND code_hash = :digest "
+    "AND used IS false AND CAST(:check_invitation AS boolean)), "
+    "sent AS (UPDATE response SET submitted = true WHERE id = CAST(:rid AS integer) AND CAST(:final AS boolean) "
+    "AND submitted IS false RETURNING id), "
+    "dropped AS (DELETE FROM answer WHERE response_id = CAST(:rid AS integer) "
+    "AND item_id <> ALL(CAST(:item_id AS varchar[])) RETURNING id), "
     "stored AS (INSERT INTO answer (response_id, item_id, score, comment, discuss, target) "
-    "SELECT new.id, given.* FROM new, unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
-    "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[])) AS given) "
-    "SELECT new.id, (SELECT count(*) FROM used) AS used FROM new"
+    "SELECT target.id, given.* FROM target, unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
+    "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[])) AS given "
+    "ON CONFLICT (response_id, item_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, "
+    "discuss = excluded.discuss, target = excluded.target RETURNING id) "
+    "SELECT (SELECT id FROM target) AS id, (SELECT count(*) FROM used) AS used, "
+    "(SELECT count(*) FROM unused) AS unused"
 )
 
 _SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
@@ -136,13 +150,6 @@ _SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).value
 _SUBMIT_DROP_ANSWERS = delete(_ANSWER).where(_ANSWER.c.response_id == bindparam("rid"))
 
 _SUBMIT_ANSWERS = insert(_ANSWER)
-# PostgreSQL: a person's answers in one statement, one array per column, instead of one INSERT
-# per answer (15 executions on the server and 15 messages from the client for every submission).
-_SUBMIT_ANSWERS_ARRAYS = text(
-    "INSERT INTO answer (response_id, item_id, score, comment, discuss, target) "
-    "SELECT :response_id, * FROM unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
-    "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[]))"
-)
 
 _INVITATION_UNUSED = (
     (_INVITATION.c.round_id == bindparam("rnd"))
@@ -176,15 +183,20 @@ def _round_and_existing(connection, round_id: int, respondent: str):
     return found, existing
 
 
-def _insert_invited(
-    connection, round_id: int, respondent: str, invitation: str | None, kind: str, checked: list[AnswerInput]
+def _write_postgres(
+    connection, round_id: int, respondent: str, existing: _Existing | None, checked: list[AnswerInput], *,
+    final: bool, kind: str, invitation: str | None, invitation_needed: bool,
 ) -> int:
-    """PostgreSQL: a new sent response, the use of its invitation and its answers, in one statement."""
-    params = {**_invitation_params(round_id, invitation), "respondent": respondent, "source": kind}
-    new = connection.execute(_SUBMIT_NEW_INVITED, {**params, **_answer_columns(checked)}).one()
-    if new.used != 1:
+    """PostgreSQL: the write of one send as one statement (_SUBMIT_WRITE); the response's id."""
+    params = {
+        **_invitation_params(round_id, invitation), "respondent": respondent, "source": kind, "final": final,
+        "rid": None if existing is None else existing.id,
+        "use_invitation": invitation_needed and final, "check_invitation": invitation_needed and not final,
+    }
+    written = connection.execute(_SUBMIT_WRITE, {**params, **_answer_columns(checked)}).one()
+    if invitation_needed and not (written.used if final else written.unused):
         raise Refused("invitation.needed")
-    return new.id
+    return written.id
 
 
 def _answer_columns(checked: list[AnswerInput]) -> dict[str, list]:
@@ -199,9 +211,6 @@ def _answer_columns(checked: list[AnswerInput]) -> dict[str, list]:
 
 
 def _insert_answers(connection, response_id: int, checked: list[AnswerInput]) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(_SUBMIT_ANSWERS_ARRAYS, {"response_id": response_id, **_answer_columns(checked)})
-        return
     connection.execute(
         _SUBMIT_ANSWERS,
         [
@@ -243,8 +252,12 @@ def submit_response(
         checked = _checked_answers(of_round(engine, found), answers, found.audience)
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
-        if existing is None and needs_invitation and final and connection.dialect.name == "postgresql":
-            return _insert_invited(connection, round_id, respondent, invitation, kind, checked)
+        invitation_needed = needs_invitation and not (existing and existing.submitted)
+        if connection.dialect.name == "postgresql":
+            return _write_postgres(
+                connection, round_id, respondent, existing, checked,
+                final=final, kind=kind, invitation=invitation, invitation_needed=invitation_needed,
+            )
         if existing is None:
             # Before the invitation: a simultaneous first send with the same key waits here on the
             # unique key and is then retried as an update, instead of finding its invitation used.
@@ -253,7 +266,7 @@ def submit_response(
             ).scalar_one()
         else:
             response_id = existing.id
-        if needs_invitation and not (existing and existing.submitted):
+        if invitation_needed:
             _check_invitation(session, round_id, invitation, use=final)
         if existing is not None:
             if final:
