@@ -188,3 +188,38 @@ def test_drafts_check_the_invitation_and_the_send_uses_it_once(engine):
         False, {"AB1": responses.AnswerInput("AB1", 1)}
     )
     assert rounds.count_responses(engine, survey_round.id) == 1
+
+
+def test_a_send_to_a_round_not_made_yet_is_refused_and_taken_once_the_round_is_made(engine):
+    """A phone (or a prober) sending to the next round id before a trainer starts that round must
+    not make the round unreachable later in the same process."""
+    team = teams.create_team(engine, "Wijkteam Volgende")
+    first = rounds.start_round(engine, team.id, "2026-Q1", invitation_only=False)
+    with pytest.raises(InvalidInput, match="bestaat niet"):
+        responses.submit_response(engine, first.id + 1, "vroeg", [responses.AnswerInput("AB1", 3)])
+    second = rounds.start_round(engine, team.id, "2026-Q2", invitation_only=False)
+    assert second.id == first.id + 1
+    responses.submit_response(engine, second.id, "op-tijd", [responses.AnswerInput("AB1", 3)])
+    assert rounds.count_responses(engine, second.id) == 1
+
+
+def test_a_round_changed_under_a_running_app_checks_answers_against_what_it_is_now(engine):
+    """What a send checks answers against (lens, audience) is kept per process; a restore that puts
+    another round under the same id is still checked against the stored round."""
+    team = teams.create_team(engine, "Wijkteam Terugzetten")
+    survey_round = rounds.start_round(engine, team.id, "2026-Q1", invitation_only=False)
+    responses.submit_response(engine, survey_round.id, "voor", [responses.AnswerInput("AB1", 3)])
+    resident_statement = [responses.AnswerInput("R1", 4)]
+    with pytest.raises(InvalidInput):
+        responses.submit_response(engine, survey_round.id, "bewoner-1", resident_statement)
+
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE round SET audience = 'residents' WHERE id = :r"), {"r": survey_round.id})
+    responses.submit_response(engine, survey_round.id, "bewoner-2", resident_statement)
+
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE round SET audience = 'team' WHERE id = :r"), {"r": survey_round.id})
+    with pytest.raises(InvalidInput):
+        responses.submit_response(engine, survey_round.id, "bewoner-3", resident_statement)
+    assert {responses.load_own_response(engine, survey_round.id, key) is not None for key in ("bewoner-1", "bewoner-3")} == {False}
+    assert rounds.count_responses(engine, survey_round.id) == 2

@@ -25,7 +25,7 @@ from kringwijs_survey.core.vocabulary import (
 )
 from kringwijs_survey.rules import access
 from kringwijs_survey.rules.own_frameworks import of_round
-from kringwijs_survey.store.database import read_session, run_write
+from kringwijs_survey.store.database import read_session, run_statement, run_write
 from kringwijs_survey.store.models import Answer, Invitation, Response, Round
 
 
@@ -106,44 +106,53 @@ _SUBMIT_EXISTING = (
 )
 
 _SUBMIT_NEW = insert(_RESPONSE).returning(_RESPONSE.c.id)
-# PostgreSQL, one round trip instead of two: the round (FOR SHARE) and then, only when the round
-# exists, this person's response (FOR UPDATE), in that order (a materialised CTE with a row lock is
-# read when the join first needs it).
-_SUBMIT_ROUND_AND_EXISTING = text(
-    "WITH found AS (SELECT status, framework, framework_version, audience, invitation_only FROM round "
-    "WHERE id = :round_id FOR SHARE), "
-    "existing AS (SELECT id, submitted FROM response WHERE round_id = :round_id AND respondent = :respondent "
-    "FOR UPDATE) "
-    "SELECT found.*, existing.id AS existing_id, existing.submitted AS existing_submitted "
-    "FROM found LEFT JOIN existing ON true"
-)
-# PostgreSQL: the whole write of a send in one statement, one round trip instead of up to five: a
-# new response (when :rid is null) or the existing one marked as sent, the invitation used
-# (:use_invitation) or only looked up (:check_invitation), and the answers replaced: answers no
-# longer given are deleted, the others inserted or updated in place (the two touch different rows).
-# A first send that meets a simultaneous one with the same key fails the whole statement on the
-# unique key and is retried as an update; an invitation that was not there leaves `used` at 0 and
-# the transaction is rolled back (see submit_response).
-_SUBMIT_WRITE = text(
-    "WITH new AS (INSERT INTO response (round_id, respondent, submitted, source) "
-    "SELECT :rnd, :respondent, CAST(:final AS boolean), :source WHERE CAST(:rid AS integer) IS NULL RETURNING id), "
-    "target AS (SELECT id FROM new UNION ALL SELECT CAST(:rid AS integer) WHERE CAST(:rid AS integer) IS NOT NULL), "
-    "used AS (UPDATE invitation SET used = true WHERE round_id = :rnd AND code_hash = :digest "
-    "AND used IS false AND CAST(:use_invitation AS boolean) RETURNING id), "
-    "unused AS (SELECT id FROM invitation WHERE round_id = :rnd AND code_hash = :digest "
-    "AND used IS false AND CAST(:check_invitation AS boolean)), "
-    "sent AS (UPDATE response SET submitted = true WHERE id = CAST(:rid AS integer) AND CAST(:final AS boolean) "
-    "AND submitted IS false RETURNING id), "
-    "dropped AS (DELETE FROM answer WHERE response_id = CAST(:rid AS integer) "
+# PostgreSQL: a whole send in one statement, run on its own (autocommit): one round trip instead
+# of seven (BEGIN, the round and the response, the invitation, mark as sent, drop and store the
+# answers, COMMIT). With 100 phones sending at once in one process, every round trip is also a
+# wait for the GIL, so the count of round trips is what the p95 follows (issue 17).
+# - `found` locks the round FOR SHARE (see _SUBMIT_ROUND) and checks that it is still the round
+#   whose framework and audience the answers were checked against (the caller's cached facts);
+#   `existing` locks this person's response FOR UPDATE (see _SUBMIT_EXISTING).
+# - Nothing is written unless the round is open and, where an invitation is needed, it is unused
+#   (a draft) or is used up by this very statement (the send): `allowed` is then empty, and the
+#   caller reads from the result why.
+# - The answers are replaced in place: answers no longer given are deleted, the others inserted or
+#   updated (the two touch different rows).
+# - A first send that meets a simultaneous one with the same key fails the whole statement on the
+#   response's unique key; the caller sends again, and it is then an update.
+_SEND_POSTGRES = text(
+    "WITH found AS (SELECT status, invitation_only FROM round WHERE id = :rnd AND framework = :framework "
+    "AND framework_version IS NOT DISTINCT FROM CAST(:version AS integer) AND audience = :audience FOR SHARE), "
+    "existing AS (SELECT id, submitted FROM response WHERE round_id = :rnd AND respondent = :respondent FOR UPDATE), "
+    "facts AS (SELECT found.status = :open_status AS open, existing.id AS existing_id, "
+    "found.invitation_only AND CAST(:invitation_source AS boolean) AS invitation_round, "
+    "found.invitation_only AND CAST(:invitation_source AS boolean) AND existing.submitted IS NOT TRUE AS needs_invitation "
+    "FROM found LEFT JOIN existing ON true), "
+    "used AS (UPDATE invitation SET used = true WHERE round_id = :rnd AND code_hash = :digest AND used IS false "
+    "AND CAST(:final AS boolean) AND (SELECT open AND needs_invitation FROM facts) RETURNING id), "
+    "allowed AS (SELECT existing_id, invitation_round FROM facts WHERE open AND (NOT needs_invitation OR CASE "
+    "WHEN CAST(:final AS boolean) THEN EXISTS (SELECT 1 FROM used) "
+    "ELSE EXISTS (SELECT 1 FROM invitation WHERE round_id = :rnd AND code_hash = :digest AND used IS false) END)), "
+    "new AS (INSERT INTO response (round_id, respondent, submitted, source) "
+    "SELECT :rnd, :respondent, CAST(:final AS boolean), CASE WHEN invitation_round THEN :invited_source ELSE :source END "
+    "FROM allowed WHERE existing_id IS NULL RETURNING id), "
+    "target AS (SELECT id FROM new UNION ALL SELECT existing_id FROM allowed WHERE existing_id IS NOT NULL), "
+    "sent AS (UPDATE response SET submitted = true WHERE id = (SELECT existing_id FROM allowed) "
+    "AND CAST(:final AS boolean) AND submitted IS false RETURNING id), "
+    "dropped AS (DELETE FROM answer WHERE response_id = (SELECT existing_id FROM allowed) "
     "AND item_id <> ALL(CAST(:item_id AS varchar[])) RETURNING id), "
     "stored AS (INSERT INTO answer (response_id, item_id, score, comment, discuss, target) "
     "SELECT target.id, given.* FROM target, unnest(CAST(:item_id AS varchar[]), CAST(:score AS integer[]), "
     "CAST(:comment AS text[]), CAST(:discuss AS boolean[]), CAST(:target AS integer[])) AS given "
     "ON CONFLICT (response_id, item_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, "
     "discuss = excluded.discuss, target = excluded.target RETURNING id) "
-    "SELECT (SELECT id FROM target) AS id, (SELECT count(*) FROM used) AS used, "
-    "(SELECT count(*) FROM unused) AS unused"
+    "SELECT (SELECT count(*) FROM found) AS found, (SELECT open FROM facts) AS open, "
+    "(SELECT existing_id FROM facts) AS existing_id, (SELECT id FROM target) AS id"
 )
+# What a send checks its answers against: set when the round is made and never changed.
+_ROUND_FACTS = select(
+    _ROUND.c.framework, _ROUND.c.framework_version, _ROUND.c.audience, _ROUND.c.invitation_only
+).where(_ROUND.c.id == bindparam("round_id"))
 
 _SUBMIT_SENT = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("rid")).values(submitted=True)
 
@@ -170,12 +179,8 @@ class _Existing:
 
 def _round_and_existing(connection, round_id: int, respondent: str):
     """The open round (locked FOR SHARE) and this person's response in it (FOR UPDATE) or None."""
-    if connection.dialect.name == "postgresql":
-        found = connection.execute(_SUBMIT_ROUND_AND_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
-        existing = None if found is None or found.existing_id is None else _Existing(found.existing_id, found.existing_submitted)
-    else:
-        found = connection.execute(_SUBMIT_ROUND, {"round_id": round_id}).first()
-        existing = connection.execute(_SUBMIT_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
+    found = connection.execute(_SUBMIT_ROUND, {"round_id": round_id}).first()
+    existing = connection.execute(_SUBMIT_EXISTING, {"round_id": round_id, "respondent": respondent}).first()
     if found is None:
         raise InvalidInput("error.no_round")
     if found.status != ROUND_OPEN:
@@ -183,20 +188,65 @@ def _round_and_existing(connection, round_id: int, respondent: str):
     return found, existing
 
 
-def _write_postgres(
-    connection, round_id: int, respondent: str, existing: _Existing | None, checked: list[AnswerInput], *,
-    final: bool, kind: str, invitation: str | None, invitation_needed: bool,
+_round_facts_seen: dict[tuple[str, int], object] = {}
+
+
+def _round_facts(engine: Engine, round_id: int, *, fresh: bool = False):
+    """The round's framework, version, audience and invitation rule (None: no such round), kept
+    per process once the round exists: they are set when the round is made, and the send's
+    statement checks them again (a round restored under the same id is read anew)."""
+    key = (str(engine.url), round_id)
+    facts = None if fresh else _round_facts_seen.get(key)
+    if facts is None:
+        with engine.connect() as connection:
+            facts = connection.execute(_ROUND_FACTS, {"round_id": round_id}).first()
+        if facts is not None:  # a round not made yet is looked up again: ids are handed out later
+            if len(_round_facts_seen) > 10_000:
+                _round_facts_seen.clear()
+            _round_facts_seen[key] = facts
+    return facts
+
+
+def _send_postgres(
+    engine: Engine, round_id: int, respondent: str, answers: list[AnswerInput], *, final: bool, invitation: str | None,
+    source: str,
 ) -> int:
-    """PostgreSQL: the write of one send as one statement (_SUBMIT_WRITE); the response's id."""
-    params = {
-        **_invitation_params(round_id, invitation), "respondent": respondent, "source": kind, "final": final,
-        "rid": None if existing is None else existing.id,
-        "use_invitation": invitation_needed and final, "check_invitation": invitation_needed and not final,
-    }
-    written = connection.execute(_SUBMIT_WRITE, {**params, **_answer_columns(checked)}).one()
-    if invitation_needed and not (written.used if final else written.unused):
-        raise Refused("invitation.needed")
-    return written.id
+    """PostgreSQL: a send as one statement (_SEND_POSTGRES); the response's id. It writes all or
+    nothing, so it can simply be sent again: after a write race on the same key, with the round's
+    facts read anew, or when the invitation was refused before this person's response existed (a
+    simultaneous first send with the same key may have made it meanwhile)."""
+    fresh = False
+    for attempt in range(3):
+        facts = _round_facts(engine, round_id, fresh=fresh)
+        if facts is None:
+            raise InvalidInput("error.no_round")
+        try:
+            checked = _checked_answers(of_round(engine, facts), answers, facts.audience)
+        except InvalidInput:
+            if fresh:
+                raise
+            fresh = True  # perhaps checked against a round since restored under this id: once more
+            continue
+        params = {
+            **_invitation_params(round_id, invitation), **_answer_columns(checked), "respondent": respondent,
+            "framework": facts.framework, "version": facts.framework_version, "audience": facts.audience,
+            "open_status": ROUND_OPEN, "final": final, "source": source, "invited_source": SOURCE_INVITED,
+            "invitation_source": source in (SOURCE_OPEN, SOURCE_INVITED),
+        }
+        try:
+            sent = run_statement(engine, _SEND_POSTGRES, params)
+        except IntegrityError:
+            continue  # a simultaneous first send with the same key made the response: now an update
+        if not sent.found:
+            fresh = True  # another round by now under this id (a restore): check against it
+            continue
+        if not sent.open:
+            raise InvalidInput("error.round_closed")
+        if sent.id is not None:
+            return sent.id
+        if sent.existing_id is not None or attempt:
+            raise Refused("invitation.needed")
+    raise Refused("invitation.needed")
 
 
 def _answer_columns(checked: list[AnswerInput]) -> dict[str, list]:
@@ -243,21 +293,18 @@ def submit_response(
     if source not in RESPONSE_SOURCES:
         raise InvalidInput("error.unknown_source")
 
+    if engine.dialect.name == "postgresql":
+        return _send_postgres(engine, round_id, respondent, answers, final=final, invitation=invitation, source=source)
+
     def work(session: Session) -> int:
-        # Locks (PostgreSQL; SQLite has one writer at a time anyway): the round FOR SHARE, this
-        # person's own response FOR UPDATE (see _SUBMIT_ROUND, _SUBMIT_EXISTING; on PostgreSQL both in
-        # _SUBMIT_ROUND_AND_EXISTING).
+        # SQLite has one writer at a time; the statements still take the locks PostgreSQL would
+        # (see _SUBMIT_ROUND, _SUBMIT_EXISTING).
         connection = session.connection()
         found, existing = _round_and_existing(connection, round_id, respondent)
         checked = _checked_answers(of_round(engine, found), answers, found.audience)
         needs_invitation = found.invitation_only and source in (SOURCE_OPEN, SOURCE_INVITED)
         kind = SOURCE_INVITED if needs_invitation else source
         invitation_needed = needs_invitation and not (existing and existing.submitted)
-        if connection.dialect.name == "postgresql":
-            return _write_postgres(
-                connection, round_id, respondent, existing, checked,
-                final=final, kind=kind, invitation=invitation, invitation_needed=invitation_needed,
-            )
         if existing is None:
             # Before the invitation: a simultaneous first send with the same key waits here on the
             # unique key and is then retried as an update, instead of finding its invitation used.

@@ -180,7 +180,38 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
             if not _is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise
             logger.info("write retry %d after a busy database: %s", attempt + 1, exc.orig)
-            time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
+            _pause_before_retry(attempt)
+    raise AssertionError("unreachable")
+
+
+def _pause_before_retry(attempt: int) -> None:
+    time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
+
+
+def run_statement(engine: Engine, statement, params: dict):
+    """PostgreSQL: run one statement on its own (autocommit: one round trip, no BEGIN and no COMMIT)
+    and return its one row.
+
+    Only for a statement that writes all or nothing and may run twice: a busy database (deadlock,
+    serialization) and a connection that died in the pool are retried, and a connection lost
+    while the statement ran is retried too, although the statement may have been carried out.
+    SQLite writes go through run_write, which also moves the revision counter on."""
+    if engine.dialect.name != "postgresql":
+        raise ValueError("run_statement is for PostgreSQL; SQLite writes go through run_write")
+    reconnected = False
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with engine.connect() as connection:
+                return connection.execution_options(isolation_level="AUTOCOMMIT").execute(statement, params).one()
+        except DBAPIError as exc:
+            if exc.connection_invalidated and not reconnected:
+                reconnected = True
+                logger.info("statement retry on a new connection: %s", exc.orig)
+                continue
+            if not isinstance(exc, OperationalError) or not _is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
+                raise
+            logger.info("statement retry %d after a busy database: %s", attempt + 1, exc.orig)
+            _pause_before_retry(attempt)
     raise AssertionError("unreachable")
 
 
