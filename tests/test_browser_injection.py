@@ -28,7 +28,7 @@ from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.store.models import Team
 
 import factories
-from browser_helpers import choose_view, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
 from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 
 pytestmark = pytest.mark.browser
@@ -133,21 +133,24 @@ SHOWS = """(wanted) => {
     const main = document.querySelector('[data-testid="stMain"]');
     if (!main) return false;
     const boxes = [...main.querySelectorAll('textarea, input[type=text]')].map(e => e.value).join(' ');
-    return (main.innerText + ' ' + boxes).replace(/\\s+/g, ' ').includes(wanted);
+    const text = (main.innerText + ' ' + boxes).replace(/\\s+/g, ' ');
+    return wanted.every(value => text.includes(value));
 }"""
 
 
 def check(page, watch: Watch, place: str, expected: list[str], problems: list[str]) -> None:
-    if expected:  # the page may still be on its way: wait for the first value to be there
+    if expected:  # the page may still be on its way: wait (generously) for every value to be there
         try:
-            page.wait_for_function(SHOWS, arg=normalise(expected[0]), timeout=30_000)
+            page.wait_for_function(SHOWS, arg=[normalise(value) for value in expected], timeout=30_000)
         except Exception:
-            pass  # reported below, with every other value that is missing
+            pass  # reported below, value by value
     page_ready(page, settle_ms=100)
     text = page_text(page)
-    for value in expected:
-        if normalise(value) not in text:
-            problems.append(f"{place}: {value!r} is not shown as typed")
+    missing = [value for value in expected if normalise(value) not in text]
+    problems += [f"{place}: {value!r} is not shown as typed" for value in missing]
+    if missing:  # the evidence, since the test goes on to collect every problem first
+        screenshot(page, f"injection-problem-{len(problems)}")
+        (OUTPUT_DIR / f"injection-problem-{len(problems)}.txt").write_text(f"{page.url}\n{place}\n\n{text}")
     pointers = page.evaluate(POINTERS)
     if pointers:
         problems.append(f"{place}: links, images or frames made from typed text: {pointers}")
