@@ -126,7 +126,11 @@ if workshop.follows_projector(survey_round):
                 choose(None)
                 st.rerun(scope="app")
 
-    follow_the_screen()
+    # Its own slot: the fragment usually draws nothing, and a fragment without a block of its own
+    # shares its place with the element after it, which a fragment rerun can then wipe from the
+    # page (a phone lost its "Je antwoord is binnen" this way).
+    with st.container():
+        follow_the_screen()
     if error := st.session_state.pop("live-error", None):
         ui.show_error(error)
     if screen.waiting:

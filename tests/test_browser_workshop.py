@@ -208,6 +208,11 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         next_item(facilitator, presenter, 2)
         answer_on_screen(everyone, 2, range(len(everyone)))
         assert wait_until(lambda: count_shown(presenter, "antwoorden") == len(everyone), 30)
+        # A waiting phone keeps its confirmation while it looks for the next item every two seconds
+        # (a poll that draws nothing once wiped the element after it).
+        everyone[0].wait_for_timeout(workshop.PHONE_POLL_SECONDS * 2_500)
+        for phone in everyone:
+            assert phone.get_by_text("Je antwoord op vraag 3 is binnen").is_visible()
         # The live count line stays inside the screen with two-digit counts.
         top_bar_right = presenter.evaluate(
             """() => Math.max(...[...document.querySelectorAll('.st-key-kw-topbar [data-testid="stMarkdownContainer"] p')]
