@@ -27,7 +27,7 @@ if who.role != Role.PARTICIPANT:
     st.stop()
 
 survey_round = rounds.get_round(engine, who.round_id)
-signin.keep_answering_in_browser(who)
+signin.keep_answering_in_browser(who, st.empty())
 framework = ui.framework_of(survey_round)
 items = framework.items
 state = ui.fill_in_state(survey_round.id, who.respondent)

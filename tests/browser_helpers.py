@@ -81,6 +81,29 @@ def charts_drawn(page, timeout: float = 20_000) -> None:
     page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
 
 
+def record_console(page) -> list[str]:
+    """From now on, the page's console errors and warnings, uncaught errors and crashes go into the
+    returned list (to show with a failure: a page that went blank says why there)."""
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(f"console.{message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: seen.append(f"pageerror: {error}"))
+    page.on("crash", lambda _: seen.append("the page crashed"))
+    page.on("framenavigated", lambda frame: seen.append(f"navigated to {frame.url}")
+            if frame == page.main_frame else None)
+    return seen
+
+
+def describe_page(page, seen: list[str] | None = None) -> str:
+    """Where the page is, what it shows and (with `seen` from record_console) what it logged."""
+    try:
+        shown = page.evaluate("() => (document.body ? document.body.innerText : '').slice(0, 400)")
+    except Exception as exc:  # a crashed or closed page still gets described
+        shown = f"<unreadable: {exc}>"
+    lines = [f"{page.url} shows {shown!r}", *(seen or [])[-30:]]
+    return "\n  ".join(lines)
+
+
 def screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a PNG of the page as tests/output/<name>.png and return its path."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)

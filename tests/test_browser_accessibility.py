@@ -64,9 +64,15 @@ def arrive(page, base, spec, world):
 def test_axe_finds_nothing_serious_of_our_own_on_every_page(browser, demo_server, spec):
     base = demo_server["base"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    elsewhere = []  # every request to another host than the app's own (a font, an icon, a tracker)
+    context.on(
+        "request",
+        lambda request: None if request.url.removeprefix("blob:").startswith(base) else elsewhere.append(request.url),
+    )
     page = context.new_page()
     arrive(page, base, spec, demo_server)
     assert "Je hebt geen toegang" not in page.locator('[data-testid="stMain"]').inner_text()
+    assert not elsewhere, f"{spec.path} made the browser contact another server: {elsewhere}"
     screenshot(page, f"a11y-{spec.url_path}")
     ours = [v for v in axe_violations(page) if not v["streamlit_own"]]
     context.close()

@@ -13,6 +13,7 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 
 from kringwijs_survey.domain import rounds, teams, workshop
 from kringwijs_survey.rules.access import hash_passphrase
@@ -185,7 +186,10 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         assert workshop.item_answers(engine, survey_round.id, FRAMEWORK.items[0].id) == workshop.Sources(EARLY_PHONES, 0)
         reveal(facilitator)
         presenter.get_by_text("Middelste score").wait_for(timeout=WAIT_MS)
-        assert f"Antwoorden van {EARLY_PHONES} mensen" in presenter.locator('[class*="st-key-kw-stats"]').inner_text()
+        # The three figures arrive one after the other: wait for the count, not only the first.
+        expect(presenter.locator('[class*="st-key-kw-stats"]')).to_contain_text(
+            f"Antwoorden van {EARLY_PHONES} mensen", timeout=WAIT_MS
+        )
 
         # Item 2: three people come in late and land on item 2, not on item 1.
         next_item(facilitator, presenter, 1)
@@ -196,12 +200,12 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         answer_on_screen(late, 1, range(EARLY_PHONES, EARLY_PHONES + LATE_PHONES))
         reveal(facilitator)
         presenter.get_by_text("Middelste score").wait_for(timeout=WAIT_MS)
-        assert "Antwoorden van 3 mensen" in presenter.locator('[class*="st-key-kw-stats"]').inner_text()
+        expect(presenter.locator('[class*="st-key-kw-stats"]')).to_contain_text("Antwoorden van 3 mensen", timeout=WAIT_MS)
         answer_on_screen(phones, 1, range(EARLY_PHONES))
         # The late joiners can still fill in the item they missed.
         page_ready(late[0])
         screenshot(late[0], "workshop-phone-late-joiner-390", full_page=True)
-        assert "Een vraag die je hebt gemist" in late[0].locator('[data-testid="stMain"]').inner_text()
+        expect(late[0].locator('[data-testid="stMain"]')).to_contain_text("Een vraag die je hebt gemist", timeout=WAIT_MS)
 
         # Item 3: all ten answer; the reveal shows the frozen distribution of ten.
         everyone = phones + late
@@ -232,7 +236,9 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         scale = FRAMEWORK.scale_for(FRAMEWORK.items[2], survey_round.scales)
         for value, label in scale.labels.items():
             assert f"{value} {label.nl}: {scores.count(value)}" in shown, shown
-        assert f"Antwoorden van {len(everyone)} mensen" in presenter.locator('[class*="st-key-kw-stats"]').inner_text()
+        expect(presenter.locator('[class*="st-key-kw-stats"]')).to_contain_text(
+            f"Antwoorden van {len(everyone)} mensen", timeout=WAIT_MS
+        )
         assert smallest_presenter_font(presenter) >= MIN_PRESENTER_FONT_PX
         screenshot(presenter, "presenter-revealed-1280x720", full_page=False)
         presenter.set_viewport_size({"width": 1920, "height": 1080})

@@ -125,9 +125,14 @@ def remember_answering(who: Principal) -> None:
 WRITTEN_COOKIES_KEY = "answer_cookies_written"
 
 
-def keep_answering_in_browser(who: Principal) -> None:
+def keep_answering_in_browser(who: Principal, slot) -> None:
     """Write this session's response into a cookie of this browser only (SameSite=Strict, for
-    this site's path), once per value. A reload, also on another app instance, reads it back."""
+    this site's path), once per value. A reload, also on another app instance, reads it back.
+
+    The script goes into `slot`, an `st.empty()` the page makes on every run, so the page's
+    layout is the same whether or not the cookie is written in this run: a live phone's poll
+    fragment is addressed by its position on the page, and an element that is there in one run
+    and gone in the next moves it."""
     held = st.session_state.get(ANSWERING_KEY, {}).get(who.round_id)
     if held is None:
         return
@@ -137,7 +142,7 @@ def keep_answering_in_browser(who: Principal) -> None:
         return
     written[name] = value
     max_age = access.ANSWER_COOKIE_DAYS * 24 * 3600
-    st.html(
+    slot.html(
         "<script>document.cookie = "
         f"'{name}={value}; Path=/; Max-Age={max_age}; SameSite=Strict'"
         " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
