@@ -94,16 +94,6 @@ def record_console(page) -> list[str]:
     return seen
 
 
-def describe_page(page, seen: list[str] | None = None) -> str:
-    """Where the page is, what it shows and (with `seen` from record_console) what it logged."""
-    try:
-        shown = page.evaluate("() => (document.body ? document.body.innerText : '').slice(0, 400)")
-    except Exception as exc:  # a crashed or closed page still gets described
-        shown = f"<unreadable: {exc}>"
-    lines = [f"{page.url} shows {shown!r}", *(seen or [])[-30:]]
-    return "\n  ".join(lines)
-
-
 def screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a PNG of the page as tests/output/<name>.png and return its path."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)

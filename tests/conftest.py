@@ -38,10 +38,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from browser_helpers import record_console
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_PATH = Path("/usr/bin/chromium")
@@ -334,8 +337,10 @@ def _pages_kept_as_evidence(context) -> None:
             state = page.evaluate(
                 "() => (document.querySelector('[data-testid=stApp]') || {}).dataset?.testScriptState"
             )
+            logged = "\n".join(CONSOLE.get(page, [])[-30:])
             (FAILURES_DIR / f"{name}.txt").write_text(
-                f"{page.url}\nscript state: {state}\n\n{page.locator('body').inner_text(timeout=10_000)}"
+                f"{page.url}\nscript state: {state}\nconsole:\n{logged}\n\n"
+                f"{page.locator('body').inner_text(timeout=10_000)}"
             )
         except Exception as exc:  # evidence is best effort; the test's own failure is what counts
             (FAILURES_DIR / f"{name}.txt").write_text(f"{page.url}\nno evidence: {exc}")
@@ -354,6 +359,21 @@ def _keeping_evidence_on_failure(close):
     return close_keeping_evidence
 
 
+# What each page's console said (page -> lines), kept with the evidence of a failure: a page that
+# went blank says why there. Pages opened by a click (a new tab) are not in it.
+CONSOLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _recording_console(new_page):
+    @functools.wraps(new_page)
+    def new_page_recording_console(self, *args, **kwargs):
+        page = new_page(self, *args, **kwargs)
+        CONSOLE[page] = record_console(page)
+        return page
+
+    return new_page_recording_console
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str):
     """Playwright Browser on the system Chromium (Playwright never downloads one).
@@ -363,6 +383,7 @@ def browser(chromium_path: str):
     from playwright.sync_api import BrowserContext, sync_playwright
 
     BrowserContext.close = _keeping_evidence_on_failure(BrowserContext.close)
+    BrowserContext.new_page = _recording_console(BrowserContext.new_page)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         try:

@@ -35,9 +35,7 @@ import factories
 from browser_helpers import (
     choose_score,
     count_shown,
-    describe_page,
     page_ready,
-    record_console,
     screenshot,
     sign_in_as_facilitator,
     wait_until,
@@ -204,12 +202,7 @@ def pinned_page(browser, base: str, server: str, **context_options):
     """A page whose browser carries HAProxy's cookie for `server` (app1 or app2)."""
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
     context.add_cookies([{"name": COOKIE, "value": server, "url": base}])
-    page = context.new_page()
-    LOGGED[page] = record_console(page)
-    return context, page
-
-
-LOGGED: dict = {}  # page -> what its console said, shown with a failure
+    return context, context.new_page()
 
 
 def served_by(page, base: str) -> str | None:
@@ -386,7 +379,6 @@ def test_two_instances_behind_haproxy_share_one_workshop_and_survive_a_stopped_i
         for number, context in enumerate(contexts):
             for page in context.pages:
                 screenshot(page, f"multi-instance-failure-{number}")
-                print(f"page {number} ({served_by(page, base)}): {describe_page(page, LOGGED.get(page))}")
         # What the proxy saw (servers marked up or down), shown with the failure.
         print(cluster["proxy_log"].read_text(errors="replace")[-5000:])
         raise

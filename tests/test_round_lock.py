@@ -9,7 +9,6 @@ other send (a second tab or a double click) that holds their response's row, aft
 row is already locked."""
 
 import threading
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -19,6 +18,8 @@ from kringwijs_survey.core.validation import InvalidInput
 from kringwijs_survey.domain import responses, rounds, teams, workshop
 from kringwijs_survey.rules.access import SYSTEM
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
+
+from browser_helpers import wait_until
 
 pytestmark = pytest.mark.postgres
 ANSWERS = [responses.AnswerInput("AB1", 4)]
@@ -55,13 +56,11 @@ def own_other_send_in_progress(engine, round_id, respondent):
 
 
 def wait_until_a_send_waits(engine):
-    deadline = time.monotonic() + 60
-    while True:
+    def a_send_waits() -> bool:
         with engine.connect() as connection:  # pg_stat_activity stays as it was within one transaction
-            if connection.execute(WAITING_SENDS).scalar_one():
-                return
-        assert time.monotonic() < deadline, "the send never came to wait"
-        time.sleep(0.05)
+            return bool(connection.execute(WAITING_SENDS).scalar_one())
+
+    assert wait_until(a_send_waits, 60), "the send never came to wait"
 
 
 def close_team_round(engine, round_id):
