@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 import time
+import weakref
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 OUTPUT_DIR = Path(__file__).resolve().parent / "output"
+
+# Browser contexts that a module's fixture opens in one test and keeps for the next ones (the
+# conftest closes every other context a test leaves open).
+SHARED_CONTEXTS: weakref.WeakSet = weakref.WeakSet()
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import record_console
+from browser_helpers import SHARED_CONTEXTS, record_console
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_PATH = Path("/usr/bin/chromium")
@@ -406,7 +406,8 @@ def page(browser):
 @pytest.fixture(autouse=True)
 def _browser_evidence_of_a_failure(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a failed browser test, the pages its contexts still show go to tests/output/failures/;
-    contexts a test left open are closed (they would otherwise live until the session ends)."""
+    contexts a test left open are closed (they would otherwise live until the session ends),
+    except those a module's fixture shares between its tests (browser_helpers.SHARED_CONTEXTS)."""
     if "browser" not in request.fixturenames:
         yield
         return
@@ -417,7 +418,8 @@ def _browser_evidence_of_a_failure(request: pytest.FixtureRequest) -> Iterator[N
     for context in [context for context in browser.contexts if context not in open_before]:
         if request.session.testsfailed > failed_before:
             _pages_kept_as_evidence(context)
-        context.close()
+        if context not in SHARED_CONTEXTS:
+            context.close()
 
 
 # ---------------------------------------------------------------------------

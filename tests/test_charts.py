@@ -388,6 +388,19 @@ def test_chart_image_formats(summary):
         charts.chart_image(chart, "gif")
 
 
+def test_a_chart_drawn_again_with_other_numbers_is_a_new_picture(summary):
+    """Pictures are kept by their whole spec: the same chart again is the same picture, and a
+    chart whose numbers changed (a new answer came in) never gets the picture of the old ones."""
+    profile = team_results.profile(summary, FRAMEWORK, CURRENT, "nl")
+    before = charts.chart_image(charts.radar(profile, labels=labels()), "svg")
+    assert charts.chart_image(charts.radar(profile, labels=labels()), "svg") == before
+    changed = profile.assign(median=1.0, mean=1.0)
+    assert charts.chart_image(charts.radar(changed, labels=labels()), "svg") != before
+    assert charts.chart_image(charts.radar(profile, labels=labels()), "png", scale=1) != charts.chart_image(
+        charts.radar(profile, labels=labels()), "png", scale=2
+    )
+
+
 def test_english_titles_come_from_the_data(summary):
     frame = team_results.profile(summary, FRAMEWORK, CURRENT, "en")
     spec = charts.radar(frame, labels={**LABELS_NL, "decimal": "."}).to_dict()

@@ -338,11 +338,19 @@ def chart_image(chart: alt.TopLevelMixin | dict, fmt: Literal["png", "svg"] = "p
     browser. An SVG does not describe each mark by its field names ("row_label: …") to screen readers.
     Altair's schema check is skipped (it took half the time of a chart's PNG): the tests check every
     chart builder's spec against the schema."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"fmt must be 'png' or 'svg', not {fmt!r}")
     spec = json.dumps(without_mark_descriptions(chart if isinstance(chart, dict) else chart.to_dict(validate=False)))
+    return _rendered(spec, fmt, scale)
+
+
+# The same chart is often asked for again (the projector's summary and its PDF, a report after
+# its page). The key is the whole spec, data included, so a hit only ever returns the picture of
+# exactly what the caller already holds; 64 pictures are a few megabytes at most.
+@functools.lru_cache(maxsize=64)
+def _rendered(spec: str, fmt: str, scale: float) -> bytes:
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
-    if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
-    raise ValueError(f"fmt must be 'png' or 'svg', not {fmt!r}")
+    return vlc.vegalite_to_svg(spec).encode("utf-8")
 
 
