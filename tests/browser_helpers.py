@@ -21,6 +21,11 @@ SHARED_CONTEXTS: weakref.WeakSet = weakref.WeakSet()
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
+# How often a wait looks again (ms). Playwright's default for wait_for_function is every animation
+# frame: a wait that reads the page's text or measures it then costs the browser 60 layouts a
+# second, and on a busy machine the waits are long. A tenth of a second is soon enough for a test.
+POLL_MS = 100
+
 
 def page_ready(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     """Wait until Streamlit has finished running the script, then let the page settle.
@@ -67,7 +72,7 @@ def rerun_after(page, action, timeout: float = 30_000, unseen_ms: float = 2_000)
     page.evaluate(_WATCH_RUNS)
     action()
     try:
-        page.wait_for_function(_RUN_SEEN, timeout=unseen_ms)
+        page.wait_for_function(_RUN_SEEN, timeout=unseen_ms, polling=POLL_MS)
     except Exception:
         page_ready(page, timeout=timeout)
         return
@@ -83,7 +88,7 @@ def charts_drawn(page, timeout: float = 20_000) -> None:
     """Wait until Streamlit is idle and every chart on the page has been drawn (instead of a
     fixed pause before a screenshot or a measurement)."""
     page_ready(page, timeout=timeout, settle_ms=50)
-    page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout, polling=POLL_MS)
 
 
 def record_console(page) -> list[str]:
@@ -217,7 +222,7 @@ def count_shown(presenter, words: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def wait_until(predicate, timeout: float, step: float = 0.05):
+def wait_until(predicate, timeout: float, step: float = POLL_MS / 1000):
     """Poll `predicate` until it gives something true or `timeout` seconds pass; its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -28,7 +28,7 @@ from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 from kringwijs_survey.store.models import Team
 
 import factories
-from browser_helpers import OUTPUT_DIR, choose_view, page_ready, screenshot
+from browser_helpers import OUTPUT_DIR, POLL_MS, choose_view, page_ready, screenshot
 from hostile_strings import HOSTILE, as_name, packed_names, stored_comment, stored_line
 
 pytestmark = pytest.mark.browser
@@ -141,7 +141,7 @@ SHOWS = """(wanted) => {
 def check(page, watch: Watch, place: str, expected: list[str], problems: list[str]) -> None:
     if expected:  # the page may still be on its way: wait (generously) for every value to be there
         try:
-            page.wait_for_function(SHOWS, arg=[normalise(value) for value in expected], timeout=30_000)
+            page.wait_for_function(SHOWS, arg=[normalise(value) for value in expected], timeout=30_000, polling=POLL_MS)
         except Exception:
             pass  # reported below, value by value
     page_ready(page, settle_ms=100)

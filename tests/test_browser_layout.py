@@ -16,7 +16,7 @@ from kringwijs_survey.rules.access import hash_passphrase
 from kringwijs_survey.store.database import dispose_engines
 
 import factories
-from browser_helpers import OUTPUT_DIR, page_ready, rerun_after, sign_in_as_manager
+from browser_helpers import OUTPUT_DIR, POLL_MS, page_ready, rerun_after, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange zin als wachtwoord voor de manager"
@@ -76,7 +76,9 @@ def fits(page) -> dict:
     """What the page shows once Streamlit is idle (the caller waits for that) and the charts
     are drawn for this width: waits (generously) for nothing to stick out, then measures."""
     try:
-        page.wait_for_function(f"() => {{ const m = ({MEASURE})(); return m.drawn && m.problems.length === 0; }}", timeout=10_000)
+        page.wait_for_function(
+            f"() => {{ const m = ({MEASURE})(); return m.drawn && m.problems.length === 0; }}", timeout=10_000, polling=POLL_MS
+        )
     except Exception:
         pass  # the measurement below says what sticks out
     return page.evaluate(MEASURE)
