@@ -2,9 +2,6 @@
 self-made team waits for approval before it counts for the organisation, and import-csv never
 writes into a team it did not make unless the admin names that team."""
 
-import os
-import subprocess
-import sys
 
 from kringwijs_survey.domain import responses, rounds, sharing, teams
 from kringwijs_survey.rules.access import SYSTEM, Principal, Role
@@ -13,6 +10,7 @@ from kringwijs_survey.views import organisation
 
 import factories
 from app_helpers import all_text, open_page
+from cli_runner import run_cli
 
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
 ADMIN = {"principal": Principal(Role.ADMIN)}
@@ -72,15 +70,10 @@ def test_a_self_made_team_never_moves_the_organisations_figures_until_approved(a
 GOOD_CSV = "team,period,respondent,item,score\nWijkteam Zuid,2026-Q1,r1,AB1,4\nWijkteam Zuid,2026-Q1,r2,AB1,2\n"
 
 
-def run_cli(url, *args):
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "kringwijs_survey", *args], env=env, capture_output=True, text=True, timeout=120)
-
-
 def test_import_never_writes_into_a_team_someone_else_made(app_engine, tmp_path):
     """Finding 6: an outsider made "Wijkteam Zuid" before the admin imported it; import-csv then
     wrote the real team's answers into the outsider's team, readable with the outsider's key."""
-    url = str(app_engine.url)
+    url = app_engine.url.render_as_string(hide_password=False)
     outsider = teams.create_team(app_engine, "Wijkteam Zuid", origin="self")
     teams.issue_team_key(app_engine, outsider.id)
     path = tmp_path / "zuid.csv"
