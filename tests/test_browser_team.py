@@ -1,8 +1,6 @@
 """On a phone: fill in all 15 items and send; then the team's results page shows its charts."""
 
-import os
 import subprocess
-import sys
 
 import pytest
 from pypdf import PdfReader
@@ -14,6 +12,7 @@ from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
 import factories
 from browser_helpers import OUTPUT_DIR, charts_drawn, choose_score, choose_view, page_ready, screenshot
+from cli_runner import run_cli
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
@@ -113,10 +112,7 @@ def test_a_renewed_team_link_ends_an_open_browser_session(browser, team_app):
     page.goto(f"{base}/team?team={key}")
     page_ready(page)
     page.get_by_role("heading", name="Wijkteam Vernieuwd").wait_for(timeout=60_000)
-    renewed = subprocess.run(
-        [sys.executable, "-m", "kringwijs_survey", "team-link", "Wijkteam Vernieuwd"],
-        env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=120,
-    )
+    renewed = run_cli(url, "team-link", "Wijkteam Vernieuwd")  # the admin, on the server
     assert renewed.returncode == 0, renewed.stderr
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Uitkomsten").click()
     page_ready(page)
