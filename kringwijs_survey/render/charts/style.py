@@ -20,6 +20,32 @@ import pandas as pd
 import vl_convert as vlc
 from PIL import ImageFont
 
+
+def _one_schema_table_for_all_charts() -> None:
+    """Altair turns every encoding given as text ("x:Q") into its class through a table of all its
+    ~570 schema classes, and builds that table anew each time, writing every class's schema out
+    as JSON to hash it: about half the time of building a chart (vega/altair#3547, not released).
+    The classes do not change once Altair is imported, so one table per kind of schema serves
+    every chart. The charts' specs are the same with and without it (tests/test_charts.py)."""
+    from altair.utils import schemapi
+
+    global ALTAIR_OWN_FROM_DICT
+    ALTAIR_OWN_FROM_DICT = schemapi.SchemaBase.__dict__["from_dict"]
+    tables: dict[object, schemapi._FromDict] = {}
+
+    def from_dict(cls, dct, validate=True):
+        if validate:
+            cls.validate(dct)
+        kind = cls._default_wrapper_classes.__func__
+        table = tables.get(kind) or tables.setdefault(kind, schemapi._FromDict(cls._default_wrapper_classes()))
+        return table.from_dict(dct, cls)
+
+    schemapi.SchemaBase.from_dict = classmethod(from_dict)
+
+
+ALTAIR_OWN_FROM_DICT = None  # Altair's own, for the test that compares the specs
+_one_schema_table_for_all_charts()
+
 # Organisation charts can hold more than Altair's default 5,000 rows (400 teams × 15 items);
 # the data is aggregated already, so the guard against huge inline datasets is not needed.
 alt.data_transformers.disable_max_rows()
@@ -137,7 +163,12 @@ def _font(size: int):
 def text_px(text: object, size: float) -> float:
     """The width in px of the longest line of `text` at font `size`, measured in the chart font
     (a little wider than Helvetica or Arial, which a browser without DejaVu Sans uses)."""
-    lines = str(text).split("\n")
+    return _text_px(str(text), size)
+
+
+@functools.lru_cache(maxsize=4096)  # fitting a chart measures the same labels at many sizes
+def _text_px(text: str, size: float) -> float:
+    lines = text.split("\n")
     font = _font(round(size))
     if font is None:
         return max(len(line) for line in lines) * CHAR_WIDTH * size
