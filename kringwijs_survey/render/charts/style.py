@@ -26,7 +26,7 @@ def _one_schema_table_for_all_charts() -> None:
     ~570 schema classes, and builds that table anew each time, writing every class's schema out
     as JSON to hash it: about half the time of building a chart (vega/altair#3547, not released).
     The classes do not change once Altair is imported, so one table per kind of schema serves
-    every chart. The charts' specs are the same with and without it (tests/test_charts.py)."""
+    every chart. The charts' specs are the same with and without it (tests/test_chart_fit.py)."""
     from altair.utils import schemapi
 
     global ALTAIR_OWN_FROM_DICT
