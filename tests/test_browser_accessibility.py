@@ -69,12 +69,18 @@ class Tour:
 
     def open(self, spec):
         kind = visitor(spec)
-        if kind != self.kind:
+        first = kind != self.kind
+        if first:
             self.close()
             self._new_tab(kind)
-            self._arrive(kind, spec)
-        elif spec.url_path == "join":
+            if kind in STAFF_ROLE_LABEL:
+                sign_in_as_staff(self.page, self.base, kind)
+        if spec.url_path == "join":
             self.page.goto(f"{self.base}/join?invite={self.world['invitations'][0]}")
+        elif first and kind == "team":
+            self.page.goto(f"{self.base}/{spec.url_path}?team={self.world['team_key']}")
+        elif first and kind == "anyone":
+            self.page.goto(f"{self.base}/{spec.url_path}")
         else:
             # dispatch_event: the projector page hides the menu, and its links still work.
             self.page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t(spec.title_key), exact=True).dispatch_event("click")
@@ -91,17 +97,6 @@ class Tour:
             lambda request: None if request.url.removeprefix("blob:").startswith(self.base) else self.elsewhere.append(request.url),
         )
         self.page = self.context.new_page()
-
-    def _arrive(self, kind: str, spec) -> None:
-        if kind == "team":
-            self.page.goto(f"{self.base}/{spec.url_path}?team={self.world['team_key']}")
-        elif kind in STAFF_ROLE_LABEL:
-            sign_in_as_staff(self.page, self.base, kind)
-            self.page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t(spec.title_key), exact=True).click()
-        elif spec.url_path == "join":
-            self.page.goto(f"{self.base}/join?invite={self.world['invitations'][0]}")
-        else:
-            self.page.goto(f"{self.base}/{spec.url_path}")
 
     def close(self) -> None:
         if self.context is not None:

@@ -18,33 +18,29 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import vl_convert as vlc
+from altair.utils import schemapi
 from PIL import ImageFont
 
-
-def _one_schema_table_for_all_charts() -> None:
-    """Altair turns every encoding given as text ("x:Q") into its class through a table of all its
-    ~570 schema classes, and builds that table anew each time, writing every class's schema out
-    as JSON to hash it: about half the time of building a chart (vega/altair#3547, not released).
-    The classes do not change once Altair is imported, so one table per kind of schema serves
-    every chart. The charts' specs are the same with and without it (tests/test_chart_fit.py)."""
-    from altair.utils import schemapi
-
-    global ALTAIR_OWN_FROM_DICT
-    ALTAIR_OWN_FROM_DICT = schemapi.SchemaBase.__dict__["from_dict"]
-    tables: dict[object, schemapi._FromDict] = {}
-
-    def from_dict(cls, dct, validate=True):
-        if validate:
-            cls.validate(dct)
-        kind = cls._default_wrapper_classes.__func__
-        table = tables.get(kind) or tables.setdefault(kind, schemapi._FromDict(cls._default_wrapper_classes()))
-        return table.from_dict(dct, cls)
-
-    schemapi.SchemaBase.from_dict = classmethod(from_dict)
+# Altair turns every encoding given as text ("x:Q") into its class through a table of all its ~570
+# schema classes, and builds that table anew each time, writing every class's schema out as JSON to
+# hash it: about half the time of building a chart (vega/altair#3547, not released). The classes do
+# not change once Altair is imported, so one table per kind of schema serves every chart. The
+# charts' specs are the same with and without it (tests/test_chart_fit.py compares them with
+# ALTAIR_OWN_FROM_DICT, kept once even if this module is loaded again).
+ALTAIR_OWN_FROM_DICT = schemapi.__dict__.setdefault("_altair_own_from_dict", schemapi.SchemaBase.__dict__["from_dict"])
+_SCHEMA_TABLES: dict[object, schemapi._FromDict] = {}
 
 
-ALTAIR_OWN_FROM_DICT = None  # Altair's own, for the test that compares the specs
-_one_schema_table_for_all_charts()
+@classmethod
+def _from_dict_with_one_table(cls, dct, validate=True):
+    if validate:
+        cls.validate(dct)
+    kind = cls._default_wrapper_classes.__func__
+    table = _SCHEMA_TABLES.get(kind) or _SCHEMA_TABLES.setdefault(kind, schemapi._FromDict(cls._default_wrapper_classes()))
+    return table.from_dict(dct, cls)
+
+
+schemapi.SchemaBase.from_dict = _from_dict_with_one_table
 
 # Organisation charts can hold more than Altair's default 5,000 rows (400 teams × 15 items);
 # the data is aggregated already, so the guard against huge inline datasets is not needed.
