@@ -1,9 +1,16 @@
-"""A live workshop in real browsers: a facilitator, a projector and ten phones that follow it.
+"""A live workshop in real browsers: a facilitator, a projector and ten people with phones.
 
-The phones are driven from one thread (Playwright's sync API is not thread-safe), but
+Four of the phones are browsers (three on time, one late); they check what a phone does: it
+goes along with the projector by itself (nobody clicks "next" on a phone), a late phone lands
+on the item on screen and can still answer the one it missed. The other six people send their
+answers as their phones would (`workshop.send_live_answers`, the call the join page makes), so
+the projector counts and reveals for ten people, two-digit counts included, without six more
+browsers to draw. Ten and forty phones at once in real Streamlit sessions: `bench workshop`
+(tests/test_bench_workshop.py, docs/benchmarks.md).
+
+The browser phones are driven from one thread (Playwright's sync API is not thread-safe), but
 interleaved: every phone gets its click before any phone waits for what comes next, so the
-server handles all sessions at the same time. Nobody clicks "next" on a phone: the phones go
-along with the projector by themselves.
+server handles their sessions at the same time.
 """
 
 from __future__ import annotations
@@ -15,8 +22,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from kringwijs_survey.domain import rounds, teams, workshop
-from kringwijs_survey.rules.access import hash_passphrase
+from kringwijs_survey.domain import responses, rounds, teams, workshop
+from kringwijs_survey.rules.access import hash_passphrase, new_respondent_key
 from kringwijs_survey.rules.content import get_frameworks
 from kringwijs_survey.store.database import dispose_engines, get_engine, migrate
 
@@ -32,8 +39,12 @@ from browser_helpers import (
 
 pytestmark = pytest.mark.browser
 FRAMEWORK = get_frameworks()["verklaring-van-eindhoven"]
-EARLY_PHONES = 7  # with the late ones ten, so the projector shows two-digit counts
-LATE_PHONES = 3
+# On time: three browsers and four people without one; late: one browser and two without.
+# Ten in all, so the projector shows two-digit counts; three late, the minimum for a reveal.
+EARLY_BROWSERS, EARLY_OTHERS = 3, 4
+LATE_BROWSERS, LATE_OTHERS = 1, 2
+EARLY_PHONES = EARLY_BROWSERS + EARLY_OTHERS
+LATE_PHONES = LATE_BROWSERS + LATE_OTHERS
 PASSPHRASE = "trainer-workshop-geheim"
 BASE_URL = "https://wijkteams.example.nl"
 # A wait ends as soon as the thing is shown; the limit only matters on a machine that is very busy
@@ -93,6 +104,21 @@ def answer_on_screen(phones: list, index: int, numbers: range) -> None:
         phone.get_by_text(f"Je antwoord op vraag {index + 1} is binnen").wait_for(timeout=WAIT_MS)
 
 
+class PhonesWithoutBrowser:
+    """People whose phones send their answers to the item on screen, as the join page does:
+    all of that person's answers so far, under their own respondent key."""
+
+    def __init__(self, engine, round_id: int, numbers: range) -> None:
+        self.engine, self.round_id = engine, round_id
+        self.people = {number: (new_respondent_key(), {}) for number in numbers}
+
+    def answer(self, index: int) -> None:
+        item = FRAMEWORK.items[index]
+        for number, (respondent, answers) in self.people.items():
+            answers[item.id] = responses.AnswerInput(item.id, score(number, index))
+            workshop.send_live_answers(self.engine, self.round_id, respondent, list(answers.values()))
+
+
 def next_item(facilitator, presenter, index: int) -> None:
     facilitator.keyboard.press("ArrowRight")
     facilitator.get_by_text(f"vraag {index + 1} van 15").wait_for(timeout=WAIT_MS)
@@ -107,7 +133,7 @@ def reveal(facilitator) -> None:
 
 
 @pytest.mark.timeout(600)
-def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, browser, workshop_world):
+def test_ten_people_follow_the_projector_through_three_items(streamlit_server, browser, workshop_world):
     url, engine, team = workshop_world
     base = streamlit_server(
         {
@@ -143,8 +169,10 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         presenter.locator('[class*="st-key-kw-qr"] img').wait_for()
         assert presenter.locator('[data-testid="stSidebar"]').is_hidden()
 
-        # Seven phones join before the start: they wait for the first item.
-        phones = [join(browser, base, code, contexts) for _ in range(EARLY_PHONES)]
+        # Three phones join before the start: they wait for the first item.
+        phones = [join(browser, base, code, contexts) for _ in range(EARLY_BROWSERS)]
+        early_others = PhonesWithoutBrowser(engine, survey_round.id, range(EARLY_BROWSERS, EARLY_PHONES))
+        late_others = PhonesWithoutBrowser(engine, survey_round.id, range(EARLY_PHONES + LATE_BROWSERS, EARLY_PHONES + LATE_PHONES))
         for phone in phones:
             phone.get_by_text("De workshop begint zo").wait_for(timeout=WAIT_MS)
         screenshot(phones[0], "workshop-phone-waiting-390", full_page=False)
@@ -180,7 +208,8 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         send = phones[0].get_by_role("button", name="Antwoord versturen").bounding_box()
         screenshot(phones[0], "workshop-phone-item-390", full_page=False)
         screenshot(phones[0], "workshop-phone-item-390-full", full_page=True)
-        answer_on_screen(phones, 0, range(EARLY_PHONES))
+        answer_on_screen(phones, 0, range(EARLY_BROWSERS))
+        early_others.answer(0)
         # An answer counts at once: the projector counts the answers to this item.
         assert wait_until(lambda: count_shown(presenter, "antwoorden") == EARLY_PHONES, 30)
         assert workshop.item_answers(engine, survey_round.id, FRAMEWORK.items[0].id) == workshop.Sources(EARLY_PHONES, 0)
@@ -191,17 +220,19 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
             f"Antwoorden van {EARLY_PHONES} mensen", timeout=WAIT_MS
         )
 
-        # Item 2: three people come in late and land on item 2, not on item 1.
+        # Item 2: three people come in late; the late phone lands on item 2, not on item 1.
         next_item(facilitator, presenter, 1)
-        late = [join(browser, base, code, contexts) for _ in range(LATE_PHONES)]
+        late = [join(browser, base, code, contexts) for _ in range(LATE_BROWSERS)]
         for phone in late:
             phone.get_by_text("Vraag 2 van 15").wait_for(timeout=WAIT_MS)
         # The reveal is allowed as soon as three people answered this item.
-        answer_on_screen(late, 1, range(EARLY_PHONES, EARLY_PHONES + LATE_PHONES))
+        answer_on_screen(late, 1, range(EARLY_PHONES, EARLY_PHONES + LATE_BROWSERS))
+        late_others.answer(1)
         reveal(facilitator)
         presenter.get_by_text("Middelste score").wait_for(timeout=WAIT_MS)
         expect(presenter.locator('[class*="st-key-kw-stats"]')).to_contain_text("Antwoorden van 3 mensen", timeout=WAIT_MS)
-        answer_on_screen(phones, 1, range(EARLY_PHONES))
+        answer_on_screen(phones, 1, range(EARLY_BROWSERS))
+        early_others.answer(1)
         # The late joiners can still fill in the item they missed.
         page_ready(late[0])
         screenshot(late[0], "workshop-phone-late-joiner-390", full_page=True)
@@ -210,8 +241,12 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         # Item 3: all ten answer; the reveal shows the frozen distribution of ten.
         everyone = phones + late
         next_item(facilitator, presenter, 2)
-        answer_on_screen(everyone, 2, range(len(everyone)))
-        assert wait_until(lambda: count_shown(presenter, "antwoorden") == len(everyone), 30)
+        answer_on_screen(phones, 2, range(EARLY_BROWSERS))
+        early_others.answer(2)
+        answer_on_screen(late, 2, range(EARLY_PHONES, EARLY_PHONES + LATE_BROWSERS))
+        late_others.answer(2)
+        people = EARLY_PHONES + LATE_PHONES
+        assert wait_until(lambda: count_shown(presenter, "antwoorden") == people, 30)
         # A waiting phone keeps its confirmation while it looks for the next item every two seconds
         # (a poll that draws nothing once wiped the element after it).
         everyone[0].wait_for_timeout(workshop.PHONE_POLL_SECONDS * 2_500)
@@ -231,13 +266,13 @@ def test_ten_phones_follow_the_projector_through_three_items(streamlit_server, b
         page_ready(presenter)
         chart_box = presenter.locator('[class*="st-key-kw-chart"] img').bounding_box()
         assert chart_box["x"] + chart_box["width"] <= 1280 and chart_box["y"] + chart_box["height"] <= 720, chart_box
-        scores = [score(number, 2) for number in range(len(everyone))]
+        scores = [score(number, 2) for number in range(people)]
         shown = presenter.locator('[class*="st-key-kw-scores"]').inner_text()
         scale = FRAMEWORK.scale_for(FRAMEWORK.items[2], survey_round.scales)
         for value, label in scale.labels.items():
             assert f"{value} {label.nl}: {scores.count(value)}" in shown, shown
         expect(presenter.locator('[class*="st-key-kw-stats"]')).to_contain_text(
-            f"Antwoorden van {len(everyone)} mensen", timeout=WAIT_MS
+            f"Antwoorden van {people} mensen", timeout=WAIT_MS
         )
         assert smallest_presenter_font(presenter) >= MIN_PRESENTER_FONT_PX
         screenshot(presenter, "presenter-revealed-1280x720", full_page=False)
