@@ -41,10 +41,10 @@ def _from_dict_with_one_table(cls, dct, validate=True):
 
 
 schemapi.SchemaBase.from_dict = _from_dict_with_one_table
-# Altair also checks every part of a chart against the schema as it is made ("debug mode"), a
-# seventh of the time of building the charts of the results and manager pages. The specs are the same without
-# it; the tests check every chart builder's whole spec against the schema (tests/test_charts.py)
-# and compare the specs with the check on (tests/test_chart_fit.py).
+# Altair also checks every part of a chart against the schema as it is made ("debug mode"): a
+# seventh of the time of building the charts of the results and manager pages. The specs are the
+# same without it; the tests check every chart builder's whole spec against the schema
+# (tests/test_charts.py) and compare the specs with the check on (tests/test_chart_fit.py).
 schemapi.disable_debug_mode()
 
 # Organisation charts can hold more than Altair's default 5,000 rows (400 teams × 15 items);
