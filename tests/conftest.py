@@ -556,25 +556,23 @@ _POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "fresh_postgres_url"}
 _BROWSER_FIXTURES = {"chromium_path", "browser", "page"}
 
 
-# The files that take longest, the longest first: seconds of one worker on the shared two-core
-# machine under load (the slowest tests of issue 16, 2026-12-02), or "idle" figures of 2026-12-01
-# times 2.5 where no loaded one was measured. Update when a file changes much; a file not listed
-# only runs later.
+# The files that take longest, the longest first: the machine's busy CPU-seconds for each file in
+# a run on one worker (2026-12-03 evening, a slow hour of the reference machine; in a fast hour
+# every figure is about half). Update when a file changes much; a file not listed only runs later.
 LONGEST_FILES = (
-    "test_browser_injection.py",  # ~260 s (three tests: 111 + 92 + the workshop's group names)
-    "test_multi_instance.py",  # ~225 s (one test)
-    "test_browser_accessibility.py",  # ~230 s (95 s idle; axe on twelve pages)
-    "test_browser_layout.py",  # ~220 s (116 + 105)
-    "test_browser_workshop.py",  # ~190 s (one test)
-    "test_browser_team.py",  # ~120 s (95 s the phone fill-in)
-    "test_browser_resume.py",  # ~90 s (70 s the reload on another instance)
-    "test_browser_manager.py",  # ~80 s
-    "test_concurrency.py",  # ~60 s (25 s idle)
-    "test_browser_residents.py",  # ~50 s (20 s idle)
-    "test_bench.py",  # ~40 s (bursts of 10 submissions since 2026-12-02, were 100)
-    "test_bench_workshop.py",  # ~40 s (15 s idle)
-    "test_browser_instrument.py",  # ~30 s (13 s idle)
-    "test_browser_welcome.py",  # ~20 s (9 s idle)
+    "test_browser_injection.py",  # ~95 (three tests: 50 + 33 + the workshop's group names 17)
+    "test_multi_instance.py",  # ~90 (one test)
+    "test_browser_accessibility.py",  # ~85 (axe on six pages in one tab per visitor, keyboard, phone, welcome)
+    "test_browser_layout.py",  # ~70 (two tests)
+    "test_browser_workshop.py",  # ~70 (one test; was 140 with ten phones in browsers)
+    "test_browser_resume.py",  # ~55 (34 the reload on another instance)
+    "test_browser_team.py",  # ~47 (41 the phone fill-in)
+    "test_concurrency.py",  # ~38
+    "test_browser_manager.py",  # ~28
+    "test_browser_residents.py",  # ~26
+    "test_bench.py",  # ~15
+    "test_browser_instrument.py",  # ~15
+    "test_bench_workshop.py",  # ~12
 )
 
 

@@ -1,5 +1,6 @@
 """WCAG in a real browser: axe-core on every registered page, keyboard-only filling in,
-phones at 360 px without sideways scrolling and with 44 px touch targets."""
+phones at 360 px without sideways scrolling and with 44 px touch targets. And the first thing
+anyone sees: the welcome and a principle's text, on the same server."""
 
 import pytest
 
@@ -172,3 +173,19 @@ def test_phone_at_360_px_has_no_sideways_scrolling_and_big_touch_targets(browser
     screenshot(page, "phone-360-join", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_welcome_and_a_principle_in_headless_chromium(demo_server, page):
+    page.goto(demo_server["base"])
+    page_ready(page)
+    assert page.get_by_role("heading", name="Samen kijken naar ons werk").is_visible()
+    screenshot(page, "welcome")
+
+    page.get_by_role("link", name="Bekijk de beginselen").first.click()
+    page_ready(page)
+    page.get_by_text("AB1 · ", exact=False).first.click()
+    page_ready(page)
+    # The source's own words come first, without a further click.
+    assert page.get_by_text("Letterlijk uit de bron", exact=False).first.is_visible()
+    assert page.get_by_text("Wat gij niet wil dat u geschiedt", exact=False).first.is_visible()
+    screenshot(page, "principles")

@@ -1,5 +1,7 @@
-"""Not in the default run (marker slow_bench): at the benchmark's default size, the manager
-page shows its heatmap within 2 s of navigation in headless Chromium.
+"""A benchmark, not in the default run (marker slow_bench): at the benchmark's default size, how
+long the manager page takes from navigation until its heatmap is drawn in headless Chromium,
+printed next to its target of 2 s (docs/benchmarks.md). Like every test it asserts only what
+was shown, never how fast.
 
     .venv/bin/python -m pytest -m slow_bench -s tests/test_browser_bench.py
 """
@@ -18,7 +20,7 @@ pytestmark = [pytest.mark.slow_bench, pytest.mark.browser]
 PASSPHRASE = "een lange zin voor de meting"
 
 
-def test_manager_heatmap_within_two_seconds_at_default_size(streamlit_server, browser, tmp_path):
+def test_bench_time_until_the_manager_heatmap_at_default_size(streamlit_server, browser, tmp_path):
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     migrate(url)
     load_organisation(get_engine(url), teams=200, quarters=12, respondents=12)
@@ -43,5 +45,4 @@ def test_manager_heatmap_within_two_seconds_at_default_size(streamlit_server, br
         page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=60_000)
         timings.append(time.perf_counter() - started)
     screenshot(page, "bench-manager-heatmap-200-teams", full_page=False)
-    print(f"manager heatmap visible after navigation: first {timings[0]:.2f} s, warm {timings[1]:.2f} s / {timings[2]:.2f} s (floor 2 s)")
-    assert max(timings[1:]) <= 2.0
+    print(f"manager heatmap visible after navigation: first {timings[0]:.2f} s, warm {timings[1]:.2f} s / {timings[2]:.2f} s (target 2 s)")
