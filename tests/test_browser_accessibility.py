@@ -59,7 +59,7 @@ VISITS = sorted(PAGES, key=lambda spec: (VISITORS.index(visitor(spec)), spec.url
 class Tour:
     """One browser tab per kind of visitor, which opens that visitor's pages one after the other
     the way people do: the first with its link (or by signing in), the rest through the menu.
-    A page load costs Chromium about 2 CPU-s, a click in the menu a fraction of that.
+    A page load in a new tab costs Chromium about 4 CPU-s, a click in the menu a fraction of that.
 
     `elsewhere` holds every request the tab made to another host than the app's (a font, an
     icon, a tracker) since the tab was opened."""
