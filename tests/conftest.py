@@ -338,8 +338,12 @@ def _pages_kept_as_evidence(context) -> None:
                 "() => (document.querySelector('[data-testid=stApp]') || {}).dataset?.testScriptState"
             )
             logged = "\n".join(CONSOLE.get(page, [])[-30:])
+            retained = page.evaluate(  # widgets of earlier runs Streamlit keeps hidden in the page
+                "() => [...document.querySelectorAll('[data-retained]')].map(e => e.textContent.slice(0, 60))"
+            )
             (FAILURES_DIR / f"{name}.txt").write_text(
-                f"{page.url}\nscript state: {state}\nconsole:\n{logged}\n\n"
+                f"{page.url}\nscript state: {state}\nhidden widgets of earlier runs: {retained}\n"
+                f"console:\n{logged}\n\n"
                 f"{page.locator('body').inner_text(timeout=10_000)}"
             )
         except Exception as exc:  # evidence is best effort; the test's own failure is what counts

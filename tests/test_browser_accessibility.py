@@ -135,7 +135,7 @@ def test_filling_in_works_with_the_keyboard_alone(browser, demo_server):
     for number in range(1, len(items) + 1):
         page.get_by_text(f"Vraag {number} van {len(items)}").wait_for()
         page_ready(page)
-        radio = page.locator('[data-testid="stMain"] [data-testid="stRadio"] input[type="radio"]').first
+        radio = page.locator('[data-testid="stMain"] [data-testid="stRadio"]:visible input[type="radio"]').first
         radio.focus()  # where Tab lands after the explanation; arrows then choose a score
         page.keyboard.press("Space")
         page.keyboard.press("ArrowDown")

@@ -98,8 +98,8 @@ def save_screenshot(page, name: str, size: tuple[int, int]) -> None:
 
 
 def view_options(page):
-    """The options of the page's view switch (the first radio group of the main area)."""
-    return page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]')
+    """The options of the page's view switch (the first radio group on screen in the main area)."""
+    return page.locator('[data-testid="stMain"] [data-testid="stRadio"]:visible').first.locator('[data-testid="stRadioOption"]')
 
 
 def measure_every_view(page, role: str) -> list[str]:
