@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from kringwijs_survey.core.i18n import LOCALES_DIR
+from kringwijs_survey.core.yaml_files import load_yaml
 from kringwijs_survey.rules.content import (
     DEFAULT_FRAMEWORK,
     PRINCIPLES_DIR,
@@ -26,6 +29,7 @@ from factories import framework_yaml, write_framework
 SOURCES_DIR = Path(__file__).parents[1].parent / "shared" / "sources"
 KRINGWIJS = "kringwijs-uitgangspunten"
 FRAMEWORK_FILES = sorted(PRINCIPLES_DIR.glob("*.yaml"))
+LOCALE_FILES = sorted(LOCALES_DIR.glob("*.yaml"))
 
 
 def _collapse(text: str) -> str:
@@ -35,6 +39,14 @@ def _collapse(text: str) -> str:
 @pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda path: path.name)
 def test_every_principles_file_validates(path: Path) -> None:
     assert load_framework(path).id == path.stem
+
+
+@pytest.mark.parametrize("path", [*FRAMEWORK_FILES, *LOCALE_FILES], ids=lambda path: path.name)
+def test_the_fast_parser_reads_every_shipped_file_as_plain_pyyaml_does(path: Path) -> None:
+    """The shipped files are read with libyaml's parser (core.yaml_files); its reading of every
+    quote, accent and multi-line text must be the one PyYAML's own parser gives."""
+    text = path.read_text(encoding="utf-8")
+    assert load_yaml(text) == yaml.safe_load(text)
 
 
 def test_default_framework_is_present() -> None:

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
+from kringwijs_survey.core.yaml_files import load_yaml
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("nl", "en")
@@ -16,7 +16,7 @@ DEFAULT_LANGUAGE = "nl"
 @functools.cache
 def table(lang: str) -> dict[str, str]:
     with open(LOCALES_DIR / f"{lang}.yaml", encoding="utf-8") as handle:
-        return {str(key): str(value) for key, value in (yaml.safe_load(handle) or {}).items()}
+        return {str(key): str(value) for key, value in (load_yaml(handle) or {}).items()}
 
 
 # The value that decides between singular and plural ("1 inwoner", "3 inwoners").

@@ -24,6 +24,7 @@ from pydantic import (
 
 from kringwijs_survey.core import i18n
 from kringwijs_survey.core.settings import REPO_ROOT
+from kringwijs_survey.core.yaml_files import load_yaml
 
 # The language content messages are told in: Dutch for files and the command line, the
 # reader's language while an admin checks an uploaded file (check_framework_text).
@@ -393,7 +394,7 @@ def _where(item_id: str | None, field: str, what: str = "item") -> str:
 def load_framework(path: Path) -> Framework:
     label = _label(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ContentError(t("content.unreadable", file=label, problem=exc.strerror)) from exc
     except yaml.MarkedYAMLError as exc:
