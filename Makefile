@@ -20,11 +20,6 @@ PYTEST_ARGS ?=
 # Each worker runs whole files (loadfile), in the order tests/conftest.py gives them: the
 # longest first (--no-loadscope-reorder keeps that order instead of "most tests first").
 TEST_WORKERS ?= 3
-# Machine images often set PYTHONDONTWRITEBYTECODE=1. Then every process (each pytest worker,
-# Streamlit server and command-line run) compiles the app and rewrites the tests' asserts
-# again: collecting the tests took 11.6 CPU-s without the cache and 6.5 with it (2026-12-03).
-# __pycache__ is in .gitignore.
-unexport PYTHONDONTWRITEBYTECODE
 
 AXE_VERSION := 4.14.1
 AXE := tests/.axe/node_modules/axe-core/axe.min.js
