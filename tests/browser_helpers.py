@@ -159,9 +159,10 @@ def axe_violations(page) -> list[dict]:
 STREAMLIT_CHROME = '[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"]'
 
 
-# The first radio group a person sees. Streamlit 1.67 can keep a widget of an earlier run in the
-# page, hidden ("data-retained"), in front of the one on screen; a person never sees it.
-SCORE_OPTIONS = '[data-testid="stMain"] [data-testid="stRadio"]:visible >> nth=0 >> [data-testid="stRadioOption"]'
+# Radio groups a person sees in the main area. Streamlit 1.67 can keep a widget of an earlier run
+# in the page, hidden ("data-retained"), in front of the one on screen; a person never sees it.
+VISIBLE_RADIOS = '[data-testid="stMain"] [data-testid="stRadio"]:visible'
+SCORE_OPTIONS = f'{VISIBLE_RADIOS} >> nth=0 >> [data-testid="stRadioOption"]'
 
 
 def choose_score(page, position: int, attempts: int = 3) -> None:

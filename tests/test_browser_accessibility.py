@@ -12,7 +12,7 @@ from kringwijs_survey.store.database import dispose_engines
 from kringwijs_survey.web.navigation import PAGES
 
 import factories
-from browser_helpers import SHARED_CONTEXTS, axe_violations, charts_drawn, page_ready, screenshot
+from browser_helpers import SHARED_CONTEXTS, VISIBLE_RADIOS, axe_violations, charts_drawn, page_ready, screenshot
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange testzin voor iedereen"
@@ -135,7 +135,7 @@ def test_filling_in_works_with_the_keyboard_alone(browser, demo_server):
     for number in range(1, len(items) + 1):
         page.get_by_text(f"Vraag {number} van {len(items)}").wait_for()
         page_ready(page)
-        radio = page.locator('[data-testid="stMain"] [data-testid="stRadio"]:visible input[type="radio"]').first
+        radio = page.locator(f'{VISIBLE_RADIOS} input[type="radio"]').first
         radio.focus()  # where Tab lands after the explanation; arrows then choose a score
         page.keyboard.press("Space")
         page.keyboard.press("ArrowDown")

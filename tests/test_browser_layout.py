@@ -17,7 +17,7 @@ from kringwijs_survey.rules.access import hash_passphrase
 from kringwijs_survey.store.database import dispose_engines
 
 import factories
-from browser_helpers import OUTPUT_DIR, POLL_MS, page_ready, rerun_after, sign_in_as_manager
+from browser_helpers import OUTPUT_DIR, POLL_MS, VISIBLE_RADIOS, page_ready, rerun_after, sign_in_as_manager
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "een lange zin als wachtwoord voor de manager"
@@ -99,7 +99,7 @@ def save_screenshot(page, name: str, size: tuple[int, int]) -> None:
 
 def view_options(page):
     """The options of the page's view switch (the first radio group on screen in the main area)."""
-    return page.locator('[data-testid="stMain"] [data-testid="stRadio"]:visible').first.locator('[data-testid="stRadioOption"]')
+    return page.locator(VISIBLE_RADIOS).first.locator('[data-testid="stRadioOption"]')
 
 
 def measure_every_view(page, role: str) -> list[str]:
